@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Ingest;
+
+namespace ChoriaDashboard.Api;
+
+/// <summary>The JSON endpoints automation and tests use.</summary>
+public static class FleetApi
+{
+    public static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+    }
+
+    public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api");
+        api.MapGet("/fleet", (FleetStore store, IngestStats stats, NatsConnectionMonitor monitor) => Results.Ok(FleetResponse.From(store, stats, monitor.Current)))
+            .WithName("GetFleet");
+        return endpoints;
+    }
+}
+
+/// <summary><c>GET /api/fleet</c>: per component counts by state and version, the broker connection, the ingest counters.</summary>
+public sealed record FleetResponse(
+    DateTimeOffset AsOf,
+    long Version,
+    StateCounts Totals,
+    IReadOnlyList<ComponentResponse> Components,
+    int Machines,
+    HealthSummary Health,
+    BrokerResponse Nats,
+    IngestResponse Ingest)
+{
+    public static FleetResponse From(FleetStore store, IngestStats stats, BrokerStatus broker)
+    {
+        var summary = store.Summary;
+        return new FleetResponse(
+            summary.AsOf,
+            summary.Version,
+            new StateCounts(summary.TotalNodes, summary.Count(NodeState.Live), summary.Count(NodeState.Stale), summary.Count(NodeState.Dead), summary.Count(NodeState.Stopped)),
+            [.. summary.Components.Select(c => new ComponentResponse(
+                c.Component, c.Total, c.Live, c.Stale, c.Dead, c.Stopped,
+                [.. c.Versions.Select(v => new VersionResponse(v.Version, v.Nodes, v.Active))]))],
+            summary.Machines,
+            summary.Health,
+            new BrokerResponse(broker.State, broker.Since, broker.Server, broker.Subscriptions, broker.ExpectedSubscriptions, broker.Ready, broker.LastError),
+            new IngestResponse(
+                stats.Accepted,
+                stats.TotalRejected,
+                stats.RejectedByReason.Where(r => r.Value > 0).ToDictionary(r => JsonNamingPolicy.CamelCase.ConvertName(r.Key.ToString()), r => r.Value),
+                stats.ReceivedBySubscription.ToDictionary(r => r.Key, r => r.Value),
+                store.QueueLength));
+    }
+}
+
+public sealed record StateCounts(int Nodes, int Live, int Stale, int Dead, int Stopped);
+
+public sealed record ComponentResponse(string Component, int Total, int Live, int Stale, int Dead, int Stopped, IReadOnlyList<VersionResponse> Versions);
+
+public sealed record VersionResponse(string Version, int Nodes, int Active);
+
+public sealed record BrokerResponse(BrokerState State, DateTimeOffset Since, string? Server, int Subscriptions, int ExpectedSubscriptions, bool Ready, string? LastError);
+
+/// <summary>Applied events, rejections by reason (only reasons seen), messages received per subscription, queue length.</summary>
+public sealed record IngestResponse(long Accepted, long Rejected, IReadOnlyDictionary<string, long> RejectedByReason, IReadOnlyDictionary<string, long> Received, int QueueLength);

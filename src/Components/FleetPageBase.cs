@@ -1,0 +1,120 @@
+using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Hosting;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+
+namespace ChoriaDashboard.Components;
+
+/// <summary>
+/// A page that follows the fleet: after the first render it subscribes and runs one consume loop that coalesces
+/// change batches (<c>Ui:UpdateInterval</c>) and renders once per batch, touching state only inside
+/// <see cref="ComponentBase.InvokeAsync(Action)"/>. Disposing cancels and awaits the loop.
+/// </summary>
+public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
+{
+    private readonly CancellationTokenSource _cts = new();
+    private Task? _loop;
+    private Task? _clock;
+
+    [Inject]
+    protected IFleetStore Fleet { get; set; } = default!;
+
+    [Inject]
+    protected IOptions<UiOptions> Ui { get; set; } = default!;
+
+    [Inject]
+    protected TimeProvider Time { get; set; } = default!;
+
+    protected FleetSummary Summary { get; private set; } = FleetSummary.Empty;
+
+    /// <summary>Batches this page has rendered; shown for diagnostics and used by tests.</summary>
+    protected long Renders { get; private set; }
+
+    /// <summary>Re-render this often even without changes (relative times); null for never.</summary>
+    protected virtual TimeSpan? ClockInterval => null;
+
+    protected override void OnInitialized()
+    {
+        Summary = Fleet.Summary;
+        OnFleetChanged();
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            _loop = ConsumeAsync(_cts.Token);
+            if (ClockInterval is { } interval)
+            {
+                _clock = ClockAsync(interval, _cts.Token);
+            }
+        }
+    }
+
+    /// <summary>Called on the renderer's context after the summary changed; recompute derived view state here.</summary>
+    protected virtual void OnFleetChanged()
+    {
+    }
+
+    private async Task ConsumeAsync(CancellationToken cancellationToken)
+    {
+        using var subscription = Fleet.Subscribe();
+        try
+        {
+            await InvokeAsync(() => Apply(subscription.Initial));
+            await foreach (var batches in subscription.Changes.GetBatchesAsync(Ui.Value.UpdateInterval, Time, cancellationToken))
+            {
+                var summary = subscription.Lagged ? subscription.Resync() : batches[^1].Summary;
+                await InvokeAsync(() => Apply(summary));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+            // The circuit went away between a batch and its render.
+        }
+    }
+
+    private async Task ClockAsync(TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(interval, Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                await InvokeAsync(StateHasChanged);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private void Apply(FleetSummary summary)
+    {
+        Summary = summary;
+        Renders++;
+        OnFleetChanged();
+        StateHasChanged();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cts.CancelAsync();
+        foreach (var task in new[] { _loop, _clock })
+        {
+            if (task is not null)
+            {
+                await task.ConfigureAwait(false);
+            }
+        }
+
+        _cts.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

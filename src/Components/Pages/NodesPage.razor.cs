@@ -1,0 +1,112 @@
+using System.Globalization;
+using ChoriaDashboard.Fleet;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace ChoriaDashboard.Components.Pages;
+
+/// <summary>
+/// Every node-component, filtered and sorted on the server and virtualised in the browser: only the visible rows
+/// are rendered, so 100,000 nodes cost the browser what 50 do. Filters live in the URL, so a view is a link.
+/// </summary>
+public sealed partial class NodesPage
+{
+    private NodeQuery _query = new();
+    private NodeSnapshot[] _rows = [];
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    [SupplyParameterFromQuery(Name = "q")]
+    public string? Search { get; set; }
+
+    [SupplyParameterFromQuery(Name = "component")]
+    public string? Component { get; set; }
+
+    [SupplyParameterFromQuery(Name = "state")]
+    public string? State { get; set; }
+
+    [SupplyParameterFromQuery(Name = "version")]
+    public string? Version { get; set; }
+
+    [SupplyParameterFromQuery(Name = "sort")]
+    public string? Sort { get; set; }
+
+    [SupplyParameterFromQuery(Name = "desc")]
+    public bool Descending { get; set; }
+
+    protected override TimeSpan? ClockInterval => TimeSpan.FromSeconds(5);
+
+    private DateTimeOffset Now => Time.GetUtcNow();
+
+    protected override void OnParametersSet()
+    {
+        _query = new NodeQuery
+        {
+            Search = Empty(Search),
+            Component = Empty(Component),
+            State = ParseState(State),
+            Version = Empty(Version),
+            Sort = Enum.TryParse<NodeSort>(Sort, ignoreCase: true, out var sort) ? sort : NodeSort.State,
+            Descending = Descending,
+        };
+        Refresh();
+    }
+
+    protected override void OnFleetChanged() => Refresh();
+
+    private void Refresh() => _rows = _query.Apply(Fleet.Nodes.Values);
+
+    private void OnSearchChanged(string? value) => Navigate(_query with { Search = Empty(value) });
+
+    private void Navigate(NodeQuery query) => Navigation.NavigateTo(Link(query), replace: true);
+
+    private string SortLink(NodeSort sort) =>
+        Link(_query with { Sort = sort, Descending = _query.Sort == sort && !_query.Descending });
+
+    private string Arrow(NodeSort sort) => _query.Sort != sort ? "" : _query.Descending ? " ▼" : " ▲";
+
+    internal static NodeState? ParseState(string? value) =>
+        Enum.TryParse<NodeState>(value, ignoreCase: true, out var state) && Enum.IsDefined(state) && !int.TryParse(value, out _) ? state : null;
+
+    private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>The URL of the node list with a filter: what overview counts link to.</summary>
+    public static string Link(NodeQuery query)
+    {
+        var parameters = new Dictionary<string, string?>();
+        if (query.Search is not null)
+        {
+            parameters["q"] = query.Search;
+        }
+
+        if (query.Component is not null)
+        {
+            parameters["component"] = query.Component;
+        }
+
+        if (query.State is { } state)
+        {
+            parameters["state"] = DisplayFormat.NameOf(state);
+        }
+
+        if (query.Version is not null)
+        {
+            parameters["version"] = query.Version;
+        }
+
+        if (query.Sort != NodeSort.State)
+        {
+            parameters["sort"] = query.Sort.ToString().ToLowerInvariant();
+        }
+
+        if (query.Descending)
+        {
+            parameters["desc"] = "true";
+        }
+
+        return QueryHelpers.AddQueryString("nodes", parameters);
+    }
+
+    internal static string FormatCount(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}

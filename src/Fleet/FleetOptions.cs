@@ -1,0 +1,72 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>Liveness thresholds and memory limits of the fleet view (section <c>Fleet</c>).</summary>
+public sealed class FleetOptions
+{
+    public const string Section = "Fleet";
+
+    /// <summary>A node silent for longer is stale (two alive intervals of 30 minutes would be 60; 40 flags one missed alive).</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromMinutes(40);
+
+    /// <summary>A node silent for longer is dead; 80 minutes is when Choria's tally expires a node.</summary>
+    public TimeSpan DeadAfter { get; set; } = TimeSpan.FromMinutes(80);
+
+    /// <summary>Dead and stopped nodes stay visible this long after they were last heard of, then are forgotten.</summary>
+    public TimeSpan ForgetAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Thresholds for particular components, e.g. <c>Fleet:Components:provisioner:DeadAfter</c>.</summary>
+    public Dictionary<string, ComponentThresholds> Components { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Most node-components (identity × component) kept; new ones beyond it are rejected and counted.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxNodes { get; set; } = 250_000;
+
+    /// <summary>Recent events kept per node-component.</summary>
+    [Range(0, 1024)]
+    public int HistoryLength { get; set; } = 32;
+
+    /// <summary>Autonomous agent machines kept per identity.</summary>
+    [Range(0, 4096)]
+    public int MaxMachinesPerNode { get; set; } = 64;
+
+    /// <summary>Watchers kept per machine.</summary>
+    [Range(0, 4096)]
+    public int MaxWatchersPerMachine { get; set; } = 32;
+
+    /// <summary>How often silent nodes are re-evaluated (live → stale → dead → forgotten).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Most events the writer applies before it publishes a change batch.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxBatchSize { get; set; } = 8192;
+
+    /// <summary>Change batches buffered per reader; a reader that falls further behind is told to resynchronise.</summary>
+    [Range(1, 1_000_000)]
+    public int SubscriberBufferSize { get; set; } = 1024;
+
+    /// <summary>The thresholds in force for a component.</summary>
+    public LivenessThresholds ThresholdsFor(string component)
+    {
+        if (Components.TryGetValue(component, out var o))
+        {
+            return new LivenessThresholds(o.StaleAfter ?? StaleAfter, o.DeadAfter ?? DeadAfter, o.ForgetAfter ?? ForgetAfter);
+        }
+
+        return new LivenessThresholds(StaleAfter, DeadAfter, ForgetAfter);
+    }
+}
+
+/// <summary>Per-component overrides; unset values fall back to the fleet-wide ones.</summary>
+public sealed class ComponentThresholds
+{
+    public TimeSpan? StaleAfter { get; set; }
+
+    public TimeSpan? DeadAfter { get; set; }
+
+    public TimeSpan? ForgetAfter { get; set; }
+}
+
+/// <summary>The three silences that move a node from live to stale, dead and forgotten.</summary>
+public readonly record struct LivenessThresholds(TimeSpan StaleAfter, TimeSpan DeadAfter, TimeSpan ForgetAfter);

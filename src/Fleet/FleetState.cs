@@ -1,0 +1,398 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using ChoriaDashboard.Events;
+
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>What applying one event did.</summary>
+public enum ApplyOutcome
+{
+    Applied,
+
+    /// <summary>A new node or machine host was turned away because <c>Fleet:MaxNodes</c> is reached.</summary>
+    FleetFull,
+
+    /// <summary>Understood but not part of the node view (e.g. governor events are only counted).</summary>
+    CountedOnly,
+
+    /// <summary>A new machine or watcher was turned away: <c>Fleet:MaxMachinesPerNode</c> or <c>MaxWatchersPerMachine</c> is reached.</summary>
+    MachineLimit,
+}
+
+/// <summary>
+/// The fleet's data and the rules that change it. Owned by one writer (the <see cref="FleetStore"/> loop): only it
+/// calls the mutating methods. Readers may read <see cref="Nodes"/> and <see cref="Machines"/> concurrently; every
+/// value there is an immutable snapshot that is replaced, never changed.
+/// </summary>
+public sealed class FleetState
+{
+    private const string UnknownVersion = "unknown";
+    private const int MaxInternedStrings = 100_000;
+
+    private readonly FleetOptions _options;
+    private readonly LivenessPolicy _policy;
+    private readonly ConcurrentDictionary<NodeKey, NodeSnapshot> _nodes = new();
+    private readonly ConcurrentDictionary<string, MachineHost> _machines = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ComponentCounter> _counters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Governor, string Event), long> _governor = new();
+    private readonly int[] _health = new int[4];
+    private int _machineCount;
+
+    public FleetState(FleetOptions options)
+    {
+        _options = options;
+        _policy = new LivenessPolicy(options);
+    }
+
+    public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => _nodes;
+
+    public IReadOnlyDictionary<string, MachineHost> Machines => _machines;
+
+    public LivenessPolicy Policy => _policy;
+
+    /// <summary>Counts of governor events by governor and event type, as tally counts them; safe to read concurrently.</summary>
+    public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts => _governor;
+
+    /// <summary>Applies one event received at <paramref name="receivedAt"/>, recording what changed.</summary>
+    public ApplyOutcome Apply(ChoriaEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes) => evt switch
+    {
+        GovernorEvent g => CountGovernor(g),
+        LifecycleEvent l => ApplyLifecycle(l, receivedAt, changes),
+        MachineTransitionEvent t => ApplyMachine(t, receivedAt, changes),
+        WatcherStateEvent w => ApplyMachine(w, receivedAt, changes),
+        _ => ApplyOutcome.CountedOnly,
+    };
+
+    private ApplyOutcome CountGovernor(GovernorEvent g)
+    {
+        if (_governor.Count < MaxInternedStrings || _governor.ContainsKey((g.Governor, g.EventTypeName)))
+        {
+            var key = (Intern(g.Governor), Intern(g.EventTypeName));
+            _governor[key] = _governor.GetValueOrDefault(key) + 1;
+        }
+
+        return ApplyOutcome.CountedOnly;
+    }
+
+    private ApplyOutcome ApplyLifecycle(LifecycleEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes)
+    {
+        var key = new NodeKey(evt.Identity, Intern(evt.Component));
+        var exists = _nodes.TryGetValue(key, out var old);
+        if (!exists && _nodes.Count >= _options.MaxNodes)
+        {
+            return ApplyOutcome.FleetFull;
+        }
+
+        var next = old ?? new NodeSnapshot
+        {
+            Key = key,
+            State = NodeState.Live,
+            FirstSeen = receivedAt,
+            LastSeen = receivedAt,
+            LastEvent = evt.Type,
+        };
+
+        string? detail = null;
+        switch (evt)
+        {
+            case StartupEvent s:
+                next = Running(next, Intern(s.Version)) with { LastStartup = receivedAt, UpgradingTo = null };
+                detail = s.Version;
+                break;
+            case AliveEvent a:
+                next = Running(next, Intern(a.Version));
+                detail = a.Version;
+                break;
+            case ShutdownEvent:
+                next = next with { State = NodeState.Stopped };
+                break;
+            case ProvisionedEvent:
+                next = next with { State = NodeState.Live };
+                break;
+            case UpgradedEvent u:
+                // The version shown changes only when the node is seen running the new one.
+                next = next with
+                {
+                    State = NodeState.Live,
+                    Version = next.Version ?? Intern(u.Version),
+                    UpgradingTo = Intern(u.NewVersion),
+                };
+                detail = $"{u.Version} → {u.NewVersion}";
+                break;
+        }
+
+        next = next with
+        {
+            LastSeen = receivedAt,
+            LastEvent = evt.Type,
+            History = AppendHistory(next.History, new NodeHistoryEntry(receivedAt, evt.Type, evt.Format, detail)),
+        };
+
+        Replace(old, next);
+        changes.Upsert(next);
+        return ApplyOutcome.Applied;
+    }
+
+    private static NodeSnapshot Running(NodeSnapshot node, string version)
+    {
+        var changed = node.Version is not null && node.Version != version;
+        return node with
+        {
+            State = NodeState.Live,
+            Version = version,
+            PreviousVersion = changed ? node.Version : node.PreviousVersion,
+            UpgradingTo = node.UpgradingTo == version ? null : node.UpgradingTo,
+        };
+    }
+
+    private ImmutableArray<NodeHistoryEntry> AppendHistory(ImmutableArray<NodeHistoryEntry> history, NodeHistoryEntry entry)
+    {
+        var limit = _options.HistoryLength;
+        if (limit == 0)
+        {
+            return [];
+        }
+
+        if (history.IsDefaultOrEmpty)
+        {
+            return [entry];
+        }
+
+        if (history.Length < limit)
+        {
+            return history.Add(entry);
+        }
+
+        var builder = ImmutableArray.CreateBuilder<NodeHistoryEntry>(limit);
+        builder.AddRange(history.AsSpan()[(history.Length - limit + 1)..]);
+        builder.Add(entry);
+        return builder.MoveToImmutable();
+    }
+
+    private ApplyOutcome ApplyMachine(MachineEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes)
+    {
+        var hostExists = _machines.TryGetValue(evt.Identity, out var host);
+        if (!hostExists && _machines.Count >= _options.MaxNodes)
+        {
+            return ApplyOutcome.FleetFull;
+        }
+
+        host ??= MachineHost.Empty(evt.Identity);
+        var machineExists = host.Machines.TryGetValue(evt.Machine, out var machine);
+        if (!machineExists && host.Machines.Count >= _options.MaxMachinesPerNode)
+        {
+            return ApplyOutcome.MachineLimit;
+        }
+
+        machine ??= new MachineSnapshot { Machine = Intern(evt.Machine), LastSeen = receivedAt };
+        machine = machine with { LastSeen = receivedAt, Version = Intern(evt.MachineVersion), InstanceId = evt.Id };
+
+        if (evt is MachineTransitionEvent t)
+        {
+            machine = machine with { State = Intern(t.ToState), LastTransition = Intern(t.Transition), LastTransitionAt = receivedAt };
+        }
+        else if (evt is WatcherStateEvent w)
+        {
+            var watcherExists = machine.Watchers.TryGetValue(w.Name, out var oldWatcher);
+            if (!watcherExists && machine.Watchers.Count >= _options.MaxWatchersPerMachine)
+            {
+                return ApplyOutcome.MachineLimit;
+            }
+
+            if (oldWatcher?.Nagios is { } oldNagios)
+            {
+                _health[(int)oldNagios.Health]--;
+            }
+
+            if (w is NagiosWatcherState nagios)
+            {
+                _health[(int)nagios.Health]++;
+            }
+
+            machine = machine with { Watchers = machine.Watchers.SetItem(Intern(w.Name), new WatcherSnapshot(w, receivedAt)) };
+        }
+
+        if (!machineExists)
+        {
+            _machineCount++;
+        }
+
+        host = host with { Machines = host.Machines.SetItem(machine.Machine, machine) };
+        _machines[host.Identity] = host;
+        changes.Upsert(host);
+        return ApplyOutcome.Applied;
+    }
+
+    /// <summary>Moves silent nodes to stale or dead, and forgets those silent past <c>ForgetAfter</c>.</summary>
+    public void Sweep(DateTimeOffset now, FleetChangeSet changes)
+    {
+        foreach (var (key, node) in _nodes)
+        {
+            if (node.State is NodeState.Dead or NodeState.Stopped && _policy.ShouldForget(node, now))
+            {
+                if (_nodes.TryRemove(key, out _))
+                {
+                    Count(node, -1);
+                    changes.Remove(key);
+                }
+
+                continue;
+            }
+
+            var state = _policy.Evaluate(node, now);
+            if (state != node.State)
+            {
+                var next = node with { State = state };
+                Replace(node, next);
+                changes.Upsert(next);
+            }
+        }
+
+        foreach (var (identity, host) in _machines)
+        {
+            var lastSeen = host.Machines.Values.Select(m => m.LastSeen).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+            if (_policy.ShouldForget(lastSeen, now) && _machines.TryRemove(identity, out _))
+            {
+                _machineCount -= host.Machines.Count;
+                foreach (var watcher in host.Machines.Values.SelectMany(m => m.Watchers.Values))
+                {
+                    if (watcher.Nagios is { } nagios)
+                    {
+                        _health[(int)nagios.Health]--;
+                    }
+                }
+
+                changes.Upsert(host with { Machines = host.Machines.Clear() });
+            }
+        }
+    }
+
+    /// <summary>Builds the summary from the running counters: cost grows with components × versions, not nodes.</summary>
+    public FleetSummary BuildSummary(long version, DateTimeOffset asOf)
+    {
+        var components = _counters
+            .Where(c => c.Value.Total > 0)
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => c.Value.ToSummary(c.Key))
+            .ToImmutableArray();
+        return new FleetSummary(version, asOf, components, _machineCount, new HealthSummary(_health[0], _health[1], _health[2], _health[3]));
+    }
+
+    private void Replace(NodeSnapshot? old, NodeSnapshot next)
+    {
+        if (old is not null)
+        {
+            Count(old, -1);
+        }
+
+        Count(next, +1);
+        _nodes[next.Key] = next;
+    }
+
+    private void Count(NodeSnapshot node, int delta)
+    {
+        if (!_counters.TryGetValue(node.Component, out var counter))
+        {
+            counter = new ComponentCounter();
+            _counters[node.Component] = counter;
+        }
+
+        counter.Add(node.State, node.Version ?? UnknownVersion, delta);
+        if (counter.Total == 0)
+        {
+            _counters.Remove(node.Component);
+        }
+    }
+
+    private string Intern(string value)
+    {
+        if (_strings.TryGetValue(value, out var interned))
+        {
+            return interned;
+        }
+
+        if (_strings.Count < MaxInternedStrings)
+        {
+            _strings[value] = value;
+        }
+
+        return value;
+    }
+
+    /// <summary>Running counts of one component, kept by the writer so summaries never walk the node table.</summary>
+    private sealed class ComponentCounter
+    {
+        private readonly int[] _states = new int[4];
+        private readonly Dictionary<string, (int Nodes, int Active)> _versions = new(StringComparer.Ordinal);
+
+        public int Total => _states[0] + _states[1] + _states[2] + _states[3];
+
+        public void Add(NodeState state, string version, int delta)
+        {
+            _states[(int)state] += delta;
+            var (nodes, active) = _versions.GetValueOrDefault(version);
+            nodes += delta;
+            if (state is NodeState.Live or NodeState.Stale)
+            {
+                active += delta;
+            }
+
+            if (nodes == 0)
+            {
+                _versions.Remove(version);
+            }
+            else
+            {
+                _versions[version] = (nodes, active);
+            }
+        }
+
+        public ComponentSummary ToSummary(string component) => new(
+            component,
+            _states[(int)NodeState.Live],
+            _states[(int)NodeState.Stale],
+            _states[(int)NodeState.Dead],
+            _states[(int)NodeState.Stopped],
+            _versions
+                .OrderByDescending(v => v.Value.Active)
+                .ThenByDescending(v => v.Value.Nodes)
+                .ThenBy(v => v.Key, StringComparer.Ordinal)
+                .Select(v => new VersionCount(v.Key, v.Value.Nodes, v.Value.Active))
+                .ToImmutableArray());
+    }
+}
+
+/// <summary>Collects what a batch changed, last write wins, so a node changed twice in a batch is sent once.</summary>
+public sealed class FleetChangeSet
+{
+    private readonly Dictionary<NodeKey, NodeSnapshot> _upserts = [];
+    private readonly HashSet<NodeKey> _removals = [];
+    private readonly Dictionary<string, MachineHost> _machines = new(StringComparer.Ordinal);
+
+    public bool IsEmpty => _upserts.Count == 0 && _removals.Count == 0 && _machines.Count == 0;
+
+    public void Upsert(NodeSnapshot node)
+    {
+        _removals.Remove(node.Key);
+        _upserts[node.Key] = node;
+    }
+
+    public void Remove(NodeKey key)
+    {
+        _upserts.Remove(key);
+        _removals.Add(key);
+    }
+
+    public void Upsert(MachineHost host) => _machines[host.Identity] = host;
+
+    public FleetChanges ToChanges(FleetSummary summary) =>
+        new(summary.Version, [.. _upserts.Values], [.. _removals], [.. _machines.Values], summary);
+
+    public void Clear()
+    {
+        _upserts.Clear();
+        _removals.Clear();
+        _machines.Clear();
+    }
+}

@@ -1,0 +1,262 @@
+using System.Threading.Channels;
+using ChoriaDashboard.Events;
+using ChoriaDashboard.Ingest;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>Read side of the fleet: what pages, endpoints and hubs use. Everything it hands out is immutable.</summary>
+public interface IFleetStore
+{
+    /// <summary>The summary after the latest change batch.</summary>
+    FleetSummary Summary { get; }
+
+    /// <summary>Every node-component now; a live view, safe to enumerate while the writer works.</summary>
+    IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes { get; }
+
+    /// <summary>Autonomous agent machines per identity.</summary>
+    IReadOnlyDictionary<string, MachineHost> Machines { get; }
+
+    /// <summary>The current summary plus a stream of change batches from now on. Dispose to unsubscribe.</summary>
+    FleetSubscription Subscribe();
+}
+
+/// <summary>Write side: the ingest hands decoded events to the single writer through a bounded queue.</summary>
+public interface IFleetWriter
+{
+    ValueTask EnqueueAsync(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The singleton fleet store. One loop owns <see cref="FleetState"/> and applies queued events in batches; after each
+/// batch it publishes one <see cref="FleetChanges"/> to every subscriber without ever waiting for them.
+/// </summary>
+public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
+{
+    private readonly Channel<Input> _queue;
+    private readonly FleetState _state;
+    private readonly FleetOptions _options;
+    private readonly IngestStats _stats;
+    private readonly TimeProvider _time;
+    private readonly ILogger<FleetStore> _logger;
+    private readonly Lock _subscribersLock = new();
+    private FleetSubscription[] _subscribers = [];
+    private FleetSummary _summary = FleetSummary.Empty;
+    private long _version;
+    private DateTimeOffset _lastSweep;
+
+    public FleetStore(IOptions<FleetOptions> options, IOptions<IngestOptions> ingest, IngestStats stats, TimeProvider time, ILogger<FleetStore> logger)
+    {
+        _options = options.Value;
+        _state = new FleetState(_options);
+        _stats = stats;
+        _time = time;
+        _logger = logger;
+        _queue = Channel.CreateBounded<Input>(new BoundedChannelOptions(ingest.Value.QueueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _lastSweep = time.GetUtcNow();
+    }
+
+    public FleetSummary Summary => Volatile.Read(ref _summary);
+
+    public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => _state.Nodes;
+
+    public IReadOnlyDictionary<string, MachineHost> Machines => _state.Machines;
+
+    /// <summary>Governor events counted by governor and event type.</summary>
+    public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts => _state.GovernorCounts;
+
+    /// <summary>Events waiting for the writer.</summary>
+    public int QueueLength => _queue.Reader.Count;
+
+    public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
+
+    public ValueTask EnqueueAsync(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
+        _queue.Writer.WriteAsync(new Input(evt, subject, receivedAt), cancellationToken);
+
+    public FleetSubscription Subscribe()
+    {
+        lock (_subscribersLock)
+        {
+            var subscription = new FleetSubscription(this, Summary, _options.SubscriberBufferSize);
+            _subscribers = [.. _subscribers, subscription];
+            return subscription;
+        }
+    }
+
+    internal void Unsubscribe(FleetSubscription subscription)
+    {
+        lock (_subscribersLock)
+        {
+            _subscribers = [.. _subscribers.Where(s => s != subscription)];
+        }
+    }
+
+    internal FleetSummary CurrentSummaryLocked()
+    {
+        lock (_subscribersLock)
+        {
+            return Summary;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Wakes an idle writer so silent nodes still turn stale and dead; the sweep itself runs on the writer.
+        var ticker = TickAsync(stoppingToken);
+        var changes = new FleetChangeSet();
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+            {
+                var applied = 0;
+                while (applied < _options.MaxBatchSize && reader.TryRead(out var input))
+                {
+                    applied++;
+                    if (input.Event is { } evt)
+                    {
+                        ApplyOne(evt, input, changes);
+                    }
+                }
+
+                var now = _time.GetUtcNow();
+                if (now - _lastSweep >= _options.SweepInterval)
+                {
+                    _lastSweep = now;
+                    _state.Sweep(now, changes);
+                }
+
+                if (!changes.IsEmpty)
+                {
+                    Publish(changes, now);
+                    changes.Clear();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await ticker;
+    }
+
+    private void ApplyOne(ChoriaEvent evt, Input input, FleetChangeSet changes)
+    {
+        try
+        {
+            switch (_state.Apply(evt, input.ReceivedAt, changes))
+            {
+                case ApplyOutcome.FleetFull:
+                    _stats.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: the fleet holds its maximum of {_options.MaxNodes} nodes (Fleet:MaxNodes)");
+                    break;
+                case ApplyOutcome.MachineLimit:
+                    _stats.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: at most {_options.MaxMachinesPerNode} machines per node and {_options.MaxWatchersPerMachine} watchers per machine are kept (Fleet:MaxMachinesPerNode, Fleet:MaxWatchersPerMachine)");
+                    break;
+                default:
+                    _stats.Applied();
+                    break;
+            }
+        }
+        catch (Exception e)
+        {
+            // A bug in one rule must not stop the fleet: log it and go on with the next event.
+            _logger.LogError(e, "Applying {Protocol} from {Identity} failed", evt.Protocol, ChoriaEventDecoder.Excerpt(evt.Identity));
+        }
+    }
+
+    private void Publish(FleetChangeSet changes, DateTimeOffset now)
+    {
+        var summary = _state.BuildSummary(++_version, now);
+        var batch = changes.ToChanges(summary);
+        lock (_subscribersLock)
+        {
+            Volatile.Write(ref _summary, summary);
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Offer(batch);
+            }
+        }
+    }
+
+    private async Task TickAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.SweepInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                _queue.Writer.TryWrite(default);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private readonly record struct Input(ChoriaEvent? Event, string Subject, DateTimeOffset ReceivedAt);
+}
+
+/// <summary>
+/// A reader's view: the summary when it subscribed, then every change batch. If the reader falls more than
+/// <c>Fleet:SubscriberBufferSize</c> batches behind, batches are dropped for it and <see cref="Lagged"/> is set:
+/// it must <see cref="Resync"/>, which hands it the current summary. The store never waits for a reader.
+/// </summary>
+public sealed class FleetSubscription : IDisposable
+{
+    private readonly FleetStore? _store;
+    private readonly Channel<FleetChanges> _channel;
+    private int _lagged;
+
+    internal FleetSubscription(FleetStore? store, FleetSummary initial, int capacity)
+    {
+        _store = store;
+        Initial = initial;
+        _channel = Channel.CreateBounded<FleetChanges>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>For tests and fakes: a subscription fed by hand.</summary>
+    public static FleetSubscription CreateDetached(FleetSummary initial, int capacity = 1024) => new(null, initial, capacity);
+
+    public FleetSummary Initial { get; }
+
+    public ChannelReader<FleetChanges> Changes => _channel.Reader;
+
+    public bool Lagged => Volatile.Read(ref _lagged) == 1;
+
+    /// <summary>Hands a batch to the reader without waiting; marks the subscription lagged when its buffer is full.</summary>
+    public void Offer(FleetChanges changes)
+    {
+        if (Lagged || !_channel.Writer.TryWrite(changes))
+        {
+            Volatile.Write(ref _lagged, 1);
+        }
+    }
+
+    /// <summary>Clears the lagged flag and returns the current summary to rebuild from.</summary>
+    public FleetSummary Resync()
+    {
+        while (_channel.Reader.TryRead(out _))
+        {
+        }
+
+        Volatile.Write(ref _lagged, 0);
+        return _store?.CurrentSummaryLocked() ?? Initial;
+    }
+
+    public void Dispose()
+    {
+        _store?.Unsubscribe(this);
+        _channel.Writer.TryComplete();
+    }
+}

@@ -1,0 +1,42 @@
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>Decides a node's state from its silence, per component thresholds. Pure, so it is tested without waiting.</summary>
+public sealed class LivenessPolicy
+{
+    private readonly FleetOptions _options;
+    private readonly Dictionary<string, LivenessThresholds> _cache = new(StringComparer.Ordinal);
+    private readonly LivenessThresholds _default;
+
+    public LivenessPolicy(FleetOptions options)
+    {
+        _options = options;
+        _default = options.ThresholdsFor("\0");
+        foreach (var component in options.Components.Keys)
+        {
+            _cache[component] = options.ThresholdsFor(component);
+        }
+    }
+
+    public LivenessThresholds For(string component) => _cache.TryGetValue(component, out var t) ? t : _default;
+
+    /// <summary>The state a node is in now, given the state its last event left it in.</summary>
+    public NodeState Evaluate(NodeSnapshot node, DateTimeOffset now)
+    {
+        if (node.State == NodeState.Stopped)
+        {
+            return NodeState.Stopped;
+        }
+
+        var thresholds = For(node.Component);
+        var silence = now - node.LastSeen;
+        return silence > thresholds.DeadAfter ? NodeState.Dead
+            : silence > thresholds.StaleAfter ? NodeState.Stale
+            : NodeState.Live;
+    }
+
+    /// <summary>True when a node has been silent long enough to drop it from the view.</summary>
+    public bool ShouldForget(NodeSnapshot node, DateTimeOffset now) => now - node.LastSeen > For(node.Component).ForgetAfter;
+
+    /// <summary>True when a machine host has been silent longer than the fleet-wide forget threshold.</summary>
+    public bool ShouldForget(DateTimeOffset lastSeen, DateTimeOffset now) => now - lastSeen > _options.ForgetAfter;
+}

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using ChoriaDashboard.Events;
+
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>Where a node-component stands, judged from what it last said and how long ago.</summary>
+public enum NodeState : byte
+{
+    /// <summary>Heard from within <c>StaleAfter</c>.</summary>
+    Live,
+
+    /// <summary>Silent longer than <c>StaleAfter</c>: an alive may have been lost.</summary>
+    Stale,
+
+    /// <summary>Silent longer than <c>DeadAfter</c>: crashed or cut off (no shutdown was received).</summary>
+    Dead,
+
+    /// <summary>Sent a shutdown: stopped on purpose.</summary>
+    Stopped,
+}
+
+/// <summary>One component on one node; the same identity can run several components.</summary>
+public readonly record struct NodeKey(string Identity, string Component)
+{
+    public override string ToString() => $"{Identity}/{Component}";
+}
+
+/// <summary>One entry of a node's recent history: what arrived and when we received it.</summary>
+public readonly record struct NodeHistoryEntry(DateTimeOffset ReceivedAt, LifecycleEventType Type, WireFormat Format, string? Detail);
+
+/// <summary>An immutable view of one node-component. The store replaces it on every change.</summary>
+public sealed record NodeSnapshot
+{
+    public required NodeKey Key { get; init; }
+
+    public string Identity => Key.Identity;
+
+    public string Component => Key.Component;
+
+    /// <summary>The version last seen running (startup or alive); null if only a shutdown or provisioned was seen.</summary>
+    public string? Version { get; init; }
+
+    /// <summary>After an upgraded event: the version the node announced it is upgrading to, until it is seen running.</summary>
+    public string? UpgradingTo { get; init; }
+
+    /// <summary>The version before the last upgrade.</summary>
+    public string? PreviousVersion { get; init; }
+
+    public required NodeState State { get; init; }
+
+    public required DateTimeOffset FirstSeen { get; init; }
+
+    /// <summary>When we last received an event from it (receipt time; alive events repeat their own timestamp).</summary>
+    public required DateTimeOffset LastSeen { get; init; }
+
+    public required LifecycleEventType LastEvent { get; init; }
+
+    public DateTimeOffset? LastStartup { get; init; }
+
+    /// <summary>Recent events, newest last, at most <c>Fleet:HistoryLength</c>.</summary>
+    public ImmutableArray<NodeHistoryEntry> History { get; init; } = [];
+}
+
+/// <summary>The latest state a watcher reported.</summary>
+public sealed record WatcherSnapshot(WatcherStateEvent Latest, DateTimeOffset ReceivedAt)
+{
+    public string Name => Latest.Name;
+
+    public string Type => Latest.WatcherType;
+
+    public NagiosWatcherState? Nagios => Latest as NagiosWatcherState;
+}
+
+/// <summary>An autonomous agent machine on a node: its state and its watchers.</summary>
+public sealed record MachineSnapshot
+{
+    public required string Machine { get; init; }
+
+    public string? Version { get; init; }
+
+    public string? InstanceId { get; init; }
+
+    /// <summary>The state after the last transition; null if only watcher states were seen.</summary>
+    public string? State { get; init; }
+
+    public string? LastTransition { get; init; }
+
+    public DateTimeOffset? LastTransitionAt { get; init; }
+
+    public required DateTimeOffset LastSeen { get; init; }
+
+    public ImmutableDictionary<string, WatcherSnapshot> Watchers { get; init; } = ImmutableDictionary<string, WatcherSnapshot>.Empty;
+}
+
+/// <summary>All machines known on one identity.</summary>
+public sealed record MachineHost(string Identity, ImmutableDictionary<string, MachineSnapshot> Machines)
+{
+    public static MachineHost Empty(string identity) => new(identity, ImmutableDictionary<string, MachineSnapshot>.Empty.WithComparers(StringComparer.Ordinal));
+}

@@ -1,0 +1,23 @@
+using ChoriaDashboard.Ingest;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace ChoriaDashboard.Hosting;
+
+/// <summary>Ready when connected to NATS with every configured subscription in place.</summary>
+public sealed class NatsHealthCheck(NatsConnectionMonitor monitor) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var status = monitor.Current;
+        var data = new Dictionary<string, object>
+        {
+            ["state"] = status.State.ToString(),
+            ["since"] = status.Since,
+            ["subscriptions"] = status.Subscriptions,
+            ["expectedSubscriptions"] = status.ExpectedSubscriptions,
+        };
+        return Task.FromResult(status.Ready
+            ? HealthCheckResult.Healthy($"connected to {status.Server}, {status.Subscriptions} subscriptions", data)
+            : HealthCheckResult.Unhealthy($"NATS {status.State.ToString().ToLowerInvariant()} since {status.Since:O}, {status.Subscriptions}/{status.ExpectedSubscriptions} subscriptions{(status.LastError is null ? "" : $": {status.LastError}")}", data: data));
+    }
+}

@@ -1,0 +1,83 @@
+using ChoriaDashboard.Api;
+using ChoriaDashboard.Components;
+using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Ingest;
+using ChoriaDashboard.Simulation;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using NATS.Client.Core;
+
+namespace ChoriaDashboard.Hosting;
+
+/// <summary>Everything the dashboard registers and maps, so <c>Program.cs</c> stays a few lines.</summary>
+public static class ServiceRegistration
+{
+    public static WebApplicationBuilder AddChoriaDashboard(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+
+        AddValidatedOptions<NatsSettings, ValidateNatsSettings>(services, config, NatsSettings.Section);
+        services.PostConfigure<NatsSettings>(o => o.Subjects = o.Subjects.Length == 0 ? NatsSettings.DefaultSubjects : [.. o.Subjects.Distinct(StringComparer.Ordinal)]);
+        AddValidatedOptions<FleetOptions, ValidateFleetOptions>(services, config, FleetOptions.Section);
+        AddValidatedOptions<DemoOptions, ValidateDemoOptions>(services, config, DemoOptions.Section);
+        services.AddOptions<IngestOptions>().Bind(config.GetSection(IngestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UiOptions>().Bind(config.GetSection(UiOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.UpdateInterval >= TimeSpan.FromMilliseconds(50) && o.UpdateInterval <= TimeSpan.FromSeconds(30), "Ui:UpdateInterval must be between 50 ms and 30 s.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+
+        // Ingest: one NATS connection, the decoder, the counters.
+        services.AddSingleton<NatsConnectionMonitor>();
+        services.AddSingleton<IngestStats>();
+        services.AddSingleton(sp => new ChoriaEventDecoder(sp.GetRequiredService<IOptions<IngestOptions>>().Value));
+        services.AddSingleton<INatsConnection>(sp => new NatsConnection(NatsConnectionFactory.CreateOpts(
+            sp.GetRequiredService<IOptions<NatsSettings>>().Value, sp.GetRequiredService<ILoggerFactory>())));
+
+        // The fleet: one store, one writer loop.
+        services.AddSingleton<FleetStore>();
+        services.AddSingleton<IFleetStore>(sp => sp.GetRequiredService<FleetStore>());
+        services.AddSingleton<IFleetWriter>(sp => sp.GetRequiredService<FleetStore>());
+        services.AddHostedService(sp => sp.GetRequiredService<FleetStore>());
+        services.AddHostedService<NatsIngestService>();
+
+        if (config.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
+        {
+            services.AddHostedService<DemoFleetService>();
+        }
+
+        services.AddHealthChecks().AddCheck<NatsHealthCheck>("nats", tags: ["ready"]);
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.ConfigureHttpJsonOptions(o => FleetApi.ConfigureJson(o.SerializerOptions));
+        return builder;
+    }
+
+    public static WebApplication UseChoriaDashboard(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseAntiforgery();
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapFleetApi();
+
+        // Liveness: the process answers. Readiness: connected to NATS and subscribed.
+        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready") });
+        return app;
+    }
+
+    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration config, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().Bind(config.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+    }
+}

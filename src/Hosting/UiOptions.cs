@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChoriaDashboard.Hosting;
+
+/// <summary>How the browser views behave (section <c>Ui</c>).</summary>
+public sealed class UiOptions
+{
+    public const string Section = "Ui";
+
+    /// <summary>Changes are coalesced and a page renders at most once per interval, whatever the event rate.</summary>
+    public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Shown in the app bar and the browser tab.</summary>
+    [Required]
+    [StringLength(80)]
+    public string Title { get; set; } = "Choria Fleet";
+}

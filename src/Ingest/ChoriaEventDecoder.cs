@@ -1,0 +1,634 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Net.Mime;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+using ChoriaDashboard.Events;
+using CloudNative.CloudEvents;
+using CloudNative.CloudEvents.SystemTextJson;
+using Microsoft.Extensions.Primitives;
+
+namespace ChoriaDashboard.Ingest;
+
+/// <summary>
+/// Turns the raw bytes (and headers) of one NATS message into a typed <see cref="ChoriaEvent"/>, or a rejection.
+/// Detects per message which of the three shapes arrived: legacy Choria JSON (<c>protocol</c> at the top),
+/// CloudEvents structured (<c>specversion</c> in the body) or CloudEvents binary (<c>ce-*</c> headers).
+/// </summary>
+/// <remarks>Thread-safe and allocation-light; never throws for bad input.</remarks>
+public sealed class ChoriaEventDecoder
+{
+    private const string LifecyclePrefix = "io.choria.lifecycle.v1.";
+    private const string LegacyLifecyclePrefix = "choria:lifecycle:";
+    private const string TransitionProtocol = "io.choria.machine.v1.transition";
+    private const string WatcherPrefix = "io.choria.machine.watcher.";
+    private const string WatcherSuffix = ".v1.state";
+    private const string CloudEventsContentType = "application/cloudevents+json";
+    private const string BinaryHeaderPrefix = "ce-";
+
+    /// <summary>Go's zero time as Unix seconds: a nagios check that never ran.</summary>
+    private const long GoZeroTimeUnixSeconds = -62135596800;
+
+    private static readonly JsonEventFormatter Formatter = new();
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
+
+    private readonly IngestOptions _options;
+
+    public ChoriaEventDecoder(IngestOptions options) => _options = options;
+
+    /// <summary>Decodes one message. <paramref name="headers"/> are the NATS headers, if any.</summary>
+    public DecodeResult Decode(ReadOnlyMemory<byte> body, IEnumerable<KeyValuePair<string, StringValues>>? headers = null)
+    {
+        if (body.Length > _options.MaxPayloadBytes)
+        {
+            return DecodeResult.Reject(RejectionReason.TooLarge, $"{body.Length} bytes, limit {_options.MaxPayloadBytes}");
+        }
+
+        try
+        {
+            var binary = headers is null ? null : ReadBinaryEnvelope(headers, out _);
+            using var document = Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new RejectException(RejectionReason.NotJson, $"the JSON root is {Describe(root.ValueKind)}, not an object");
+            }
+
+            if (binary is not null)
+            {
+                return DecodeResult.Ok(DecodeChoria(root, WireFormat.CloudEventBinary, binary));
+            }
+
+            // Go's EventFormatFromJSON: a top-level protocol means the legacy format, checked first.
+            if (root.TryGetProperty("protocol", out var protocol) && protocol.ValueKind == JsonValueKind.String)
+            {
+                return DecodeResult.Ok(DecodeChoria(root, WireFormat.Legacy, cloudEvent: null));
+            }
+
+            if (root.TryGetProperty("specversion", out _) || IsStructuredContentType(headers))
+            {
+                return DecodeResult.Ok(DecodeStructured(root));
+            }
+
+            throw new RejectException(RejectionReason.NotChoriaEvent, "neither a 'protocol' nor a 'specversion' property at the top");
+        }
+        catch (RejectException e)
+        {
+            return DecodeResult.Reject(e.Reason, e.Message);
+        }
+    }
+
+    private static JsonDocument Parse(ReadOnlyMemory<byte> body)
+    {
+        // JsonDocument.Parse does not check the UTF-8 inside string values; GetString() would throw later.
+        if (!Utf8.IsValid(body.Span))
+        {
+            throw new RejectException(RejectionReason.NotJson, "not valid UTF-8");
+        }
+
+        try
+        {
+            return JsonDocument.Parse(body, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new RejectException(RejectionReason.NotJson, $"not valid JSON: {Excerpt(e.Message)}");
+        }
+        catch (ArgumentException e)
+        {
+            throw new RejectException(RejectionReason.NotJson, $"not valid UTF-8 JSON: {Excerpt(e.Message)}");
+        }
+    }
+
+    private ChoriaEvent DecodeStructured(JsonElement root)
+    {
+        CloudEvent cloudEvent;
+        try
+        {
+            cloudEvent = Formatter.ConvertFromJsonElement(root, extensionAttributes: null);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or OverflowException)
+        {
+            throw new RejectException(RejectionReason.InvalidCloudEvent, Excerpt(e.Message));
+        }
+
+        switch (cloudEvent.Data)
+        {
+            case JsonElement { ValueKind: JsonValueKind.Object } data:
+                return DecodeChoria(data, WireFormat.CloudEventStructured, cloudEvent);
+            case byte[] bytes:
+                // data_base64: the data is the legacy event's JSON, encoded.
+                using (var inner = Parse(bytes))
+                {
+                    if (inner.RootElement.ValueKind != JsonValueKind.Object)
+                    {
+                        throw new RejectException(RejectionReason.NotChoriaEvent, "CloudEvent data_base64 is not a JSON object");
+                    }
+
+                    return DecodeChoria(inner.RootElement, WireFormat.CloudEventStructured, cloudEvent);
+                }
+
+            case null:
+                throw new RejectException(RejectionReason.MissingField, $"CloudEvent {Excerpt(cloudEvent.Type)} has no data");
+            default:
+                throw new RejectException(RejectionReason.NotChoriaEvent, "CloudEvent data is not a JSON object");
+        }
+    }
+
+    /// <summary>Builds the envelope of a binary-mode CloudEvent from <c>ce-*</c> headers; null when there are none.</summary>
+    internal static CloudEvent? ReadBinaryEnvelope(IEnumerable<KeyValuePair<string, StringValues>> headers, out string? contentType)
+    {
+        contentType = null;
+        string? specVersionId = null;
+        foreach (var (key, value) in headers)
+        {
+            if (key.Equals("ce-specversion", StringComparison.OrdinalIgnoreCase))
+            {
+                specVersionId = value.ToString();
+            }
+            else if (key.Equals("content-type", StringComparison.OrdinalIgnoreCase))
+            {
+                contentType = value.ToString();
+            }
+        }
+
+        if (specVersionId is null)
+        {
+            return null;
+        }
+
+        var specVersion = CloudEventsSpecVersion.FromVersionId(specVersionId)
+            ?? throw new RejectException(RejectionReason.InvalidCloudEvent, $"unsupported CloudEvents spec version '{Excerpt(specVersionId)}'");
+        var cloudEvent = new CloudEvent(specVersion);
+        try
+        {
+            foreach (var (key, value) in headers)
+            {
+                if (key.Length > BinaryHeaderPrefix.Length
+                    && key.StartsWith(BinaryHeaderPrefix, StringComparison.OrdinalIgnoreCase)
+                    && !key.Equals("ce-specversion", StringComparison.OrdinalIgnoreCase))
+                {
+                    // CloudEvents attribute names are lower case; NATS headers keep the case they were sent in.
+                    cloudEvent.SetAttributeFromString(key[BinaryHeaderPrefix.Length..].ToLowerInvariant(), value.ToString());
+                }
+            }
+
+            if (contentType is not null && cloudEvent.DataContentType is null)
+            {
+                cloudEvent.DataContentType = contentType;
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or OverflowException)
+        {
+            throw new RejectException(RejectionReason.InvalidCloudEvent, Excerpt(e.Message));
+        }
+
+        if (!cloudEvent.IsValid)
+        {
+            var missing = cloudEvent.Id is null ? "ce-id" : cloudEvent.Source is null ? "ce-source" : "ce-type";
+            throw new RejectException(RejectionReason.InvalidCloudEvent, $"binary CloudEvent without {missing} header");
+        }
+
+        if (cloudEvent.DataContentType is { } dataContentType && !IsJsonContentType(dataContentType))
+        {
+            throw new RejectException(RejectionReason.NotChoriaEvent, $"binary CloudEvent data is '{Excerpt(dataContentType)}', not JSON");
+        }
+
+        return cloudEvent;
+    }
+
+    private static bool IsStructuredContentType(IEnumerable<KeyValuePair<string, StringValues>>? headers)
+    {
+        if (headers is null)
+        {
+            return false;
+        }
+
+        foreach (var (key, value) in headers)
+        {
+            if (key.Equals("content-type", StringComparison.OrdinalIgnoreCase))
+            {
+                return value.ToString().StartsWith(CloudEventsContentType, StringComparison.OrdinalIgnoreCase);
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsJsonContentType(string contentType)
+    {
+        try
+        {
+            var media = new ContentType(contentType).MediaType;
+            return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+                || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
+                || media.Equals("text/json", StringComparison.OrdinalIgnoreCase);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Decodes a legacy Choria event object: the whole message, or a CloudEvent's data.</summary>
+    private ChoriaEvent DecodeChoria(JsonElement data, WireFormat format, CloudEvent? cloudEvent)
+    {
+        var protocol = RequiredString(data, "protocol", limit: _options.MaxFieldLength);
+
+        if (protocol.StartsWith(LifecyclePrefix, StringComparison.Ordinal))
+        {
+            return DecodeLifecycle(data, protocol, protocol[LifecyclePrefix.Length..], format);
+        }
+
+        if (protocol.StartsWith(LegacyLifecyclePrefix, StringComparison.Ordinal))
+        {
+            // choria:lifecycle:<type>:1, the pre-2019 spelling the schemas still allow.
+            var parts = protocol.Split(':');
+            return parts.Length == 4 && parts[3] == "1"
+                ? DecodeLifecycle(data, protocol, parts[2], format)
+                : throw new RejectException(RejectionReason.UnknownType, $"unknown protocol '{Excerpt(protocol)}'");
+        }
+
+        if (protocol == TransitionProtocol)
+        {
+            return DecodeTransition(data, format);
+        }
+
+        if (protocol.StartsWith(WatcherPrefix, StringComparison.Ordinal) && protocol.EndsWith(WatcherSuffix, StringComparison.Ordinal)
+            && protocol.Length > WatcherPrefix.Length + WatcherSuffix.Length)
+        {
+            var watcherType = protocol[WatcherPrefix.Length..^WatcherSuffix.Length];
+            return DecodeWatcher(data, protocol, watcherType, format);
+        }
+
+        if (cloudEvent is not null && protocol != cloudEvent.Type)
+        {
+            throw new RejectException(RejectionReason.UnknownType, $"unknown protocol '{Excerpt(protocol)}' (CloudEvent type '{Excerpt(cloudEvent.Type)}')");
+        }
+
+        throw new RejectException(RejectionReason.UnknownType, $"unknown protocol '{Excerpt(protocol)}'");
+    }
+
+    private LifecycleEvent DecodeLifecycle(JsonElement data, string protocol, string type, WireFormat format)
+    {
+        var id = RequiredString(data, "id", _options.MaxFieldLength);
+        var identity = RequiredIdentity(data, "identity");
+        var component = RequiredName(data, "component");
+        var timestamp = FromUnixSeconds(RequiredInt64(data, "timestamp"), "timestamp");
+        protocol = string.IsInterned(protocol) ?? protocol;
+
+        return type switch
+        {
+            "startup" => new StartupEvent
+            {
+                Protocol = protocol, Id = id, Identity = identity, Component = component, Timestamp = timestamp, Format = format,
+                Version = RequiredName(data, "version"),
+            },
+            "alive" => new AliveEvent
+            {
+                Protocol = protocol, Id = id, Identity = identity, Component = component, Timestamp = timestamp, Format = format,
+                Version = RequiredName(data, "version"),
+            },
+            "shutdown" => new ShutdownEvent
+            {
+                Protocol = protocol, Id = id, Identity = identity, Component = component, Timestamp = timestamp, Format = format,
+            },
+            "provisioned" => new ProvisionedEvent
+            {
+                Protocol = protocol, Id = id, Identity = identity, Component = component, Timestamp = timestamp, Format = format,
+            },
+            "upgraded" => new UpgradedEvent
+            {
+                Protocol = protocol, Id = id, Identity = identity, Component = component, Timestamp = timestamp, Format = format,
+                Version = RequiredName(data, "version"),
+                NewVersion = RequiredName(data, "new_version"),
+            },
+            "governor" => new GovernorEvent
+            {
+                Protocol = protocol, Id = id, Identity = identity, Component = component, Timestamp = timestamp, Format = format,
+                Governor = NonEmpty(RequiredName(data, "governor"), "governor"),
+                Sequence = OptionalUInt64(data, "sequence"),
+                EventTypeName = RequiredName(data, "event_type"),
+            },
+            _ => throw new RejectException(RejectionReason.UnknownType, $"unknown lifecycle type '{Excerpt(type)}'"),
+        };
+    }
+
+    private MachineTransitionEvent DecodeTransition(JsonElement data, WireFormat format) => new()
+    {
+        Protocol = TransitionProtocol,
+        Identity = RequiredIdentity(data, "identity"),
+        Id = RequiredString(data, "id", _options.MaxFieldLength),
+        MachineVersion = RequiredName(data, "version"),
+        Timestamp = MachineTimestamp(RequiredInt64(data, "timestamp")),
+        Machine = RequiredName(data, "machine"),
+        Transition = RequiredName(data, "transition"),
+        FromState = RequiredName(data, "from_state"),
+        ToState = RequiredName(data, "to_state"),
+        Format = format,
+    };
+
+    private WatcherStateEvent DecodeWatcher(JsonElement data, string protocol, string watcherType, WireFormat format)
+    {
+        var identity = RequiredIdentity(data, "identity");
+        var id = RequiredString(data, "id", _options.MaxFieldLength);
+        var version = RequiredName(data, "version");
+        var timestamp = MachineTimestamp(RequiredInt64(data, "timestamp"));
+        var type = RequiredName(data, "type");
+        if (type != watcherType)
+        {
+            throw new RejectException(RejectionReason.InvalidValue, $"watcher type '{Excerpt(type)}' does not match protocol '{Excerpt(protocol)}'");
+        }
+
+        var machine = RequiredName(data, "machine");
+        var name = RequiredName(data, "name");
+
+        if (watcherType == "nagios")
+        {
+            return new NagiosWatcherState
+            {
+                Protocol = protocol, Identity = identity, Id = id, MachineVersion = version, Timestamp = timestamp,
+                WatcherType = watcherType, Machine = machine, Name = name, Format = format,
+                Plugin = Truncate(RequiredString(data, "plugin", int.MaxValue), _options.MaxCheckOutputLength),
+                Status = RequiredName(data, "status"),
+                StatusCode = (int)Math.Clamp(RequiredInt64(data, "status_code"), -1, 255),
+                Output = Truncate(RequiredString(data, "output", int.MaxValue), _options.MaxCheckOutputLength),
+                CheckTime = CheckTime(data),
+                RuntimeSeconds = OptionalDouble(data, "runtime"),
+                PerfData = PerfData(data, "perfdata"),
+                History = History(data),
+                Annotations = Annotations(data),
+            };
+        }
+
+        var raw = data.GetRawText();
+        return new WatcherStateEvent
+        {
+            Protocol = protocol, Identity = identity, Id = id, MachineVersion = version, Timestamp = timestamp,
+            WatcherType = string.IsInterned(watcherType) ?? watcherType, Machine = machine, Name = name, Format = format,
+            RawData = Encoding.UTF8.GetByteCount(raw) <= _options.MaxWatcherDataBytes ? raw : null,
+        };
+    }
+
+    private DateTimeOffset? CheckTime(JsonElement data)
+    {
+        var seconds = RequiredInt64(data, "check_time");
+        return seconds <= 0 || seconds == GoZeroTimeUnixSeconds ? null : FromUnixSeconds(seconds, "check_time");
+    }
+
+    private static ImmutableArray<NagiosPerfData> PerfData(JsonElement data, string name)
+    {
+        if (!data.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            throw new RejectException(RejectionReason.WrongType, $"'{name}' is {Describe(element.ValueKind)}, expected an array");
+        }
+
+        var builder = ImmutableArray.CreateBuilder<NagiosPerfData>(Math.Min(element.GetArrayLength(), 64));
+        foreach (var item in element.EnumerateArray())
+        {
+            if (builder.Count == 64)
+            {
+                break;
+            }
+
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw new RejectException(RejectionReason.WrongType, $"'{name}' item is {Describe(item.ValueKind)}, expected an object");
+            }
+
+            builder.Add(new NagiosPerfData(
+                Truncate(RequiredString(item, "label", int.MaxValue), 128),
+                OptionalDouble(item, "value"),
+                item.TryGetProperty("unit", out var unit) && unit.ValueKind == JsonValueKind.String ? Truncate(unit.GetString()!, 16) : ""));
+        }
+
+        return builder.ToImmutable();
+    }
+
+    private static ImmutableArray<NagiosHistoryItem> History(JsonElement data)
+    {
+        if (!data.TryGetProperty("history", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return [];
+        }
+
+        if (element.ValueKind != JsonValueKind.Array)
+        {
+            throw new RejectException(RejectionReason.WrongType, $"'history' is {Describe(element.ValueKind)}, expected an array");
+        }
+
+        // Choria keeps at most 15; take the newest 15 whatever a sender claims.
+        var items = new List<NagiosHistoryItem>(Math.Min(element.GetArrayLength(), 15));
+        foreach (var item in element.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw new RejectException(RejectionReason.WrongType, $"'history' item is {Describe(item.ValueKind)}, expected an object");
+            }
+
+            var executed = RequiredString(item, "execute", 64);
+            if (!DateTimeOffset.TryParse(executed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var when))
+            {
+                throw new RejectException(RejectionReason.InvalidValue, $"'history.execute' is not a time: '{Excerpt(executed)}'");
+            }
+
+            items.Add(new NagiosHistoryItem(when, (int)Math.Clamp(RequiredInt64(item, "status"), -1, 255)));
+            if (items.Count > 15)
+            {
+                items.RemoveAt(0);
+            }
+        }
+
+        return [.. items];
+    }
+
+    private static ImmutableDictionary<string, string> Annotations(JsonElement data)
+    {
+        if (!data.TryGetProperty("annotations", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return ImmutableDictionary<string, string>.Empty;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new RejectException(RejectionReason.WrongType, $"'annotations' is {Describe(element.ValueKind)}, expected an object");
+        }
+
+        var builder = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (builder.Count == 32)
+            {
+                break;
+            }
+
+            if (property.Value.ValueKind == JsonValueKind.String)
+            {
+                builder[Truncate(property.Name, 128)] = Truncate(property.Value.GetString()!, 1024);
+            }
+        }
+
+        return builder.ToImmutable();
+    }
+
+    private static string RequiredString(JsonElement data, string name, int limit)
+    {
+        if (!data.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            throw new RejectException(RejectionReason.MissingField, $"missing '{name}'");
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            throw new RejectException(RejectionReason.WrongType, $"'{name}' is {Describe(element.ValueKind)}, expected a string");
+        }
+
+        var value = element.GetString()!;
+        return value.Length <= limit
+            ? value
+            : throw new RejectException(RejectionReason.InvalidValue, $"'{name}' is {value.Length} characters, limit {limit}");
+    }
+
+    /// <summary>A short name: component, version, machine, watcher. Bounded and free of control characters.</summary>
+    private string RequiredName(JsonElement data, string name)
+    {
+        var value = RequiredString(data, name, _options.MaxFieldLength);
+        foreach (var c in value)
+        {
+            if (char.IsControl(c))
+            {
+                throw new RejectException(RejectionReason.InvalidValue, $"'{name}' contains a control character");
+            }
+        }
+
+        return value;
+    }
+
+    /// <summary>An identity is a host name or certname: printable, no white space, no markup characters.</summary>
+    private string RequiredIdentity(JsonElement data, string name)
+    {
+        var value = RequiredString(data, name, _options.MaxFieldLength);
+        if (value.Length == 0)
+        {
+            throw new RejectException(RejectionReason.InvalidValue, $"'{name}' is empty");
+        }
+
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) || char.IsWhiteSpace(c) || c is '<' or '>' or '"' or '\'' or '`' or '\\' or '&')
+            {
+                throw new RejectException(RejectionReason.InvalidValue, $"'{name}' contains a character not allowed in an identity: '{Excerpt(value)}'");
+            }
+        }
+
+        return value;
+    }
+
+    private static string NonEmpty(string value, string name) =>
+        value.Length > 0 ? value : throw new RejectException(RejectionReason.InvalidValue, $"'{name}' is empty");
+
+    private static long RequiredInt64(JsonElement data, string name)
+    {
+        if (!data.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            throw new RejectException(RejectionReason.MissingField, $"missing '{name}'");
+        }
+
+        if (element.ValueKind != JsonValueKind.Number)
+        {
+            throw new RejectException(RejectionReason.WrongType, $"'{name}' is {Describe(element.ValueKind)}, expected an integer");
+        }
+
+        return element.TryGetInt64(out var value)
+            ? value
+            : throw new RejectException(RejectionReason.WrongType, $"'{name}' is not a 64-bit integer");
+    }
+
+    private static ulong OptionalUInt64(JsonElement data, string name)
+    {
+        if (!data.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return 0;
+        }
+
+        return element.ValueKind == JsonValueKind.Number && element.TryGetUInt64(out var value)
+            ? value
+            : throw new RejectException(RejectionReason.WrongType, $"'{name}' is not an unsigned integer");
+    }
+
+    private static double OptionalDouble(JsonElement data, string name)
+    {
+        if (!data.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return 0;
+        }
+
+        return element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out var value)
+            ? value
+            : throw new RejectException(RejectionReason.WrongType, $"'{name}' is {Describe(element.ValueKind)}, expected a number");
+    }
+
+    private static DateTimeOffset FromUnixSeconds(long seconds, string name)
+    {
+        try
+        {
+            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            throw new RejectException(RejectionReason.InvalidValue, $"'{name}' {seconds} is out of range");
+        }
+    }
+
+    /// <summary>Machine timestamps are seconds today; before Choria 0.13 they were nanoseconds.</summary>
+    internal static DateTimeOffset MachineTimestamp(long value) => value switch
+    {
+        > 100_000_000_000_000_000 => DateTimeOffset.FromUnixTimeMilliseconds(value / 1_000_000),
+        > 100_000_000_000_000 => DateTimeOffset.FromUnixTimeMilliseconds(value / 1_000),
+        > 100_000_000_000 => DateTimeOffset.FromUnixTimeMilliseconds(value),
+        _ => FromUnixSeconds(value, "timestamp"),
+    };
+
+    private static string Truncate(string value, int limit) =>
+        value.Length <= limit ? value : limit <= 1 ? value[..limit] : string.Concat(value.AsSpan(0, limit - 1), "…");
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    /// <summary>A short, single-line, printable excerpt of untrusted text for logs and details.</summary>
+    internal static string Excerpt(string? value)
+    {
+        if (value is null)
+        {
+            return "";
+        }
+
+        var builder = new StringBuilder(Math.Min(value.Length, 64) + 1);
+        foreach (var c in value)
+        {
+            if (builder.Length >= 64)
+            {
+                builder.Append('…');
+                break;
+            }
+
+            builder.Append(char.IsControl(c) ? '?' : c);
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChoriaDashboard.Ingest;
+
+/// <summary>Limits applied to every message before it reaches the fleet (section <c>Ingest</c>).</summary>
+public sealed class IngestOptions
+{
+    public const string Section = "Ingest";
+
+    /// <summary>Larger bodies are rejected unread. Choria events are well under 4 KiB; nagios output can be larger.</summary>
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxPayloadBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Longest identity, component, version or machine name accepted.</summary>
+    [Range(16, 4096)]
+    public int MaxFieldLength { get; set; } = 255;
+
+    /// <summary>Nagios check output is kept up to this many characters (the rest is cut, marked with an ellipsis).</summary>
+    [Range(0, 1024 * 1024)]
+    public int MaxCheckOutputLength { get; set; } = 4096;
+
+    /// <summary>Raw data of non-nagios watcher states is kept up to this many bytes; larger data is not kept.</summary>
+    [Range(0, 1024 * 1024)]
+    public int MaxWatcherDataBytes { get; set; } = 4096;
+
+    /// <summary>Capacity of the queue between the NATS loops and the fleet writer (messages).</summary>
+    [Range(16, 1_000_000)]
+    public int QueueCapacity { get; set; } = 65_536;
+
+    /// <summary>At most this many rejections per reason are logged per <see cref="RejectionLogInterval"/>; the rest are counted.</summary>
+    [Range(0, 10_000)]
+    public int RejectionLogBurst { get; set; } = 5;
+
+    public TimeSpan RejectionLogInterval { get; set; } = TimeSpan.FromMinutes(1);
+}

@@ -1,0 +1,96 @@
+using NATS.Client.Core;
+
+namespace ChoriaDashboard.Ingest;
+
+/// <summary>Connection states as the dashboard shows them.</summary>
+public enum BrokerState
+{
+    Connecting,
+    Connected,
+    Reconnecting,
+    Disconnected,
+}
+
+/// <summary>The broker connection's state, since when, and whether the subscriptions are in place.</summary>
+public sealed record BrokerStatus(BrokerState State, DateTimeOffset Since, string? Server, int Subscriptions, int ExpectedSubscriptions, string? LastError)
+{
+    public bool Ready => State == BrokerState.Connected && Subscriptions == ExpectedSubscriptions && ExpectedSubscriptions > 0;
+}
+
+/// <summary>Tracks the NATS connection from its events; pages and health checks read <see cref="Current"/>.</summary>
+public sealed class NatsConnectionMonitor
+{
+    private readonly TimeProvider _time;
+    private BrokerStatus _status;
+
+    public NatsConnectionMonitor(TimeProvider time)
+    {
+        _time = time;
+        _status = new BrokerStatus(BrokerState.Connecting, time.GetUtcNow(), null, 0, 0, null);
+    }
+
+    public BrokerStatus Current => Volatile.Read(ref _status);
+
+    /// <summary>Raised after every change; handlers must not block.</summary>
+    public event Action<BrokerStatus>? Changed;
+
+    public void Attach(INatsConnection connection, int expectedSubscriptions)
+    {
+        Update(s => s with { ExpectedSubscriptions = expectedSubscriptions });
+        connection.ConnectionOpened += (_, e) =>
+        {
+            Update(s => s with { State = BrokerState.Connected, Since = _time.GetUtcNow(), Server = e.Message, LastError = null });
+            return ValueTask.CompletedTask;
+        };
+        connection.ConnectionDisconnected += (_, e) =>
+        {
+            Update(s => s with { State = BrokerState.Reconnecting, Since = _time.GetUtcNow(), LastError = e.Message });
+            return ValueTask.CompletedTask;
+        };
+        connection.ReconnectFailed += (_, e) =>
+        {
+            Update(s => s with { State = BrokerState.Reconnecting, LastError = e.Message });
+            return ValueTask.CompletedTask;
+        };
+    }
+
+    public void SubscriptionStarted() => Update(s => s with { Subscriptions = s.Subscriptions + 1 });
+
+    public void SubscriptionEnded() => Update(s => s with { Subscriptions = Math.Max(0, s.Subscriptions - 1) });
+
+    public void Failed(string error) => Update(s => s with { State = BrokerState.Disconnected, Since = _time.GetUtcNow(), LastError = error });
+
+    public void Closed() => Update(s => s with { State = BrokerState.Disconnected, Since = _time.GetUtcNow(), Subscriptions = 0 });
+
+    /// <summary>Reconciles with the client's own state, which is the truth if an event was missed.</summary>
+    public void Observe(NatsConnectionState state)
+    {
+        var mapped = state switch
+        {
+            NatsConnectionState.Open => BrokerState.Connected,
+            NatsConnectionState.Reconnecting => BrokerState.Reconnecting,
+            NatsConnectionState.Connecting => BrokerState.Connecting,
+            _ => BrokerState.Disconnected,
+        };
+        if (Current.State != mapped)
+        {
+            Update(s => s with { State = mapped, Since = _time.GetUtcNow() });
+        }
+    }
+
+    private void Update(Func<BrokerStatus, BrokerStatus> change)
+    {
+        BrokerStatus before, after;
+        do
+        {
+            before = Volatile.Read(ref _status);
+            after = change(before);
+        }
+        while (Interlocked.CompareExchange(ref _status, after, before) != before);
+
+        if (after != before)
+        {
+            Changed?.Invoke(after);
+        }
+    }
+}

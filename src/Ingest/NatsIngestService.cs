@@ -1,0 +1,126 @@
+using ChoriaDashboard.Fleet;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+
+namespace ChoriaDashboard.Ingest;
+
+/// <summary>
+/// Passively subscribes to Choria's event subjects: one loop per subject, raw bytes in, decoded events out to the
+/// fleet writer. A bad message is counted and logged, never fatal. Reconnects are the NATS client's job.
+/// </summary>
+public sealed class NatsIngestService : BackgroundService
+{
+    private readonly INatsConnection _connection;
+    private readonly IFleetWriter _fleet;
+    private readonly ChoriaEventDecoder _decoder;
+    private readonly IngestStats _stats;
+    private readonly NatsConnectionMonitor _monitor;
+    private readonly NatsSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger<NatsIngestService> _logger;
+
+    public NatsIngestService(
+        INatsConnection connection,
+        IFleetWriter fleet,
+        ChoriaEventDecoder decoder,
+        IngestStats stats,
+        NatsConnectionMonitor monitor,
+        IOptions<NatsSettings> settings,
+        TimeProvider time,
+        ILogger<NatsIngestService> logger)
+    {
+        _connection = connection;
+        _fleet = fleet;
+        _decoder = decoder;
+        _stats = stats;
+        _monitor = monitor;
+        _settings = settings.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _monitor.Attach(_connection, _settings.Subjects.Length);
+        _connection.MessageDropped += (_, e) =>
+        {
+            _stats.Rejected(RejectionReason.Dropped, e.Subject, "the ingest fell behind and the NATS client dropped a message (Nats:PendingMessagesLimit)");
+            return ValueTask.CompletedTask;
+        };
+
+        try
+        {
+            await _connection.ConnectAsync();
+        }
+        catch (Exception e) when (e is NatsException && !stoppingToken.IsCancellationRequested)
+        {
+            // With RetryOnInitialConnect the client keeps trying in the background; subscribing waits for it.
+            _logger.LogWarning("Could not connect to NATS at {Url} yet: {Error}. Retrying.", _settings.Url, e.Message);
+            _monitor.Failed(e.Message);
+        }
+
+        _monitor.Observe(_connection.ConnectionState);
+        var loops = _settings.Subjects.Select(subject => SubscribeAsync(subject, stoppingToken)).ToArray();
+        await Task.WhenAll(loops);
+    }
+
+    private async Task SubscribeAsync(string subscription, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var sub = await _connection.SubscribeCoreAsync<NatsMemoryOwner<byte>>(subscription, cancellationToken: stoppingToken);
+                _monitor.SubscriptionStarted();
+                _monitor.Observe(_connection.ConnectionState);
+                _logger.LogInformation("Subscribed to {Subject}", subscription);
+                try
+                {
+                    await foreach (var msg in sub.Msgs.ReadAllAsync(stoppingToken))
+                    {
+                        await HandleAsync(subscription, msg, stoppingToken);
+                    }
+                }
+                finally
+                {
+                    _monitor.SubscriptionEnded();
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The client re-subscribes across reconnects by itself; we only get here if the subscription itself
+                // failed (e.g. a permissions error). Try again, slowly, and say why.
+                _logger.LogError(e, "Subscription to {Subject} failed; retrying in 5 s", subscription);
+                _monitor.Failed(e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(5), _time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private async ValueTask HandleAsync(string subscription, NatsMsg<NatsMemoryOwner<byte>> msg, CancellationToken stoppingToken)
+    {
+        _stats.Received(subscription);
+        using var body = msg.Data;
+        if (msg.Error is { } error)
+        {
+            _stats.Rejected(RejectionReason.NotJson, msg.Subject, error.Message);
+            return;
+        }
+
+        var result = _decoder.Decode(body.Memory, msg.Headers);
+        if (result.Event is { } evt)
+        {
+            await _fleet.EnqueueAsync(evt, msg.Subject, _time.GetUtcNow(), stoppingToken);
+        }
+        else
+        {
+            _stats.Rejected(result.Reason, msg.Subject, result.Detail);
+        }
+    }
+}

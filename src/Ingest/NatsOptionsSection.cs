@@ -1,0 +1,38 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChoriaDashboard.Ingest;
+
+/// <summary>How to reach the Choria broker and what to subscribe to (section <c>Nats</c>).</summary>
+public sealed class NatsSettings
+{
+    public const string Section = "Nats";
+
+    /// <summary>One URL or a comma-separated list, e.g. <c>nats://broker1:4222,nats://broker2:4222</c>.</summary>
+    [Required]
+    public string Url { get; set; } = "nats://127.0.0.1:4222";
+
+    /// <summary>The client name the broker shows for this connection.</summary>
+    [Required]
+    public string ClientName { get; set; } = "choria-dashboard";
+
+    /// <summary>What the dashboard subscribes to when <see cref="Subjects"/> is not configured.</summary>
+    public static readonly string[] DefaultSubjects = ["choria.lifecycle.event.>", "choria.machine.transition", "choria.machine.watcher.*.state"];
+
+    /// <summary>Subjects to subscribe to; wildcards allowed. The user needs Choria's <c>events_viewer</c> rights.</summary>
+    /// <remarks>Empty here on purpose: configuration binding appends to an initialised array, which would subscribe twice.
+    /// <see cref="DefaultSubjects"/> is applied after binding when nothing was configured.</remarks>
+    public string[] Subjects { get; set; } = [];
+
+    /// <summary>Optional credentials: a user and password, or a token.</summary>
+    public string? User { get; set; }
+
+    public string? Password { get; set; }
+
+    public string? Token { get; set; }
+
+    /// <summary>Messages the client buffers per subscription before it drops (and we count) the newest.</summary>
+    [Range(16, 10_000_000)]
+    public int PendingMessagesLimit { get; set; } = 65_536;
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

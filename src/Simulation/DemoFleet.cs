@@ -1,0 +1,228 @@
+using System.Collections.Immutable;
+using ChoriaDashboard.Events;
+
+namespace ChoriaDashboard.Simulation;
+
+/// <summary>
+/// A deterministic simulated Choria fleet: nodes start, send alive, crash without a word, restart, stop for
+/// maintenance, get provisioned and upgraded, and run nagios checks. <see cref="Tick"/> returns what the fleet sends
+/// up to a moment; publishing is someone else's job, so the same fleet drives the demo, tests and the load generator.
+/// </summary>
+public sealed class DemoFleet
+{
+    private static readonly string[] Sites = ["ams1", "lon2", "nyc3", "sin1", "fra4"];
+    private static readonly string[] Checks = ["check_httpd", "check_load", "check_disk"];
+
+    private readonly DemoOptions _options;
+    private readonly Random _random;
+    private readonly SimNode[] _nodes;
+    private DateTimeOffset _lastTick;
+
+    public DemoFleet(DemoOptions options, DateTimeOffset start)
+    {
+        _options = options;
+        _random = new Random(options.Seed);
+        _lastTick = start;
+        _nodes = new SimNode[options.Nodes];
+        var spread = options.StartupSpread.Ticks;
+        for (var i = 0; i < _nodes.Length; i++)
+        {
+            var roll = _random.Next(100);
+            var format = roll < options.LegacyPercent ? WireFormat.Legacy
+                : roll < options.LegacyPercent + options.BinaryPercent ? WireFormat.CloudEventBinary
+                : WireFormat.CloudEventStructured;
+            var provisioning = i % 97 == 5; // a few nodes arrive unprovisioned
+            _nodes[i] = new SimNode
+            {
+                Identity = $"node{i:00000}.{Sites[i % Sites.Length]}.example.net",
+                Format = format,
+                Version = _random.Next(100) < 70 ? options.OldVersion : options.NewVersion,
+                Component = provisioning ? "provision_mode_server" : "server",
+                HasChecks = _random.Next(100) < options.ChecksPercent,
+                Phase = Phase.Down,
+                NextAction = start + TimeSpan.FromTicks(spread <= 0 ? 0 : _random.NextInt64(spread)),
+                MachineId = Guid.NewGuid().ToString(),
+            };
+        }
+    }
+
+    public int NodeCount => _nodes.Length;
+
+    public IReadOnlyList<string> Identities => [.. _nodes.Select(n => n.Identity)];
+
+    /// <summary>Advances the fleet to <paramref name="now"/> and returns the events sent meanwhile, in order.</summary>
+    public IReadOnlyList<ChoriaEvent> Tick(DateTimeOffset now)
+    {
+        var events = new List<ChoriaEvent>();
+        var minutes = Math.Max(0, (now - _lastTick).TotalMinutes);
+        _lastTick = now;
+        foreach (var node in _nodes)
+        {
+            if (node.Phase == Phase.Up)
+            {
+                MaybeDisrupt(node, now, minutes, events);
+            }
+
+            while (node.NextAction <= now)
+            {
+                Act(node, now, events);
+            }
+        }
+
+        return events;
+    }
+
+    private void MaybeDisrupt(SimNode node, DateTimeOffset now, double minutes, List<ChoriaEvent> events)
+    {
+        double Chance(int perMille) => perMille / 1000.0 * minutes;
+        if (_random.NextDouble() < Chance(_options.CrashPerMille))
+        {
+            // A crash sends nothing: the dashboard must notice the silence.
+            node.Phase = Phase.Down;
+            node.NextAction = now + Scale(4 + _random.Next(8));
+        }
+        else if (_random.NextDouble() < Chance(_options.RestartPerMille))
+        {
+            events.Add(Lifecycle<ShutdownEvent>(node, now));
+            node.Phase = Phase.Down;
+            node.NextAction = now + (_random.Next(3) == 0 ? Scale(6) : TimeSpan.FromSeconds(2 + _random.Next(5)));
+        }
+        else if (node.Version != _options.NewVersion && node.Component == "server" && _random.NextDouble() < Chance(_options.UpgradePerMille))
+        {
+            events.Add(Stamp(new UpgradedEvent
+            {
+                Protocol = "io.choria.lifecycle.v1.upgraded", Id = Guid.NewGuid().ToString(), Identity = node.Identity,
+                Component = node.Component, Timestamp = now, Version = node.Version, NewVersion = _options.NewVersion,
+            }, node));
+            events.Add(Lifecycle<ShutdownEvent>(node, now));
+            node.Version = _options.NewVersion;
+            node.Phase = Phase.Down;
+            node.NextAction = now + TimeSpan.FromSeconds(1 + _random.Next(3));
+        }
+    }
+
+    private void Act(SimNode node, DateTimeOffset now, List<ChoriaEvent> events)
+    {
+        if (node.Phase == Phase.Down)
+        {
+            node.Phase = Phase.Up;
+            node.AliveId = Guid.NewGuid().ToString();
+            node.StartedAt = now;
+            events.Add(Stamp(new StartupEvent
+            {
+                Protocol = "io.choria.lifecycle.v1.startup", Id = node.AliveId, Identity = node.Identity,
+                Component = node.Component, Timestamp = now, Version = node.Version,
+            }, node));
+
+            if (node.Component == "provision_mode_server")
+            {
+                // Provisioning: provisioned, shutdown, then a startup as a normal server.
+                events.Add(Lifecycle<ProvisionedEvent>(node, now));
+                events.Add(Lifecycle<ShutdownEvent>(node, now));
+                node.Component = "server";
+                node.Phase = Phase.Down;
+                node.NextAction = now + TimeSpan.FromSeconds(3);
+                return;
+            }
+
+            // Choria sends the first alive after a random delay, then at a steady interval.
+            node.NextAction = now + TimeSpan.FromTicks(_random.NextInt64(_options.AliveInterval.Ticks));
+            return;
+        }
+
+        // Alive: the same id and timestamp every time, as go-choria does.
+        events.Add(Stamp(new AliveEvent
+        {
+            Protocol = "io.choria.lifecycle.v1.alive", Id = node.AliveId, Identity = node.Identity,
+            Component = node.Component, Timestamp = node.StartedAt, Version = node.Version,
+        }, node));
+        if (node.HasChecks)
+        {
+            AddChecks(node, now, events);
+        }
+
+        node.NextAction += _options.AliveInterval;
+        if (node.NextAction <= now)
+        {
+            node.NextAction = now + _options.AliveInterval;
+        }
+    }
+
+    private void AddChecks(SimNode node, DateTimeOffset now, List<ChoriaEvent> events)
+    {
+        var format = node.Format == WireFormat.CloudEventBinary ? WireFormat.CloudEventBinary : WireFormat.CloudEventStructured;
+        foreach (var check in Checks)
+        {
+            var roll = _random.Next(100);
+            var code = roll < 90 ? 0 : roll < 95 ? 1 : roll < 99 ? 2 : 3;
+            var status = code switch { 0 => "OK", 1 => "WARNING", 2 => "CRITICAL", _ => "UNKNOWN" };
+            var previous = node.CheckCodes.GetValueOrDefault(check);
+            node.CheckCodes[check] = code;
+            if (previous != code)
+            {
+                events.Add(new MachineTransitionEvent
+                {
+                    Protocol = "io.choria.machine.v1.transition", Id = node.MachineId, Identity = node.Identity, Timestamp = now,
+                    Machine = check, MachineVersion = "1.0.0", Transition = status, FromState = StateName(previous), ToState = StateName(code),
+                    Format = format,
+                });
+            }
+
+            events.Add(new NagiosWatcherState
+            {
+                Protocol = "io.choria.machine.watcher.nagios.v1.state", Id = node.MachineId, Identity = node.Identity, Timestamp = now,
+                Machine = check, MachineVersion = "1.0.0", WatcherType = "nagios", Name = "check", Format = format,
+                Plugin = $"/usr/lib64/nagios/plugins/{check}", Status = status, StatusCode = code,
+                Output = $"{check.ToUpperInvariant()} {status}: simulated | value={roll}",
+                CheckTime = now, RuntimeSeconds = 0.012, PerfData = [new NagiosPerfData("value", roll, "")],
+                History = [new NagiosHistoryItem(now, code)],
+            });
+        }
+    }
+
+    private static string StateName(int code) => code switch { 0 => "ok", 1 => "warning", 2 => "critical", _ => "unknown" };
+
+    private TimeSpan Scale(int aliveIntervals) => _options.AliveInterval * aliveIntervals / 2;
+
+    private static T Lifecycle<T>(SimNode node, DateTimeOffset now)
+        where T : LifecycleEvent
+    {
+        LifecycleEvent evt = typeof(T) == typeof(ShutdownEvent)
+            ? new ShutdownEvent { Protocol = "io.choria.lifecycle.v1.shutdown", Id = Guid.NewGuid().ToString(), Identity = node.Identity, Component = node.Component, Timestamp = now }
+            : new ProvisionedEvent { Protocol = "io.choria.lifecycle.v1.provisioned", Id = Guid.NewGuid().ToString(), Identity = node.Identity, Component = node.Component, Timestamp = now };
+        return (T)Stamp(evt, node);
+    }
+
+    private static LifecycleEvent Stamp(LifecycleEvent evt, SimNode node) => evt with { Format = node.Format };
+
+    private enum Phase
+    {
+        Down,
+        Up,
+    }
+
+    private sealed class SimNode
+    {
+        public required string Identity { get; init; }
+
+        public required WireFormat Format { get; init; }
+
+        public required string Version { get; set; }
+
+        public required string Component { get; set; }
+
+        public required bool HasChecks { get; init; }
+
+        public required string MachineId { get; init; }
+
+        public Phase Phase { get; set; }
+
+        public DateTimeOffset NextAction { get; set; }
+
+        public DateTimeOffset StartedAt { get; set; }
+
+        public string AliveId { get; set; } = "";
+
+        public Dictionary<string, int> CheckCodes { get; } = [];
+    }
+}

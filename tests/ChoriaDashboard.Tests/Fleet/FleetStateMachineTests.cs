@@ -1,0 +1,128 @@
+using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet;
+using Xunit;
+
+namespace ChoriaDashboard.Tests.Fleet;
+
+public sealed class FleetStateMachineTests
+{
+    [Fact]
+    public void Transition_NewMachine_SetsMachineState()
+    {
+        var fleet = new FleetHarness();
+
+        var outcome = fleet.Apply(Ev.Transition("n1", "check_httpd", "unknown", "ok", "OK", machineVersion: "1.2.0"));
+
+        Assert.Equal(ApplyOutcome.Applied, outcome);
+        var machine = fleet.State.Machines["n1"].Machines["check_httpd"];
+        Assert.Equal("ok", machine.State);
+        Assert.Equal("OK", machine.LastTransition);
+        Assert.Equal(fleet.Now, machine.LastTransitionAt);
+        Assert.Equal("1.2.0", machine.Version);
+        Assert.Equal(1, fleet.Summary().Machines);
+        Assert.Empty(fleet.State.Nodes); // machines are not node-components
+        Assert.Equal("n1", Assert.Single(fleet.TakeChanges().MachineUpserts).Identity);
+    }
+
+    [Fact]
+    public void Transition_KnownMachine_MovesToNewState()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Transition("n1", "check_httpd", "unknown", "ok", "OK"));
+        fleet.AdvanceMinutes(3);
+
+        fleet.Apply(Ev.Transition("n1", "check_httpd", "ok", "critical", "CRITICAL"));
+
+        var machine = fleet.State.Machines["n1"].Machines["check_httpd"];
+        Assert.Equal("critical", machine.State);
+        Assert.Equal("CRITICAL", machine.LastTransition);
+        Assert.Equal(fleet.Now, machine.LastTransitionAt);
+        Assert.Equal(1, fleet.Summary().Machines);
+    }
+
+    [Fact]
+    public void NagiosState_OkThenCritical_MovesOneHealthCount()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Nagios("n1", "check_httpd", "httpd", 0));
+        fleet.Apply(Ev.Nagios("n1", "check_disk", "disk", 0));
+        fleet.Apply(Ev.Nagios("n2", "check_httpd", "httpd", 1));
+
+        var before = fleet.Summary().Health;
+        Assert.Equal(new HealthSummary(Ok: 2, Warning: 1, Critical: 0, Unknown: 0), before);
+
+        fleet.Apply(Ev.Nagios("n1", "check_httpd", "httpd", 2));
+
+        var after = fleet.Summary();
+        Assert.Equal(new HealthSummary(Ok: 1, Warning: 1, Critical: 1, Unknown: 0), after.Health);
+        Assert.Equal(3, after.Health.Total);
+        Assert.Equal(3, after.Machines);
+        var watcher = fleet.State.Machines["n1"].Machines["check_httpd"].Watchers["httpd"];
+        Assert.Equal(NagiosStatus.Critical, watcher.Nagios!.Health);
+        Assert.Equal("CRITICAL", watcher.Nagios.Status);
+        Assert.Equal(fleet.Now, watcher.ReceivedAt);
+    }
+
+    [Fact]
+    public void NagiosState_SameStatusRepeated_DoesNotDoubleCount()
+    {
+        var fleet = new FleetHarness();
+
+        fleet.Apply(Ev.Nagios("n1", "check_httpd", "httpd", 0));
+        fleet.Apply(Ev.Nagios("n1", "check_httpd", "httpd", 0));
+        fleet.Apply(Ev.Nagios("n1", "check_httpd", "httpd", 3));
+
+        Assert.Equal(new HealthSummary(0, 0, 0, 1), fleet.Summary().Health);
+    }
+
+    [Fact]
+    public void MachineEvent_BeyondMaxMachinesPerNode_IsRejectedAndKnownMachinesStillUpdate()
+    {
+        var fleet = new FleetHarness(new FleetOptions { MaxMachinesPerNode = 2 });
+        fleet.Apply(Ev.Transition("n1", "m1", "unknown", "ok", "OK"));
+        fleet.Apply(Ev.Nagios("n1", "m2", "disk", 0));
+
+        var outcome = fleet.Apply(Ev.Nagios("n1", "m3", "load", 2));
+
+        Assert.Equal(ApplyOutcome.MachineLimit, outcome);
+        var host = fleet.State.Machines["n1"];
+        Assert.Equal(2, host.Machines.Count);
+        Assert.False(host.Machines.ContainsKey("m3"));
+        var summary = fleet.Summary();
+        Assert.Equal(2, summary.Machines);
+        Assert.Equal(new HealthSummary(1, 0, 0, 0), summary.Health); // the rejected CRITICAL is not counted
+
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Transition("n1", "m1", "ok", "warning", "WARN")));
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Nagios("n1", "m2", "disk", 2)));
+        Assert.Equal("warning", fleet.State.Machines["n1"].Machines["m1"].State);
+        Assert.Equal(new HealthSummary(0, 0, 1, 0), fleet.Summary().Health);
+
+        // the limit is per identity
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Transition("n2", "m3", "unknown", "ok", "OK")));
+        Assert.Equal(3, fleet.Summary().Machines);
+    }
+
+    [Fact]
+    public void MachineEvent_SilentPastForgetAfter_HostIsForgottenAndCountsDrop()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Nagios("n1", "check_httpd", "httpd", 2));
+        fleet.Apply(Ev.Transition("n1", "check_httpd", "unknown", "critical", "CRITICAL"));
+        fleet.Apply(Ev.Nagios("n2", "check_httpd", "httpd", 0));
+        fleet.Advance(TimeSpan.FromHours(23));
+        fleet.Apply(Ev.Nagios("n2", "check_httpd", "httpd", 0));
+        fleet.TakeChanges();
+
+        fleet.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+        fleet.Sweep();
+
+        Assert.False(fleet.State.Machines.ContainsKey("n1"));
+        Assert.True(fleet.State.Machines.ContainsKey("n2"));
+        var changes = fleet.TakeChanges();
+        var cleared = Assert.Single(changes.MachineUpserts);
+        Assert.Equal("n1", cleared.Identity);
+        Assert.Empty(cleared.Machines);
+        Assert.Equal(1, changes.Summary.Machines);
+        Assert.Equal(new HealthSummary(1, 0, 0, 0), changes.Summary.Health);
+    }
+}

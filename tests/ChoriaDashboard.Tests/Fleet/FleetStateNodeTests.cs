@@ -1,0 +1,371 @@
+using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet;
+using Xunit;
+
+namespace ChoriaDashboard.Tests.Fleet;
+
+public sealed class FleetStateNodeTests
+{
+    [Fact]
+    public void Upgraded_RunningNode_RecordsUpgradingToAndKeepsOldVersion()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Startup("n1", "0.28.0"));
+
+        fleet.Apply(Ev.Upgraded("n1", "0.28.0", "0.29.4"));
+
+        var node = fleet.Node("n1");
+        Assert.Equal("0.28.0", node.Version);
+        Assert.Equal("0.29.4", node.UpgradingTo);
+        Assert.Null(node.PreviousVersion);
+        Assert.Equal(NodeState.Live, node.State);
+        var server = FleetHarness.Component(fleet.Summary(), Ev.Server);
+        Assert.Equal(1, FleetHarness.Version(server, "0.28.0").Nodes);
+        Assert.DoesNotContain(server.Versions, v => v.Version == "0.29.4");
+    }
+
+    [Fact]
+    public void Upgrade_UpgradedShutdownStartup_VersionMovesAndUpgradingToClears()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Startup("n1", "0.28.0"));
+        fleet.Apply(Ev.Startup("n2", "0.28.0"));
+        fleet.AdvanceMinutes(10);
+
+        fleet.Apply(Ev.Upgraded("n1", "0.28.0", "0.29.4"));
+        fleet.Apply(Ev.Shutdown("n1"));
+        var during = fleet.Node("n1");
+        Assert.Equal(NodeState.Stopped, during.State);
+        Assert.Equal("0.28.0", during.Version);
+        Assert.Equal("0.29.4", during.UpgradingTo);
+        fleet.AdvanceMinutes(1);
+        fleet.Apply(Ev.Startup("n1", "0.29.4"));
+
+        var node = fleet.Node("n1");
+        Assert.Equal(NodeState.Live, node.State);
+        Assert.Equal("0.29.4", node.Version);
+        Assert.Equal("0.28.0", node.PreviousVersion);
+        Assert.Null(node.UpgradingTo);
+        Assert.Equal(
+            [LifecycleEventType.Startup, LifecycleEventType.Upgraded, LifecycleEventType.Shutdown, LifecycleEventType.Startup],
+            node.History.Select(h => h.Type));
+        Assert.Equal("0.28.0 → 0.29.4", node.History[1].Detail);
+
+        var server = FleetHarness.Component(fleet.Summary(), Ev.Server);
+        Assert.Equal(2, server.Live);
+        var old = FleetHarness.Version(server, "0.28.0");
+        var upgraded = FleetHarness.Version(server, "0.29.4");
+        Assert.Equal((1, 1), (old.Nodes, old.Active));
+        Assert.Equal((1, 1), (upgraded.Nodes, upgraded.Active));
+
+        fleet.Apply(Ev.Upgraded("n2", "0.28.0", "0.29.4"));
+        fleet.Apply(Ev.Shutdown("n2"));
+        fleet.Apply(Ev.Startup("n2", "0.29.4"));
+
+        server = FleetHarness.Component(fleet.Summary(), Ev.Server);
+        var only = Assert.Single(server.Versions);
+        Assert.Equal(("0.29.4", 2, 2), (only.Version, only.Nodes, only.Active));
+    }
+
+    [Fact]
+    public void Alive_WithNewVersion_ChangesVersionAndClearsUpgradingTo()
+    {
+        // The startup after an upgrade can be lost; the next alive then shows the new version.
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Startup("n1", "0.28.0"));
+        fleet.Apply(Ev.Upgraded("n1", "0.28.0", "0.29.4"));
+
+        fleet.Apply(Ev.Alive("n1", "0.29.4"));
+
+        var node = fleet.Node("n1");
+        Assert.Equal("0.29.4", node.Version);
+        Assert.Equal("0.28.0", node.PreviousVersion);
+        Assert.Null(node.UpgradingTo);
+        Assert.Equal("0.29.4", Assert.Single(FleetHarness.Component(fleet.Summary(), Ev.Server).Versions).Version);
+    }
+
+    [Fact]
+    public void Startup_SameIdentityTwoComponents_AreIndependentNodeComponents()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Startup("n1", "0.29.4", Ev.ProvisionModeServer));
+        fleet.Apply(Ev.Provisioned("n1", Ev.ProvisionModeServer));
+        fleet.Apply(Ev.Shutdown("n1", Ev.ProvisionModeServer));
+        fleet.Apply(Ev.Startup("n1", "0.29.4", Ev.Server));
+
+        Assert.Equal(2, fleet.State.Nodes.Count);
+        Assert.Equal(NodeState.Stopped, fleet.Node("n1", Ev.ProvisionModeServer).State);
+        Assert.Equal(NodeState.Live, fleet.Node("n1", Ev.Server).State);
+        var summary = fleet.Summary();
+        Assert.Equal(2, summary.TotalNodes);
+        Assert.Equal(1, FleetHarness.Component(summary, Ev.Server).Live);
+        Assert.Equal(1, FleetHarness.Component(summary, Ev.ProvisionModeServer).Stopped);
+
+        fleet.AdvanceMinutes(41);
+        fleet.Sweep();
+
+        Assert.Equal(NodeState.Stopped, fleet.Node("n1", Ev.ProvisionModeServer).State);
+        Assert.Equal(NodeState.Stale, fleet.Node("n1", Ev.Server).State);
+
+        fleet.Apply(Ev.Alive("n1", "0.29.5", Ev.Server));
+
+        Assert.Equal("0.29.5", fleet.Node("n1", Ev.Server).Version);
+        Assert.Equal("0.29.4", fleet.Node("n1", Ev.ProvisionModeServer).Version);
+        Assert.Equal(NodeState.Stopped, fleet.Node("n1", Ev.ProvisionModeServer).State);
+    }
+
+    [Fact]
+    public void Apply_FleetAtMaxNodes_NewIdentityIsRejectedAndExistingNodesStillUpdate()
+    {
+        var fleet = new FleetHarness(new FleetOptions { MaxNodes = 3 });
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Startup("n1", "0.29.4")));
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Startup("n2", "0.29.4")));
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Startup("n3", "0.29.4")));
+        fleet.TakeChanges();
+
+        Assert.Equal(ApplyOutcome.FleetFull, fleet.Apply(Ev.Startup("n4", "0.29.4")));
+        Assert.Equal(ApplyOutcome.FleetFull, fleet.Apply(Ev.Startup("n1", "0.29.4", Ev.ProvisionModeServer)));
+
+        Assert.False(fleet.Has("n4"));
+        Assert.False(fleet.Has("n1", Ev.ProvisionModeServer));
+        Assert.Equal(3, fleet.State.Nodes.Count);
+        Assert.Empty(fleet.TakeChanges().Upserts);
+
+        fleet.AdvanceMinutes(5);
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Alive("n1", "0.29.5")));
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Shutdown("n2")));
+
+        Assert.Equal("0.29.5", fleet.Node("n1").Version);
+        Assert.Equal(NodeState.Stopped, fleet.Node("n2").State);
+        var summary = fleet.Summary();
+        Assert.Equal(3, summary.TotalNodes);
+        var server = FleetHarness.Component(summary, Ev.Server);
+        Assert.Equal((2, 1), (server.Live, server.Stopped));
+    }
+
+    [Fact]
+    public void Apply_FleetFullThenNodeForgotten_NewIdentityIsAccepted()
+    {
+        var fleet = new FleetHarness(new FleetOptions { MaxNodes = 1 });
+        fleet.Apply(Ev.Startup("n1", "0.29.4"));
+        fleet.Apply(Ev.Shutdown("n1"));
+        Assert.Equal(ApplyOutcome.FleetFull, fleet.Apply(Ev.Startup("n2", "0.29.4")));
+
+        fleet.Advance(TimeSpan.FromHours(25));
+        fleet.Sweep();
+
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Startup("n2", "0.29.4")));
+        Assert.Equal(NodeState.Live, fleet.Node("n2").State);
+    }
+
+    [Fact]
+    public void History_MoreEventsThanHistoryLength_KeepsNewestInOrder()
+    {
+        var fleet = new FleetHarness(new FleetOptions { HistoryLength = 4 });
+        var received = new List<DateTimeOffset>();
+        fleet.Apply(Ev.Startup("n1", "0.28.0"));
+        received.Add(fleet.Now);
+        for (var i = 0; i < 4; i++)
+        {
+            fleet.AdvanceMinutes(30);
+            fleet.Apply(Ev.Alive("n1", "0.28.0"));
+            received.Add(fleet.Now);
+        }
+
+        fleet.AdvanceMinutes(1);
+        fleet.Apply(Ev.Upgraded("n1", "0.28.0", "0.29.4"));
+        received.Add(fleet.Now);
+
+        var history = fleet.Node("n1").History;
+        Assert.Equal(4, history.Length);
+        Assert.Equal(received.TakeLast(4), history.Select(h => h.ReceivedAt));
+        Assert.Equal(
+            [LifecycleEventType.Alive, LifecycleEventType.Alive, LifecycleEventType.Alive, LifecycleEventType.Upgraded],
+            history.Select(h => h.Type));
+        Assert.Equal("0.28.0 → 0.29.4", history[^1].Detail);
+    }
+
+    [Fact]
+    public void History_HistoryLengthZero_KeepsNoHistoryButTracksNode()
+    {
+        var fleet = new FleetHarness(new FleetOptions { HistoryLength = 0 });
+
+        fleet.Apply(Ev.Startup("n1", "0.29.4"));
+        fleet.Apply(Ev.Alive("n1", "0.29.4"));
+
+        var node = fleet.Node("n1");
+        Assert.Empty(node.History);
+        Assert.Equal(NodeState.Live, node.State);
+    }
+
+    [Fact]
+    public void Summary_MixOfEventsAndSweeps_CountsStatesAndVersions()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Startup("a", "1.0"));
+        fleet.Apply(Ev.Startup("b", "1.0"));
+        fleet.Apply(Ev.Startup("c", "2.0"));
+        fleet.Apply(Ev.Startup("d", "2.0"));
+        fleet.Apply(Ev.Shutdown("d"));
+        fleet.Apply(Ev.Alive("p", "0.9", Ev.Provisioner));
+
+        var summary = fleet.Summary();
+        var server = FleetHarness.Component(summary, Ev.Server);
+        Assert.Equal((3, 0, 0, 1), (server.Live, server.Stale, server.Dead, server.Stopped));
+        Assert.Equal((2, 2), (FleetHarness.Version(server, "1.0").Nodes, FleetHarness.Version(server, "1.0").Active));
+        Assert.Equal((2, 1), (FleetHarness.Version(server, "2.0").Nodes, FleetHarness.Version(server, "2.0").Active));
+        Assert.Equal("1.0", server.Versions[0].Version); // most active first
+        Assert.Equal(1, FleetHarness.Component(summary, Ev.Provisioner).Live);
+        AssertConsistent(fleet, summary);
+
+        fleet.AdvanceMinutes(41);
+        fleet.Apply(Ev.Alive("a", "1.0"));
+        fleet.Sweep();
+
+        summary = fleet.Summary();
+        server = FleetHarness.Component(summary, Ev.Server);
+        Assert.Equal((1, 2, 0, 1), (server.Live, server.Stale, server.Dead, server.Stopped));
+        Assert.Equal((2, 2), (FleetHarness.Version(server, "1.0").Nodes, FleetHarness.Version(server, "1.0").Active)); // stale is still active
+        Assert.Equal((2, 1), (FleetHarness.Version(server, "2.0").Nodes, FleetHarness.Version(server, "2.0").Active));
+        Assert.Equal(1, FleetHarness.Component(summary, Ev.Provisioner).Stale);
+        AssertConsistent(fleet, summary);
+
+        fleet.AdvanceMinutes(45); // a: 45 min silent; b, c, p: 86
+        fleet.Sweep();
+
+        summary = fleet.Summary();
+        server = FleetHarness.Component(summary, Ev.Server);
+        Assert.Equal((0, 1, 2, 1), (server.Live, server.Stale, server.Dead, server.Stopped));
+        Assert.Equal((2, 1), (FleetHarness.Version(server, "1.0").Nodes, FleetHarness.Version(server, "1.0").Active));
+        Assert.Equal((2, 0), (FleetHarness.Version(server, "2.0").Nodes, FleetHarness.Version(server, "2.0").Active));
+        var provisioner = FleetHarness.Component(summary, Ev.Provisioner);
+        Assert.Equal((0, 0, 1, 0), (provisioner.Live, provisioner.Stale, provisioner.Dead, provisioner.Stopped));
+        Assert.Equal(1, summary.Count(NodeState.Stale));
+        Assert.Equal(3, summary.Count(NodeState.Dead));
+        AssertConsistent(fleet, summary);
+
+        fleet.Apply(Ev.Startup("c", "2.0"));
+        fleet.Apply(Ev.Startup("b", "2.0"));
+
+        summary = fleet.Summary();
+        server = FleetHarness.Component(summary, Ev.Server);
+        Assert.Equal((2, 1, 0, 1), (server.Live, server.Stale, server.Dead, server.Stopped));
+        Assert.Equal((1, 1), (FleetHarness.Version(server, "1.0").Nodes, FleetHarness.Version(server, "1.0").Active));
+        Assert.Equal((3, 2), (FleetHarness.Version(server, "2.0").Nodes, FleetHarness.Version(server, "2.0").Active));
+        AssertConsistent(fleet, summary);
+
+        fleet.Advance(TimeSpan.FromHours(25));
+        fleet.Sweep(); // everything still running goes dead; d (stopped) and p (dead) are forgotten
+        fleet.Sweep();
+
+        summary = fleet.Summary();
+        Assert.Equal(0, summary.TotalNodes);
+        Assert.Empty(summary.Components);
+        AssertConsistent(fleet, summary);
+    }
+
+    [Fact]
+    public void Summary_ProvisionedOnlyNode_CountsUnderUnknownVersion()
+    {
+        var fleet = new FleetHarness();
+
+        fleet.Apply(Ev.Provisioned("n1"));
+
+        var node = fleet.Node("n1", Ev.ProvisionModeServer);
+        Assert.Equal(NodeState.Live, node.State);
+        Assert.Null(node.Version);
+        var component = FleetHarness.Component(fleet.Summary(), Ev.ProvisionModeServer);
+        Assert.Equal(1, component.Live);
+        Assert.Equal(1, FleetHarness.Version(component, "unknown").Active);
+    }
+
+    [Fact]
+    public void Governor_Events_AreCountedAndCreateNoNodes()
+    {
+        var fleet = new FleetHarness();
+
+        Assert.Equal(ApplyOutcome.CountedOnly, fleet.Apply(Ev.Governor("n1", "puppet", "enter")));
+        Assert.Equal(ApplyOutcome.CountedOnly, fleet.Apply(Ev.Governor("n2", "puppet", "enter")));
+        Assert.Equal(ApplyOutcome.CountedOnly, fleet.Apply(Ev.Governor("n1", "puppet", "exit")));
+        Assert.Equal(ApplyOutcome.CountedOnly, fleet.Apply(Ev.Governor("n3", "backup", "timeouts")));
+
+        Assert.Empty(fleet.State.Nodes);
+        Assert.Equal(2, fleet.State.GovernorCounts[("puppet", "enter")]);
+        Assert.Equal(1, fleet.State.GovernorCounts[("puppet", "exit")]);
+        Assert.Equal(1, fleet.State.GovernorCounts[("backup", "timeouts")]);
+        Assert.Equal(3, fleet.State.GovernorCounts.Count);
+        Assert.True(fleet.Changes.IsEmpty);
+        Assert.Equal(0, fleet.Summary().TotalNodes);
+    }
+
+    [Fact]
+    public void ChangeSet_TwoEventsForSameNodeInOneBatch_GiveOneUpsertWithLatestSnapshot()
+    {
+        var fleet = new FleetHarness();
+
+        fleet.Apply(Ev.Startup("n1", "0.29.4"));
+        fleet.AdvanceMinutes(1);
+        fleet.Apply(Ev.Alive("n1", "0.29.5"));
+        fleet.Apply(Ev.Startup("n2", "0.29.4"));
+
+        var changes = fleet.TakeChanges();
+
+        Assert.Equal(2, changes.Upserts.Count);
+        var n1 = Assert.Single(changes.Upserts, n => n.Identity == "n1");
+        Assert.Equal(LifecycleEventType.Alive, n1.LastEvent);
+        Assert.Equal("0.29.5", n1.Version);
+        Assert.Equal(fleet.Now, n1.LastSeen);
+        Assert.Same(fleet.Node("n1"), n1);
+        Assert.Empty(changes.Removals);
+        Assert.Equal(2, changes.Summary.TotalNodes);
+
+        Assert.True(fleet.Changes.IsEmpty); // the next batch starts empty
+    }
+
+    [Fact]
+    public void ChangeSet_NodeChangedThenForgottenInOneBatch_IsOnlyARemoval()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Startup("n1", "0.29.4"));
+        fleet.Apply(Ev.Shutdown("n1"));
+        fleet.Advance(TimeSpan.FromHours(25));
+
+        fleet.Sweep();
+
+        var changes = fleet.TakeChanges();
+        Assert.Empty(changes.Upserts);
+        Assert.Equal(new NodeKey("n1", Ev.Server), Assert.Single(changes.Removals));
+    }
+
+    [Fact]
+    public void ChangeSet_SweepWithNothingToChange_IsEmpty()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Startup("n1", "0.29.4"));
+        fleet.TakeChanges();
+
+        fleet.AdvanceMinutes(10);
+        fleet.Sweep();
+
+        Assert.True(fleet.Changes.IsEmpty);
+    }
+
+    private static void AssertConsistent(FleetHarness fleet, FleetSummary summary)
+    {
+        Assert.Equal(fleet.State.Nodes.Count, summary.TotalNodes);
+        Assert.Equal(
+            summary.TotalNodes,
+            summary.Count(NodeState.Live) + summary.Count(NodeState.Stale) + summary.Count(NodeState.Dead) + summary.Count(NodeState.Stopped));
+        foreach (var component in summary.Components)
+        {
+            var nodes = fleet.State.Nodes.Values.Where(n => n.Component == component.Component).ToList();
+            Assert.Equal(nodes.Count, component.Total);
+            Assert.Equal(component.Total, component.Versions.Sum(v => v.Nodes));
+            Assert.Equal(component.Live + component.Stale, component.Versions.Sum(v => v.Active));
+            foreach (var state in Enum.GetValues<NodeState>())
+            {
+                Assert.Equal(nodes.Count(n => n.State == state), component.Count(state));
+            }
+        }
+    }
+}

@@ -1,0 +1,228 @@
+using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Ingest;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace ChoriaDashboard.Tests.Fleet;
+
+public sealed class FleetStoreTests
+{
+    private const string Subject = "choria.lifecycle.event.startup.server";
+
+    [Fact]
+    public async Task FleetStore_EnqueuedEvents_AppearInChangesAndSummary()
+    {
+        await using var fixture = await StoreFixture.StartAsync();
+        using var subscription = fixture.Store.Subscribe();
+        Assert.Equal(0, subscription.Initial.TotalNodes);
+
+        await fixture.EnqueueAsync(Ev.Governor("n3", "puppet", "enter"));
+        await fixture.EnqueueAsync(Ev.Startup("n1", "0.29.4"));
+        await fixture.EnqueueAsync(Ev.Startup("n2", "0.28.0"));
+        await fixture.EnqueueAsync(Ev.Shutdown("n2"));
+
+        var batch = await ReadUntilAsync(subscription, b => b.Summary.TotalNodes == 2 && b.Summary.Count(NodeState.Stopped) == 1);
+
+        var server = FleetHarness.Component(batch.Summary, Ev.Server);
+        Assert.Equal((1, 1), (server.Live, server.Stopped));
+        Assert.Equal(1, FleetHarness.Version(server, "0.29.4").Active);
+        Assert.Equal(NodeState.Live, fixture.Store.Nodes[new NodeKey("n1", Ev.Server)].State);
+        Assert.Equal(NodeState.Stopped, fixture.Store.Nodes[new NodeKey("n2", Ev.Server)].State);
+        Assert.True(fixture.Store.Summary.Version >= batch.Version);
+        Assert.Equal(2, fixture.Store.Summary.TotalNodes);
+
+        // the governor event, applied before them, is counted without creating a node
+        Assert.Equal(4, fixture.Stats.Accepted);
+        Assert.Equal(1, fixture.Store.GovernorCounts[("puppet", "enter")]);
+        Assert.Equal(2, fixture.Store.Nodes.Count);
+    }
+
+    [Fact]
+    public async Task FleetStore_TimeAdvancedPastStaleAfter_PeriodicSweepMarksNodesStaleThenDead()
+    {
+        await using var fixture = await StoreFixture.StartAsync(o => o.SweepInterval = TimeSpan.FromMinutes(1));
+        using var subscription = fixture.Store.Subscribe();
+        await fixture.EnqueueAsync(Ev.Startup("n1", "0.29.4"));
+        await fixture.EnqueueAsync(Ev.Startup("n2", "0.29.4"));
+        await ReadUntilAsync(subscription, b => b.Summary.Count(NodeState.Live) == 2);
+
+        // No events arrive: only the store's own timer can notice the silence.
+        fixture.Time.Advance(TimeSpan.FromMinutes(41));
+
+        var stale = await ReadUntilAsync(subscription, b => b.Summary.Count(NodeState.Stale) == 2);
+        Assert.Equal(2, stale.Upserts.Count);
+        Assert.All(stale.Upserts, n => Assert.Equal(NodeState.Stale, n.State));
+        Assert.Equal(0, stale.Summary.Count(NodeState.Live));
+        Assert.Equal(NodeState.Stale, fixture.Store.Nodes[new NodeKey("n1", Ev.Server)].State);
+
+        await fixture.EnqueueAsync(Ev.Alive("n2", "0.29.4"));
+        await ReadUntilAsync(subscription, b => b.Summary.Count(NodeState.Live) == 1);
+        fixture.Time.Advance(TimeSpan.FromMinutes(40));
+
+        var dead = await ReadUntilAsync(subscription, b => b.Summary.Count(NodeState.Dead) == 1);
+        Assert.Equal(NodeState.Dead, fixture.Store.Nodes[new NodeKey("n1", Ev.Server)].State);
+        Assert.Equal(NodeState.Live, fixture.Store.Nodes[new NodeKey("n2", Ev.Server)].State);
+        Assert.Equal(1, dead.Summary.Count(NodeState.Live));
+    }
+
+    [Fact]
+    public async Task FleetStore_FleetAtMaxNodes_CountsFleetFullRejectionAndKeepsUpdating()
+    {
+        await using var fixture = await StoreFixture.StartAsync(o => o.MaxNodes = 3);
+        using var subscription = fixture.Store.Subscribe();
+
+        await fixture.EnqueueAsync(Ev.Startup("n1", "0.29.4"));
+        await fixture.EnqueueAsync(Ev.Startup("n2", "0.29.4"));
+        await fixture.EnqueueAsync(Ev.Startup("n3", "0.29.4"));
+        await fixture.EnqueueAsync(Ev.Startup("n4", "0.29.4"));
+        await fixture.EnqueueAsync(Ev.Alive("n1", "0.29.5"));
+
+        await ReadUntilAsync(subscription, b => b.Upserts.Any(n => n.Identity == "n1" && n.Version == "0.29.5"));
+
+        Assert.Equal(1, fixture.Stats.RejectedByReason[RejectionReason.FleetFull]);
+        Assert.Equal(4, fixture.Stats.Accepted);
+        Assert.Equal(3, fixture.Store.Nodes.Count);
+        Assert.False(fixture.Store.Nodes.ContainsKey(new NodeKey("n4", Ev.Server)));
+        Assert.Equal(3, fixture.Store.Summary.TotalNodes);
+    }
+
+    [Fact]
+    public async Task FleetStore_SubscriberThatNeverReads_IsLaggedAndStoreKeepsGoing()
+    {
+        await using var fixture = await StoreFixture.StartAsync(o => o.SubscriberBufferSize = 2);
+        using var idle = fixture.Store.Subscribe();
+        using var active = fixture.Store.Subscribe();
+
+        for (var i = 1; i <= 5; i++)
+        {
+            var identity = $"n{i}";
+            await fixture.EnqueueAsync(Ev.Startup(identity, "0.29.4"));
+            await ReadUntilAsync(active, b => b.Upserts.Any(n => n.Identity == identity));
+        }
+
+        Assert.True(idle.Lagged);
+        Assert.False(active.Lagged);
+        Assert.Equal(2, idle.Changes.Count); // its buffer stays full; the rest were dropped for it alone
+        Assert.Equal(5, fixture.Store.Summary.TotalNodes);
+        Assert.Equal(5, fixture.Store.Nodes.Count);
+        Assert.Equal(2, fixture.Store.SubscriberCount);
+    }
+
+    [Fact]
+    public async Task FleetStore_ResyncAfterLagging_GivesCurrentSummaryAndResumesChanges()
+    {
+        await using var fixture = await StoreFixture.StartAsync(o => o.SubscriberBufferSize = 1);
+        using var lagging = fixture.Store.Subscribe();
+        using var active = fixture.Store.Subscribe();
+        for (var i = 1; i <= 3; i++)
+        {
+            var identity = $"n{i}";
+            await fixture.EnqueueAsync(Ev.Startup(identity, "0.29.4"));
+            await ReadUntilAsync(active, b => b.Upserts.Any(n => n.Identity == identity));
+        }
+
+        Assert.True(lagging.Lagged);
+
+        var summary = lagging.Resync();
+
+        Assert.False(lagging.Lagged);
+        Assert.Equal(0, lagging.Changes.Count);
+        Assert.Same(fixture.Store.Summary, summary);
+        Assert.Equal(3, summary.TotalNodes);
+        Assert.Equal(3, FleetHarness.Component(summary, Ev.Server).Live);
+
+        await fixture.EnqueueAsync(Ev.Shutdown("n1"));
+        var next = await ReadUntilAsync(lagging, b => b.Upserts.Any(n => n.Identity == "n1"));
+        Assert.True(next.Version > summary.Version);
+        Assert.Equal(1, next.Summary.Count(NodeState.Stopped));
+        Assert.False(lagging.Lagged);
+    }
+
+    [Fact]
+    public async Task FleetStore_Resync_GivesCurrentSummary()
+    {
+        await using var fixture = await StoreFixture.StartAsync();
+        using var subscription = fixture.Store.Subscribe();
+        await fixture.EnqueueAsync(Ev.Startup("n1", "0.29.4"));
+        await fixture.EnqueueAsync(Ev.Startup("n2", "0.29.4", Ev.Provisioner));
+        await ReadUntilAsync(subscription, b => b.Summary.TotalNodes == 2);
+
+        var summary = subscription.Resync();
+
+        Assert.Equal(0, subscription.Initial.TotalNodes);
+        Assert.Equal(fixture.Store.Summary.Version, summary.Version);
+        Assert.Equal(2, summary.TotalNodes);
+        Assert.Equal(1, FleetHarness.Component(summary, Ev.Provisioner).Live);
+        Assert.Equal(1, FleetHarness.Component(summary, Ev.Server).Live);
+    }
+
+    [Fact]
+    public async Task FleetStore_DisposedSubscription_IsRemoved()
+    {
+        await using var fixture = await StoreFixture.StartAsync();
+        var subscription = fixture.Store.Subscribe();
+        Assert.Equal(1, fixture.Store.SubscriberCount);
+
+        subscription.Dispose();
+
+        Assert.Equal(0, fixture.Store.SubscriberCount);
+        Assert.True(subscription.Changes.Completion.IsCompleted);
+    }
+
+    private static async Task<FleetChanges> ReadUntilAsync(FleetSubscription subscription, Func<FleetChanges, bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            while (true)
+            {
+                var batch = await subscription.Changes.ReadAsync(timeout.Token);
+                if (condition(batch))
+                {
+                    return batch;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException("No change batch met the condition within 10 seconds.");
+        }
+    }
+
+    private sealed class StoreFixture : IAsyncDisposable
+    {
+        private StoreFixture(FleetOptions options)
+        {
+            var ingest = Options.Create(new IngestOptions());
+            Stats = new IngestStats(NullLogger<IngestStats>.Instance, Time, ingest);
+            Store = new FleetStore(Options.Create(options), ingest, Stats, Time, NullLogger<FleetStore>.Instance);
+        }
+
+        public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero));
+
+        public IngestStats Stats { get; }
+
+        public FleetStore Store { get; }
+
+        public static async Task<StoreFixture> StartAsync(Action<FleetOptions>? configure = null)
+        {
+            var options = new FleetOptions();
+            configure?.Invoke(options);
+            var fixture = new StoreFixture(options);
+            await fixture.Store.StartAsync(CancellationToken.None);
+            return fixture;
+        }
+
+        public ValueTask EnqueueAsync(ChoriaEvent evt) =>
+            Store.EnqueueAsync(evt, Subject, Time.GetUtcNow(), CancellationToken.None);
+
+        public async ValueTask DisposeAsync()
+        {
+            await Store.StopAsync(CancellationToken.None);
+            Store.Dispose();
+        }
+    }
+}
