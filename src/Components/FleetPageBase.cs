@@ -27,8 +27,8 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
 
     protected FleetSummary Summary { get; private set; } = FleetSummary.Empty;
 
-    /// <summary>Batches this page has rendered; shown for diagnostics and used by tests.</summary>
-    protected long Renders { get; private set; }
+    /// <summary>How many times this page has rendered because the fleet changed: once per coalesced batch, not per event.</summary>
+    public long FleetRenders { get; private set; }
 
     /// <summary>Re-render this often even without changes (relative times); null for never.</summary>
     protected virtual TimeSpan? ClockInterval => null;
@@ -98,7 +98,7 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
     private void Apply(FleetSummary summary)
     {
         Summary = summary;
-        Renders++;
+        FleetRenders++;
         OnFleetChanged();
         StateHasChanged();
     }

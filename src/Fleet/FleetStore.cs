@@ -234,6 +234,9 @@ public sealed class FleetSubscription : IDisposable
 
     public bool Lagged => Volatile.Read(ref _lagged) == 1;
 
+    /// <summary>True once the reader has let go of it.</summary>
+    public bool IsDisposed { get; private set; }
+
     /// <summary>Hands a batch to the reader without waiting; marks the subscription lagged when its buffer is full.</summary>
     public void Offer(FleetChanges changes)
     {
@@ -256,6 +259,7 @@ public sealed class FleetSubscription : IDisposable
 
     public void Dispose()
     {
+        IsDisposed = true;
         _store?.Unsubscribe(this);
         _channel.Writer.TryComplete();
     }

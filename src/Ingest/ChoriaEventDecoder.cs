@@ -234,6 +234,12 @@ public sealed class ChoriaEventDecoder
     /// <summary>Decodes a legacy Choria event object: the whole message, or a CloudEvent's data.</summary>
     private ChoriaEvent DecodeChoria(JsonElement data, WireFormat format, CloudEvent? cloudEvent)
     {
+        // go-choria only unwraps CloudEvents from its own sources (io.choria.lifecycle, io.choria.machine).
+        if (cloudEvent?.Source is { } source && !source.OriginalString.StartsWith("io.choria.", StringComparison.Ordinal))
+        {
+            throw new RejectException(RejectionReason.NotChoriaEvent, $"CloudEvent source '{Excerpt(source.OriginalString)}' is not a Choria source");
+        }
+
         var protocol = RequiredString(data, "protocol", limit: _options.MaxFieldLength);
 
         if (protocol.StartsWith(LifecyclePrefix, StringComparison.Ordinal))
@@ -260,11 +266,6 @@ public sealed class ChoriaEventDecoder
         {
             var watcherType = protocol[WatcherPrefix.Length..^WatcherSuffix.Length];
             return DecodeWatcher(data, protocol, watcherType, format);
-        }
-
-        if (cloudEvent is not null && protocol != cloudEvent.Type)
-        {
-            throw new RejectException(RejectionReason.UnknownType, $"unknown protocol '{Excerpt(protocol)}' (CloudEvent type '{Excerpt(cloudEvent.Type)}')");
         }
 
         throw new RejectException(RejectionReason.UnknownType, $"unknown protocol '{Excerpt(protocol)}'");
@@ -595,8 +596,27 @@ public sealed class ChoriaEventDecoder
         _ => FromUnixSeconds(value, "timestamp"),
     };
 
-    private static string Truncate(string value, int limit) =>
-        value.Length <= limit ? value : limit <= 1 ? value[..limit] : string.Concat(value.AsSpan(0, limit - 1), "…");
+    /// <summary>Cuts to at most <paramref name="limit"/> characters, marking the cut with an ellipsis and never splitting a surrogate pair.</summary>
+    internal static string Truncate(string value, int limit)
+    {
+        if (value.Length <= limit)
+        {
+            return value;
+        }
+
+        if (limit <= 1)
+        {
+            return limit == 1 && !char.IsHighSurrogate(value[0]) ? value[..1] : "";
+        }
+
+        var keep = limit - 1;
+        if (char.IsHighSurrogate(value[keep - 1]))
+        {
+            keep--;
+        }
+
+        return string.Concat(value.AsSpan(0, keep), "…");
+    }
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

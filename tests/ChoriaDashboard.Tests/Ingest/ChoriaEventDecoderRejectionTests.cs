@@ -163,6 +163,7 @@ public sealed class ChoriaEventDecoderRejectionTests
         Add("cloudevent-missing-id", Structured(Startup, e => e.Remove("id")), RejectionReason.InvalidCloudEvent);
         Add("cloudevent-missing-source", Structured(Startup, e => e.Remove("source")), RejectionReason.InvalidCloudEvent);
         Add("cloudevent-missing-type", Structured(Startup, e => e.Remove("type")), RejectionReason.InvalidCloudEvent);
+        Add("cloudevent-foreign-source", Structured(Startup, e => e["source"] = "com.example.billing"), RejectionReason.NotChoriaEvent);
         Add("cloudevent-no-data", Structured(Startup, e => e.Remove("data")), RejectionReason.MissingField);
         Add("cloudevent-null-data", Structured(Startup, e => e["data"] = null), RejectionReason.MissingField);
         Add("cloudevent-data-is-string", Structured(Startup, e => e["data"] = Startup), RejectionReason.NotChoriaEvent);
@@ -175,6 +176,7 @@ public sealed class ChoriaEventDecoderRejectionTests
         Add("binary-missing-ce-id", Startup, RejectionReason.InvalidCloudEvent, BinaryHeaders(h => h.Remove("ce-id")));
         Add("binary-missing-ce-source", Startup, RejectionReason.InvalidCloudEvent, BinaryHeaders(h => h.Remove("ce-source")));
         Add("binary-missing-ce-type", Startup, RejectionReason.InvalidCloudEvent, BinaryHeaders(h => h.Remove("ce-type")));
+        Add("binary-foreign-source", Startup, RejectionReason.NotChoriaEvent, BinaryHeaders(h => h["ce-source"] = "/billing/invoices"));
         Add("binary-specversion-0.3", Startup, RejectionReason.InvalidCloudEvent, BinaryHeaders(h => h["ce-specversion"] = "0.3"));
         Add("binary-invalid-ce-time", Startup, RejectionReason.InvalidCloudEvent, BinaryHeaders(h => h["ce-time"] = "yesterday"));
         Add("binary-non-json-content-type", Startup, RejectionReason.NotChoriaEvent, BinaryHeaders(h => h["content-type"] = "text/plain"));

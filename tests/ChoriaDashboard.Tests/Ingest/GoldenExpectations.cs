@@ -26,37 +26,64 @@ internal static class GoldenExpectations
         {
             ["startup"] = f => new StartupEvent
             {
-                Protocol = "io.choria.lifecycle.v1.startup", Id = "d4ad7eeb-970c-4084-b601-0ebc0cf03ef2",
-                Identity = "node1.example.net", Component = "server", Timestamp = At("2024-06-10T06:13:20Z"), Format = f,
+                Protocol = "io.choria.lifecycle.v1.startup",
+                Id = "d4ad7eeb-970c-4084-b601-0ebc0cf03ef2",
+                Identity = "node1.example.net",
+                Component = "server",
+                Timestamp = At("2024-06-10T06:13:20Z"),
+                Format = f,
                 Version = "0.29.4",
             },
             ["shutdown"] = f => new ShutdownEvent
             {
-                Protocol = "io.choria.lifecycle.v1.shutdown", Id = "d77ec970-162c-45a2-9864-22fc20036309",
-                Identity = "node1.example.net", Component = "server", Timestamp = At("2024-06-10T07:13:20Z"), Format = f,
+                Protocol = "io.choria.lifecycle.v1.shutdown",
+                Id = "d77ec970-162c-45a2-9864-22fc20036309",
+                Identity = "node1.example.net",
+                Component = "server",
+                Timestamp = At("2024-06-10T07:13:20Z"),
+                Format = f,
             },
             ["alive"] = f => new AliveEvent
             {
-                Protocol = "io.choria.lifecycle.v1.alive", Id = "97a1e885-a3ca-4a67-ad20-00a8821c016a",
-                Identity = "node1.example.net", Component = "server", Timestamp = At("2024-06-10T06:13:20Z"), Format = f,
+                Protocol = "io.choria.lifecycle.v1.alive",
+                Id = "97a1e885-a3ca-4a67-ad20-00a8821c016a",
+                Identity = "node1.example.net",
+                Component = "server",
+                Timestamp = At("2024-06-10T06:13:20Z"),
+                Format = f,
                 Version = "0.29.4",
             },
             ["provisioned"] = f => new ProvisionedEvent
             {
-                Protocol = "io.choria.lifecycle.v1.provisioned", Id = "62edc0d3-cf67-407f-b5b9-da282946b64d",
-                Identity = "node2.example.net", Component = "provision_mode_server", Timestamp = At("2024-06-10T06:14:02Z"), Format = f,
+                Protocol = "io.choria.lifecycle.v1.provisioned",
+                Id = "62edc0d3-cf67-407f-b5b9-da282946b64d",
+                Identity = "node2.example.net",
+                Component = "provision_mode_server",
+                Timestamp = At("2024-06-10T06:14:02Z"),
+                Format = f,
             },
             ["upgraded"] = f => new UpgradedEvent
             {
-                Protocol = "io.choria.lifecycle.v1.upgraded", Id = "f06971cb-2ad5-42d2-ab14-23d223855b69",
-                Identity = "node1.example.net", Component = "server", Timestamp = At("2024-06-10T06:16:00Z"), Format = f,
-                Version = "0.29.3", NewVersion = "0.29.4",
+                Protocol = "io.choria.lifecycle.v1.upgraded",
+                Id = "f06971cb-2ad5-42d2-ab14-23d223855b69",
+                Identity = "node1.example.net",
+                Component = "server",
+                Timestamp = At("2024-06-10T06:16:00Z"),
+                Format = f,
+                Version = "0.29.3",
+                NewVersion = "0.29.4",
             },
             ["governor"] = f => new GovernorEvent
             {
-                Protocol = "io.choria.lifecycle.v1.governor", Id = "9a9251f1-5a13-4390-a165-69eed9cad889",
-                Identity = "node3.example.net", Component = "CLI", Timestamp = At("2024-06-10T06:15:00Z"), Format = f,
-                Governor = "PUPPET", Sequence = 2421, EventTypeName = "enter",
+                Protocol = "io.choria.lifecycle.v1.governor",
+                Id = "9a9251f1-5a13-4390-a165-69eed9cad889",
+                Identity = "node3.example.net",
+                Component = "CLI",
+                Timestamp = At("2024-06-10T06:15:00Z"),
+                Format = f,
+                Governor = "PUPPET",
+                Sequence = 2421,
+                EventTypeName = "enter",
             },
         };
         foreach (var (name, make) in lifecycle)
@@ -68,21 +95,39 @@ internal static class GoldenExpectations
 
         all["legacy/governor-timeouts.json"] = new GovernorEvent
         {
-            Protocol = "io.choria.lifecycle.v1.governor", Id = "0f3cbb4e-51a8-4a83-9b4a-7f5d0c2b1e11",
-            Identity = "node4.example.net", Component = "puppet_runner", Timestamp = At("2024-06-10T06:20:00Z"), Format = WireFormat.Legacy,
-            Governor = "PUPPET", Sequence = 0, EventTypeName = "timeouts",
+            Protocol = "io.choria.lifecycle.v1.governor",
+            Id = "0f3cbb4e-51a8-4a83-9b4a-7f5d0c2b1e11",
+            Identity = "node4.example.net",
+            Component = "puppet_runner",
+            Timestamp = At("2024-06-10T06:20:00Z"),
+            Format = WireFormat.Legacy,
+            Governor = "PUPPET",
+            Sequence = 0,
+            EventTypeName = "timeouts",
         };
         all["structured/governor-eviction.json"] = new GovernorEvent
         {
-            Protocol = "io.choria.lifecycle.v1.governor", Id = "5d2e8f0a-7c41-4b6e-9a53-2e1f4b7c9d80",
-            Identity = "node3.example.net", Component = "CLI", Timestamp = At("2024-06-10T06:21:40Z"), Format = WireFormat.CloudEventStructured,
-            Governor = "PUPPET", Sequence = 2421, EventTypeName = "eviction",
+            Protocol = "io.choria.lifecycle.v1.governor",
+            Id = "5d2e8f0a-7c41-4b6e-9a53-2e1f4b7c9d80",
+            Identity = "node3.example.net",
+            Component = "CLI",
+            Timestamp = At("2024-06-10T06:21:40Z"),
+            Format = WireFormat.CloudEventStructured,
+            Governor = "PUPPET",
+            Sequence = 2421,
+            EventTypeName = "eviction",
         };
         all["binary/governor-exit.json"] = new GovernorEvent
         {
-            Protocol = "io.choria.lifecycle.v1.governor", Id = "a1b2c3d4-0000-4111-8222-933344455566",
-            Identity = "node3.example.net", Component = "CLI", Timestamp = At("2024-06-10T06:16:40Z"), Format = WireFormat.CloudEventBinary,
-            Governor = "PUPPET", Sequence = 2421, EventTypeName = "exit",
+            Protocol = "io.choria.lifecycle.v1.governor",
+            Id = "a1b2c3d4-0000-4111-8222-933344455566",
+            Identity = "node3.example.net",
+            Component = "CLI",
+            Timestamp = At("2024-06-10T06:16:40Z"),
+            Format = WireFormat.CloudEventBinary,
+            Governor = "PUPPET",
+            Sequence = 2421,
+            EventTypeName = "exit",
         };
 
         // Machine events: CloudEvents structured and binary.
@@ -90,17 +135,31 @@ internal static class GoldenExpectations
         {
             ["transition"] = f => new MachineTransitionEvent
             {
-                Protocol = "io.choria.machine.v1.transition", Id = MachineInstance, Identity = "node1.example.net",
-                MachineVersion = "1.0.0", Timestamp = At("2024-06-10T06:18:20Z"), Machine = "check_httpd", Format = f,
-                Transition = "CRITICAL", FromState = "ok", ToState = "critical",
+                Protocol = "io.choria.machine.v1.transition",
+                Id = MachineInstance,
+                Identity = "node1.example.net",
+                MachineVersion = "1.0.0",
+                Timestamp = At("2024-06-10T06:18:20Z"),
+                Machine = "check_httpd",
+                Format = f,
+                Transition = "CRITICAL",
+                FromState = "ok",
+                ToState = "critical",
             },
             ["nagios-critical"] = f => new NagiosWatcherState
             {
-                Protocol = "io.choria.machine.watcher.nagios.v1.state", Id = MachineInstance, Identity = "node1.example.net",
-                MachineVersion = "1.0.0", Timestamp = At("2024-06-10T06:18:20Z"), Machine = "check_httpd", Format = f,
-                WatcherType = "nagios", Name = "check",
+                Protocol = "io.choria.machine.watcher.nagios.v1.state",
+                Id = MachineInstance,
+                Identity = "node1.example.net",
+                MachineVersion = "1.0.0",
+                Timestamp = At("2024-06-10T06:18:20Z"),
+                Machine = "check_httpd",
+                Format = f,
+                WatcherType = "nagios",
+                Name = "check",
                 Plugin = "/usr/lib64/nagios/plugins/check_procs -C httpd -c 1:25",
-                Status = "CRITICAL", StatusCode = 2,
+                Status = "CRITICAL",
+                StatusCode = 2,
                 Output = "PROCS CRITICAL: 0 processes with command name 'httpd' | procs=0;;1:25;0;",
                 CheckTime = At("2024-06-10T06:18:20Z"),
                 RuntimeSeconds = 0.012,
@@ -110,11 +169,18 @@ internal static class GoldenExpectations
             },
             ["nagios-ok"] = f => new NagiosWatcherState
             {
-                Protocol = "io.choria.machine.watcher.nagios.v1.state", Id = MachineInstance, Identity = "node1.example.net",
-                MachineVersion = "1.0.0", Timestamp = At("2024-06-10T06:19:20Z"), Machine = "check_disk_root", Format = f,
-                WatcherType = "nagios", Name = "check",
+                Protocol = "io.choria.machine.watcher.nagios.v1.state",
+                Id = MachineInstance,
+                Identity = "node1.example.net",
+                MachineVersion = "1.0.0",
+                Timestamp = At("2024-06-10T06:19:20Z"),
+                Machine = "check_disk_root",
+                Format = f,
+                WatcherType = "nagios",
+                Name = "check",
                 Plugin = "/usr/lib64/nagios/plugins/check_disk -w 20% -c 10% -p /",
-                Status = "OK", StatusCode = 0,
+                Status = "OK",
+                StatusCode = 0,
                 Output = "DISK OK - free space: / 12034 MB (61% inode=92%);| /=7612MB;15756;17726;0;19696\nsecond line of output\nthird line",
                 CheckTime = At("2024-06-10T06:19:19Z"),
                 RuntimeSeconds = 0.250371,
@@ -156,21 +222,36 @@ internal static class GoldenExpectations
         all["legacy/machine-transition.json"] = machine["transition"](WireFormat.Legacy);
         all["legacy/machine-transition-pre013-ns.json"] = new MachineTransitionEvent
         {
-            Protocol = "io.choria.machine.v1.transition", Id = "01e72410-d734-4611-9485-8c6a2dd2579b", Identity = "dev1.example.net",
-            MachineVersion = "1.0.0", Timestamp = At("2019-05-08T14:46:55.541Z"), Machine = "example", Format = WireFormat.Legacy,
-            Transition = "enter_maintenance", FromState = "switched_on", ToState = "maintenance",
+            Protocol = "io.choria.machine.v1.transition",
+            Id = "01e72410-d734-4611-9485-8c6a2dd2579b",
+            Identity = "dev1.example.net",
+            MachineVersion = "1.0.0",
+            Timestamp = At("2019-05-08T14:46:55.541Z"),
+            Machine = "example",
+            Format = WireFormat.Legacy,
+            Transition = "enter_maintenance",
+            FromState = "switched_on",
+            ToState = "maintenance",
         };
 
         // go-choria lifecycle/testdata, unchanged.
         all["upstream/choriaFormatShutdown.json"] = new ShutdownEvent
         {
-            Protocol = "io.choria.lifecycle.v1.shutdown", Id = "cb6f1dbc-d65b-49b9-907e-e4a51bee75f8",
-            Identity = "dev1.devco.net", Component = "server", Timestamp = At("2019-12-04T17:58:58Z"), Format = WireFormat.Legacy,
+            Protocol = "io.choria.lifecycle.v1.shutdown",
+            Id = "cb6f1dbc-d65b-49b9-907e-e4a51bee75f8",
+            Identity = "dev1.devco.net",
+            Component = "server",
+            Timestamp = At("2019-12-04T17:58:58Z"),
+            Format = WireFormat.Legacy,
         };
         all["upstream/cloudEventFormatShutdown.json"] = new ShutdownEvent
         {
-            Protocol = "io.choria.lifecycle.v1.shutdown", Id = "01e72410-d734-4611-9485-8c6a2dd2579b",
-            Identity = "ginkgo.example.net", Component = "ginkgo", Timestamp = At("2018-08-24T10:36:13Z"), Format = WireFormat.CloudEventStructured,
+            Protocol = "io.choria.lifecycle.v1.shutdown",
+            Id = "01e72410-d734-4611-9485-8c6a2dd2579b",
+            Identity = "ginkgo.example.net",
+            Component = "ginkgo",
+            Timestamp = At("2018-08-24T10:36:13Z"),
+            Format = WireFormat.CloudEventStructured,
         };
 
         return all;
@@ -178,8 +259,14 @@ internal static class GoldenExpectations
 
     private static WatcherStateEvent Watcher(string type, string machine, string name, string time, WireFormat format) => new()
     {
-        Protocol = $"io.choria.machine.watcher.{type}.v1.state", Id = MachineInstance, Identity = "node1.example.net",
-        MachineVersion = "1.0.0", Timestamp = At(time), Machine = machine, Format = format,
-        WatcherType = type, Name = name,
+        Protocol = $"io.choria.machine.watcher.{type}.v1.state",
+        Id = MachineInstance,
+        Identity = "node1.example.net",
+        MachineVersion = "1.0.0",
+        Timestamp = At(time),
+        Machine = machine,
+        Format = format,
+        WatcherType = type,
+        Name = name,
     };
 }

@@ -1,0 +1,36 @@
+using Bunit;
+using ChoriaDashboard.Hosting;
+using ChoriaDashboard.Ingest;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using MudBlazor.Services;
+using Xunit;
+
+namespace ChoriaDashboard.Components.Tests;
+
+/// <summary>bUnit with MudBlazor, a fake store, a fake clock and a short update interval.</summary>
+public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
+{
+    protected DashboardTestContext()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+        Services.AddSingleton<Fleet.IFleetStore>(Store);
+        Services.AddSingleton<TimeProvider>(Clock);
+        Services.AddSingleton(Monitor);
+        Services.AddSingleton(Options.Create(new UiOptions { UpdateInterval = TimeSpan.FromMilliseconds(50) }));
+    }
+
+    protected FakeFleetStore Store { get; } = new();
+
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
+
+    protected NatsConnectionMonitor Monitor => _monitor ??= new NatsConnectionMonitor(Clock);
+
+    private NatsConnectionMonitor? _monitor;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync() => await base.DisposeAsync();
+}

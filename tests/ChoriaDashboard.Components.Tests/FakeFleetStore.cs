@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet;
+
+namespace ChoriaDashboard.Components.Tests;
+
+/// <summary>A hand-fed fleet store: tests set nodes and push change batches as the real writer would.</summary>
+public sealed class FakeFleetStore : IFleetStore
+{
+    private readonly ConcurrentDictionary<NodeKey, NodeSnapshot> _nodes = new();
+    private readonly List<FleetSubscription> _subscriptions = [];
+    private long _version;
+
+    public FleetSummary Summary { get; private set; } = FleetSummary.Empty;
+
+    public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => _nodes;
+
+    public IReadOnlyDictionary<string, MachineHost> Machines { get; } = new Dictionary<string, MachineHost>();
+
+    /// <summary>Subscriptions handed out and not yet disposed.</summary>
+    public int Subscribers => _subscriptions.Count(s => !s.IsDisposed);
+
+    public FleetSubscription Subscribe()
+    {
+        var subscription = FleetSubscription.CreateDetached(Summary);
+        _subscriptions.Add(subscription);
+        return subscription;
+    }
+
+    /// <summary>Replaces the fleet and publishes one change batch with the summary computed from it.</summary>
+    public void Publish(params NodeSnapshot[] nodes)
+    {
+        foreach (var node in nodes)
+        {
+            _nodes[node.Key] = node;
+        }
+
+        Summary = Summarise();
+        var changes = new FleetChanges(Summary.Version, nodes, [], [], Summary);
+        foreach (var subscription in _subscriptions)
+        {
+            subscription.Offer(changes);
+        }
+    }
+
+    public static NodeSnapshot Node(string identity, NodeState state, string version = "0.29.4", string component = "server", DateTimeOffset? lastSeen = null) => new()
+    {
+        Key = new NodeKey(identity, component),
+        Version = version,
+        State = state,
+        FirstSeen = lastSeen ?? DateTimeOffset.UnixEpoch,
+        LastSeen = lastSeen ?? DateTimeOffset.UnixEpoch,
+        LastEvent = state == NodeState.Stopped ? LifecycleEventType.Shutdown : LifecycleEventType.Alive,
+    };
+
+    private FleetSummary Summarise()
+    {
+        var components = _nodes.Values
+            .GroupBy(n => n.Component)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new ComponentSummary(
+                g.Key,
+                g.Count(n => n.State == NodeState.Live),
+                g.Count(n => n.State == NodeState.Stale),
+                g.Count(n => n.State == NodeState.Dead),
+                g.Count(n => n.State == NodeState.Stopped),
+                [.. g.GroupBy(n => n.Version ?? "unknown")
+                    .Select(v => new VersionCount(v.Key, v.Count(), v.Count(n => n.State is NodeState.Live or NodeState.Stale)))
+                    .OrderByDescending(v => v.Active).ThenByDescending(v => v.Nodes).ThenBy(v => v.Version, StringComparer.Ordinal)]))
+            .ToImmutableArray();
+        return new FleetSummary(++_version, DateTimeOffset.UnixEpoch, components, 0, HealthSummary.Empty);
+    }
+}

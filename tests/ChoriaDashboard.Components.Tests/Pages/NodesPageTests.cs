@@ -1,0 +1,88 @@
+using Bunit;
+using ChoriaDashboard.Components.Pages;
+using ChoriaDashboard.Fleet;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+using static ChoriaDashboard.Components.Tests.FakeFleetStore;
+
+namespace ChoriaDashboard.Components.Tests.Pages;
+
+public sealed class NodesPageTests : DashboardTestContext
+{
+    [Fact]
+    public void NodesPage_DefaultOrder_PutsDeadFirst()
+    {
+        Store.Publish(
+            Node("a.example.net", NodeState.Live),
+            Node("b.example.net", NodeState.Dead),
+            Node("c.example.net", NodeState.Stale));
+
+        var cut = Render<NodesPage>();
+
+        var identities = cut.FindAll("[data-testid=node-row]").Select(r => r.GetAttribute("data-identity") ?? "").ToArray();
+        Assert.Equal(new[] { "b.example.net", "c.example.net", "a.example.net" }, identities);
+        Assert.Contains("3 of 3 nodes", cut.Find("[data-testid=row-count]").TextContent);
+    }
+
+    [Fact]
+    public void NodesPage_StateFilterInUrl_ShowsOnlyThatState()
+    {
+        Store.Publish(
+            Node("a.example.net", NodeState.Live),
+            Node("b.example.net", NodeState.Dead),
+            Node("c.example.net", NodeState.Dead, component: "provision_mode_server"));
+        Services.GetRequiredService<NavigationManager>().NavigateTo("nodes?state=dead&component=server");
+
+        var cut = Render<NodesPage>();
+
+        var row = Assert.Single(cut.FindAll("[data-testid=node-row]"));
+        Assert.Equal("b.example.net", row.GetAttribute("data-identity"));
+        Assert.Equal("dead", row.GetAttribute("data-state"));
+    }
+
+    [Fact]
+    public void NodesPage_NodeChangesState_RowFollowsWithoutReload()
+    {
+        Store.Publish(Node("a.example.net", NodeState.Live));
+        var cut = Render<NodesPage>();
+        cut.WaitForAssertion(() => Assert.Equal(1, Store.Subscribers));
+
+        Store.Publish(Node("a.example.net", NodeState.Dead), Node("z.example.net", NodeState.Live));
+
+        cut.WaitForAssertion(
+            () => Assert.Equal("dead", cut.Find("[data-identity='a.example.net']").GetAttribute("data-state")),
+            TimeSpan.FromSeconds(5));
+        Assert.Equal(2, cut.FindAll("[data-testid=node-row]").Count);
+    }
+
+    [Fact]
+    public void NodesPage_HostileComponentName_RenderedAsText()
+    {
+        const string hostile = "<script>alert(1)</script>";
+        Store.Publish(Node("a.example.net", NodeState.Live, component: hostile));
+
+        var cut = Render<NodesPage>();
+
+        Assert.Empty(cut.FindAll("tbody script"));
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", cut.Markup, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NodesPage_UpgradeAnnounced_ShowsTargetVersion()
+    {
+        Store.Publish(Node("a.example.net", NodeState.Live, "0.29.3") with { UpgradingTo = "0.29.4" });
+
+        var cut = Render<NodesPage>();
+
+        Assert.Contains("→ 0.29.4", cut.Find("[data-identity='a.example.net']").TextContent);
+    }
+
+    [Fact]
+    public void Link_QueryWithFilters_IsTheUrlTheOverviewUses()
+    {
+        var link = NodesPage.Link(new NodeQuery { Component = "server", State = NodeState.Dead, Version = "0.29.4", Search = "web" });
+
+        Assert.Equal("nodes?q=web&component=server&state=dead&version=0.29.4", link);
+    }
+}
