@@ -283,31 +283,61 @@ public sealed class ChoriaEventDecoder
         {
             "startup" => new StartupEvent
             {
-                Protocol = protocol, Id = id, Identity = identity, Component = component, Timestamp = timestamp, Format = format,
+                Protocol = protocol,
+                Id = id,
+                Identity = identity,
+                Component = component,
+                Timestamp = timestamp,
+                Format = format,
                 Version = RequiredName(data, "version"),
             },
             "alive" => new AliveEvent
             {
-                Protocol = protocol, Id = id, Identity = identity, Component = component, Timestamp = timestamp, Format = format,
+                Protocol = protocol,
+                Id = id,
+                Identity = identity,
+                Component = component,
+                Timestamp = timestamp,
+                Format = format,
                 Version = RequiredName(data, "version"),
             },
             "shutdown" => new ShutdownEvent
             {
-                Protocol = protocol, Id = id, Identity = identity, Component = component, Timestamp = timestamp, Format = format,
+                Protocol = protocol,
+                Id = id,
+                Identity = identity,
+                Component = component,
+                Timestamp = timestamp,
+                Format = format,
             },
             "provisioned" => new ProvisionedEvent
             {
-                Protocol = protocol, Id = id, Identity = identity, Component = component, Timestamp = timestamp, Format = format,
+                Protocol = protocol,
+                Id = id,
+                Identity = identity,
+                Component = component,
+                Timestamp = timestamp,
+                Format = format,
             },
             "upgraded" => new UpgradedEvent
             {
-                Protocol = protocol, Id = id, Identity = identity, Component = component, Timestamp = timestamp, Format = format,
+                Protocol = protocol,
+                Id = id,
+                Identity = identity,
+                Component = component,
+                Timestamp = timestamp,
+                Format = format,
                 Version = RequiredName(data, "version"),
                 NewVersion = RequiredName(data, "new_version"),
             },
             "governor" => new GovernorEvent
             {
-                Protocol = protocol, Id = id, Identity = identity, Component = component, Timestamp = timestamp, Format = format,
+                Protocol = protocol,
+                Id = id,
+                Identity = identity,
+                Component = component,
+                Timestamp = timestamp,
+                Format = format,
                 Governor = NonEmpty(RequiredName(data, "governor"), "governor"),
                 Sequence = OptionalUInt64(data, "sequence"),
                 EventTypeName = RequiredName(data, "event_type"),
@@ -349,8 +379,15 @@ public sealed class ChoriaEventDecoder
         {
             return new NagiosWatcherState
             {
-                Protocol = protocol, Identity = identity, Id = id, MachineVersion = version, Timestamp = timestamp,
-                WatcherType = watcherType, Machine = machine, Name = name, Format = format,
+                Protocol = protocol,
+                Identity = identity,
+                Id = id,
+                MachineVersion = version,
+                Timestamp = timestamp,
+                WatcherType = watcherType,
+                Machine = machine,
+                Name = name,
+                Format = format,
                 Plugin = Truncate(RequiredString(data, "plugin", int.MaxValue), _options.MaxCheckOutputLength),
                 Status = RequiredName(data, "status"),
                 StatusCode = (int)Math.Clamp(RequiredInt64(data, "status_code"), -1, 255),
@@ -366,8 +403,15 @@ public sealed class ChoriaEventDecoder
         var raw = data.GetRawText();
         return new WatcherStateEvent
         {
-            Protocol = protocol, Identity = identity, Id = id, MachineVersion = version, Timestamp = timestamp,
-            WatcherType = string.IsInterned(watcherType) ?? watcherType, Machine = machine, Name = name, Format = format,
+            Protocol = protocol,
+            Identity = identity,
+            Id = id,
+            MachineVersion = version,
+            Timestamp = timestamp,
+            WatcherType = string.IsInterned(watcherType) ?? watcherType,
+            Machine = machine,
+            Name = name,
+            Format = format,
             RawData = Encoding.UTF8.GetByteCount(raw) <= _options.MaxWatcherDataBytes ? raw : null,
         };
     }

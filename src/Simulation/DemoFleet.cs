@@ -91,8 +91,13 @@ public sealed class DemoFleet
         {
             events.Add(Stamp(new UpgradedEvent
             {
-                Protocol = "io.choria.lifecycle.v1.upgraded", Id = Guid.NewGuid().ToString(), Identity = node.Identity,
-                Component = node.Component, Timestamp = now, Version = node.Version, NewVersion = _options.NewVersion,
+                Protocol = "io.choria.lifecycle.v1.upgraded",
+                Id = Guid.NewGuid().ToString(),
+                Identity = node.Identity,
+                Component = node.Component,
+                Timestamp = now,
+                Version = node.Version,
+                NewVersion = _options.NewVersion,
             }, node));
             events.Add(Lifecycle<ShutdownEvent>(node, now));
             node.Version = _options.NewVersion;
@@ -110,8 +115,12 @@ public sealed class DemoFleet
             node.StartedAt = now;
             events.Add(Stamp(new StartupEvent
             {
-                Protocol = "io.choria.lifecycle.v1.startup", Id = node.AliveId, Identity = node.Identity,
-                Component = node.Component, Timestamp = now, Version = node.Version,
+                Protocol = "io.choria.lifecycle.v1.startup",
+                Id = node.AliveId,
+                Identity = node.Identity,
+                Component = node.Component,
+                Timestamp = now,
+                Version = node.Version,
             }, node));
 
             if (node.Component == "provision_mode_server")
@@ -133,8 +142,12 @@ public sealed class DemoFleet
         // Alive: the same id and timestamp every time, as go-choria does.
         events.Add(Stamp(new AliveEvent
         {
-            Protocol = "io.choria.lifecycle.v1.alive", Id = node.AliveId, Identity = node.Identity,
-            Component = node.Component, Timestamp = node.StartedAt, Version = node.Version,
+            Protocol = "io.choria.lifecycle.v1.alive",
+            Id = node.AliveId,
+            Identity = node.Identity,
+            Component = node.Component,
+            Timestamp = node.StartedAt,
+            Version = node.Version,
         }, node));
         if (node.HasChecks)
         {
@@ -162,19 +175,37 @@ public sealed class DemoFleet
             {
                 events.Add(new MachineTransitionEvent
                 {
-                    Protocol = "io.choria.machine.v1.transition", Id = node.MachineId, Identity = node.Identity, Timestamp = now,
-                    Machine = check, MachineVersion = "1.0.0", Transition = status, FromState = StateName(previous), ToState = StateName(code),
+                    Protocol = "io.choria.machine.v1.transition",
+                    Id = node.MachineId,
+                    Identity = node.Identity,
+                    Timestamp = now,
+                    Machine = check,
+                    MachineVersion = "1.0.0",
+                    Transition = status,
+                    FromState = StateName(previous),
+                    ToState = StateName(code),
                     Format = format,
                 });
             }
 
             events.Add(new NagiosWatcherState
             {
-                Protocol = "io.choria.machine.watcher.nagios.v1.state", Id = node.MachineId, Identity = node.Identity, Timestamp = now,
-                Machine = check, MachineVersion = "1.0.0", WatcherType = "nagios", Name = "check", Format = format,
-                Plugin = $"/usr/lib64/nagios/plugins/{check}", Status = status, StatusCode = code,
+                Protocol = "io.choria.machine.watcher.nagios.v1.state",
+                Id = node.MachineId,
+                Identity = node.Identity,
+                Timestamp = now,
+                Machine = check,
+                MachineVersion = "1.0.0",
+                WatcherType = "nagios",
+                Name = "check",
+                Format = format,
+                Plugin = $"/usr/lib64/nagios/plugins/{check}",
+                Status = status,
+                StatusCode = code,
                 Output = $"{check.ToUpperInvariant()} {status}: simulated | value={roll}",
-                CheckTime = now, RuntimeSeconds = 0.012, PerfData = [new NagiosPerfData("value", roll, "")],
+                CheckTime = now,
+                RuntimeSeconds = 0.012,
+                PerfData = [new NagiosPerfData("value", roll, "")],
                 History = [new NagiosHistoryItem(now, code)],
             });
         }

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test: installs nats-server, chromium and curl when missing, builds with warnings as errors,
+# checks formatting, runs unit, integration (real nats-server), component (bUnit) and browser (Playwright in
+# Chromium) tests, smoke-tests the publish output, and runs the benchmark script once with a small fleet.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+ensure_packages nats-server:nats-server chromium:chromium curl:curl
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+echo "==> Restore and build (Release, warnings are errors)"
+dotnet restore ChoriaDashboard.sln --nologo -v quiet
+dotnet build ChoriaDashboard.sln -c Release --no-restore --nologo -v quiet
+
+echo "==> Format check"
+dotnet format ChoriaDashboard.sln --verify-no-changes --no-restore -v quiet
+
+echo "==> Tests"
+log=$(mktemp)
+status=0
+dotnet test ChoriaDashboard.sln -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+if [ "$status" -ne 0 ] || [ "$passed" -eq 0 ]; then
+  echo "tests: $passed passed, $failed failed"
+  exit 1
+fi
+
+echo "==> Publish smoke test"
+scripts/smoke-publish.sh
+
+if [ -x scripts/bench.sh ]; then
+  echo "==> Benchmark smoke run (small fleet; figures are not asserted)"
+  scripts/bench.sh --smoke
+fi
+
+echo "tests: $passed passed, $failed failed"
