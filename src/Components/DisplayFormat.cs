@@ -36,8 +36,21 @@ public static class DisplayFormat
         _ => Color.Default,
     };
 
-    public static string Percent(int part, int whole) =>
-        whole == 0 ? "0%" : (100.0 * part / whole).ToString(part * 1000 / Math.Max(whole, 1) < 10 ? "0.0" : "0", CultureInfo.InvariantCulture) + "%";
+    /// <summary>Whole percent, with one decimal near the ends; a share that is neither none nor all never reads as 0% or 100%.</summary>
+    public static string Percent(int part, int whole)
+    {
+        if (whole == 0 || part == 0 || part == whole)
+        {
+            return whole == 0 || part == 0 ? "0%" : "100%";
+        }
+
+        // Tenths of a percent in 64-bit integers: exact, and no overflow for fleets of millions.
+        var tenths = (long)part * 1000 / whole;
+        var text = tenths < 10 ? ((tenths + ((long)part * 1000 % whole == 0 ? 0 : 1)) / 10.0).ToString("0.#", CultureInfo.InvariantCulture)
+            : tenths >= 990 && part < whole ? (tenths / 10.0).ToString("0.#", CultureInfo.InvariantCulture)
+            : (100.0 * part / whole).ToString("0", CultureInfo.InvariantCulture);
+        return text + "%";
+    }
 
     public static string Number(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -100,9 +100,16 @@ public sealed class VersionComparer : IComparer<string?>
         var ys = y.Split('.', '-', '+');
         for (var i = 0; i < Math.Min(xs.Length, ys.Length); i++)
         {
-            var c = long.TryParse(xs[i], out var xn) && long.TryParse(ys[i], out var yn)
-                ? xn.CompareTo(yn)
-                : string.CompareOrdinal(xs[i], ys[i]);
+            // Numeric parts compare as numbers and sort before text parts, so the order is consistent (transitive).
+            var xNumeric = long.TryParse(xs[i], out var xn);
+            var yNumeric = long.TryParse(ys[i], out var yn);
+            var c = (xNumeric, yNumeric) switch
+            {
+                (true, true) => xn.CompareTo(yn),
+                (true, false) => -1,
+                (false, true) => 1,
+                _ => string.CompareOrdinal(xs[i], ys[i]),
+            };
             if (c != 0)
             {
                 return c;

@@ -41,7 +41,7 @@ public sealed class DemoFleet
                 HasChecks = _random.Next(100) < options.ChecksPercent,
                 Phase = Phase.Down,
                 NextAction = start + TimeSpan.FromTicks(spread <= 0 ? 0 : _random.NextInt64(spread)),
-                MachineId = Guid.NewGuid().ToString(),
+                MachineId = NewId(),
             };
         }
     }
@@ -92,7 +92,7 @@ public sealed class DemoFleet
             events.Add(Stamp(new UpgradedEvent
             {
                 Protocol = "io.choria.lifecycle.v1.upgraded",
-                Id = Guid.NewGuid().ToString(),
+                Id = NewId(),
                 Identity = node.Identity,
                 Component = node.Component,
                 Timestamp = now,
@@ -111,7 +111,7 @@ public sealed class DemoFleet
         if (node.Phase == Phase.Down)
         {
             node.Phase = Phase.Up;
-            node.AliveId = Guid.NewGuid().ToString();
+            node.AliveId = NewId();
             node.StartedAt = now;
             events.Add(Stamp(new StartupEvent
             {
@@ -211,16 +211,26 @@ public sealed class DemoFleet
         }
     }
 
+    /// <summary>A UUID from the seeded random source, so the same seed gives the same ids.</summary>
+    private string NewId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        _random.NextBytes(bytes);
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40); // version 4
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(bytes).ToString();
+    }
+
     private static string StateName(int code) => code switch { 0 => "ok", 1 => "warning", 2 => "critical", _ => "unknown" };
 
     private TimeSpan Scale(int aliveIntervals) => _options.AliveInterval * aliveIntervals / 2;
 
-    private static T Lifecycle<T>(SimNode node, DateTimeOffset now)
+    private T Lifecycle<T>(SimNode node, DateTimeOffset now)
         where T : LifecycleEvent
     {
         LifecycleEvent evt = typeof(T) == typeof(ShutdownEvent)
-            ? new ShutdownEvent { Protocol = "io.choria.lifecycle.v1.shutdown", Id = Guid.NewGuid().ToString(), Identity = node.Identity, Component = node.Component, Timestamp = now }
-            : new ProvisionedEvent { Protocol = "io.choria.lifecycle.v1.provisioned", Id = Guid.NewGuid().ToString(), Identity = node.Identity, Component = node.Component, Timestamp = now };
+            ? new ShutdownEvent { Protocol = "io.choria.lifecycle.v1.shutdown", Id = NewId(), Identity = node.Identity, Component = node.Component, Timestamp = now }
+            : new ProvisionedEvent { Protocol = "io.choria.lifecycle.v1.provisioned", Id = NewId(), Identity = node.Identity, Component = node.Component, Timestamp = now };
         return (T)Stamp(evt, node);
     }
 

@@ -1,0 +1,403 @@
+using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Hosting;
+using ChoriaDashboard.Ingest;
+using ChoriaDashboard.Simulation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace ChoriaDashboard.Tests.Hosting;
+
+public sealed class OptionsValidationTests
+{
+    private static readonly string[] DefaultSubjects = ["choria.lifecycle.event.>", "choria.machine.transition", "choria.machine.watcher.*.state"];
+
+    // ---- Fleet ----
+
+    [Fact]
+    public void ValidateFleetOptions_Defaults_Succeed()
+    {
+        Assert.True(new ValidateFleetOptions().Validate(null, new FleetOptions()).Succeeded);
+    }
+
+    [Fact]
+    public void ValidateFleetOptions_DeadEqualToForget_Succeeds()
+    {
+        var options = new FleetOptions { StaleAfter = TimeSpan.FromMinutes(1), DeadAfter = TimeSpan.FromMinutes(2), ForgetAfter = TimeSpan.FromMinutes(2) };
+
+        Assert.True(new ValidateFleetOptions().Validate(null, options).Succeeded);
+    }
+
+    [Theory]
+    [InlineData(40, 40, 1440, "Fleet:DeadAfter")]
+    [InlineData(90, 80, 1440, "Fleet:DeadAfter")]
+    [InlineData(40, 80, 79, "Fleet:ForgetAfter")]
+    [InlineData(0, 80, 1440, "Fleet:StaleAfter")]
+    [InlineData(-5, 80, 1440, "Fleet:StaleAfter")]
+    public void ValidateFleetOptions_ThresholdsOutOfOrder_FailNamingTheKey(int staleMinutes, int deadMinutes, int forgetMinutes, string key)
+    {
+        var options = new FleetOptions
+        {
+            StaleAfter = TimeSpan.FromMinutes(staleMinutes),
+            DeadAfter = TimeSpan.FromMinutes(deadMinutes),
+            ForgetAfter = TimeSpan.FromMinutes(forgetMinutes),
+        };
+
+        var result = new ValidateFleetOptions().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.StartsWith(key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ValidateFleetOptions_ComponentDeadBeforeFleetStale_FailsNamingTheComponent()
+    {
+        var options = new FleetOptions();
+        options.Components["provisioner"] = new ComponentThresholds { DeadAfter = TimeSpan.FromMinutes(10) };
+
+        var result = new ValidateFleetOptions().Validate(null, options);
+
+        Assert.True(result.Failed);
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("Fleet:Components:provisioner:DeadAfter", failure, StringComparison.Ordinal);
+        Assert.Contains("00:10:00", failure, StringComparison.Ordinal);
+        Assert.Contains("00:40:00", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateFleetOptions_ComponentForgetBeforeDead_FailsNamingTheComponent()
+    {
+        var options = new FleetOptions();
+        options.Components["CLI"] = new ComponentThresholds { StaleAfter = TimeSpan.FromMinutes(1), DeadAfter = TimeSpan.FromMinutes(2), ForgetAfter = TimeSpan.FromMinutes(1) };
+
+        var result = new ValidateFleetOptions().Validate(null, options);
+
+        Assert.StartsWith("Fleet:Components:CLI:ForgetAfter", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateFleetOptions_ComponentOverridesThatFitWithTheDefaults_Succeed()
+    {
+        var options = new FleetOptions();
+        options.Components["provisioner"] = new ComponentThresholds { StaleAfter = TimeSpan.FromMinutes(2), DeadAfter = TimeSpan.FromMinutes(5) };
+        options.Components["server"] = new ComponentThresholds { DeadAfter = TimeSpan.FromHours(2) };
+
+        Assert.True(new ValidateFleetOptions().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void ValidateFleetOptions_ComponentOverrideClashingWithFleetValue_BlamesTheComponentNotTheFleet()
+    {
+        // The fleet-wide values are fine; only the override makes them clash.
+        var options = new FleetOptions();
+        options.Components["server"] = new ComponentThresholds { StaleAfter = TimeSpan.FromHours(2) };
+
+        var failure = Assert.Single(new ValidateFleetOptions().Validate(null, options).Failures!);
+
+        Assert.StartsWith("Fleet:Components:server:DeadAfter", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(601)]
+    public void ValidateFleetOptions_SweepIntervalOutOfRange_Fails(int seconds)
+    {
+        var result = new ValidateFleetOptions().Validate(null, new FleetOptions { SweepInterval = TimeSpan.FromSeconds(seconds) });
+
+        Assert.StartsWith("Fleet:SweepInterval", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    // ---- Nats ----
+
+    [Theory]
+    [InlineData("nats://127.0.0.1:4222")]
+    [InlineData("nats://a:4222,nats://b:4222")]
+    [InlineData(" nats://a:4222 , nats://b:4222 ")]
+    [InlineData("tls://broker.example.net:4222")]
+    [InlineData("ws://broker.example.net:8080")]
+    [InlineData("wss://broker.example.net")]
+    [InlineData("nats://user:secret@broker.example.net:4222")]
+    public void ValidateNatsSettings_GoodUrl_Succeeds(string url)
+    {
+        Assert.True(new ValidateNatsSettings().Validate(null, Nats(url)).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("http://x")]
+    [InlineData("nats://")]
+    [InlineData("broker.example.net:4222")]
+    [InlineData("broker.example.net")]
+    [InlineData("nats://a:4222,http://b:4222")]
+    public void ValidateNatsSettings_BadUrl_FailsQuotingIt(string url)
+    {
+        var result = new ValidateNatsSettings().Validate(null, Nats(url));
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.StartsWith("Nats:Url '", StringComparison.Ordinal) && f.Contains("nats://host:4222", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData(" , ")]
+    public void ValidateNatsSettings_EmptyUrl_FailsSayingWhatToSet(string url)
+    {
+        var failure = Assert.Single(new ValidateNatsSettings().Validate(null, Nats(url)).Failures!);
+
+        Assert.StartsWith("Nats:Url is empty", failure, StringComparison.Ordinal);
+        Assert.Contains("Nats__Url", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("choria.lifecycle.event.>")]
+    [InlineData("choria.machine.watcher.*.state")]
+    [InlineData(">")]
+    [InlineData("choria.machine.transition")]
+    public void ValidateNatsSettings_GoodSubject_Succeeds(string subject)
+    {
+        Assert.True(new ValidateNatsSettings().Validate(null, Nats(subjects: [subject])).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("choria lifecycle")]
+    [InlineData("choria.lifecycle\t")]
+    [InlineData(".choria")]
+    [InlineData("choria.")]
+    [InlineData("choria..lifecycle")]
+    public void ValidateNatsSettings_BadSubject_FailsQuotingIt(string subject)
+    {
+        var result = new ValidateNatsSettings().Validate(null, Nats(subjects: ["choria.machine.transition", subject]));
+
+        Assert.Equal($"Nats:Subjects has an invalid subject '{subject}'.", Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void ValidateNatsSettings_NoSubjects_FailsSayingNothingWouldArrive()
+    {
+        var failure = Assert.Single(new ValidateNatsSettings().Validate(null, Nats(subjects: [])).Failures!);
+
+        Assert.StartsWith("Nats:Subjects is empty", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void ValidateNatsSettings_ConnectTimeoutNotPositive_Fails(int seconds)
+    {
+        var settings = Nats();
+        settings.ConnectTimeout = TimeSpan.FromSeconds(seconds);
+
+        Assert.StartsWith("Nats:ConnectTimeout", Assert.Single(new ValidateNatsSettings().Validate(null, settings).Failures!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ValidateNatsSettings_SeveralProblems_ReportsEach()
+    {
+        var settings = Nats("http://x", ["a..b"]);
+        settings.ConnectTimeout = TimeSpan.Zero;
+
+        Assert.Equal(3, new ValidateNatsSettings().Validate(null, settings).Failures!.Count());
+    }
+
+    // ---- Demo ----
+
+    [Fact]
+    public void ValidateDemoOptions_Defaults_Succeed()
+    {
+        Assert.True(new ValidateDemoOptions().Validate(null, new DemoOptions()).Succeeded);
+    }
+
+    [Theory]
+    [InlineData(999)]
+    [InlineData(0)]
+    public void ValidateDemoOptions_AliveIntervalUnderOneSecond_Fails(int milliseconds)
+    {
+        var result = new ValidateDemoOptions().Validate(null, new DemoOptions { AliveInterval = TimeSpan.FromMilliseconds(milliseconds) });
+
+        Assert.StartsWith("Demo:AliveInterval", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(60, 40, true)]
+    [InlineData(100, 0, true)]
+    [InlineData(60, 41, false)]
+    [InlineData(100, 100, false)]
+    public void ValidateDemoOptions_FormatShares_MustNotExceedAHundred(int legacy, int binary, bool ok)
+    {
+        var result = new ValidateDemoOptions().Validate(null, new DemoOptions { LegacyPercent = legacy, BinaryPercent = binary });
+
+        Assert.Equal(ok, result.Succeeded);
+        if (!ok)
+        {
+            Assert.Contains("Demo:LegacyPercent + Demo:BinaryPercent", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        }
+    }
+
+    // ---- Through the real configuration pipeline ----
+
+    [Fact]
+    public async Task AddChoriaDashboard_NoSubjectsConfigured_UsesTheThreeDefaultsOnce()
+    {
+        await using var app = Build(new Dictionary<string, string?> { ["Nats:Url"] = "nats://broker:4222" });
+
+        Assert.Equal(DefaultSubjects, app.Services.GetRequiredService<IOptions<NatsSettings>>().Value.Subjects);
+    }
+
+    [Fact]
+    public async Task AddChoriaDashboard_TheThreeDefaultSubjectsConfigured_SubscribesToEachOnce()
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Nats:Url"] = "nats://broker:4222",
+            ["Nats:Subjects:0"] = "choria.lifecycle.event.>",
+            ["Nats:Subjects:1"] = "choria.machine.transition",
+            ["Nats:Subjects:2"] = "choria.machine.watcher.*.state",
+        };
+        await using var app = Build(config);
+
+        Assert.Equal(DefaultSubjects, app.Services.GetRequiredService<IOptions<NatsSettings>>().Value.Subjects);
+    }
+
+    [Fact]
+    public async Task AddChoriaDashboard_ShippedAppSettings_SubscribesToEachDefaultSubjectOnce()
+    {
+        var appSettings = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        Assert.True(File.Exists(appSettings), $"{appSettings} is missing");
+        await using var app = Build(new Dictionary<string, string?>(), builder => builder.AddJsonFile(appSettings, optional: false));
+
+        var settings = app.Services.GetRequiredService<IOptions<NatsSettings>>().Value;
+
+        Assert.Equal(DefaultSubjects, settings.Subjects);
+        Assert.True(new ValidateNatsSettings().Validate(null, settings).Succeeded);
+    }
+
+    [Fact]
+    public async Task AddChoriaDashboard_OneCustomSubject_UsesOnlyThatOne()
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Nats:Url"] = "nats://broker:4222",
+            ["Nats:Subjects:0"] = "choria.lifecycle.event.alive.server",
+        };
+        await using var app = Build(config);
+
+        Assert.Equal(["choria.lifecycle.event.alive.server"], app.Services.GetRequiredService<IOptions<NatsSettings>>().Value.Subjects);
+    }
+
+    [Fact]
+    public async Task AddChoriaDashboard_SameSubjectListedTwice_SubscribesOnce()
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Nats:Subjects:0"] = "choria.machine.transition",
+            ["Nats:Subjects:1"] = "choria.lifecycle.event.>",
+            ["Nats:Subjects:2"] = "choria.machine.transition",
+        };
+        await using var app = Build(config);
+
+        Assert.Equal(["choria.machine.transition", "choria.lifecycle.event.>"], app.Services.GetRequiredService<IOptions<NatsSettings>>().Value.Subjects);
+    }
+
+    [Fact]
+    public async Task AddChoriaDashboard_InvalidNatsUrl_ThrowsNamingTheKey()
+    {
+        await using var app = Build(new Dictionary<string, string?> { ["Nats:Url"] = "http://broker:4222" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<NatsSettings>>().Value);
+
+        Assert.Contains("Nats:Url 'http://broker:4222'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddChoriaDashboard_DeadBeforeStale_ThrowsNamingTheKey()
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Fleet:StaleAfter"] = "01:00:00",
+            ["Fleet:DeadAfter"] = "00:30:00",
+        };
+        await using var app = Build(config);
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<FleetOptions>>().Value);
+
+        Assert.Contains("Fleet:DeadAfter (00:30:00) must be longer than StaleAfter (01:00:00)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddChoriaDashboard_BadComponentOverride_ThrowsNamingTheComponentKey()
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Fleet:Components:provisioner:StaleAfter"] = "00:05:00",
+            ["Fleet:Components:provisioner:DeadAfter"] = "00:02:00",
+        };
+        await using var app = Build(config);
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<FleetOptions>>().Value);
+
+        Assert.Contains("Fleet:Components:provisioner:DeadAfter", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddChoriaDashboard_ValidComponentOverride_IsBoundAndApplied()
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Fleet:Components:provisioner:StaleAfter"] = "00:05:00",
+            ["Fleet:Components:provisioner:DeadAfter"] = "00:10:00",
+        };
+        await using var app = Build(config);
+
+        var options = app.Services.GetRequiredService<IOptions<FleetOptions>>().Value;
+
+        Assert.Equal(new LivenessThresholds(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), TimeSpan.FromHours(24)), options.ThresholdsFor("provisioner"));
+        Assert.Equal(new LivenessThresholds(TimeSpan.FromMinutes(40), TimeSpan.FromMinutes(80), TimeSpan.FromHours(24)), options.ThresholdsFor("server"));
+    }
+
+    [Fact]
+    public async Task AddChoriaDashboard_DemoSharesOverAHundred_ThrowsNamingTheKeys()
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Demo:LegacyPercent"] = "80",
+            ["Demo:BinaryPercent"] = "30",
+        };
+        await using var app = Build(config);
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<DemoOptions>>().Value);
+
+        Assert.Contains("Demo:LegacyPercent + Demo:BinaryPercent", error.Message, StringComparison.Ordinal);
+    }
+
+    private static NatsSettings Nats(string url = "nats://127.0.0.1:4222", string[]? subjects = null) => new()
+    {
+        Url = url,
+        Subjects = subjects ?? DefaultSubjects,
+    };
+
+    /// <summary>The app's own registration over nothing but the given configuration (no appsettings, environment or secrets).</summary>
+    private static WebApplication Build(Dictionary<string, string?> config, Action<IConfigurationBuilder>? addSources = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
+        builder.Configuration.Sources.Clear();
+        addSources?.Invoke(builder.Configuration);
+        builder.Configuration.AddInMemoryCollection(config);
+        builder.AddChoriaDashboard();
+        return builder.Build();
+    }
+
+    [Fact]
+    public void ValidateNatsSettings_BadUrlWithPassword_MessageDoesNotRevealIt()
+    {
+        var result = new ValidateNatsSettings().Validate(null, new NatsSettings { Url = "http://dashboard:s3cret@broker.example.net:4222", Subjects = ["a.b"] });
+
+        Assert.True(result.Failed);
+        Assert.DoesNotContain("s3cret", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("broker.example.net", result.FailureMessage, StringComparison.Ordinal);
+    }
+}
