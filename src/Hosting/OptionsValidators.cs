@@ -62,7 +62,7 @@ public sealed class ValidateNatsSettings : IValidateOptions<NatsSettings>
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !Schemes.Contains(uri.Scheme) || string.IsNullOrEmpty(uri.Host))
             {
-                errors.Add($"Nats:Url '{Redact(url)}' is not a NATS URL like nats://host:4222 (schemes: {string.Join(", ", Schemes)}).");
+                errors.Add($"Nats:Url '{NatsSettings.Redact(url)}' is not a NATS URL like nats://host:4222 (schemes: {string.Join(", ", Schemes)}).");
             }
         }
 
@@ -86,16 +86,14 @@ public sealed class ValidateNatsSettings : IValidateOptions<NatsSettings>
             errors.Add("Nats:ConnectTimeout must be positive.");
         }
 
+        if (options.ResubscribeDelay <= TimeSpan.Zero)
+        {
+            errors.Add("Nats:ResubscribeDelay must be positive.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 
-    /// <summary>A URL fit for a log: any user and password in it replaced.</summary>
-    internal static string Redact(string url)
-    {
-        var at = url.IndexOf('@', StringComparison.Ordinal);
-        var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        return at < 0 ? url : scheme >= 0 && scheme < at ? string.Concat(url.AsSpan(0, scheme + 3), "***", url.AsSpan(at)) : "***" + url[at..];
-    }
 }
 
 /// <summary>Checks the demo fleet's shape.</summary>

@@ -77,6 +77,16 @@ public sealed class ChoriaEventDecoder
         {
             return DecodeResult.Reject(e.Reason, e.Message);
         }
+        catch (InvalidOperationException e)
+        {
+            // A JSON string with a lone surrogate escape ("\ud800") parses, then cannot be read as text.
+            return DecodeResult.Reject(RejectionReason.InvalidValue, $"a string cannot be read: {Excerpt(e.Message)}");
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or JsonException)
+        {
+            // Anything else the JSON or CloudEvents libraries object to is still bad input, never a crash.
+            return DecodeResult.Reject(RejectionReason.NotJson, Excerpt(e.Message));
+        }
     }
 
     private static JsonDocument Parse(ReadOnlyMemory<byte> body)

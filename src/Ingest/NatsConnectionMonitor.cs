@@ -39,7 +39,7 @@ public sealed class NatsConnectionMonitor
         Update(s => s with { ExpectedSubscriptions = expectedSubscriptions });
         connection.ConnectionOpened += (_, e) =>
         {
-            Update(s => s with { State = BrokerState.Connected, Since = _time.GetUtcNow(), Server = e.Message, LastError = null });
+            Update(s => s with { State = BrokerState.Connected, Since = _time.GetUtcNow(), Server = NatsSettings.Redact(e.Message), LastError = null });
             return ValueTask.CompletedTask;
         };
         connection.ConnectionDisconnected += (_, e) =>
@@ -57,6 +57,9 @@ public sealed class NatsConnectionMonitor
     public void SubscriptionStarted() => Update(s => s with { Subscriptions = s.Subscriptions + 1 });
 
     public void SubscriptionEnded() => Update(s => s with { Subscriptions = Math.Max(0, s.Subscriptions - 1) });
+
+    /// <summary>A subscription failed or ended while the connection may be fine: keep the state, record why.</summary>
+    public void SubscriptionFailed(string error) => Update(s => s with { LastError = error });
 
     public void Failed(string error) => Update(s => s with { State = BrokerState.Disconnected, Since = _time.GetUtcNow(), LastError = error });
 

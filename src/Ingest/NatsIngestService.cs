@@ -57,7 +57,7 @@ public sealed class NatsIngestService : BackgroundService
         catch (Exception e) when (e is NatsException && !stoppingToken.IsCancellationRequested)
         {
             // With RetryOnInitialConnect the client keeps trying in the background; subscribing waits for it.
-            _logger.LogWarning("Could not connect to NATS at {Url} yet: {Error}. Retrying.", _settings.Url, e.Message);
+            _logger.LogWarning("Could not connect to NATS at {Url} yet: {Error}. Retrying.", NatsSettings.Redact(_settings.Url), e.Message);
             _monitor.Failed(e.Message);
         }
 
@@ -87,6 +87,13 @@ public sealed class NatsIngestService : BackgroundService
                 {
                     _monitor.SubscriptionEnded();
                 }
+
+                if (!stoppingToken.IsCancellationRequested)
+                {
+                    // The client ended the subscription (e.g. the server refused it after a reconnect).
+                    _logger.LogWarning("Subscription to {Subject} ended; subscribing again in {Delay}", subscription, _settings.ResubscribeDelay);
+                    _monitor.SubscriptionFailed($"subscription to {subscription} ended");
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -95,11 +102,12 @@ public sealed class NatsIngestService : BackgroundService
             catch (Exception e)
             {
                 // The client re-subscribes across reconnects by itself; we only get here if the subscription itself
-                // failed (e.g. a permissions error). Try again, slowly, and say why.
-                _logger.LogError(e, "Subscription to {Subject} failed; retrying in 5 s", subscription);
-                _monitor.Failed(e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(5), _time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                // failed (e.g. a permissions error). Readiness drops with the subscription count; try again, slowly.
+                _logger.LogError(e, "Subscription to {Subject} failed; retrying in {Delay}", subscription, _settings.ResubscribeDelay);
+                _monitor.SubscriptionFailed(e.Message);
             }
+
+            await Task.Delay(_settings.ResubscribeDelay, _time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
@@ -113,7 +121,19 @@ public sealed class NatsIngestService : BackgroundService
             return;
         }
 
-        var result = _decoder.Decode(body.Memory, msg.Headers);
+        DecodeResult result;
+        try
+        {
+            result = _decoder.Decode(body.Memory, msg.Headers);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The decoder turns bad input into rejections; should a bug slip through, one message must never
+            // end the subscription. Count it, log it (rate-limited) and go on.
+            _stats.Rejected(RejectionReason.InvalidValue, msg.Subject, $"decoder failed: {e.GetType().Name}: {ChoriaEventDecoder.Excerpt(e.Message)}");
+            return;
+        }
+
         if (result.Event is { } evt)
         {
             await _fleet.EnqueueAsync(evt, msg.Subject, _time.GetUtcNow(), stoppingToken);

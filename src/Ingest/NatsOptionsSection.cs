@@ -35,4 +35,23 @@ public sealed class NatsSettings
     public int PendingMessagesLimit { get; set; } = 65_536;
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long to wait before subscribing again after the broker refused or ended a subscription.</summary>
+    public TimeSpan ResubscribeDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A URL (or list) fit for logs and pages: any user and password replaced by <c>***</c>.</summary>
+    public static string Redact(string? urls) =>
+        string.Join(',', (urls ?? "").Split(',').Select(RedactOne));
+
+    private static string RedactOne(string url)
+    {
+        var at = url.LastIndexOf('@');
+        if (at < 0)
+        {
+            return url;
+        }
+
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        return scheme >= 0 && scheme < at ? string.Concat(url.AsSpan(0, scheme + 3), "***", url.AsSpan(at)) : "***" + url[at..];
+    }
 }

@@ -23,7 +23,7 @@ public sealed class DemoFleetService(
         var demo = options.Value;
         await using var connection = new NatsConnection(NatsConnectionFactory.CreateOpts(nats.Value, loggerFactory) with { Name = $"{nats.Value.ClientName}-demo-fleet" });
         var fleet = new DemoFleet(demo, time.GetUtcNow());
-        logger.LogInformation("Demo fleet of {Nodes} nodes publishing to {Url}, alive every {Interval}", demo.Nodes, nats.Value.Url, demo.AliveInterval);
+        logger.LogInformation("Demo fleet of {Nodes} nodes publishing to {Url}, alive every {Interval}", demo.Nodes, NatsSettings.Redact(nats.Value.Url), demo.AliveInterval);
 
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), time);
         try

@@ -151,6 +151,12 @@ public sealed class ChoriaEventDecoderRejectionTests
         Add("watcher-type-does-not-match-protocol", Mutate(Exec, o => o["type"] = "file"), RejectionReason.InvalidValue);
         Add("nagios-history-execute-not-a-time", Mutate(Nagios, o => o["history"] = new JsonArray(new JsonObject { ["execute"] = "yesterday", ["status"] = 0 })), RejectionReason.InvalidValue);
 
+        // Lone surrogate escapes: valid UTF-8 bytes and valid JSON, but not readable as text.
+        Add("lone-high-surrogate-in-protocol", Startup.Replace("io.choria.lifecycle.v1.startup", "\\ud800", StringComparison.Ordinal), RejectionReason.InvalidValue);
+        Add("lone-low-surrogate-in-identity", Startup.Replace("node1.example.net", "n\\udc00", StringComparison.Ordinal), RejectionReason.InvalidValue);
+        Add("lone-surrogate-in-cloudevent-data", Structured(Startup).Replace("\"version\":\"0.29.4\"", "\"version\":\"\\ud800\"", StringComparison.Ordinal), RejectionReason.InvalidValue);
+        Add("lone-surrogate-in-annotation-key", Nagios.Replace("\"annotations\":{}", "\"annotations\":{\"\\ud800\":\"x\"}", StringComparison.Ordinal), RejectionReason.InvalidValue);
+
         // Too large: rejected before it is parsed.
         Add("payload-over-max", Startup[..^1] + ",\"pad\":\"" + new string('x', Options.MaxPayloadBytes) + "\"}", RejectionReason.TooLarge);
         AddBytes("payload-over-max-not-json", new byte[Options.MaxPayloadBytes + 1], RejectionReason.TooLarge);

@@ -106,6 +106,33 @@ public sealed class FleetApiIntegrationTests(NatsServerFixture nats)
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
     }
 
+    [Fact]
+    public async Task MessageTheDecoderCannotRead_BetweenGoodOnes_IngestCarriesOnAndStaysReady()
+    {
+        await using var app = new DashboardFactory(nats.Url);
+        using var http = app.CreateClient();
+        await WaitReadyAsync(http);
+        await using var publisher = new TestPublisher(nats.Url);
+
+        await publisher.PublishAsync(Startup("before.example.net"), WireFormat.Legacy);
+        // Valid UTF-8 and valid JSON, but the identity holds a lone surrogate escape.
+        await publisher.PublishRawAsync("choria.lifecycle.event.alive.server", Encoding.UTF8.GetBytes(
+            """{"protocol":"io.choria.lifecycle.v1.alive","id":"x","identity":"n\udc00","component":"server","timestamp":1718000000,"version":"1"}"""));
+        await publisher.PublishAsync(Startup("after.example.net"), WireFormat.CloudEventStructured);
+        await publisher.FlushAsync();
+
+        var fleet = await Eventually.ValueAsync(
+            () => GetFleetAsync(http),
+            f => f.GetProperty("ingest").GetProperty("accepted").GetInt64() == 2,
+            Timeout,
+            "both good startups to be applied");
+        Assert.Equal(2, fleet.GetProperty("totals").GetProperty("live").GetInt32());
+        Assert.Equal(1, fleet.GetProperty("ingest").GetProperty("rejectedByReason").GetProperty("invalidValue").GetInt64());
+        Assert.Equal("connected", fleet.GetProperty("nats").GetProperty("state").GetString());
+        Assert.Equal(3, fleet.GetProperty("nats").GetProperty("subscriptions").GetInt32());
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/readyz")).StatusCode);
+    }
+
     internal static async Task WaitReadyAsync(HttpClient http) =>
         await Eventually.TrueAsync(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, Timeout, "/readyz to answer 200");
 
