@@ -1,6 +1,7 @@
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Hosting;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Components;
@@ -25,6 +26,9 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
     [Inject]
     protected TimeProvider Time { get; set; } = default!;
 
+    [Inject]
+    private ILoggerFactory LoggerFactory { get; set; } = default!;
+
     protected FleetSummary Summary { get; private set; } = FleetSummary.Empty;
 
     /// <summary>How many times this page has rendered because the fleet changed: once per coalesced batch, not per event.</summary>
@@ -33,11 +37,7 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
     /// <summary>Re-render this often even without changes (relative times); null for never.</summary>
     protected virtual TimeSpan? ClockInterval => null;
 
-    protected override void OnInitialized()
-    {
-        Summary = Fleet.Summary;
-        OnFleetChanged();
-    }
+    protected override void OnInitialized() => Summary = Fleet.Summary;
 
     protected override void OnAfterRender(bool firstRender)
     {
@@ -51,8 +51,11 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
         }
     }
 
-    /// <summary>Called on the renderer's context after the summary changed; recompute derived view state here.</summary>
-    protected virtual void OnFleetChanged()
+    /// <summary>
+    /// Called on the renderer's context with the batches that arrived since the last render; recompute derived view
+    /// state here. <paramref name="resynchronised"/> is true when batches were missed and the view must be rebuilt.
+    /// </summary>
+    protected virtual void OnFleetChanged(IReadOnlyList<FleetChanges> batches, bool resynchronised)
     {
     }
 
@@ -61,11 +64,12 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
         using var subscription = Fleet.Subscribe();
         try
         {
-            await InvokeAsync(() => Apply(subscription.Initial));
+            await InvokeAsync(() => Apply(subscription.Initial, [], resynchronised: true));
             await foreach (var batches in subscription.Changes.GetBatchesAsync(Ui.Value.UpdateInterval, Time, cancellationToken))
             {
-                var summary = subscription.Lagged ? subscription.Resync() : batches[^1].Summary;
-                await InvokeAsync(() => Apply(summary));
+                var lagged = subscription.Lagged;
+                var summary = lagged ? subscription.Resync() : batches[^1].Summary;
+                await InvokeAsync(() => Apply(summary, batches, lagged));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -74,6 +78,12 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
         catch (ObjectDisposedException)
         {
             // The circuit went away between a batch and its render.
+        }
+        catch (Exception e)
+        {
+            // Never go quietly stale: log it, and let Blazor show its error bar to the person watching.
+            LoggerFactory.CreateLogger(GetType()).LogError(e, "The live view of {Page} stopped updating", GetType().Name);
+            await DispatchExceptionAsync(e);
         }
     }
 
@@ -95,11 +105,11 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
         }
     }
 
-    private void Apply(FleetSummary summary)
+    private void Apply(FleetSummary summary, IReadOnlyList<FleetChanges> batches, bool resynchronised)
     {
         Summary = summary;
         FleetRenders++;
-        OnFleetChanged();
+        OnFleetChanged(batches, resynchronised);
         StateHasChanged();
     }
 
@@ -110,7 +120,14 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
         {
             if (task is not null)
             {
-                await task.ConfigureAwait(false);
+                try
+                {
+                    await task.ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // Already logged and reported by the loop itself.
+                }
             }
         }
 

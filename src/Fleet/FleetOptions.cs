@@ -35,6 +35,10 @@ public sealed class FleetOptions
     [Range(0, 4096)]
     public int MaxWatchersPerMachine { get; set; } = 32;
 
+    /// <summary>Distinct short strings (components, versions, machine names) shared between nodes instead of copied.</summary>
+    [Range(0, 10_000_000)]
+    public int InternCacheSize { get; set; } = 100_000;
+
     /// <summary>How often silent nodes are re-evaluated (live → stale → dead → forgotten).</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 

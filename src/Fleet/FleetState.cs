@@ -27,7 +27,10 @@ public enum ApplyOutcome
 public sealed class FleetState
 {
     private const string UnknownVersion = "unknown";
-    private const int MaxInternedStrings = 100_000;
+
+    /// <summary>The component a Choria server announces in provisioning mode, and the one it runs as once provisioned.</summary>
+    private const string ProvisioningComponent = "provision_mode_server";
+    private const string ServerComponent = "server";
 
     private readonly FleetOptions _options;
     private readonly LivenessPolicy _policy;
@@ -66,7 +69,7 @@ public sealed class FleetState
 
     private ApplyOutcome CountGovernor(GovernorEvent g)
     {
-        if (_governor.Count < MaxInternedStrings || _governor.ContainsKey((g.Governor, g.EventTypeName)))
+        if (_governor.Count < _options.InternCacheSize || _governor.ContainsKey((g.Governor, g.EventTypeName)))
         {
             var key = (Intern(g.Governor), Intern(g.EventTypeName));
             _governor[key] = _governor.GetValueOrDefault(key) + 1;
@@ -131,7 +134,28 @@ public sealed class FleetState
 
         Replace(old, next);
         changes.Upsert(next);
+
+        if (evt is StartupEvent or AliveEvent && key.Component == ServerComponent)
+        {
+            ForgetFinishedProvisioning(key.Identity, changes);
+        }
+
         return ApplyOutcome.Applied;
+    }
+
+    /// <summary>
+    /// Provisioning ends with a shutdown of <c>provision_mode_server</c> and a startup as <c>server</c>. Once the node
+    /// runs as a server, its stopped provisioning entry says nothing more and would count as a stopped node for a day,
+    /// so it goes, as Choria's tally deletes a host on shutdown.
+    /// </summary>
+    private void ForgetFinishedProvisioning(string identity, FleetChangeSet changes)
+    {
+        var key = new NodeKey(identity, ProvisioningComponent);
+        if (_nodes.TryGetValue(key, out var provisioning) && provisioning.State == NodeState.Stopped && _nodes.TryRemove(key, out _))
+        {
+            Count(provisioning, -1);
+            changes.Remove(key);
+        }
     }
 
     private static NodeSnapshot Running(NodeSnapshot node, string version)
@@ -251,20 +275,67 @@ public sealed class FleetState
 
         foreach (var (identity, host) in _machines)
         {
-            var lastSeen = host.Machines.Values.Select(m => m.LastSeen).DefaultIfEmpty(DateTimeOffset.MinValue).Max();
-            if (_policy.ShouldForget(lastSeen, now) && _machines.TryRemove(identity, out _))
+            SweepMachines(identity, host, now, changes);
+        }
+    }
+
+    /// <summary>Forgets machines and watchers silent past <c>ForgetAfter</c>, one by one, so renamed checks do not pile up.</summary>
+    private void SweepMachines(string identity, MachineHost host, DateTimeOffset now, FleetChangeSet changes)
+    {
+        var machines = host.Machines;
+        foreach (var machine in host.Machines.Values)
+        {
+            if (_policy.ShouldForget(machine.LastSeen, now))
             {
-                _machineCount -= host.Machines.Count;
-                foreach (var watcher in host.Machines.Values.SelectMany(m => m.Watchers.Values))
+                machines = machines.Remove(machine.Machine);
+                _machineCount--;
+                foreach (var watcher in machine.Watchers.Values)
                 {
-                    if (watcher.Nagios is { } nagios)
-                    {
-                        _health[(int)nagios.Health]--;
-                    }
+                    Uncount(watcher);
                 }
 
-                changes.Upsert(host with { Machines = host.Machines.Clear() });
+                continue;
             }
+
+            var watchers = machine.Watchers;
+            foreach (var watcher in machine.Watchers.Values)
+            {
+                if (_policy.ShouldForget(watcher.ReceivedAt, now))
+                {
+                    watchers = watchers.Remove(watcher.Name);
+                    Uncount(watcher);
+                }
+            }
+
+            if (watchers != machine.Watchers)
+            {
+                machines = machines.SetItem(machine.Machine, machine with { Watchers = watchers });
+            }
+        }
+
+        if (machines == host.Machines)
+        {
+            return;
+        }
+
+        var next = host with { Machines = machines };
+        if (machines.IsEmpty)
+        {
+            _machines.TryRemove(identity, out _);
+        }
+        else
+        {
+            _machines[identity] = next;
+        }
+
+        changes.Upsert(next);
+    }
+
+    private void Uncount(WatcherSnapshot watcher)
+    {
+        if (watcher.Nagios is { } nagios)
+        {
+            _health[(int)nagios.Health]--;
         }
     }
 
@@ -312,7 +383,7 @@ public sealed class FleetState
             return interned;
         }
 
-        if (_strings.Count < MaxInternedStrings)
+        if (_strings.Count < _options.InternCacheSize)
         {
             _strings[value] = value;
         }

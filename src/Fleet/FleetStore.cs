@@ -46,6 +46,8 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
     private FleetSummary _summary = FleetSummary.Empty;
     private long _version;
     private DateTimeOffset _lastSweep;
+    private DateTimeOffset _errorWindowStart;
+    private int _errorsInWindow;
 
     public FleetStore(IOptions<FleetOptions> options, IOptions<IngestOptions> ingest, IngestStats stats, TimeProvider time, ILogger<FleetStore> logger)
     {
@@ -126,15 +128,26 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
                 }
 
                 var now = _time.GetUtcNow();
-                if (now - _lastSweep >= _options.SweepInterval)
+                try
                 {
-                    _lastSweep = now;
-                    _state.Sweep(now, changes);
-                }
+                    if (now - _lastSweep >= _options.SweepInterval)
+                    {
+                        _lastSweep = now;
+                        _state.Sweep(now, changes);
+                    }
 
-                if (!changes.IsEmpty)
+                    if (!changes.IsEmpty)
+                    {
+                        Publish(changes, now);
+                    }
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    Publish(changes, now);
+                    // The writer must outlive a bug in one rule; the next batch publishes what this one missed.
+                    LogWriterError(e, "Sweeping or publishing a change batch failed");
+                }
+                finally
+                {
                     changes.Clear();
                 }
             }
@@ -163,10 +176,25 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
                     break;
             }
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // A bug in one rule must not stop the fleet: log it and go on with the next event.
-            _logger.LogError(e, "Applying {Protocol} from {Identity} failed", evt.Protocol, ChoriaEventDecoder.Excerpt(evt.Identity));
+            // A bug in one rule must not stop the fleet: log it (at a bounded rate) and go on with the next event.
+            LogWriterError(e, $"Applying {evt.Protocol} from {ChoriaEventDecoder.Excerpt(evt.Identity)} failed");
+        }
+    }
+
+    private void LogWriterError(Exception e, string what)
+    {
+        var now = _time.GetUtcNow();
+        if (now - _errorWindowStart > TimeSpan.FromMinutes(1))
+        {
+            _errorWindowStart = now;
+            _errorsInWindow = 0;
+        }
+
+        if (++_errorsInWindow <= 5)
+        {
+            _logger.LogError(e, "{What}", what);
         }
     }
 

@@ -96,8 +96,8 @@ public sealed class VersionComparer : IComparer<string?>
             return 1;
         }
 
-        var xs = x.Split('.', '-', '+');
-        var ys = y.Split('.', '-', '+');
+        var xs = Parts(x);
+        var ys = Parts(y);
         for (var i = 0; i < Math.Min(xs.Length, ys.Length); i++)
         {
             // Numeric parts compare as numbers and sort before text parts, so the order is consistent (transitive).
@@ -117,5 +117,26 @@ public sealed class VersionComparer : IComparer<string?>
         }
 
         return xs.Length.CompareTo(ys.Length);
+    }
+
+    /// <summary>Versions are few and sorted often: split each once, up to a bounded number of distinct versions.</summary>
+    private const int MaxCachedVersions = 4096;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> Split = new(StringComparer.Ordinal);
+
+    private static string[] Parts(string version)
+    {
+        if (Split.TryGetValue(version, out var parts))
+        {
+            return parts;
+        }
+
+        parts = version.Split('.', '-', '+');
+        if (Split.Count < MaxCachedVersions)
+        {
+            Split.TryAdd(version, parts);
+        }
+
+        return parts;
     }
 }

@@ -22,9 +22,12 @@ public static class ServiceRegistration
         services.PostConfigure<NatsSettings>(o => o.Subjects = o.Subjects.Length == 0 ? NatsSettings.DefaultSubjects : [.. o.Subjects.Distinct(StringComparer.Ordinal)]);
         AddValidatedOptions<FleetOptions, ValidateFleetOptions>(services, config, FleetOptions.Section);
         AddValidatedOptions<DemoOptions, ValidateDemoOptions>(services, config, DemoOptions.Section);
-        services.AddOptions<IngestOptions>().Bind(config.GetSection(IngestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<IngestOptions>().Bind(config.GetSection(IngestOptions.Section)).ValidateDataAnnotations()
+            .Validate(o => o.RejectionLogInterval > TimeSpan.Zero, "Ingest:RejectionLogInterval must be positive.")
+            .ValidateOnStart();
         services.AddOptions<UiOptions>().Bind(config.GetSection(UiOptions.Section)).ValidateDataAnnotations()
             .Validate(o => o.UpdateInterval >= TimeSpan.FromMilliseconds(50) && o.UpdateInterval <= TimeSpan.FromSeconds(30), "Ui:UpdateInterval must be between 50 ms and 30 s.")
+            .Validate(o => o.RelativeTimeRefresh >= TimeSpan.FromSeconds(1), "Ui:RelativeTimeRefresh must be at least 1 second.")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);

@@ -10,6 +10,9 @@ public sealed class UiOptions
     /// <summary>Changes are coalesced and a page renders at most once per interval, whatever the event rate.</summary>
     public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How often relative times ("2m ago") are redrawn when nothing else changes.</summary>
+    public TimeSpan RelativeTimeRefresh { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Shown in the app bar and the browser tab.</summary>
     [Required]
     [StringLength(80)]

@@ -432,7 +432,7 @@ public sealed class ChoriaEventDecoder
         return seconds <= 0 || seconds == GoZeroTimeUnixSeconds ? null : FromUnixSeconds(seconds, "check_time");
     }
 
-    private static ImmutableArray<NagiosPerfData> PerfData(JsonElement data, string name)
+    private ImmutableArray<NagiosPerfData> PerfData(JsonElement data, string name)
     {
         if (!data.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
         {
@@ -444,10 +444,11 @@ public sealed class ChoriaEventDecoder
             throw new RejectException(RejectionReason.WrongType, $"'{name}' is {Describe(element.ValueKind)}, expected an array");
         }
 
-        var builder = ImmutableArray.CreateBuilder<NagiosPerfData>(Math.Min(element.GetArrayLength(), 64));
+        var limit = _options.MaxPerfDataItems;
+        var builder = ImmutableArray.CreateBuilder<NagiosPerfData>(Math.Min(element.GetArrayLength(), limit));
         foreach (var item in element.EnumerateArray())
         {
-            if (builder.Count == 64)
+            if (builder.Count == limit)
             {
                 break;
             }
@@ -458,7 +459,7 @@ public sealed class ChoriaEventDecoder
             }
 
             builder.Add(new NagiosPerfData(
-                Truncate(RequiredString(item, "label", int.MaxValue), 128),
+                Truncate(RequiredString(item, "label", int.MaxValue), _options.MaxFieldLength),
                 OptionalDouble(item, "value"),
                 item.TryGetProperty("unit", out var unit) && unit.ValueKind == JsonValueKind.String ? Truncate(unit.GetString()!, 16) : ""));
         }
@@ -503,7 +504,7 @@ public sealed class ChoriaEventDecoder
         return [.. items];
     }
 
-    private static ImmutableDictionary<string, string> Annotations(JsonElement data)
+    private ImmutableDictionary<string, string> Annotations(JsonElement data)
     {
         if (!data.TryGetProperty("annotations", out var element) || element.ValueKind == JsonValueKind.Null)
         {
@@ -518,14 +519,14 @@ public sealed class ChoriaEventDecoder
         var builder = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         foreach (var property in element.EnumerateObject())
         {
-            if (builder.Count == 32)
+            if (builder.Count == _options.MaxAnnotations)
             {
                 break;
             }
 
             if (property.Value.ValueKind == JsonValueKind.String)
             {
-                builder[Truncate(property.Name, 128)] = Truncate(property.Value.GetString()!, 1024);
+                builder[Truncate(property.Name, _options.MaxFieldLength)] = Truncate(property.Value.GetString()!, _options.MaxAnnotationLength);
             }
         }
 

@@ -23,6 +23,17 @@ public sealed class IngestOptions
     [Range(0, 1024 * 1024)]
     public int MaxWatcherDataBytes { get; set; } = 4096;
 
+    /// <summary>Perfdata items kept per nagios check (Choria sends one per metric the plugin reports).</summary>
+    [Range(0, 1024)]
+    public int MaxPerfDataItems { get; set; } = 32;
+
+    /// <summary>Annotations kept per nagios check, and the longest annotation value kept.</summary>
+    [Range(0, 1024)]
+    public int MaxAnnotations { get; set; } = 16;
+
+    [Range(0, 64 * 1024)]
+    public int MaxAnnotationLength { get; set; } = 512;
+
     /// <summary>Capacity of the queue between the NATS loops and the fleet writer (messages).</summary>
     [Range(16, 1_000_000)]
     public int QueueCapacity { get; set; } = 65_536;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ChoriaDashboard.Fleet;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.WebUtilities;
@@ -32,10 +31,11 @@ public sealed partial class NodesPage
     [SupplyParameterFromQuery(Name = "sort")]
     public string? Sort { get; set; }
 
+    /// <summary>A string, not a bool: a hand-edited <c>?desc=yes</c> must not break the page.</summary>
     [SupplyParameterFromQuery(Name = "desc")]
-    public bool Descending { get; set; }
+    public string? Descending { get; set; }
 
-    protected override TimeSpan? ClockInterval => TimeSpan.FromSeconds(5);
+    protected override TimeSpan? ClockInterval => Ui.Value.RelativeTimeRefresh;
 
     private DateTimeOffset Now => Time.GetUtcNow();
 
@@ -48,14 +48,22 @@ public sealed partial class NodesPage
             State = ParseState(State),
             Version = Empty(Version),
             Sort = Enum.TryParse<NodeSort>(Sort, ignoreCase: true, out var sort) ? sort : NodeSort.State,
-            Descending = Descending,
+            Descending = Descending is { } desc && (desc.Equals("true", StringComparison.OrdinalIgnoreCase) || desc == "1"),
         };
         Refresh();
     }
 
-    protected override void OnFleetChanged() => Refresh();
+    protected override void OnFleetChanged(IReadOnlyList<FleetChanges> batches, bool resynchronised)
+    {
+        // Machine-only batches (nagios checks) leave the node list as it is.
+        if (resynchronised || batches.Any(b => b.Upserts.Count > 0 || b.Removals.Count > 0))
+        {
+            Refresh();
+        }
+    }
 
-    private void Refresh() => _rows = _query.Apply(Fleet.Nodes.Values);
+    // Enumerating the dictionary itself takes no locks, unlike its Values collection, so the writer never waits.
+    private void Refresh() => _rows = _query.Apply(Fleet.Nodes.Select(pair => pair.Value));
 
     private void OnSearchChanged(string? value) => Navigate(_query with { Search = Empty(value) });
 
@@ -107,6 +115,4 @@ public sealed partial class NodesPage
 
         return QueryHelpers.AddQueryString("nodes", parameters);
     }
-
-    internal static string FormatCount(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

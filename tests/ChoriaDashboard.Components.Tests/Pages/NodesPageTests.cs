@@ -85,4 +85,31 @@ public sealed class NodesPageTests : DashboardTestContext
 
         Assert.Equal("nodes?q=web&component=server&state=dead&version=0.29.4", link);
     }
+
+    [Theory]
+    [InlineData("yes")]
+    [InlineData("")]
+    [InlineData("%3Cscript%3E")]
+    public void NodesPage_HandEditedDescParameter_StillRendersInDefaultDirection(string desc)
+    {
+        Store.Publish(Node("a.example.net", NodeState.Live), Node("b.example.net", NodeState.Dead));
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"nodes?sort=identity&desc={desc}");
+
+        var cut = Render<NodesPage>();
+
+        var identities = cut.FindAll("[data-testid=node-row]").Select(r => r.GetAttribute("data-identity") ?? "").ToArray();
+        Assert.Equal(new[] { "a.example.net", "b.example.net" }, identities);
+    }
+
+    [Fact]
+    public void NodesPage_DescTrue_SortsDescending()
+    {
+        Store.Publish(Node("a.example.net", NodeState.Live), Node("b.example.net", NodeState.Live));
+        Services.GetRequiredService<NavigationManager>().NavigateTo("nodes?sort=identity&desc=true");
+
+        var cut = Render<NodesPage>();
+
+        var identities = cut.FindAll("[data-testid=node-row]").Select(r => r.GetAttribute("data-identity") ?? "").ToArray();
+        Assert.Equal(new[] { "b.example.net", "a.example.net" }, identities);
+    }
 }

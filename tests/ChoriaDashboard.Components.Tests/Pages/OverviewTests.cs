@@ -31,6 +31,8 @@ public sealed class OverviewTests : DashboardTestContext
         Assert.Equal(2, versions.Length);
         Assert.Contains("0.29.3", versions[0]); // one active (b), one dead: active 1
         Assert.Contains("0.29.4", versions[1]);
+        // Of the two active server nodes (a live, b live; c dead and d stopped are not active), each version runs one.
+        Assert.All(server.QuerySelectorAll("[data-testid=version-share]"), share => Assert.Equal("50%", share.TextContent.Trim()));
         var links = server.QuerySelectorAll("a").Select(a => a.GetAttribute("href")).ToArray();
         Assert.Contains("nodes?component=server&state=dead", links);
     }

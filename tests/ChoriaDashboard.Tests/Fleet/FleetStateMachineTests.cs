@@ -125,4 +125,26 @@ public sealed class FleetStateMachineTests
         Assert.Equal(1, changes.Summary.Machines);
         Assert.Equal(new HealthSummary(1, 0, 0, 0), changes.Summary.Health);
     }
+
+    [Fact]
+    public void Sweep_RenamedCheckOnLiveHost_OldMachineIsForgottenAndFreesItsSlot()
+    {
+        var fleet = new FleetHarness(new FleetOptions { MaxMachinesPerNode = 2 });
+        fleet.Apply(Ev.Nagios("n1", "check_old", "check", 2));
+        fleet.Apply(Ev.Nagios("n1", "check_disk", "check", 0));
+
+        // check_old is renamed away; check_disk keeps reporting for more than a day.
+        for (var hour = 0; hour < 25; hour++)
+        {
+            fleet.AdvanceMinutes(60);
+            fleet.Apply(Ev.Nagios("n1", "check_disk", "check", 0));
+            fleet.Sweep();
+        }
+
+        var host = fleet.State.Machines["n1"];
+        Assert.False(host.Machines.ContainsKey("check_old"));
+        Assert.Equal(new HealthSummary(1, 0, 0, 0), fleet.Summary().Health);
+        Assert.Equal(1, fleet.Summary().Machines);
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Nagios("n1", "check_new", "check", 0)));
+    }
 }

@@ -87,31 +87,32 @@ public sealed class FleetStateNodeTests
     [Fact]
     public void Startup_SameIdentityTwoComponents_AreIndependentNodeComponents()
     {
+        // The provisioner service runs on a host that is itself a Choria server.
         var fleet = new FleetHarness();
-        fleet.Apply(Ev.Startup("n1", "0.29.4", Ev.ProvisionModeServer));
-        fleet.Apply(Ev.Provisioned("n1", Ev.ProvisionModeServer));
-        fleet.Apply(Ev.Shutdown("n1", Ev.ProvisionModeServer));
+        fleet.Apply(Ev.Startup("n1", "0.9.0", Ev.Provisioner));
         fleet.Apply(Ev.Startup("n1", "0.29.4", Ev.Server));
+        fleet.Apply(Ev.Shutdown("n1", Ev.Server));
 
         Assert.Equal(2, fleet.State.Nodes.Count);
-        Assert.Equal(NodeState.Stopped, fleet.Node("n1", Ev.ProvisionModeServer).State);
-        Assert.Equal(NodeState.Live, fleet.Node("n1", Ev.Server).State);
+        Assert.Equal(NodeState.Live, fleet.Node("n1", Ev.Provisioner).State);
+        Assert.Equal(NodeState.Stopped, fleet.Node("n1", Ev.Server).State);
         var summary = fleet.Summary();
         Assert.Equal(2, summary.TotalNodes);
-        Assert.Equal(1, FleetHarness.Component(summary, Ev.Server).Live);
-        Assert.Equal(1, FleetHarness.Component(summary, Ev.ProvisionModeServer).Stopped);
+        Assert.Equal(1, FleetHarness.Component(summary, Ev.Provisioner).Live);
+        Assert.Equal(1, FleetHarness.Component(summary, Ev.Server).Stopped);
 
         fleet.AdvanceMinutes(41);
         fleet.Sweep();
 
-        Assert.Equal(NodeState.Stopped, fleet.Node("n1", Ev.ProvisionModeServer).State);
-        Assert.Equal(NodeState.Stale, fleet.Node("n1", Ev.Server).State);
+        Assert.Equal(NodeState.Stale, fleet.Node("n1", Ev.Provisioner).State);
+        Assert.Equal(NodeState.Stopped, fleet.Node("n1", Ev.Server).State);
 
         fleet.Apply(Ev.Alive("n1", "0.29.5", Ev.Server));
 
         Assert.Equal("0.29.5", fleet.Node("n1", Ev.Server).Version);
-        Assert.Equal("0.29.4", fleet.Node("n1", Ev.ProvisionModeServer).Version);
-        Assert.Equal(NodeState.Stopped, fleet.Node("n1", Ev.ProvisionModeServer).State);
+        Assert.Equal(NodeState.Live, fleet.Node("n1", Ev.Server).State);
+        Assert.Equal("0.9.0", fleet.Node("n1", Ev.Provisioner).Version);
+        Assert.Equal(NodeState.Stale, fleet.Node("n1", Ev.Provisioner).State);
     }
 
     [Fact]
@@ -367,5 +368,39 @@ public sealed class FleetStateNodeTests
                 Assert.Equal(nodes.Count(n => n.State == state), component.Count(state));
             }
         }
+    }
+
+    [Fact]
+    public void Provisioning_NodeThenRunsAsServer_StoppedProvisioningEntryIsForgotten()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Startup("new1", "0.29.4", Ev.ProvisionModeServer));
+        fleet.Apply(Ev.Provisioned("new1"));
+        fleet.Apply(Ev.Shutdown("new1", Ev.ProvisionModeServer));
+        Assert.Equal(NodeState.Stopped, fleet.Node("new1", Ev.ProvisionModeServer).State);
+        fleet.TakeChanges();
+
+        fleet.Apply(Ev.Startup("new1", "0.29.4"));
+
+        Assert.False(fleet.Has("new1", Ev.ProvisionModeServer));
+        Assert.Equal(NodeState.Live, fleet.Node("new1").State);
+        var changes = fleet.TakeChanges();
+        Assert.Contains(new NodeKey("new1", Ev.ProvisionModeServer), changes.Removals);
+        var summary = fleet.Summary();
+        Assert.Equal(0, summary.Count(NodeState.Stopped));
+        Assert.DoesNotContain(summary.Components, c => c.Component == Ev.ProvisionModeServer);
+    }
+
+    [Fact]
+    public void Provisioning_StillInProvisioningMode_EntryStaysBesideServer()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Startup("n1", "0.29.4", Ev.ProvisionModeServer));
+
+        fleet.Apply(Ev.Startup("n1", "0.29.4"));
+
+        // Not stopped: the provisioning component is still running, so it is not forgotten.
+        Assert.True(fleet.Has("n1", Ev.ProvisionModeServer));
+        Assert.Equal(2, fleet.Summary().TotalNodes);
     }
 }
