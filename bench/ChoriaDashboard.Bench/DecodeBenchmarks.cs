@@ -1,0 +1,49 @@
+using BenchmarkDotNet.Attributes;
+using ChoriaDashboard.Events;
+using ChoriaDashboard.Ingest;
+using Microsoft.Extensions.Primitives;
+
+namespace ChoriaDashboard.Bench;
+
+/// <summary>One message in, one typed event out: each wire shape Choria sends, through the app's decoder.</summary>
+[MemoryDiagnoser]
+public class DecodeBenchmarks
+{
+    private readonly ChoriaEventDecoder _decoder = new(new IngestOptions());
+    private byte[] _legacy = [];
+    private byte[] _structured = [];
+    private byte[] _binaryBody = [];
+    private KeyValuePair<string, StringValues>[] _binaryHeaders = [];
+    private byte[] _nagiosStructured = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var alive = BenchData.Alive(42);
+        _legacy = ChoriaEventEncoder.Encode(alive, WireFormat.Legacy).Body;
+        _structured = ChoriaEventEncoder.Encode(alive, WireFormat.CloudEventStructured).Body;
+        var binary = ChoriaEventEncoder.Encode(alive, WireFormat.CloudEventBinary);
+        _binaryBody = binary.Body;
+        _binaryHeaders = [.. binary.Headers!.Select(h => new KeyValuePair<string, StringValues>(h.Key, h.Value))];
+        _nagiosStructured = ChoriaEventEncoder.Encode(BenchData.Nagios(42), WireFormat.CloudEventStructured, "7b1a4a34-5c7e-4d0e-9a53-0f4d1e2a9b11").Body;
+        foreach (var result in new[] { Legacy(), Structured(), Binary(), NagiosStructured() })
+        {
+            if (!result.IsSuccess)
+            {
+                throw new InvalidOperationException($"benchmark input does not decode: {result}");
+            }
+        }
+    }
+
+    [Benchmark(Baseline = true)]
+    public DecodeResult Legacy() => _decoder.Decode(_legacy);
+
+    [Benchmark]
+    public DecodeResult Structured() => _decoder.Decode(_structured);
+
+    [Benchmark]
+    public DecodeResult Binary() => _decoder.Decode(_binaryBody, _binaryHeaders);
+
+    [Benchmark]
+    public DecodeResult NagiosStructured() => _decoder.Decode(_nagiosStructured);
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using ChoriaDashboard.LoadGen;
+
+// Load generator and end-to-end benchmark for ChoriaDashboard. Loopback only; every loop is bounded.
+//   steady  --url nats://127.0.0.1:4222 --nodes 50000 --interval 10s --duration 60s
+//   storm   --url ... --nodes 100000 [--rate 20000] [--prefix node]
+//   mix     --url ... --nodes 100000 --messages 300000
+//   measure --nodes 100000 [--smoke] [--app PATH] [--environment Production] [--out artifacts/bench/results.md] ...
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine("""
+        usage: ChoriaDashboard.LoadGen <mode> [options]
+          steady  --url URL --nodes N [--interval 10s] [--duration 60s] [--prefix node]
+                  every node sends an alive once per interval (spread evenly), nodes with checks a nagios state too
+          storm   --url URL --nodes N [--rate MSGS_PER_S] [--prefix node]
+                  N startups, as fast as NATS takes them (or at a rate)
+          mix     --url URL --nodes N [--messages M]
+                  M pre-encoded messages: alive, startup, nagios state, transition in all three shapes, as fast as possible
+          measure [--nodes 100000] [--smoke] [--app DLL] [--environment Production|Development] [--out FILE]
+                  [--browsers 50] [--latency-trials 50] [--steady-nodes 50000] [--steady-interval 10s]
+                  [--mixed 300000] [--history 32] [--pages /,/nodes] [--app-setting Section:Key=value]... [--app-env NAME=value]... [--open-budget 150s]
+                  [--only storm,ingest,render,memory,latency,circuits]
+                  starts nats-server, the app and Chromium; measures; writes a markdown table.
+                  --smoke: 2,000 nodes, 5 browsers, 10 trials; exits non-zero only if the machinery fails.
+        """);
+    return args.Length == 0 ? 2 : 0;
+}
+
+var mode = args[0];
+AppDomain.CurrentDomain.ProcessExit += (_, _) => Child.KillAll();
+// Ctrl-C or a kill (e.g. the script's timeout): stop nats-server and the app by their PIDs before going.
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, _ => Child.KillAll());
+using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, _ => Child.KillAll());
+var options = new Args(args.Skip(1));
+try
+{
+    switch (mode)
+    {
+        case "steady":
+            {
+                var url = options.String("url", "nats://127.0.0.1:4222");
+                var nodes = options.Int("nodes", 50_000);
+                var interval = options.Duration("interval", TimeSpan.FromSeconds(10));
+                var duration = options.Duration("duration", TimeSpan.FromSeconds(60));
+                var prefix = options.String("prefix", "node");
+                options.EnsureAllUsed();
+                var cycle = Messages.SteadyCycle(nodes, prefix);
+                Log.Line($"steady: {Messages.Describe(cycle)} every {interval.TotalSeconds:0.#} s = {cycle.Length / interval.TotalSeconds:N0} msg/s for {duration.TotalSeconds:0} s");
+                await using var publisher = new Publisher(url);
+                await publisher.ConnectAsync();
+                using var cts = new CancellationTokenSource();
+                Console.CancelKeyPress += (_, e) =>
+                {
+                    e.Cancel = true;
+                    cts.Cancel();
+                };
+                var sent = await publisher.SteadyAsync(cycle, interval, duration, cts.Token);
+                Log.Line($"steady: published {sent:N0}");
+                return 0;
+            }
+
+        case "storm":
+            {
+                var url = options.String("url", "nats://127.0.0.1:4222");
+                var nodes = options.Int("nodes", 100_000);
+                var rate = options.Int("rate", 0);
+                var prefix = options.String("prefix", "node");
+                options.EnsureAllUsed();
+                var startups = Messages.Startups(nodes, prefix);
+                Log.Line($"storm: {Messages.Describe(startups)}");
+                await using var publisher = new Publisher(url);
+                await publisher.ConnectAsync();
+                var elapsed = rate > 0 ? await publisher.PacedAsync(startups, rate) : await publisher.BlastAsync(startups);
+                await publisher.FlushAsync();
+                Log.Line($"storm: published {startups.Length:N0} in {elapsed.TotalSeconds:0.00} s ({startups.Length / elapsed.TotalSeconds:N0} msg/s)");
+                return 0;
+            }
+
+        case "mix":
+            {
+                var url = options.String("url", "nats://127.0.0.1:4222");
+                var nodes = options.Int("nodes", 100_000);
+                var count = options.Int("messages", 300_000);
+                var prefix = options.String("prefix", "node");
+                options.EnsureAllUsed();
+                var mixed = Messages.Mixed(count, nodes, prefix);
+                Log.Line($"mix: {Messages.Describe(mixed)}");
+                await using var publisher = new Publisher(url);
+                await publisher.ConnectAsync();
+                var elapsed = await publisher.BlastAsync(mixed);
+                await publisher.FlushAsync();
+                Log.Line($"mix: published {mixed.Length:N0} in {elapsed.TotalSeconds:0.00} s ({mixed.Length / elapsed.TotalSeconds:N0} msg/s)");
+                return 0;
+            }
+
+        case "measure":
+            {
+                var smoke = options.Flag("smoke");
+                var nodes = options.Int("nodes", smoke ? 2_000 : 100_000);
+                var app = options.String("app") ?? DefaultApp();
+                var environment = options.String("environment") ?? (app.Contains("/bin/", StringComparison.Ordinal) ? "Development" : "Production");
+                var pages = options.String("pages", "/,/nodes").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                var measure = new MeasureOptions
+                {
+                    Nodes = nodes,
+                    Smoke = smoke,
+                    Browsers = options.Int("browsers", smoke ? 5 : 50),
+                    LatencyTrials = options.Int("latency-trials", smoke ? 10 : 50),
+                    SteadyNodes = options.Int("steady-nodes", 50_000),
+                    SteadyInterval = options.Duration("steady-interval", TimeSpan.FromSeconds(10)),
+                    MixedMessages = options.Int("mixed", Math.Max(100_000, nodes * 3)),
+                    HistoryRounds = options.Int("history", 32),
+                    OpenBudget = options.Duration("open-budget", smoke ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(150)),
+                    CpuWindow = options.Duration("cpu-window", smoke ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(10)),
+                    PacedStorm = options.Duration("paced-storm", smoke ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(10)),
+                    CircuitPages = pages,
+                    AppDll = Path.GetFullPath(app),
+                    Environment = environment,
+                    AppSettings = options.All("app-setting"),
+                    AppEnvironment = options.All("app-env"),
+                    Only = options.String("only", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    Output = Path.GetFullPath(options.String("out", Path.Combine("artifacts", "bench", smoke ? "results-smoke.md" : "results.md"))),
+                    CommandLine = "ChoriaDashboard.LoadGen " + string.Join(' ', args),
+                };
+                options.EnsureAllUsed();
+                if (!File.Exists(measure.AppDll))
+                {
+                    throw new FileNotFoundException($"the app is not built: {measure.AppDll} (run scripts/bench.sh, or dotnet publish -c Release -o artifacts/bench/app)");
+                }
+
+                var sw = Stopwatch.StartNew();
+                using var overall = new CancellationTokenSource(TimeSpan.FromMinutes(smoke ? 5 : 20));
+                var run = new Measure(measure).RunAsync();
+                var finished = await Task.WhenAny(run, Task.Delay(Timeout.Infinite, overall.Token).ContinueWith(_ => 0, TaskScheduler.Default));
+                if (finished != run)
+                {
+                    Log.Line($"measure: gave up after {sw.Elapsed.TotalMinutes:0.0} min");
+                    Child.KillAll();
+                    return 3;
+                }
+
+                return await run;
+            }
+
+        default:
+            Console.Error.WriteLine($"unknown mode '{mode}'; see --help");
+            return 2;
+    }
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
+
+static string DefaultApp()
+{
+    foreach (var candidate in new[] { "artifacts/bench/app/ChoriaDashboard.dll", "bin/Release/net10.0/ChoriaDashboard.dll" })
+    {
+        if (File.Exists(candidate))
+        {
+            return candidate;
+        }
+    }
+
+    return "artifacts/bench/app/ChoriaDashboard.dll";
+}
