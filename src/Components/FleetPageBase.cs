@@ -51,6 +51,11 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
         }
     }
 
+    /// <summary>Called on the renderer's context every <see cref="ClockInterval"/>, before the page re-renders.</summary>
+    protected virtual void OnClockTick()
+    {
+    }
+
     /// <summary>
     /// Called on the renderer's context with the batches that arrived since the last render; recompute derived view
     /// state here. <paramref name="resynchronised"/> is true when batches were missed and the view must be rebuilt.
@@ -94,7 +99,11 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                await InvokeAsync(StateHasChanged);
+                await InvokeAsync(() =>
+                {
+                    OnClockTick();
+                    StateHasChanged();
+                });
             }
         }
         catch (OperationCanceledException)

@@ -100,12 +100,12 @@ public sealed class FleetState
         switch (evt)
         {
             case StartupEvent s:
-                next = Running(next, Intern(s.Version)) with { LastStartup = receivedAt, UpgradingTo = null };
-                detail = s.Version;
+                detail = Intern(s.Version);
+                next = Running(next, detail) with { LastStartup = receivedAt, UpgradingTo = null };
                 break;
             case AliveEvent a:
-                next = Running(next, Intern(a.Version));
-                detail = a.Version;
+                detail = Intern(a.Version);
+                next = Running(next, detail);
                 break;
             case ShutdownEvent:
                 next = next with { State = NodeState.Stopped };
@@ -121,7 +121,7 @@ public sealed class FleetState
                     Version = next.Version ?? Intern(u.Version),
                     UpgradingTo = Intern(u.NewVersion),
                 };
-                detail = $"{u.Version} → {u.NewVersion}";
+                detail = Intern($"{u.Version} → {u.NewVersion}");
                 break;
         }
 
@@ -129,7 +129,7 @@ public sealed class FleetState
         {
             LastSeen = receivedAt,
             LastEvent = evt.Type,
-            History = AppendHistory(next.History, new NodeHistoryEntry(receivedAt, evt.Type, evt.Format, detail)),
+            History = next.History.Append(new NodeHistoryEntry(receivedAt, evt.Type, evt.Format, detail), _options.HistoryLength),
         };
 
         Replace(old, next);
@@ -154,6 +154,7 @@ public sealed class FleetState
         if (_nodes.TryGetValue(key, out var provisioning) && provisioning.State == NodeState.Stopped && _nodes.TryRemove(key, out _))
         {
             Count(provisioning, -1);
+            NodeListVersion++;
             changes.Remove(key);
         }
     }
@@ -168,30 +169,6 @@ public sealed class FleetState
             PreviousVersion = changed ? node.Version : node.PreviousVersion,
             UpgradingTo = node.UpgradingTo == version ? null : node.UpgradingTo,
         };
-    }
-
-    private ImmutableArray<NodeHistoryEntry> AppendHistory(ImmutableArray<NodeHistoryEntry> history, NodeHistoryEntry entry)
-    {
-        var limit = _options.HistoryLength;
-        if (limit == 0)
-        {
-            return [];
-        }
-
-        if (history.IsDefaultOrEmpty)
-        {
-            return [entry];
-        }
-
-        if (history.Length < limit)
-        {
-            return history.Add(entry);
-        }
-
-        var builder = ImmutableArray.CreateBuilder<NodeHistoryEntry>(limit);
-        builder.AddRange(history.AsSpan()[(history.Length - limit + 1)..]);
-        builder.Add(entry);
-        return builder.MoveToImmutable();
     }
 
     private ApplyOutcome ApplyMachine(MachineEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes)
@@ -258,6 +235,7 @@ public sealed class FleetState
                 if (_nodes.TryRemove(key, out _))
                 {
                     Count(node, -1);
+                    NodeListVersion++;
                     changes.Remove(key);
                 }
 
@@ -347,11 +325,19 @@ public sealed class FleetState
             .OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => c.Value.ToSummary(c.Key))
             .ToImmutableArray();
-        return new FleetSummary(version, asOf, components, _machineCount, new HealthSummary(_health[0], _health[1], _health[2], _health[3]));
+        return new FleetSummary(version, asOf, components, _machineCount, new HealthSummary(_health[0], _health[1], _health[2], _health[3]), NodeListVersion);
     }
+
+    /// <summary>See <see cref="FleetSummary.NodeListVersion"/>.</summary>
+    public long NodeListVersion { get; private set; }
 
     private void Replace(NodeSnapshot? old, NodeSnapshot next)
     {
+        if (old is null || old.State != next.State || old.Version != next.Version || old.UpgradingTo != next.UpgradingTo)
+        {
+            NodeListVersion++;
+        }
+
         if (old is not null)
         {
             Count(old, -1);

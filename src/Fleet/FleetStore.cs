@@ -150,6 +150,13 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
                 {
                     changes.Clear();
                 }
+
+                // A batch that did not fill up means the writer is ahead of the ingest: let events gather for a moment
+                // rather than waking (and summarising, and notifying every page) once per event.
+                if (applied < _options.MaxBatchSize && _options.BatchDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(_options.BatchDelay, _time, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

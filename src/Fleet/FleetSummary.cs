@@ -36,12 +36,17 @@ public sealed record HealthSummary(int Ok, int Warning, int Critical, int Unknow
 }
 
 /// <summary>The whole fleet in numbers: immutable, replaced after every change batch.</summary>
+/// <param name="NodeListVersion">
+/// Changes only when a node-component is added or removed, or its state or version changes: what node lists filter
+/// and sort on. An alive that only refreshes the last-seen time leaves it as it is.
+/// </param>
 public sealed record FleetSummary(
     long Version,
     DateTimeOffset AsOf,
     ImmutableArray<ComponentSummary> Components,
     int Machines,
-    HealthSummary Health)
+    HealthSummary Health,
+    long NodeListVersion = 0)
 {
     public static readonly FleetSummary Empty = new(0, DateTimeOffset.MinValue, [], 0, HealthSummary.Empty);
 

@@ -25,9 +25,6 @@ public readonly record struct NodeKey(string Identity, string Component)
     public override string ToString() => $"{Identity}/{Component}";
 }
 
-/// <summary>One entry of a node's recent history: what arrived and when we received it.</summary>
-public readonly record struct NodeHistoryEntry(DateTimeOffset ReceivedAt, LifecycleEventType Type, WireFormat Format, string? Detail);
-
 /// <summary>An immutable view of one node-component. The store replaces it on every change.</summary>
 public sealed record NodeSnapshot
 {
@@ -58,7 +55,7 @@ public sealed record NodeSnapshot
     public DateTimeOffset? LastStartup { get; init; }
 
     /// <summary>Recent events, newest last, at most <c>Fleet:HistoryLength</c>.</summary>
-    public ImmutableArray<NodeHistoryEntry> History { get; init; } = [];
+    public NodeHistory History { get; init; }
 }
 
 /// <summary>The latest state a watcher reported.</summary>

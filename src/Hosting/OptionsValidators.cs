@@ -17,6 +17,11 @@ public sealed class ValidateFleetOptions : IValidateOptions<FleetOptions>
             Check(errors, $"Fleet:Components:{component}", options.ThresholdsFor(component));
         }
 
+        if (options.BatchDelay < TimeSpan.Zero || options.BatchDelay > TimeSpan.FromSeconds(1))
+        {
+            errors.Add($"Fleet:BatchDelay must be between 0 and 1 second, not {options.BatchDelay}.");
+        }
+
         if (options.SweepInterval <= TimeSpan.Zero || options.SweepInterval > TimeSpan.FromMinutes(10))
         {
             errors.Add($"Fleet:SweepInterval must be between 0 and 10 minutes, not {options.SweepInterval}.");

@@ -45,6 +45,7 @@ public static class ServiceRegistration
         services.AddSingleton<IFleetWriter>(sp => sp.GetRequiredService<FleetStore>());
         services.AddHostedService(sp => sp.GetRequiredService<FleetStore>());
         services.AddHostedService<NatsIngestService>();
+        services.AddSingleton(sp => new NodeListCache(sp.GetRequiredService<IFleetStore>(), sp.GetRequiredService<IOptions<UiOptions>>().Value.NodeListCacheSize));
 
         if (config.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
         {

@@ -8,10 +8,14 @@ public sealed class UiOptions
     public const string Section = "Ui";
 
     /// <summary>Changes are coalesced and a page renders at most once per interval, whatever the event rate.</summary>
-    public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan UpdateInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>How often relative times ("2m ago") are redrawn when nothing else changes.</summary>
     public TimeSpan RelativeTimeRefresh { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Distinct node list views (filter and sort) whose rows are kept and shared between browsers.</summary>
+    [Range(1, 10_000)]
+    public int NodeListCacheSize { get; set; } = 32;
 
     /// <summary>Shown in the app bar and the browser tab.</summary>
     [Required]

@@ -1,12 +1,10 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Net.Mime;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using ChoriaDashboard.Events;
 using CloudNative.CloudEvents;
-using CloudNative.CloudEvents.SystemTextJson;
 using Microsoft.Extensions.Primitives;
 
 namespace ChoriaDashboard.Ingest;
@@ -30,7 +28,6 @@ public sealed class ChoriaEventDecoder
     /// <summary>Go's zero time as Unix seconds: a nagios check that never ran.</summary>
     private const long GoZeroTimeUnixSeconds = -62135596800;
 
-    private static readonly JsonEventFormatter Formatter = new();
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
 
     private readonly IngestOptions _options;
@@ -111,39 +108,108 @@ public sealed class ChoriaEventDecoder
         }
     }
 
+    /// <summary>
+    /// A structured-mode CloudEvent: the SDK checks every envelope attribute as it is set (spec version, id, URI
+    /// source, RFC 3339 time, media types), and the <c>data</c> object is decoded where it lies, without the copy
+    /// the SDK's whole-event conversion makes.
+    /// </summary>
     private ChoriaEvent DecodeStructured(JsonElement root)
     {
-        CloudEvent cloudEvent;
+        if (!root.TryGetProperty("specversion", out var specVersionElement) || specVersionElement.ValueKind != JsonValueKind.String)
+        {
+            throw new RejectException(RejectionReason.InvalidCloudEvent, "'specversion' is not a string");
+        }
+
+        var specVersion = CloudEventsSpecVersion.FromVersionId(specVersionElement.GetString())
+            ?? throw new RejectException(RejectionReason.InvalidCloudEvent, $"unsupported CloudEvents spec version '{Excerpt(specVersionElement.GetString())}'");
+        var cloudEvent = new CloudEvent(specVersion);
+        JsonElement data = default;
+        JsonElement dataBase64 = default;
         try
         {
-            cloudEvent = Formatter.ConvertFromJsonElement(root, extensionAttributes: null);
+            foreach (var property in root.EnumerateObject())
+            {
+                switch (property.Name)
+                {
+                    case "specversion":
+                        continue;
+                    case "data":
+                        data = property.Value;
+                        continue;
+                    case "data_base64":
+                        dataBase64 = property.Value;
+                        continue;
+                }
+
+                var value = property.Value;
+                if (value.ValueKind == JsonValueKind.Null)
+                {
+                    continue;
+                }
+
+                // The spec's own attributes are all strings in JSON; extensions may also be numbers or booleans.
+                var attribute = cloudEvent.GetAttribute(property.Name);
+                if (attribute is { IsExtension: false } && value.ValueKind != JsonValueKind.String)
+                {
+                    throw new RejectException(RejectionReason.InvalidCloudEvent, $"'{Excerpt(property.Name)}' is {Describe(value.ValueKind)}, expected a string");
+                }
+
+                var text = value.ValueKind switch
+                {
+                    JsonValueKind.String => value.GetString()!,
+                    JsonValueKind.True => "true",
+                    JsonValueKind.False => "false",
+                    JsonValueKind.Number => value.GetRawText(),
+                    _ => throw new RejectException(RejectionReason.InvalidCloudEvent, $"'{Excerpt(property.Name)}' is {Describe(value.ValueKind)}"),
+                };
+                cloudEvent.SetAttributeFromString(property.Name, text);
+            }
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or OverflowException)
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
         {
             throw new RejectException(RejectionReason.InvalidCloudEvent, Excerpt(e.Message));
         }
 
-        switch (cloudEvent.Data)
+        if (!cloudEvent.IsValid)
         {
-            case JsonElement { ValueKind: JsonValueKind.Object } data:
-                return DecodeChoria(data, WireFormat.CloudEventStructured, cloudEvent);
-            case byte[] bytes:
-                // data_base64: the data is the legacy event's JSON, encoded.
-                using (var inner = Parse(bytes))
-                {
-                    if (inner.RootElement.ValueKind != JsonValueKind.Object)
-                    {
-                        throw new RejectException(RejectionReason.NotChoriaEvent, "CloudEvent data_base64 is not a JSON object");
-                    }
-
-                    return DecodeChoria(inner.RootElement, WireFormat.CloudEventStructured, cloudEvent);
-                }
-
-            case null:
-                throw new RejectException(RejectionReason.MissingField, $"CloudEvent {Excerpt(cloudEvent.Type)} has no data");
-            default:
-                throw new RejectException(RejectionReason.NotChoriaEvent, "CloudEvent data is not a JSON object");
+            var missing = cloudEvent.Id is null ? "id" : cloudEvent.Source is null ? "source" : "type";
+            throw new RejectException(RejectionReason.InvalidCloudEvent, $"CloudEvent without '{missing}'");
         }
+
+        var hasData = data.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
+        var hasBase64 = dataBase64.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
+        if (hasData && hasBase64)
+        {
+            throw new RejectException(RejectionReason.InvalidCloudEvent, "CloudEvent with both 'data' and 'data_base64'");
+        }
+
+        if (hasBase64)
+        {
+            if (dataBase64.ValueKind != JsonValueKind.String || !dataBase64.TryGetBytesFromBase64(out var bytes))
+            {
+                throw new RejectException(RejectionReason.InvalidCloudEvent, "'data_base64' is not base64 text");
+            }
+
+            // data_base64: the data is the legacy event's JSON, encoded.
+            using var inner = Parse(bytes);
+            return inner.RootElement.ValueKind == JsonValueKind.Object
+                ? DecodeChoria(inner.RootElement, WireFormat.CloudEventStructured, cloudEvent)
+                : throw new RejectException(RejectionReason.NotChoriaEvent, "CloudEvent data_base64 is not a JSON object");
+        }
+
+        if (!hasData)
+        {
+            throw new RejectException(RejectionReason.MissingField, $"CloudEvent {Excerpt(cloudEvent.Type)} has no data");
+        }
+
+        if (cloudEvent.DataContentType is { } contentType && !IsJsonContentType(contentType))
+        {
+            throw new RejectException(RejectionReason.NotChoriaEvent, $"CloudEvent data is '{Excerpt(contentType)}', not JSON");
+        }
+
+        return data.ValueKind == JsonValueKind.Object
+            ? DecodeChoria(data, WireFormat.CloudEventStructured, cloudEvent)
+            : throw new RejectException(RejectionReason.NotChoriaEvent, "CloudEvent data is not a JSON object");
     }
 
     /// <summary>Builds the envelope of a binary-mode CloudEvent from <c>ce-*</c> headers; null when there are none.</summary>
@@ -226,19 +292,20 @@ public sealed class ChoriaEventDecoder
         return false;
     }
 
-    private static bool IsJsonContentType(string contentType)
+    /// <summary>application/json, text/json or any +json type, parameters ignored (the SDK has already checked the syntax).</summary>
+    internal static bool IsJsonContentType(string contentType)
     {
-        try
+        var media = contentType.AsSpan();
+        var semicolon = media.IndexOf(';');
+        if (semicolon >= 0)
         {
-            var media = new ContentType(contentType).MediaType;
-            return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-                || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase)
-                || media.Equals("text/json", StringComparison.OrdinalIgnoreCase);
+            media = media[..semicolon];
         }
-        catch (FormatException)
-        {
-            return false;
-        }
+
+        media = media.Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.Equals("text/json", StringComparison.OrdinalIgnoreCase)
+            || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Decodes a legacy Choria event object: the whole message, or a CloudEvent's data.</summary>

@@ -17,6 +17,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<Fleet.IFleetStore>(Store);
+        Services.AddSingleton(new Fleet.NodeListCache(Store, 8));
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Monitor);
         Services.AddSingleton(Options.Create(new UiOptions { UpdateInterval = TimeSpan.FromMilliseconds(50) }));

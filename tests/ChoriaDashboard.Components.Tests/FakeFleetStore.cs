@@ -69,6 +69,7 @@ public sealed class FakeFleetStore : IFleetStore
                     .Select(v => new VersionCount(v.Key, v.Count(), v.Count(n => n.State is NodeState.Live or NodeState.Stale)))
                     .OrderByDescending(v => v.Active).ThenByDescending(v => v.Nodes).ThenBy(v => v.Version, StringComparer.Ordinal)]))
             .ToImmutableArray();
-        return new FleetSummary(++_version, DateTimeOffset.UnixEpoch, components, 0, HealthSummary.Empty);
+        ++_version;
+        return new FleetSummary(_version, DateTimeOffset.UnixEpoch, components, 0, HealthSummary.Empty, NodeListVersion: _version);
     }
 }

@@ -12,9 +12,16 @@ public sealed partial class NodesPage
 {
     private NodeQuery _query = new();
     private NodeSnapshot[] _rows = [];
+    private long _rowsVersion = -1;
+    private long _refreshedAt;
+    private TimeSpan _refreshCost;
+    private bool _refreshPending;
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject]
+    private NodeListCache Lists { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "q")]
     public string? Search { get; set; }
@@ -55,15 +62,44 @@ public sealed partial class NodesPage
 
     protected override void OnFleetChanged(IReadOnlyList<FleetChanges> batches, bool resynchronised)
     {
-        // Machine-only batches (nagios checks) leave the node list as it is.
-        if (resynchronised || batches.Any(b => b.Upserts.Count > 0 || b.Removals.Count > 0))
+        // Alives that only refresh last-seen times change neither which rows match nor their order: the rows shown
+        // are looked up fresh at render time (Current), so the list is recomputed only when it can differ.
+        if (NodeListCache.VersionFor(_query, Summary) == _rowsVersion && !resynchronised)
+        {
+            return;
+        }
+
+        // While the fleet churns (a restart storm), recompute at most once per four times what the last one cost,
+        // so a large list cannot take the server's CPU from the ingest; the clock tick catches up afterwards.
+        if (!resynchronised && Time.GetElapsedTime(_refreshedAt) < _refreshCost * 4)
+        {
+            _refreshPending = true;
+            return;
+        }
+
+        Refresh();
+    }
+
+    protected override void OnClockTick()
+    {
+        if (_refreshPending)
         {
             Refresh();
         }
     }
 
-    // Enumerating the dictionary itself takes no locks, unlike its Values collection, so the writer never waits.
-    private void Refresh() => _rows = _query.Apply(Fleet.Nodes.Select(pair => pair.Value));
+    private void Refresh()
+    {
+        var started = Time.GetTimestamp();
+        _rowsVersion = NodeListCache.VersionFor(_query, Summary);
+        _rows = Lists.Get(_query, _rowsVersion);
+        _refreshedAt = Time.GetTimestamp();
+        _refreshCost = Time.GetElapsedTime(started, _refreshedAt);
+        _refreshPending = false;
+    }
+
+    /// <summary>The newest snapshot of a row's node (its last-seen time moves on between list recomputations).</summary>
+    private NodeSnapshot Current(NodeSnapshot row) => Fleet.Nodes.TryGetValue(row.Key, out var current) ? current : row;
 
     private void OnSearchChanged(string? value) => Navigate(_query with { Search = Empty(value) });
 

@@ -57,7 +57,7 @@ public sealed class FleetStateLivenessTests
         var node = fleet.Node("n1");
         Assert.Equal(t0 + TimeSpan.FromMinutes(30), node.LastSeen);
         Assert.Equal(NodeState.Live, node.State);
-        Assert.Equal(2, node.History.Length);
+        Assert.Equal(2, node.History.Count);
         Assert.Equal(1, FleetHarness.Component(fleet.Summary(), Ev.Server).Live);
     }
 

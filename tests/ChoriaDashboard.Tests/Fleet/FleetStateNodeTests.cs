@@ -178,7 +178,7 @@ public sealed class FleetStateNodeTests
         received.Add(fleet.Now);
 
         var history = fleet.Node("n1").History;
-        Assert.Equal(4, history.Length);
+        Assert.Equal(4, history.Count);
         Assert.Equal(received.TakeLast(4), history.Select(h => h.ReceivedAt));
         Assert.Equal(
             [LifecycleEventType.Alive, LifecycleEventType.Alive, LifecycleEventType.Alive, LifecycleEventType.Upgraded],

@@ -192,6 +192,26 @@ public sealed class FleetStoreTests
         }
     }
 
+    [Fact]
+    public async Task FleetStore_EventsArriveWhileWriterGathers_OneBatchCarriesThemAll()
+    {
+        await using var fixture = await StoreFixture.StartAsync(o => o.BatchDelay = TimeSpan.FromMilliseconds(10));
+        using var subscription = fixture.Store.Subscribe();
+        await fixture.EnqueueAsync(Ev.Startup("first", "0.29.4"));
+        await ReadUntilAsync(subscription, b => b.Summary.TotalNodes == 1);
+
+        // The writer is now waiting BatchDelay on the (fake) clock: 100 events pile up meanwhile.
+        for (var i = 0; i < 100; i++)
+        {
+            await fixture.EnqueueAsync(Ev.Startup($"n{i}", "0.29.4"));
+        }
+
+        fixture.Time.Advance(TimeSpan.FromMilliseconds(10));
+
+        var batch = await ReadUntilAsync(subscription, b => b.Summary.TotalNodes == 101);
+        Assert.Equal(100, batch.Upserts.Count);
+    }
+
     private sealed class StoreFixture : IAsyncDisposable
     {
         private StoreFixture(FleetOptions options)
@@ -209,7 +229,8 @@ public sealed class FleetStoreTests
 
         public static async Task<StoreFixture> StartAsync(Action<FleetOptions>? configure = null)
         {
-            var options = new FleetOptions();
+            // No gathering delay by default: these tests are about what a batch holds, not when it is cut.
+            var options = new FleetOptions { BatchDelay = TimeSpan.Zero };
             configure?.Invoke(options);
             var fixture = new StoreFixture(options);
             await fixture.Store.StartAsync(CancellationToken.None);

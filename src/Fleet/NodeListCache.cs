@@ -1,0 +1,74 @@
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>
+/// Filtered, sorted node lists shared by every page that shows the same view: each (query, list version) is computed
+/// once, however many browsers look at it. At 100,000 nodes a sort costs tens of milliseconds, so without this the
+/// server's cost grew with the number of open node lists. Bounded to <c>Ui:NodeListCacheSize</c> queries, least
+/// recently used first out.
+/// </summary>
+public sealed class NodeListCache
+{
+    private readonly IFleetStore _store;
+    private readonly int _capacity;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<NodeQuery, Entry> _entries = [];
+    private long _clock;
+
+    public NodeListCache(IFleetStore store, int capacity)
+    {
+        _store = store;
+        _capacity = Math.Max(1, capacity);
+    }
+
+    /// <summary>How many lists were computed (not served from the cache); for diagnostics and tests.</summary>
+    public long Computed => Interlocked.Read(ref _computed);
+
+    private long _computed;
+
+    /// <summary>The version a list for <paramref name="query"/> depends on: last-seen order changes with every batch.</summary>
+    public static long VersionFor(NodeQuery query, FleetSummary summary) =>
+        query.Sort == NodeSort.LastSeen ? summary.Version : summary.NodeListVersion;
+
+    /// <summary>The rows for <paramref name="query"/> as of <paramref name="version"/> or newer.</summary>
+    public NodeSnapshot[] Get(NodeQuery query, long version)
+    {
+        Entry entry;
+        lock (_lock)
+        {
+            if (!_entries.TryGetValue(query, out entry!))
+            {
+                if (_entries.Count >= _capacity)
+                {
+                    _entries.Remove(_entries.MinBy(e => e.Value.LastUsed).Key);
+                }
+
+                entry = new Entry();
+                _entries[query] = entry;
+            }
+
+            entry.LastUsed = ++_clock;
+        }
+
+        lock (entry)
+        {
+            if (entry.Rows is not null && entry.Version >= version)
+            {
+                return entry.Rows;
+            }
+
+            // Read the version first: the rows may then include later changes, never miss earlier ones.
+            var current = Math.Max(version, VersionFor(query, _store.Summary));
+            entry.Rows = query.Apply(_store.Nodes.Select(pair => pair.Value));
+            entry.Version = current;
+            Interlocked.Increment(ref _computed);
+            return entry.Rows;
+        }
+    }
+
+    private sealed class Entry
+    {
+        public NodeSnapshot[]? Rows;
+        public long Version = -1;
+        public long LastUsed;
+    }
+}
