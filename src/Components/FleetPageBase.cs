@@ -34,6 +34,9 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
     /// <summary>How many times this page has rendered because the fleet changed: once per coalesced batch, not per event.</summary>
     public long FleetRenders { get; private set; }
 
+    /// <summary>Cancelled when the page goes away: for work a page schedules itself.</summary>
+    protected CancellationToken PageStopping => _cts.Token;
+
     /// <summary>Re-render this often even without changes (relative times); null for never.</summary>
     protected virtual TimeSpan? ClockInterval => null;
 

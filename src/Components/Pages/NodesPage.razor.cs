@@ -70,14 +70,42 @@ public sealed partial class NodesPage
         }
 
         // While the fleet churns (a restart storm), recompute at most once per four times what the last one cost,
-        // so a large list cannot take the server's CPU from the ingest; the clock tick catches up afterwards.
-        if (!resynchronised && Time.GetElapsedTime(_refreshedAt) < _refreshCost * 4)
+        // so a large list cannot take the server's CPU from the ingest; a deferred refresh catches up at the end.
+        var wait = _refreshCost * 4 - Time.GetElapsedTime(_refreshedAt);
+        if (!resynchronised && wait > TimeSpan.Zero)
         {
-            _refreshPending = true;
+            if (!_refreshPending)
+            {
+                _refreshPending = true;
+                _ = RefreshLaterAsync(wait);
+            }
+
             return;
         }
 
         Refresh();
+    }
+
+    private async Task RefreshLaterAsync(TimeSpan wait)
+    {
+        try
+        {
+            await Task.Delay(wait, Time, PageStopping);
+            await InvokeAsync(() =>
+            {
+                if (_refreshPending)
+                {
+                    Refresh();
+                    StateHasChanged();
+                }
+            });
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     protected override void OnClockTick()
