@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
@@ -29,6 +30,13 @@ public sealed class ChoriaEventDecoder
     private const long GoZeroTimeUnixSeconds = -62135596800;
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 32 };
+
+    /// <summary>Protocol and watcher type names every event repeats: one shared instance each instead of a copy per event.</summary>
+    private static readonly FrozenDictionary<string, string> KnownNames =
+        new[] { "startup", "shutdown", "alive", "provisioned", "upgraded", "governor" }
+            .Select(t => LifecyclePrefix + t)
+            .Concat(["nagios", "exec", "file", "schedule", "timer", "metric", "gossip", "kv", "httpswitch", "expression", "archive", "machines", "plugins", "ccm_manifest"])
+            .ToFrozenDictionary(n => n, n => n, StringComparer.Ordinal);
 
     private readonly IngestOptions _options;
 
@@ -354,7 +362,7 @@ public sealed class ChoriaEventDecoder
         var identity = RequiredIdentity(data, "identity");
         var component = RequiredName(data, "component");
         var timestamp = FromUnixSeconds(RequiredInt64(data, "timestamp"), "timestamp");
-        protocol = string.IsInterned(protocol) ?? protocol;
+        protocol = Canonical(protocol);
 
         return type switch
         {
@@ -485,7 +493,7 @@ public sealed class ChoriaEventDecoder
             Id = id,
             MachineVersion = version,
             Timestamp = timestamp,
-            WatcherType = string.IsInterned(watcherType) ?? watcherType,
+            WatcherType = Canonical(watcherType),
             Machine = machine,
             Name = name,
             Format = format,
@@ -708,6 +716,8 @@ public sealed class ChoriaEventDecoder
             throw new RejectException(RejectionReason.InvalidValue, $"'{name}' {seconds} is out of range");
         }
     }
+
+    private static string Canonical(string name) => KnownNames.TryGetValue(name, out var known) ? known : name;
 
     /// <summary>Machine timestamps are seconds today; before Choria 0.13 they were nanoseconds.</summary>
     internal static DateTimeOffset MachineTimestamp(long value) => value switch
