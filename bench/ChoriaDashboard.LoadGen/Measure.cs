@@ -240,6 +240,9 @@ internal sealed class Measure
     {
         var page = await browser.OpenAsync();
         await page.GotoInteractiveAsync(new Uri(_appUri, "nodes").ToString(), "[data-testid=row-count]", Long);
+
+        // A measurement window, not a wait for a condition: a quiet second after the page became interactive, so the
+        // circuit's start-up traffic is not counted as storm traffic.
         await Task.Delay(1000);
 
         var before = await _poller.ReadAsync();
@@ -271,6 +274,7 @@ internal sealed class Measure
         Log.Line($"storm: browser received {stormBytes:N0} B in {allVisible.TotalSeconds:0.00} s");
 
         // Alive traffic at two rates far apart, each for the same time: the bytes a browser gets should not follow the event rate.
+        // Quiet gaps between the phases, so one phase's trailing renders are not counted in the next one's bytes.
         await Task.Delay(1500);
         var fast = await AliveLoadAsync(publisher, page, alives, perSecond: null);
         await Task.Delay(1500);
@@ -418,6 +422,8 @@ internal sealed class Measure
     {
         var page = await browser.OpenAsync();
         await page.GotoInteractiveAsync(new Uri(_appUri, $"nodes?q=warmup-{_runTag}").ToString(), "[data-testid=row-count]", Long);
+
+        // Let the just-opened circuit's first renders finish before the first timed trial (a quiet window).
         await Task.Delay(500);
         var (offset, roundTrip) = await Clock.OffsetAsync(page.Page);
         Log.Line($"clock: browser − runner = {offset:0.00} ms (round trip {roundTrip:0.00} ms)");

@@ -206,9 +206,31 @@ public sealed class FleetStoreTests
             await fixture.EnqueueAsync(Ev.Startup($"n{i}", "0.29.4"));
         }
 
-        fixture.Time.Advance(TimeSpan.FromMilliseconds(10));
+        // After publishing a batch that was not full, the writer waits BatchDelay before it reads again: while the
+        // fake clock stands still, nothing is published, however many events are queued.
+        using (var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => subscription.Changes.WaitToReadAsync(quiet.Token).AsTask());
+        }
 
-        var batch = await ReadUntilAsync(subscription, b => b.Summary.TotalNodes == 101);
+        // Move the clock on (repeatedly: the writer's timer may start after the first step) until the batch comes.
+        FleetChanges? batch = null;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (batch is null)
+        {
+            fixture.Time.Advance(TimeSpan.FromMilliseconds(10));
+            try
+            {
+                using var step = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
+                step.CancelAfter(TimeSpan.FromMilliseconds(50));
+                batch = await subscription.Changes.ReadAsync(step.Token);
+            }
+            catch (OperationCanceledException) when (!timeout.IsCancellationRequested)
+            {
+            }
+        }
+
+        Assert.Equal(101, batch.Summary.TotalNodes);
         Assert.Equal(100, batch.Upserts.Count);
     }
 

@@ -1,5 +1,6 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
@@ -15,102 +16,42 @@ internal static class Ev
     public const string ProvisionModeServer = "provision_mode_server";
     public const string Provisioner = "provisioner";
 
-    public static StartupEvent Startup(string identity, string version, string component = Server, string? id = null) => new()
-    {
-        Protocol = "io.choria.lifecycle.v1.startup",
-        Id = id ?? Guid.NewGuid().ToString(),
-        Identity = identity,
-        Timestamp = SenderTime,
-        Component = component,
-        Version = version,
-    };
+    // Thin names over the shared builders in Infrastructure/Events.cs, with the fleet tests' sender time.
+    public static StartupEvent Startup(string identity, string version, string component = Server, string? id = null) =>
+        TestEvents.Startup(identity, version, component) with { Id = id ?? Guid.NewGuid().ToString(), Timestamp = SenderTime };
 
-    public static AliveEvent Alive(string identity, string version, string component = Server, string? id = null) => new()
-    {
-        Protocol = "io.choria.lifecycle.v1.alive",
-        Id = id ?? Guid.NewGuid().ToString(),
-        Identity = identity,
-        Timestamp = SenderTime,
-        Component = component,
-        Version = version,
-    };
+    public static AliveEvent Alive(string identity, string version, string component = Server, string? id = null) =>
+        TestEvents.Alive(identity, version, component, id) with { Timestamp = SenderTime };
 
-    public static ShutdownEvent Shutdown(string identity, string component = Server) => new()
-    {
-        Protocol = "io.choria.lifecycle.v1.shutdown",
-        Id = Guid.NewGuid().ToString(),
-        Identity = identity,
-        Timestamp = SenderTime,
-        Component = component,
-    };
+    public static ShutdownEvent Shutdown(string identity, string component = Server) =>
+        TestEvents.Shutdown(identity, component) with { Timestamp = SenderTime };
 
-    public static ProvisionedEvent Provisioned(string identity, string component = ProvisionModeServer) => new()
-    {
-        Protocol = "io.choria.lifecycle.v1.provisioned",
-        Id = Guid.NewGuid().ToString(),
-        Identity = identity,
-        Timestamp = SenderTime,
-        Component = component,
-    };
+    public static ProvisionedEvent Provisioned(string identity, string component = ProvisionModeServer) =>
+        TestEvents.Provisioned(identity, component) with { Timestamp = SenderTime };
 
-    public static UpgradedEvent Upgraded(string identity, string version, string newVersion, string component = Server) => new()
-    {
-        Protocol = "io.choria.lifecycle.v1.upgraded",
-        Id = Guid.NewGuid().ToString(),
-        Identity = identity,
-        Timestamp = SenderTime,
-        Component = component,
-        Version = version,
-        NewVersion = newVersion,
-    };
+    public static UpgradedEvent Upgraded(string identity, string version, string newVersion, string component = Server) =>
+        TestEvents.Upgraded(identity, version, newVersion, component) with { Timestamp = SenderTime };
 
-    public static GovernorEvent Governor(string identity, string governor, string eventType, string component = Server) => new()
-    {
-        Protocol = "io.choria.lifecycle.v1.governor",
-        Id = Guid.NewGuid().ToString(),
-        Identity = identity,
-        Timestamp = SenderTime,
-        Component = component,
-        Governor = governor,
-        EventTypeName = eventType,
-        Sequence = 1,
-    };
+    public static GovernorEvent Governor(string identity, string governor, string eventType, string component = Server) =>
+        TestEvents.Governor(identity, governor, eventType) with { Component = component, Sequence = 1, Timestamp = SenderTime };
 
-    public static MachineTransitionEvent Transition(string identity, string machine, string from, string to, string transition, string machineVersion = "1.0.0") => new()
-    {
-        Protocol = "io.choria.machine.v1.transition",
-        Id = "machine-instance-" + machine,
-        Identity = identity,
-        Timestamp = SenderTime,
-        Machine = machine,
-        MachineVersion = machineVersion,
-        Transition = transition,
-        FromState = from,
-        ToState = to,
-    };
-
-    public static NagiosWatcherState Nagios(string identity, string machine, string check, int statusCode) => new()
-    {
-        Protocol = "io.choria.machine.watcher.nagios.v1.state",
-        Id = "machine-instance-" + machine,
-        Identity = identity,
-        Timestamp = SenderTime,
-        Machine = machine,
-        MachineVersion = "1.0.0",
-        WatcherType = "nagios",
-        Name = check,
-        Plugin = "/usr/lib64/nagios/plugins/" + check,
-        Status = statusCode switch
+    public static MachineTransitionEvent Transition(string identity, string machine, string from, string to, string transition, string machineVersion = "1.0.0") =>
+        TestEvents.Transition(identity, machine, from, to, transition) with
         {
-            0 => "OK",
-            1 => "WARNING",
-            2 => "CRITICAL",
-            _ => "UNKNOWN",
-        },
-        StatusCode = statusCode,
-        Output = "check output",
-        CheckTime = SenderTime,
-    };
+            Id = "machine-instance-" + machine,
+            MachineVersion = machineVersion,
+            Timestamp = SenderTime,
+        };
+
+    public static NagiosWatcherState Nagios(string identity, string machine, string check, int statusCode) =>
+        TestEvents.Nagios(identity, machine, statusCode, "check output") with
+        {
+            Id = "machine-instance-" + machine,
+            Name = check,
+            Plugin = "/usr/lib64/nagios/plugins/" + check,
+            CheckTime = SenderTime,
+            Timestamp = SenderTime,
+        };
 }
 
 /// <summary>A <see cref="FleetState"/> driven by a fake clock: events are received "now", sweeps run "now".</summary>
