@@ -34,7 +34,7 @@ public sealed class FleetState
 
     private readonly FleetOptions _options;
     private readonly LivenessPolicy _policy;
-    private readonly ConcurrentDictionary<NodeKey, NodeSnapshot> _nodes = new();
+    private readonly ConcurrentDictionary<NodeKey, NodeSnapshot> _nodes;
     private readonly ConcurrentDictionary<string, MachineHost> _machines = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ComponentCounter> _counters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
@@ -42,11 +42,21 @@ public sealed class FleetState
     private readonly int[] _health = new int[4];
     private int _machineCount;
 
+    // Kept by the writer: ConcurrentDictionary.Count takes every lock of the table, on each new node of a storm.
+    private int _nodeCount;
+    private int _hostCount;
+
     public FleetState(FleetOptions options)
     {
         _options = options;
         _policy = new LivenessPolicy(options);
+
+        // A whole fleet starting at once should not rehash the table several times on the way up.
+        _nodes = new ConcurrentDictionary<NodeKey, NodeSnapshot>(Environment.ProcessorCount, Math.Min(options.MaxNodes, InitialNodeCapacity));
     }
+
+    /// <summary>Node-components the table is sized for at start (it grows beyond when needed): 8 B a slot.</summary>
+    private const int InitialNodeCapacity = 1 << 17;
 
     public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => _nodes;
 
@@ -82,7 +92,7 @@ public sealed class FleetState
     {
         var key = new NodeKey(evt.Identity, Intern(evt.Component));
         var exists = _nodes.TryGetValue(key, out var old);
-        if (!exists && _nodes.Count >= _options.MaxNodes)
+        if (!exists && _nodeCount >= _options.MaxNodes)
         {
             return ApplyOutcome.FleetFull;
         }
@@ -153,6 +163,7 @@ public sealed class FleetState
         var key = new NodeKey(identity, ProvisioningComponent);
         if (_nodes.TryGetValue(key, out var provisioning) && provisioning.State == NodeState.Stopped && _nodes.TryRemove(key, out _))
         {
+            _nodeCount--;
             Count(provisioning, -1);
             NodeListVersion++;
             changes.Remove(key);
@@ -174,7 +185,7 @@ public sealed class FleetState
     private ApplyOutcome ApplyMachine(MachineEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes)
     {
         var hostExists = _machines.TryGetValue(evt.Identity, out var host);
-        if (!hostExists && _machines.Count >= _options.MaxNodes)
+        if (!hostExists && _hostCount >= _options.MaxNodes)
         {
             return ApplyOutcome.FleetFull;
         }
@@ -219,6 +230,11 @@ public sealed class FleetState
             _machineCount++;
         }
 
+        if (!hostExists)
+        {
+            _hostCount++;
+        }
+
         host = host with { Machines = host.Machines.SetItem(machine.Machine, machine) };
         _machines[host.Identity] = host;
         changes.Upsert(host);
@@ -234,6 +250,7 @@ public sealed class FleetState
             {
                 if (_nodes.TryRemove(key, out _))
                 {
+                    _nodeCount--;
                     Count(node, -1);
                     NodeListVersion++;
                     changes.Remove(key);
@@ -299,7 +316,10 @@ public sealed class FleetState
         var next = host with { Machines = machines };
         if (machines.IsEmpty)
         {
-            _machines.TryRemove(identity, out _);
+            if (_machines.TryRemove(identity, out _))
+            {
+                _hostCount--;
+            }
         }
         else
         {
@@ -341,6 +361,10 @@ public sealed class FleetState
         if (old is not null)
         {
             Count(old, -1);
+        }
+        else
+        {
+            _nodeCount++;
         }
 
         Count(next, +1);

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -38,9 +39,23 @@ public sealed class ChoriaEventDecoder
             .Concat(["nagios", "exec", "file", "schedule", "timer", "metric", "gossip", "kv", "httpswitch", "expression", "archive", "machines", "plugins", "ccm_manifest"])
             .ToFrozenDictionary(n => n, n => n, StringComparer.Ordinal);
 
-    private readonly IngestOptions _options;
+    private static readonly CloudEventAttribute IdAttribute = CloudEventsSpecVersion.V1_0.IdAttribute;
+    private static readonly CloudEventAttribute TimeAttribute = CloudEventsSpecVersion.V1_0.TimeAttribute;
+    private static readonly CloudEventAttribute SubjectAttribute = CloudEventsSpecVersion.V1_0.SubjectAttribute;
 
-    public ChoriaEventDecoder(IngestOptions options) => _options = options;
+    private readonly IngestOptions _options;
+    private readonly KnownEnvelopeValues _known;
+    private readonly Utf8StringPool _strings;
+
+    public ChoriaEventDecoder(IngestOptions options)
+    {
+        _options = options;
+        _known = new KnownEnvelopeValues(options.EnvelopeCacheSize);
+        _strings = new Utf8StringPool(options.StringPoolSize);
+    }
+
+    /// <summary>How many envelope values are recognised without the SDK (see <see cref="KnownEnvelopeValues"/>).</summary>
+    internal int KnownEnvelopeValueCount => _known.Count;
 
     /// <summary>Decodes one message. <paramref name="headers"/> are the NATS headers, if any.</summary>
     public DecodeResult Decode(ReadOnlyMemory<byte> body, IEnumerable<KeyValuePair<string, StringValues>>? headers = null)
@@ -52,7 +67,14 @@ public sealed class ChoriaEventDecoder
 
         try
         {
-            var binary = headers is null ? null : ReadBinaryEnvelope(headers, out _);
+            string? binarySource = null;
+            CloudEvent? binaryChecked = null;
+            if (headers is not null && !TryKnownBinaryEnvelope(headers, out binarySource))
+            {
+                binaryChecked = ReadBinaryEnvelope(headers, out _);
+                binarySource = binaryChecked?.Source?.OriginalString;
+            }
+
             using var document = Parse(body);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
@@ -60,15 +82,17 @@ public sealed class ChoriaEventDecoder
                 throw new RejectException(RejectionReason.NotJson, $"the JSON root is {Describe(root.ValueKind)}, not an object");
             }
 
-            if (binary is not null)
+            if (binarySource is not null)
             {
-                return DecodeResult.Ok(DecodeChoria(root, WireFormat.CloudEventBinary, binary));
+                var evt = DecodeChoria(root, WireFormat.CloudEventBinary, binarySource);
+                Remember(binaryChecked);
+                return DecodeResult.Ok(evt);
             }
 
             // Go's EventFormatFromJSON: a top-level protocol means the legacy format, checked first.
             if (root.TryGetProperty("protocol", out var protocol) && protocol.ValueKind == JsonValueKind.String)
             {
-                return DecodeResult.Ok(DecodeChoria(root, WireFormat.Legacy, cloudEvent: null));
+                return DecodeResult.Ok(DecodeChoria(root, WireFormat.Legacy, source: null));
             }
 
             if (root.TryGetProperty("specversion", out _) || IsStructuredContentType(headers))
@@ -123,6 +147,11 @@ public sealed class ChoriaEventDecoder
     /// </summary>
     private ChoriaEvent DecodeStructured(JsonElement root)
     {
+        if (TryKnownStructuredEnvelope(root, out var knownSource, out var knownData))
+        {
+            return DecodeChoria(knownData, WireFormat.CloudEventStructured, knownSource);
+        }
+
         if (!root.TryGetProperty("specversion", out var specVersionElement) || specVersionElement.ValueKind != JsonValueKind.String)
         {
             throw new RejectException(RejectionReason.InvalidCloudEvent, "'specversion' is not a string");
@@ -201,7 +230,7 @@ public sealed class ChoriaEventDecoder
             // data_base64: the data is the legacy event's JSON, encoded.
             using var inner = Parse(bytes);
             return inner.RootElement.ValueKind == JsonValueKind.Object
-                ? DecodeChoria(inner.RootElement, WireFormat.CloudEventStructured, cloudEvent)
+                ? DecodeChoria(inner.RootElement, WireFormat.CloudEventStructured, cloudEvent.Source!.OriginalString)
                 : throw new RejectException(RejectionReason.NotChoriaEvent, "CloudEvent data_base64 is not a JSON object");
         }
 
@@ -215,9 +244,282 @@ public sealed class ChoriaEventDecoder
             throw new RejectException(RejectionReason.NotChoriaEvent, $"CloudEvent data is '{Excerpt(contentType)}', not JSON");
         }
 
-        return data.ValueKind == JsonValueKind.Object
-            ? DecodeChoria(data, WireFormat.CloudEventStructured, cloudEvent)
-            : throw new RejectException(RejectionReason.NotChoriaEvent, "CloudEvent data is not a JSON object");
+        if (data.ValueKind != JsonValueKind.Object)
+        {
+            throw new RejectException(RejectionReason.NotChoriaEvent, "CloudEvent data is not a JSON object");
+        }
+
+        var decoded = DecodeChoria(data, WireFormat.CloudEventStructured, cloudEvent.Source!.OriginalString);
+        Remember(cloudEvent);
+        return decoded;
+    }
+
+    /// <summary>
+    /// The common case of a structured CloudEvent, recognised without the SDK: spec version 1.0; id, subject and time
+    /// checked with the SDK's own attribute definitions; source, type, data content type and data schema among the
+    /// values an earlier event was accepted with; a JSON object as data. Anything else (an extension attribute, a
+    /// new source, a null, a repeated name, data_base64) returns false and takes the SDK's path, which alone rejects.
+    /// </summary>
+    private bool TryKnownStructuredEnvelope(JsonElement root, out string? source, out JsonElement data)
+    {
+        source = null;
+        data = default;
+        var seen = Envelope.None;
+        foreach (var property in root.EnumerateObject())
+        {
+            var value = property.Value;
+            Envelope attribute;
+            if (property.NameEquals("data"u8))
+            {
+                attribute = Envelope.Data;
+                data = value;
+                if (value.ValueKind != JsonValueKind.Object)
+                {
+                    return false;
+                }
+            }
+            else if (value.ValueKind != JsonValueKind.String)
+            {
+                return false;
+            }
+            else if (property.NameEquals("specversion"u8))
+            {
+                attribute = Envelope.SpecVersion;
+                if (!value.ValueEquals("1.0"u8))
+                {
+                    return false;
+                }
+            }
+            else if (property.NameEquals("id"u8))
+            {
+                attribute = Envelope.Id;
+                if (!IsValid(IdAttribute, value.GetString()!))
+                {
+                    return false;
+                }
+            }
+            else if (property.NameEquals("source"u8))
+            {
+                attribute = Envelope.Source;
+                source = _known.Find(EnvelopeAttribute.Source, value);
+                if (source is null)
+                {
+                    return false;
+                }
+            }
+            else if (property.NameEquals("type"u8))
+            {
+                attribute = Envelope.Type;
+                if (_known.Find(EnvelopeAttribute.Type, value) is null)
+                {
+                    return false;
+                }
+            }
+            else if (property.NameEquals("time"u8))
+            {
+                attribute = Envelope.Time;
+                if (!IsValid(TimeAttribute, value.GetString()!))
+                {
+                    return false;
+                }
+            }
+            else if (property.NameEquals("subject"u8))
+            {
+                attribute = Envelope.Subject;
+                if (!IsValid(SubjectAttribute, value.GetString()!))
+                {
+                    return false;
+                }
+            }
+            else if (property.NameEquals("datacontenttype"u8))
+            {
+                attribute = Envelope.DataContentType;
+                if (_known.Find(EnvelopeAttribute.DataContentType, value) is null)
+                {
+                    return false;
+                }
+            }
+            else if (property.NameEquals("dataschema"u8))
+            {
+                attribute = Envelope.DataSchema;
+                if (_known.Find(EnvelopeAttribute.DataSchema, value) is null)
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                return false;
+            }
+
+            if ((seen & attribute) != 0)
+            {
+                return false;
+            }
+
+            seen |= attribute;
+        }
+
+        return (seen & Envelope.Required) == Envelope.Required;
+    }
+
+    /// <summary>The binary-mode counterpart of <see cref="TryKnownStructuredEnvelope"/>, over <c>ce-*</c> headers.</summary>
+    private bool TryKnownBinaryEnvelope(IEnumerable<KeyValuePair<string, StringValues>> headers, out string? source)
+    {
+        source = null;
+        string? contentType = null;
+        var seen = Envelope.None;
+        foreach (var (key, values) in headers)
+        {
+            if (values.Count != 1 || values[0] is not { } value)
+            {
+                return false;
+            }
+
+            if (key.Equals("content-type", StringComparison.OrdinalIgnoreCase))
+            {
+                contentType = value;
+                continue;
+            }
+
+            if (key.Length <= BinaryHeaderPrefix.Length || !key.StartsWith(BinaryHeaderPrefix, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var name = key.AsSpan(BinaryHeaderPrefix.Length);
+            Envelope attribute;
+            if (name.Equals("specversion", StringComparison.OrdinalIgnoreCase))
+            {
+                attribute = Envelope.SpecVersion;
+                if (value != "1.0")
+                {
+                    return false;
+                }
+            }
+            else if (name.Equals("id", StringComparison.OrdinalIgnoreCase))
+            {
+                attribute = Envelope.Id;
+                if (!IsValid(IdAttribute, value))
+                {
+                    return false;
+                }
+            }
+            else if (name.Equals("source", StringComparison.OrdinalIgnoreCase))
+            {
+                attribute = Envelope.Source;
+                source = _known.Find(EnvelopeAttribute.Source, value);
+                if (source is null)
+                {
+                    return false;
+                }
+            }
+            else if (name.Equals("type", StringComparison.OrdinalIgnoreCase))
+            {
+                attribute = Envelope.Type;
+                if (_known.Find(EnvelopeAttribute.Type, value) is null)
+                {
+                    return false;
+                }
+            }
+            else if (name.Equals("time", StringComparison.OrdinalIgnoreCase))
+            {
+                attribute = Envelope.Time;
+                if (!IsValid(TimeAttribute, value))
+                {
+                    return false;
+                }
+            }
+            else if (name.Equals("subject", StringComparison.OrdinalIgnoreCase))
+            {
+                attribute = Envelope.Subject;
+                if (!IsValid(SubjectAttribute, value))
+                {
+                    return false;
+                }
+            }
+            else if (name.Equals("datacontenttype", StringComparison.OrdinalIgnoreCase))
+            {
+                attribute = Envelope.DataContentType;
+                if (_known.Find(EnvelopeAttribute.DataContentType, value) is null)
+                {
+                    return false;
+                }
+            }
+            else if (name.Equals("dataschema", StringComparison.OrdinalIgnoreCase))
+            {
+                attribute = Envelope.DataSchema;
+                if (_known.Find(EnvelopeAttribute.DataSchema, value) is null)
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                return false;
+            }
+
+            if ((seen & attribute) != 0)
+            {
+                return false;
+            }
+
+            seen |= attribute;
+        }
+
+        // The SDK takes the data content type from content-type when no ce-datacontenttype came.
+        if (contentType is not null && (seen & Envelope.DataContentType) == 0
+            && _known.Find(EnvelopeAttribute.DataContentType, contentType) is null)
+        {
+            return false;
+        }
+
+        return (seen & Envelope.RequiredBinary) == Envelope.RequiredBinary;
+    }
+
+    /// <summary>The SDK's own check of one attribute value (what <c>SetAttributeFromString</c> does), without an event.</summary>
+    private static bool IsValid(CloudEventAttribute attribute, string text)
+    {
+        try
+        {
+            attribute.Validate(attribute.Type.Parse(text));
+            return true;
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Remembers the repeating envelope values of an event the SDK accepted and that decoded.</summary>
+    private void Remember(CloudEvent? cloudEvent)
+    {
+        if (cloudEvent is null)
+        {
+            return;
+        }
+
+        _known.Remember(EnvelopeAttribute.Source, cloudEvent.Source?.OriginalString);
+        _known.Remember(EnvelopeAttribute.Type, cloudEvent.Type);
+        _known.Remember(EnvelopeAttribute.DataContentType, cloudEvent.DataContentType);
+        _known.Remember(EnvelopeAttribute.DataSchema, cloudEvent.DataSchema?.OriginalString);
+    }
+
+    [Flags]
+    private enum Envelope
+    {
+        None = 0,
+        SpecVersion = 1,
+        Id = 2,
+        Source = 4,
+        Type = 8,
+        Time = 16,
+        Subject = 32,
+        DataContentType = 64,
+        DataSchema = 128,
+        Data = 256,
+        RequiredBinary = SpecVersion | Id | Source | Type,
+        Required = RequiredBinary | Data,
     }
 
     /// <summary>Builds the envelope of a binary-mode CloudEvent from <c>ce-*</c> headers; null when there are none.</summary>
@@ -317,15 +619,15 @@ public sealed class ChoriaEventDecoder
     }
 
     /// <summary>Decodes a legacy Choria event object: the whole message, or a CloudEvent's data.</summary>
-    private ChoriaEvent DecodeChoria(JsonElement data, WireFormat format, CloudEvent? cloudEvent)
+    private ChoriaEvent DecodeChoria(JsonElement data, WireFormat format, string? source)
     {
         // go-choria only unwraps CloudEvents from its own sources (io.choria.lifecycle, io.choria.machine).
-        if (cloudEvent?.Source is { } source && !source.OriginalString.StartsWith("io.choria.", StringComparison.Ordinal))
+        if (source is not null && !source.StartsWith("io.choria.", StringComparison.Ordinal))
         {
-            throw new RejectException(RejectionReason.NotChoriaEvent, $"CloudEvent source '{Excerpt(source.OriginalString)}' is not a Choria source");
+            throw new RejectException(RejectionReason.NotChoriaEvent, $"CloudEvent source '{Excerpt(source)}' is not a Choria source");
         }
 
-        var protocol = RequiredString(data, "protocol", limit: _options.MaxFieldLength);
+        var protocol = RequiredString(data, "protocol", limit: _options.MaxFieldLength, pooled: true);
 
         if (protocol.StartsWith(LifecyclePrefix, StringComparison.Ordinal))
         {
@@ -473,10 +775,10 @@ public sealed class ChoriaEventDecoder
                 Machine = machine,
                 Name = name,
                 Format = format,
-                Plugin = Truncate(RequiredString(data, "plugin", int.MaxValue), _options.MaxCheckOutputLength),
+                Plugin = Truncate(RequiredString(data, "plugin", int.MaxValue, pooled: true), _options.MaxCheckOutputLength),
                 Status = RequiredName(data, "status"),
                 StatusCode = (int)Math.Clamp(RequiredInt64(data, "status_code"), -1, 255),
-                Output = Truncate(RequiredString(data, "output", int.MaxValue), _options.MaxCheckOutputLength),
+                Output = Truncate(RequiredString(data, "output", int.MaxValue, pooled: true), _options.MaxCheckOutputLength),
                 CheckTime = CheckTime(data),
                 RuntimeSeconds = OptionalDouble(data, "runtime"),
                 PerfData = PerfData(data, "perfdata"),
@@ -534,15 +836,15 @@ public sealed class ChoriaEventDecoder
             }
 
             builder.Add(new NagiosPerfData(
-                Truncate(RequiredString(item, "label", int.MaxValue), _options.MaxFieldLength),
+                Truncate(RequiredString(item, "label", int.MaxValue, pooled: true), _options.MaxFieldLength),
                 OptionalDouble(item, "value"),
-                item.TryGetProperty("unit", out var unit) && unit.ValueKind == JsonValueKind.String ? Truncate(unit.GetString()!, 16) : ""));
+                item.TryGetProperty("unit", out var unit) && unit.ValueKind == JsonValueKind.String ? Truncate(_strings.GetString(unit), 16) : ""));
         }
 
         return builder.ToImmutable();
     }
 
-    private static ImmutableArray<NagiosHistoryItem> History(JsonElement data)
+    private ImmutableArray<NagiosHistoryItem> History(JsonElement data)
     {
         if (!data.TryGetProperty("history", out var element) || element.ValueKind == JsonValueKind.Null)
         {
@@ -563,13 +865,7 @@ public sealed class ChoriaEventDecoder
                 throw new RejectException(RejectionReason.WrongType, $"'history' item is {Describe(item.ValueKind)}, expected an object");
             }
 
-            var executed = RequiredString(item, "execute", 64);
-            if (!DateTimeOffset.TryParse(executed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var when))
-            {
-                throw new RejectException(RejectionReason.InvalidValue, $"'history.execute' is not a time: '{Excerpt(executed)}'");
-            }
-
-            items.Add(new NagiosHistoryItem(when, (int)Math.Clamp(RequiredInt64(item, "status"), -1, 255)));
+            items.Add(new NagiosHistoryItem(ExecutedAt(item), (int)Math.Clamp(RequiredInt64(item, "status"), -1, 255)));
             if (items.Count > 15)
             {
                 items.RemoveAt(0);
@@ -577,6 +873,24 @@ public sealed class ChoriaEventDecoder
         }
 
         return [.. items];
+    }
+
+    /// <summary>
+    /// A history item's RFC 3339 time. UTC with a 'Z' and at most 7 fractional digits is read straight from the bytes;
+    /// anything else (an offset, nanoseconds, which are rounded to ticks) goes through <see cref="DateTimeOffset.TryParse(string, IFormatProvider, DateTimeStyles, out DateTimeOffset)"/>.
+    /// </summary>
+    private DateTimeOffset ExecutedAt(JsonElement item)
+    {
+        if (item.TryGetProperty("execute", out var element) && element.ValueKind == JsonValueKind.String
+            && JsonMarshal.GetRawUtf8Value(element) is { Length: <= 30 } raw && raw.EndsWith("Z\""u8) && element.TryGetDateTimeOffset(out var utc))
+        {
+            return utc.ToUniversalTime();
+        }
+
+        var executed = RequiredString(item, "execute", 64);
+        return DateTimeOffset.TryParse(executed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var when)
+            ? when
+            : throw new RejectException(RejectionReason.InvalidValue, $"'history.execute' is not a time: '{Excerpt(executed)}'");
     }
 
     private ImmutableDictionary<string, string> Annotations(JsonElement data)
@@ -608,7 +922,7 @@ public sealed class ChoriaEventDecoder
         return builder.ToImmutable();
     }
 
-    private static string RequiredString(JsonElement data, string name, int limit)
+    private string RequiredString(JsonElement data, string name, int limit, bool pooled = false)
     {
         if (!data.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
         {
@@ -620,7 +934,7 @@ public sealed class ChoriaEventDecoder
             throw new RejectException(RejectionReason.WrongType, $"'{name}' is {Describe(element.ValueKind)}, expected a string");
         }
 
-        var value = element.GetString()!;
+        var value = pooled ? _strings.GetString(element) : element.GetString()!;
         return value.Length <= limit
             ? value
             : throw new RejectException(RejectionReason.InvalidValue, $"'{name}' is {value.Length} characters, limit {limit}");
@@ -629,7 +943,7 @@ public sealed class ChoriaEventDecoder
     /// <summary>A short name: component, version, machine, watcher. Bounded and free of control characters.</summary>
     private string RequiredName(JsonElement data, string name)
     {
-        var value = RequiredString(data, name, _options.MaxFieldLength);
+        var value = RequiredString(data, name, _options.MaxFieldLength, pooled: true);
         foreach (var c in value)
         {
             if (char.IsControl(c))

@@ -34,6 +34,21 @@ public sealed class IngestOptions
     [Range(0, 64 * 1024)]
     public int MaxAnnotationLength { get; set; } = 512;
 
+    /// <summary>
+    /// CloudEvents envelope values (source, type, data content type, data schema) remembered after the CloudEvents SDK
+    /// accepted them, so later events carrying them skip the SDK's parsing. A fleet uses a few dozen; beyond the limit
+    /// new values are checked by the SDK every time.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int EnvelopeCacheSize { get; set; } = 256;
+
+    /// <summary>
+    /// Slots of the table that shares repeating strings between events (names, versions, statuses, check output of
+    /// up to 256 bytes) so they are neither decoded nor stored again; 0 turns it off. Worst case about 1 KB a slot.
+    /// </summary>
+    [Range(0, 1 << 20)]
+    public int StringPoolSize { get; set; } = 8192;
+
     /// <summary>Capacity of the queue between the NATS loops and the fleet writer (messages).</summary>
     [Range(16, 1_000_000)]
     public int QueueCapacity { get; set; } = 65_536;

@@ -103,6 +103,28 @@ public sealed class FleetStateMachineTests
     }
 
     [Fact]
+    public void MachineEvent_HostsAtMaxNodes_NewHostRejectedUntilOneIsForgotten()
+    {
+        var fleet = new FleetHarness(new FleetOptions { MaxNodes = 2 });
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Nagios("n1", "check_httpd", "check", 0)));
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Transition("n2", "check_httpd", "unknown", "ok", "OK")));
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Nagios("n2", "check_disk", "check", 0)));
+
+        Assert.Equal(ApplyOutcome.FleetFull, fleet.Apply(Ev.Nagios("n3", "check_httpd", "check", 0)));
+        Assert.False(fleet.State.Machines.ContainsKey("n3"));
+
+        fleet.Advance(TimeSpan.FromHours(20));
+        fleet.Apply(Ev.Nagios("n2", "check_httpd", "check", 0));
+        fleet.Advance(TimeSpan.FromHours(5));
+        fleet.Sweep();
+
+        // n1 went silent and is forgotten; n2 keeps its slot (one check still reports), so one host fits again.
+        Assert.False(fleet.State.Machines.ContainsKey("n1"));
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Nagios("n3", "check_httpd", "check", 2)));
+        Assert.Equal(ApplyOutcome.FleetFull, fleet.Apply(Ev.Nagios("n4", "check_httpd", "check", 0)));
+    }
+
+    [Fact]
     public void MachineEvent_SilentPastForgetAfter_HostIsForgottenAndCountsDrop()
     {
         var fleet = new FleetHarness();

@@ -49,7 +49,7 @@ public sealed class ChoriaEventDecoderFuzzTests
         }
     }
 
-    private static byte[] Mutate(byte[] original, Random random)
+    internal static byte[] Mutate(byte[] original, Random random)
     {
         var bytes = new List<byte>(original);
         var edits = 1 + random.Next(3);
