@@ -86,11 +86,11 @@ public sealed record MachineSnapshot
 
     public required DateTimeOffset LastSeen { get; init; }
 
-    public ImmutableDictionary<string, WatcherSnapshot> Watchers { get; init; } = ImmutableDictionary<string, WatcherSnapshot>.Empty;
+    public SmallDictionary<WatcherSnapshot> Watchers { get; init; } = SmallDictionary<WatcherSnapshot>.Empty;
 }
 
 /// <summary>All machines known on one identity.</summary>
-public sealed record MachineHost(string Identity, ImmutableDictionary<string, MachineSnapshot> Machines)
+public sealed record MachineHost(string Identity, SmallDictionary<MachineSnapshot> Machines)
 {
-    public static MachineHost Empty(string identity) => new(identity, ImmutableDictionary<string, MachineSnapshot>.Empty.WithComparers(StringComparer.Ordinal));
+    public static MachineHost Empty(string identity) => new(identity, SmallDictionary<MachineSnapshot>.Empty);
 }

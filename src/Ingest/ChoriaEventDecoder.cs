@@ -841,7 +841,7 @@ public sealed class ChoriaEventDecoder
                 item.TryGetProperty("unit", out var unit) && unit.ValueKind == JsonValueKind.String ? Truncate(_strings.GetString(unit), 16) : ""));
         }
 
-        return builder.ToImmutable();
+        return builder.Count == builder.Capacity ? builder.MoveToImmutable() : builder.ToImmutable();
     }
 
     private ImmutableArray<NagiosHistoryItem> History(JsonElement data)
