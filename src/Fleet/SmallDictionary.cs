@@ -8,6 +8,8 @@ namespace ChoriaDashboard.Fleet;
 /// searched in order, copied on change. For a handful of entries this is smaller and faster than an
 /// <see cref="System.Collections.Immutable.ImmutableDictionary{TKey, TValue}"/>, whose tree nodes are rebuilt on every
 /// change; the fleet keeps one per machine host and replaces it on every machine event. Keys compare ordinally.
+/// Changing it costs a copy of all entries, so it suits the handful a node really has; the fleet's
+/// <c>MaxMachinesPerNode</c> and <c>MaxWatchersPerMachine</c> bound the worst case.
 /// </summary>
 public sealed class SmallDictionary<TValue> : IReadOnlyDictionary<string, TValue>
 {
@@ -39,6 +41,7 @@ public sealed class SmallDictionary<TValue> : IReadOnlyDictionary<string, TValue
     /// <summary>A map with <paramref name="key"/> set to <paramref name="value"/> (replaced in place, or appended).</summary>
     public SmallDictionary<TValue> SetItem(string key, TValue value)
     {
+        ArgumentNullException.ThrowIfNull(key);
         var index = IndexOf(key);
         KeyValuePair<string, TValue>[] items;
         if (index >= 0)

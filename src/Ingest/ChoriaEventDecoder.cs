@@ -69,7 +69,7 @@ public sealed class ChoriaEventDecoder
         {
             string? binarySource = null;
             CloudEvent? binaryChecked = null;
-            if (headers is not null && !TryKnownBinaryEnvelope(headers, out binarySource))
+            if (headers is not null && !(_options.EnvelopeCacheSize > 0 && TryKnownBinaryEnvelope(headers, out binarySource)))
             {
                 binaryChecked = ReadBinaryEnvelope(headers, out _);
                 binarySource = binaryChecked?.Source?.OriginalString;
@@ -147,7 +147,7 @@ public sealed class ChoriaEventDecoder
     /// </summary>
     private ChoriaEvent DecodeStructured(JsonElement root)
     {
-        if (TryKnownStructuredEnvelope(root, out var knownSource, out var knownData))
+        if (_options.EnvelopeCacheSize > 0 && TryKnownStructuredEnvelope(root, out var knownSource, out var knownData))
         {
             return DecodeChoria(knownData, WireFormat.CloudEventStructured, knownSource);
         }
@@ -258,9 +258,25 @@ public sealed class ChoriaEventDecoder
     /// The common case of a structured CloudEvent, recognised without the SDK: spec version 1.0; id, subject and time
     /// checked with the SDK's own attribute definitions; source, type, data content type and data schema among the
     /// values an earlier event was accepted with; a JSON object as data. Anything else (an extension attribute, a
-    /// new source, a null, a repeated name, data_base64) returns false and takes the SDK's path, which alone rejects.
+    /// new source, a null, a repeated name, data_base64, a string that cannot be read) returns false and takes the
+    /// SDK's path, which alone rejects, and in its own order.
     /// </summary>
     private bool TryKnownStructuredEnvelope(JsonElement root, out string? source, out JsonElement data)
+    {
+        try
+        {
+            return TryKnownStructuredEnvelopeCore(root, out source, out data);
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate escape in a name or value: the SDK path reports it (or an earlier fault) as it always did.
+            source = null;
+            data = default;
+            return false;
+        }
+    }
+
+    private bool TryKnownStructuredEnvelopeCore(JsonElement root, out string? source, out JsonElement data)
     {
         source = null;
         data = default;
@@ -500,7 +516,12 @@ public sealed class ChoriaEventDecoder
         }
 
         _known.Remember(EnvelopeAttribute.Source, cloudEvent.Source?.OriginalString);
-        _known.Remember(EnvelopeAttribute.Type, cloudEvent.Type);
+        // Choria's types all start with its prefix; other senders' types are not worth a slot of the bounded set.
+        if (cloudEvent.Type?.StartsWith("io.choria.", StringComparison.Ordinal) == true)
+        {
+            _known.Remember(EnvelopeAttribute.Type, cloudEvent.Type);
+        }
+
         _known.Remember(EnvelopeAttribute.DataContentType, cloudEvent.DataContentType);
         _known.Remember(EnvelopeAttribute.DataSchema, cloudEvent.DataSchema?.OriginalString);
     }
@@ -778,7 +799,7 @@ public sealed class ChoriaEventDecoder
                 Plugin = Truncate(RequiredString(data, "plugin", int.MaxValue, pooled: true), _options.MaxCheckOutputLength),
                 Status = RequiredName(data, "status"),
                 StatusCode = (int)Math.Clamp(RequiredInt64(data, "status_code"), -1, 255),
-                Output = Truncate(RequiredString(data, "output", int.MaxValue, pooled: true), _options.MaxCheckOutputLength),
+                Output = Truncate(RequiredString(data, "output", int.MaxValue), _options.MaxCheckOutputLength),
                 CheckTime = CheckTime(data),
                 RuntimeSeconds = OptionalDouble(data, "runtime"),
                 PerfData = PerfData(data, "perfdata"),

@@ -37,14 +37,15 @@ public sealed class IngestOptions
     /// <summary>
     /// CloudEvents envelope values (source, type, data content type, data schema) remembered after the CloudEvents SDK
     /// accepted them, so later events carrying them skip the SDK's parsing. A fleet uses a few dozen; beyond the limit
-    /// new values are checked by the SDK every time.
+    /// new values are checked by the SDK every time; 0 sends every CloudEvent through the SDK.
     /// </summary>
     [Range(0, 10_000)]
     public int EnvelopeCacheSize { get; set; } = 256;
 
     /// <summary>
-    /// Slots of the table that shares repeating strings between events (names, versions, statuses, check output of
-    /// up to 256 bytes) so they are neither decoded nor stored again; 0 turns it off. Worst case about 1 KB a slot.
+    /// Slots of the table that shares repeating strings between events (names, versions, statuses, check plugins and
+    /// perfdata labels of up to 256 bytes) so they are neither decoded nor stored again; 0 turns it off. Worst case
+    /// about 1 KB a slot.
     /// </summary>
     [Range(0, 1 << 20)]
     public int StringPoolSize { get; set; } = 8192;

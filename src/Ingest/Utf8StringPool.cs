@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace ChoriaDashboard.Ingest;
 
 /// <summary>
-/// Strings that repeat from event to event (protocol, component, version, machine, watcher, status, check output)
+/// Strings that repeat from event to event (protocol, component, version, machine, watcher, status, check plugin)
 /// looked up by their UTF-8 bytes, so a repeat costs neither a new string nor the transcoding, and the fleet keeps
 /// one instance of each instead of one per event it retains.
 /// </summary>

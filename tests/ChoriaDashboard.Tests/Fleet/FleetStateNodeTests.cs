@@ -160,6 +160,19 @@ public sealed class FleetStateNodeTests
     }
 
     [Fact]
+    public void Apply_FinishedProvisioningForgotten_FreesItsSlotUnderMaxNodes()
+    {
+        var fleet = new FleetHarness(new FleetOptions { MaxNodes = 2 });
+        fleet.Apply(Ev.Startup("n1", "0.29.4", Ev.ProvisionModeServer));
+        fleet.Apply(Ev.Shutdown("n1", Ev.ProvisionModeServer));
+        fleet.Apply(Ev.Startup("n1", "0.29.4"));
+
+        Assert.False(fleet.Has("n1", Ev.ProvisionModeServer));
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Startup("n2", "0.29.4")));
+        Assert.Equal(ApplyOutcome.FleetFull, fleet.Apply(Ev.Startup("n3", "0.29.4")));
+    }
+
+    [Fact]
     public void History_MoreEventsThanHistoryLength_KeepsNewestInOrder()
     {
         var fleet = new FleetHarness(new FleetOptions { HistoryLength = 4 });

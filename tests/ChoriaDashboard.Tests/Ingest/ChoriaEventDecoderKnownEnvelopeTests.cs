@@ -81,6 +81,17 @@ public sealed class ChoriaEventDecoderKnownEnvelopeTests
     }
 
     [Fact]
+    public void Remember_ForeignType_IsNotKept()
+    {
+        var decoder = new ChoriaEventDecoder(new IngestOptions());
+
+        Assert.True(decoder.Decode(Structured(type: "com.example.anything")).IsSuccess);
+
+        // The Choria source and application/json are kept; a type outside io.choria.* does not take a slot.
+        Assert.Equal(2, decoder.KnownEnvelopeValueCount);
+    }
+
+    [Fact]
     public void Remember_RejectedEvent_LeavesNothingBehind()
     {
         var decoder = new ChoriaEventDecoder(new IngestOptions());

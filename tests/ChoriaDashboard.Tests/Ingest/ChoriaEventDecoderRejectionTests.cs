@@ -223,6 +223,10 @@ public sealed class ChoriaEventDecoderRejectionTests
         Add("binary-unparseable-content-type", Startup, RejectionReason.InvalidCloudEvent, BinaryHeaders(h => h["content-type"] = "not a media type"));
         Add("binary-empty-content-type", Startup, RejectionReason.InvalidCloudEvent, BinaryHeaders(h => h["content-type"] = ""));
         Add("binary-body-not-json", "not json", RejectionReason.NotJson, BinaryHeaders());
+        // A string that cannot be read (lone surrogate) placed before a fault the SDK path reports first: that fault wins.
+        Add("cloudevent-lone-surrogate-id-before-bad-specversion", """{"id":"\ud800","specversion":"0.3","source":"io.choria.lifecycle","type":"io.choria.lifecycle.v1.startup","data":{}}""", RejectionReason.InvalidCloudEvent);
+        Add("cloudevent-lone-surrogate-id-without-specversion", """{"id":"\ud800","source":"io.choria.lifecycle","type":"io.choria.lifecycle.v1.startup","data":{}}""", RejectionReason.InvalidCloudEvent,
+            new Dictionary<string, StringValues> { ["content-type"] = "application/cloudevents+json" });
         Add("binary-body-array", $"[{Startup}]", RejectionReason.NotJson, BinaryHeaders());
         Add("binary-body-without-protocol", Mutate(Startup, o => o.Remove("protocol")), RejectionReason.MissingField, BinaryHeaders());
 
