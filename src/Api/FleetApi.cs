@@ -36,6 +36,9 @@ public sealed record FleetResponse(
 {
     public static FleetResponse From(FleetStore store, IngestStats stats, BrokerStatus broker)
     {
+        // The counters before the summary: the writer publishes a batch's summary before counting it as accepted, so
+        // read in this order the totals always include at least every accepted event.
+        var accepted = stats.Accepted;
         var summary = store.Summary;
         return new FleetResponse(
             summary.AsOf,
@@ -48,7 +51,7 @@ public sealed record FleetResponse(
             summary.Health,
             new BrokerResponse(broker.State, broker.Since, broker.Server, broker.Subscriptions, broker.ExpectedSubscriptions, broker.Ready, broker.LastError),
             new IngestResponse(
-                stats.Accepted,
+                accepted,
                 stats.TotalRejected,
                 stats.RejectedByReason.Where(r => r.Value > 0).ToDictionary(r => JsonNamingPolicy.CamelCase.ConvertName(r.Key.ToString()), r => r.Value),
                 stats.ReceivedBySubscription.ToDictionary(r => r.Key, r => r.Value),

@@ -118,12 +118,13 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
             while (await reader.WaitToReadAsync(stoppingToken))
             {
                 var applied = 0;
+                var accepted = 0;
                 while (applied < _options.MaxBatchSize && reader.TryRead(out var input))
                 {
                     applied++;
-                    if (input.Event is { } evt)
+                    if (input.Event is { } evt && ApplyOne(evt, input, changes))
                     {
-                        ApplyOne(evt, input, changes);
+                        accepted++;
                     }
                 }
 
@@ -149,6 +150,10 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
                 finally
                 {
                     changes.Clear();
+
+                    // Counted once the batch's summary is out, so /api/fleet never reports more accepted events than
+                    // its totals show.
+                    _stats.Applied(accepted);
                 }
 
                 // A batch that did not fill up means the writer is ahead of the ingest: let events gather for a moment
@@ -166,7 +171,8 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
         await ticker;
     }
 
-    private void ApplyOne(ChoriaEvent evt, Input input, FleetChangeSet changes)
+    /// <summary>Applies one event; true when it was accepted into the fleet (or counted, for governor events).</summary>
+    private bool ApplyOne(ChoriaEvent evt, Input input, FleetChangeSet changes)
     {
         try
         {
@@ -179,8 +185,7 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
                     _stats.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: at most {_options.MaxMachinesPerNode} machines per node and {_options.MaxWatchersPerMachine} watchers per machine are kept (Fleet:MaxMachinesPerNode, Fleet:MaxWatchersPerMachine)");
                     break;
                 default:
-                    _stats.Applied();
-                    break;
+                    return true;
             }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -188,6 +193,8 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
             // A bug in one rule must not stop the fleet: log it (at a bounded rate) and go on with the next event.
             LogWriterError(e, $"Applying {evt.Protocol} from {ChoriaEventDecoder.Excerpt(evt.Identity)} failed");
         }
+
+        return false;
     }
 
     private void LogWriterError(Exception e, string what)

@@ -49,6 +49,15 @@ public sealed class IngestStats
 
     public void Applied() => Interlocked.Increment(ref _accepted);
 
+    /// <summary>Counts <paramref name="count"/> events the fleet writer accepted in one batch.</summary>
+    public void Applied(int count)
+    {
+        if (count > 0)
+        {
+            Interlocked.Add(ref _accepted, count);
+        }
+    }
+
     /// <summary>Counts a rejection and logs it unless this reason has already been logged often in this interval.</summary>
     public void Rejected(RejectionReason reason, string subject, string? detail)
     {
