@@ -294,78 +294,13 @@ public sealed class ChoriaEventDecoder
                     return false;
                 }
             }
-            else if (value.ValueKind != JsonValueKind.String)
-            {
-                return false;
-            }
-            else if (property.NameEquals("specversion"u8))
-            {
-                attribute = Envelope.SpecVersion;
-                if (!value.ValueEquals("1.0"u8))
-                {
-                    return false;
-                }
-            }
-            else if (property.NameEquals("id"u8))
-            {
-                attribute = Envelope.Id;
-                if (!IsValid(IdAttribute, value.GetString()!))
-                {
-                    return false;
-                }
-            }
-            else if (property.NameEquals("source"u8))
-            {
-                attribute = Envelope.Source;
-                source = _known.Find(EnvelopeAttribute.Source, value);
-                if (source is null)
-                {
-                    return false;
-                }
-            }
-            else if (property.NameEquals("type"u8))
-            {
-                attribute = Envelope.Type;
-                if (_known.Find(EnvelopeAttribute.Type, value) is null)
-                {
-                    return false;
-                }
-            }
-            else if (property.NameEquals("time"u8))
-            {
-                attribute = Envelope.Time;
-                if (!IsValid(TimeAttribute, value.GetString()!))
-                {
-                    return false;
-                }
-            }
-            else if (property.NameEquals("subject"u8))
-            {
-                attribute = Envelope.Subject;
-                if (!IsValid(SubjectAttribute, value.GetString()!))
-                {
-                    return false;
-                }
-            }
-            else if (property.NameEquals("datacontenttype"u8))
-            {
-                attribute = Envelope.DataContentType;
-                if (_known.Find(EnvelopeAttribute.DataContentType, value) is null)
-                {
-                    return false;
-                }
-            }
-            else if (property.NameEquals("dataschema"u8))
-            {
-                attribute = Envelope.DataSchema;
-                if (_known.Find(EnvelopeAttribute.DataSchema, value) is null)
-                {
-                    return false;
-                }
-            }
             else
             {
-                return false;
+                attribute = AttributeNamed(property);
+                if (attribute == Envelope.None || value.ValueKind != JsonValueKind.String || !IsKnownValue(attribute, value, null, ref source))
+                {
+                    return false;
+                }
             }
 
             if ((seen & attribute) != 0)
@@ -377,6 +312,19 @@ public sealed class ChoriaEventDecoder
         }
 
         return (seen & Envelope.Required) == Envelope.Required;
+    }
+
+    private static Envelope AttributeNamed(JsonProperty property)
+    {
+        foreach (var known in EnvelopeNames)
+        {
+            if (property.NameEquals(known.Utf8))
+            {
+                return known.Attribute;
+            }
+        }
+
+        return Envelope.None;
     }
 
     /// <summary>The binary-mode counterpart of <see cref="TryKnownStructuredEnvelope"/>, over <c>ce-*</c> headers.</summary>
@@ -404,78 +352,17 @@ public sealed class ChoriaEventDecoder
             }
 
             var name = key.AsSpan(BinaryHeaderPrefix.Length);
-            Envelope attribute;
-            if (name.Equals("specversion", StringComparison.OrdinalIgnoreCase))
+            var attribute = Envelope.None;
+            foreach (var known in EnvelopeNames)
             {
-                attribute = Envelope.SpecVersion;
-                if (value != "1.0")
+                if (name.Equals(known.Name, StringComparison.OrdinalIgnoreCase))
                 {
-                    return false;
+                    attribute = known.Attribute;
+                    break;
                 }
-            }
-            else if (name.Equals("id", StringComparison.OrdinalIgnoreCase))
-            {
-                attribute = Envelope.Id;
-                if (!IsValid(IdAttribute, value))
-                {
-                    return false;
-                }
-            }
-            else if (name.Equals("source", StringComparison.OrdinalIgnoreCase))
-            {
-                attribute = Envelope.Source;
-                source = _known.Find(EnvelopeAttribute.Source, value);
-                if (source is null)
-                {
-                    return false;
-                }
-            }
-            else if (name.Equals("type", StringComparison.OrdinalIgnoreCase))
-            {
-                attribute = Envelope.Type;
-                if (_known.Find(EnvelopeAttribute.Type, value) is null)
-                {
-                    return false;
-                }
-            }
-            else if (name.Equals("time", StringComparison.OrdinalIgnoreCase))
-            {
-                attribute = Envelope.Time;
-                if (!IsValid(TimeAttribute, value))
-                {
-                    return false;
-                }
-            }
-            else if (name.Equals("subject", StringComparison.OrdinalIgnoreCase))
-            {
-                attribute = Envelope.Subject;
-                if (!IsValid(SubjectAttribute, value))
-                {
-                    return false;
-                }
-            }
-            else if (name.Equals("datacontenttype", StringComparison.OrdinalIgnoreCase))
-            {
-                attribute = Envelope.DataContentType;
-                if (_known.Find(EnvelopeAttribute.DataContentType, value) is null)
-                {
-                    return false;
-                }
-            }
-            else if (name.Equals("dataschema", StringComparison.OrdinalIgnoreCase))
-            {
-                attribute = Envelope.DataSchema;
-                if (_known.Find(EnvelopeAttribute.DataSchema, value) is null)
-                {
-                    return false;
-                }
-            }
-            else
-            {
-                return false;
             }
 
-            if ((seen & attribute) != 0)
+            if (attribute == Envelope.None || (seen & attribute) != 0 || !IsKnownValue(attribute, default, value, ref source))
             {
                 return false;
             }
@@ -491,6 +378,41 @@ public sealed class ChoriaEventDecoder
         }
 
         return (seen & Envelope.RequiredBinary) == Envelope.RequiredBinary;
+    }
+
+    /// <summary>
+    /// One envelope attribute's value, as JSON (structured) or text (binary): spec version 1.0; id, subject and time
+    /// as the SDK's attribute definitions accept them; the repeating ones among the known values (the source's known
+    /// instance is handed back).
+    /// </summary>
+    private bool IsKnownValue(Envelope attribute, JsonElement json, string? text, ref string? source)
+    {
+        switch (attribute)
+        {
+            case Envelope.SpecVersion:
+                return text is null ? json.ValueEquals("1.0"u8) : text == "1.0";
+            case Envelope.Id:
+                return IsValid(IdAttribute, text ?? json.GetString()!);
+            case Envelope.Time:
+                return IsValid(TimeAttribute, text ?? json.GetString()!);
+            case Envelope.Subject:
+                return IsValid(SubjectAttribute, text ?? json.GetString()!);
+        }
+
+        var which = attribute switch
+        {
+            Envelope.Source => EnvelopeAttribute.Source,
+            Envelope.Type => EnvelopeAttribute.Type,
+            Envelope.DataContentType => EnvelopeAttribute.DataContentType,
+            _ => EnvelopeAttribute.DataSchema,
+        };
+        var known = text is null ? _known.Find(which, json) : _known.Find(which, text);
+        if (attribute == Envelope.Source)
+        {
+            source = known;
+        }
+
+        return known is not null;
     }
 
     /// <summary>The SDK's own check of one attribute value (what <c>SetAttributeFromString</c> does), without an event.</summary>
@@ -525,6 +447,15 @@ public sealed class ChoriaEventDecoder
         _known.Remember(EnvelopeAttribute.DataContentType, cloudEvent.DataContentType);
         _known.Remember(EnvelopeAttribute.DataSchema, cloudEvent.DataSchema?.OriginalString);
     }
+
+    /// <summary>The envelope attributes the shortcut handles; any other name (an extension) takes the SDK path.</summary>
+    private static readonly (string Name, byte[] Utf8, Envelope Attribute)[] EnvelopeNames =
+        new (string Name, Envelope Attribute)[]
+        {
+            ("specversion", Envelope.SpecVersion), ("id", Envelope.Id), ("source", Envelope.Source), ("type", Envelope.Type),
+            ("time", Envelope.Time), ("subject", Envelope.Subject), ("datacontenttype", Envelope.DataContentType),
+            ("dataschema", Envelope.DataSchema),
+        }.Select(n => (n.Name, Encoding.UTF8.GetBytes(n.Name), n.Attribute)).ToArray();
 
     [Flags]
     private enum Envelope
