@@ -22,7 +22,8 @@ public enum ApplyOutcome
 /// <summary>
 /// The fleet's data and the rules that change it. Owned by one writer (the <see cref="FleetStore"/> loop): only it
 /// calls the mutating methods. Readers may read <see cref="Nodes"/> and <see cref="Machines"/> concurrently; every
-/// value there is an immutable snapshot that is replaced, never changed.
+/// value there is an immutable snapshot that is replaced, never changed, except a node's <see cref="NodeActivity"/>
+/// (last seen and recent events), which is safe to read while the writer moves it forward.
 /// </summary>
 public sealed class FleetState
 {
@@ -97,17 +98,32 @@ public sealed class FleetState
             return ApplyOutcome.FleetFull;
         }
 
+        // The commonest event by far: an alive from a node already live on that version. It changes only the node's
+        // live activity, which is updated in place: no new snapshot, nothing for the GC to promote (see NodeActivity).
+        if (old is { State: NodeState.Live, LastEvent: LifecycleEventType.Alive } && evt is AliveEvent alive
+            && old.Version is { } running && running == alive.Version && old.UpgradingTo != running)
+        {
+            old.Activity.Record(receivedAt, new NodeHistoryEntry(receivedAt, evt.Type, evt.Format, running), _options.HistoryLength);
+            changes.Upsert(old);
+            if (key.Component == ServerComponent)
+            {
+                ForgetFinishedProvisioning(key.Identity, changes);
+            }
+
+            return ApplyOutcome.Applied;
+        }
+
         var current = old ?? new NodeSnapshot
         {
             Key = key,
             State = NodeState.Live,
             FirstSeen = receivedAt,
-            LastSeen = receivedAt,
             LastEvent = evt.Type,
+            Activity = new NodeActivity(receivedAt),
         };
 
-        // Work out every field first and build the new snapshot once: it is the one allocation per event that lives
-        // until the node's next event, and at 100,000 nodes every extra copy is more for the GC to promote.
+        // Work out every field first and build the new snapshot once: it lives until the node's next change, and at
+        // 100,000 nodes every extra copy is more for the GC to promote.
         var state = current.State;
         var version = current.Version;
         var previousVersion = current.PreviousVersion;
@@ -153,6 +169,8 @@ public sealed class FleetState
             version = running;
         }
 
+        // The activity is shared with the node's earlier snapshots: record first, then publish the new snapshot.
+        current.Activity.Record(receivedAt, new NodeHistoryEntry(receivedAt, evt.Type, evt.Format, detail), _options.HistoryLength);
         var next = current with
         {
             State = state,
@@ -160,9 +178,7 @@ public sealed class FleetState
             PreviousVersion = previousVersion,
             UpgradingTo = upgradingTo,
             LastStartup = lastStartup,
-            LastSeen = receivedAt,
             LastEvent = evt.Type,
-            History = current.History.Append(new NodeHistoryEntry(receivedAt, evt.Type, evt.Format, detail), _options.HistoryLength),
         };
 
         Replace(old, next);

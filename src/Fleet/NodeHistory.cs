@@ -39,74 +39,27 @@ public readonly struct NodeHistoryEntry : IEquatable<NodeHistoryEntry>
     public override string ToString() => $"{ReceivedAt:O} {Type} {Format} {Detail}";
 }
 
-/// <summary>
-/// A node's recent events, newest last, at most <c>Fleet:HistoryLength</c>: an immutable view of a buffer that
-/// successive snapshots of the same node share. The writer appends past the end of every published view and copies
-/// into a fresh buffer only when it is full (once every quarter of the length), instead of copying the whole history
-/// on every event, which at 100,000 nodes was most of the garbage and the writer's time.
-/// </summary>
+/// <summary>A copy of a node's recent events, newest last, at most <c>Fleet:HistoryLength</c>. It never changes.</summary>
 public readonly struct NodeHistory : IReadOnlyList<NodeHistoryEntry>
 {
-    private const int InitialCapacity = 4;
+    private readonly NodeHistoryEntry[]? _entries;
 
-    private readonly NodeHistoryEntry[]? _buffer;
-    private readonly int _start;
-
-    private NodeHistory(NodeHistoryEntry[] buffer, int start, int count)
-    {
-        _buffer = buffer;
-        _start = start;
-        Count = count;
-    }
+    internal NodeHistory(NodeHistoryEntry[] entries) => _entries = entries;
 
     public static NodeHistory Empty => default;
 
-    public int Count { get; }
+    public int Count => _entries?.Length ?? 0;
 
     public bool IsEmpty => Count == 0;
 
     public NodeHistoryEntry this[int index] =>
-        (uint)index < (uint)Count ? _buffer![_start + index] : throw new ArgumentOutOfRangeException(nameof(index));
-
-    /// <summary>
-    /// The history with <paramref name="entry"/> added, keeping the newest <paramref name="limit"/>. Writer only, and
-    /// only on the newest history of a node: it writes the slot after this view's end, which no older view reads.
-    /// </summary>
-    public NodeHistory Append(NodeHistoryEntry entry, int limit)
-    {
-        if (limit <= 0)
-        {
-            return default;
-        }
-
-        var end = _start + Count;
-        if (_buffer is not null && end < _buffer.Length)
-        {
-            _buffer[end] = entry;
-            var count = Math.Min(Count + 1, limit);
-            return new NodeHistory(_buffer, end + 1 - count, count);
-        }
-
-        // Start small and double: most nodes of a fleet that just started have one or two events, and a storm of
-        // new nodes should not allocate (and promote through the GC) a full history for each.
-        var full = limit + Math.Max(limit / 4, 1);
-        var size = _buffer is null ? Math.Min(InitialCapacity, full) : Math.Min(_buffer.Length * 2, full);
-        var buffer = new NodeHistoryEntry[size];
-        var keep = Math.Min(Count, limit - 1);
-        if (keep > 0)
-        {
-            Array.Copy(_buffer!, end - keep, buffer, 0, keep);
-        }
-
-        buffer[keep] = entry;
-        return new NodeHistory(buffer, 0, keep + 1);
-    }
+        (uint)index < (uint)Count ? _entries![index] : throw new ArgumentOutOfRangeException(nameof(index));
 
     public IEnumerator<NodeHistoryEntry> GetEnumerator()
     {
         for (var i = 0; i < Count; i++)
         {
-            yield return _buffer![_start + i];
+            yield return _entries![i];
         }
     }
 

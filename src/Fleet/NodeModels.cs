@@ -25,7 +25,11 @@ public readonly record struct NodeKey(string Identity, string Component)
     public override string ToString() => $"{Identity}/{Component}";
 }
 
-/// <summary>An immutable view of one node-component. The store replaces it on every change.</summary>
+/// <summary>
+/// One node-component. Immutable and replaced when anything a list shows changes (state, version, the last event's
+/// kind), except its <see cref="Activity"/>: when it was last heard from and its recent events, which the writer moves
+/// forward in place and every snapshot of the node shares.
+/// </summary>
 public sealed record NodeSnapshot
 {
     public required NodeKey Key { get; init; }
@@ -47,15 +51,18 @@ public sealed record NodeSnapshot
 
     public required DateTimeOffset FirstSeen { get; init; }
 
-    /// <summary>When we last received an event from it (receipt time; alive events repeat their own timestamp).</summary>
-    public required DateTimeOffset LastSeen { get; init; }
-
     public required LifecycleEventType LastEvent { get; init; }
 
     public DateTimeOffset? LastStartup { get; init; }
 
-    /// <summary>Recent events, newest last, at most <c>Fleet:HistoryLength</c>.</summary>
-    public NodeHistory History { get; init; }
+    /// <summary>The live part, shared by every snapshot of this node: see <see cref="NodeActivity"/>.</summary>
+    public required NodeActivity Activity { get; init; }
+
+    /// <summary>When we last received an event from it (receipt time; alive events repeat their own timestamp). Live.</summary>
+    public DateTimeOffset LastSeen => Activity.LastSeen;
+
+    /// <summary>A copy of the recent events, newest last, at most <c>Fleet:HistoryLength</c>.</summary>
+    public NodeHistory History => Activity.History;
 }
 
 /// <summary>The latest state a watcher reported.</summary>

@@ -90,7 +90,7 @@ public sealed class NodeListCacheTests
         Version = "0.29.4",
         State = state,
         FirstSeen = DateTimeOffset.UnixEpoch,
-        LastSeen = DateTimeOffset.UnixEpoch,
+        Activity = new NodeActivity(DateTimeOffset.UnixEpoch),
         LastEvent = LifecycleEventType.Alive,
     };
 

@@ -268,7 +268,7 @@ public sealed class NodeQueryTests
         State = state,
         Version = version,
         FirstSeen = T0,
-        LastSeen = T0 + TimeSpan.FromMinutes(lastSeenMinutes),
+        Activity = new NodeActivity(T0 + TimeSpan.FromMinutes(lastSeenMinutes)),
         LastEvent = state == NodeState.Stopped ? LifecycleEventType.Shutdown : LifecycleEventType.Alive,
     };
 
