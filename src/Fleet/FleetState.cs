@@ -212,61 +212,93 @@ public sealed class FleetState
 
     private ApplyOutcome ApplyMachine(MachineEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes)
     {
-        var hostExists = _machines.TryGetValue(evt.Identity, out var host);
-        if (!hostExists && _hostCount >= _options.MaxNodes)
+        // Every limit is checked before anything is created, so a rejected event leaves no trace.
+        if (!_machines.TryGetValue(evt.Identity, out var host) && _hostCount >= _options.MaxNodes)
         {
             return ApplyOutcome.FleetFull;
         }
 
-        host ??= MachineHost.Empty(evt.Identity);
-        var machineExists = host.Machines.TryGetValue(evt.Machine, out var machine);
-        if (!machineExists && host.Machines.Count >= _options.MaxMachinesPerNode)
+        MachineEntry? machine = null;
+        if (host?.Machines.TryGetValue(evt.Machine, out machine) != true && host?.Machines.Count >= _options.MaxMachinesPerNode)
         {
             return ApplyOutcome.MachineLimit;
         }
 
-        machine ??= new MachineSnapshot { Machine = Intern(evt.Machine), LastSeen = receivedAt };
-        machine = machine with { LastSeen = receivedAt, Version = Intern(evt.MachineVersion), InstanceId = evt.Id };
-
-        if (evt is MachineTransitionEvent t)
+        WatcherEntry? watcher = null;
+        var w = evt as WatcherStateEvent;
+        if (w is not null && machine?.Watchers.TryGetValue(w.Name, out watcher) != true && machine?.Watchers.Count >= _options.MaxWatchersPerMachine)
         {
-            machine = machine with { State = Intern(t.ToState), LastTransition = Intern(t.Transition), LastTransitionAt = receivedAt };
-        }
-        else if (evt is WatcherStateEvent w)
-        {
-            var watcherExists = machine.Watchers.TryGetValue(w.Name, out var oldWatcher);
-            if (!watcherExists && machine.Watchers.Count >= _options.MaxWatchersPerMachine)
-            {
-                return ApplyOutcome.MachineLimit;
-            }
-
-            if (oldWatcher?.Nagios is { } oldNagios)
-            {
-                _health[(int)oldNagios.Health]--;
-            }
-
-            if (w is NagiosWatcherState nagios)
-            {
-                _health[(int)nagios.Health]++;
-            }
-
-            machine = machine with { Watchers = machine.Watchers.SetItem(Intern(w.Name), new WatcherSnapshot(w, receivedAt)) };
+            return ApplyOutcome.MachineLimit;
         }
 
-        if (!machineExists)
+        if (host is null)
         {
-            _machineCount++;
-        }
-
-        if (!hostExists)
-        {
+            host = new MachineHost(evt.Identity);
+            _machines[host.Identity] = host;
             _hostCount++;
         }
 
-        host = host with { Machines = host.Machines.SetItem(machine.Machine, machine) };
-        _machines[host.Identity] = host;
+        var latest = machine?.Latest ?? MachineSnapshot.Unknown;
+        var next = NextMachineSnapshot(latest, evt, receivedAt);
+        if (machine is null)
+        {
+            machine = new MachineEntry(Intern(evt.Machine), next, receivedAt);
+            host.SetMachines(host.Machines.SetItem(machine.Machine, machine));
+            _machineCount++;
+        }
+        else
+        {
+            machine.Seen(receivedAt);
+            if (!ReferenceEquals(next, latest))
+            {
+                machine.SetLatest(next);
+            }
+        }
+
+        if (w is not null)
+        {
+            var state = WatcherSnapshot.From(w, receivedAt);
+            if (watcher is null)
+            {
+                watcher = new WatcherEntry(Intern(w.Name), Intern(w.WatcherType), state);
+                machine.SetWatchers(machine.Watchers.SetItem(watcher.Name, watcher));
+            }
+            else
+            {
+                Uncount(watcher.Latest);
+                watcher.SetLatest(state);
+            }
+
+            if (state.Health is { } health)
+            {
+                _health[(int)health]++;
+            }
+        }
+
         changes.Upsert(host);
         return ApplyOutcome.Applied;
+    }
+
+    /// <summary>The machine's new snapshot, or <paramref name="latest"/> itself when the event changes none of it.</summary>
+    private MachineSnapshot NextMachineSnapshot(MachineSnapshot latest, MachineEvent evt, DateTimeOffset receivedAt)
+    {
+        if (evt is MachineTransitionEvent t)
+        {
+            return new MachineSnapshot
+            {
+                Version = Intern(evt.MachineVersion),
+                InstanceId = Same(latest.InstanceId, evt.Id),
+                State = Intern(t.ToState),
+                LastTransition = Intern(t.Transition),
+                LastTransitionAt = receivedAt,
+            };
+        }
+
+        return latest.Version == evt.MachineVersion && latest.InstanceId == evt.Id
+            ? latest
+            : latest with { Version = Intern(evt.MachineVersion), InstanceId = evt.Id };
+
+        static string Same(string? known, string value) => known == value ? known : value;
     }
 
     /// <summary>Moves silent nodes to stale or dead, and forgets those silent past <c>ForgetAfter</c>.</summary>
@@ -305,8 +337,9 @@ public sealed class FleetState
     /// <summary>Forgets machines and watchers silent past <c>ForgetAfter</c>, one by one, so renamed checks do not pile up.</summary>
     private void SweepMachines(string identity, MachineHost host, DateTimeOffset now, FleetChangeSet changes)
     {
-        var machines = host.Machines;
-        foreach (var machine in host.Machines.Values)
+        var before = host.Machines;
+        var machines = before;
+        foreach (var machine in before.Values)
         {
             if (_policy.ShouldForget(machine.LastSeen, now))
             {
@@ -314,7 +347,7 @@ public sealed class FleetState
                 _machineCount--;
                 foreach (var watcher in machine.Watchers.Values)
                 {
-                    Uncount(watcher);
+                    Uncount(watcher.Latest);
                 }
 
                 continue;
@@ -326,42 +359,36 @@ public sealed class FleetState
                 if (_policy.ShouldForget(watcher.ReceivedAt, now))
                 {
                     watchers = watchers.Remove(watcher.Name);
-                    Uncount(watcher);
+                    Uncount(watcher.Latest);
                 }
             }
 
             if (watchers != machine.Watchers)
             {
-                machines = machines.SetItem(machine.Machine, machine with { Watchers = watchers });
+                machine.SetWatchers(watchers);
+                changes.Upsert(host);
             }
         }
 
-        if (machines == host.Machines)
+        if (machines == before)
         {
             return;
         }
 
-        var next = host with { Machines = machines };
-        if (machines.IsEmpty)
+        host.SetMachines(machines);
+        if (machines.IsEmpty && _machines.TryRemove(identity, out _))
         {
-            if (_machines.TryRemove(identity, out _))
-            {
-                _hostCount--;
-            }
-        }
-        else
-        {
-            _machines[identity] = next;
+            _hostCount--;
         }
 
-        changes.Upsert(next);
+        changes.Upsert(host);
     }
 
     private void Uncount(WatcherSnapshot watcher)
     {
-        if (watcher.Nagios is { } nagios)
+        if (watcher.Health is { } health)
         {
-            _health[(int)nagios.Health]--;
+            _health[(int)health]--;
         }
     }
 

@@ -58,9 +58,80 @@ public sealed class FleetStateMachineTests
         Assert.Equal(3, after.Health.Total);
         Assert.Equal(3, after.Machines);
         var watcher = fleet.State.Machines["n1"].Machines["check_httpd"].Watchers["httpd"];
-        Assert.Equal(NagiosStatus.Critical, watcher.Nagios!.Health);
-        Assert.Equal("CRITICAL", watcher.Nagios.Status);
+        Assert.Equal(NagiosStatus.Critical, watcher.Latest.Health);
+        Assert.Equal("CRITICAL", watcher.Latest.Status);
         Assert.Equal(fleet.Now, watcher.ReceivedAt);
+    }
+
+    [Fact]
+    public void NagiosState_KnownWatcher_ShowsTheNewResultWhileAnEarlierReadKeepsItsOwn()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Nagios("n1", "check_httpd", "httpd", 0) with { Output = "OK: 12 ms" });
+        var watcher = fleet.State.Machines["n1"].Machines["check_httpd"].Watchers["httpd"];
+        var earlier = watcher.Latest;
+        fleet.AdvanceMinutes(5);
+
+        fleet.Apply(Ev.Nagios("n1", "check_httpd", "httpd", 2) with
+        {
+            Output = "CRITICAL: connection refused",
+            PerfData = [new NagiosPerfData("time", 5.5, "s")],
+            RuntimeSeconds = 5.5,
+        });
+
+        var machine = fleet.State.Machines["n1"].Machines["check_httpd"];
+        var latest = machine.Watchers["httpd"].Latest;
+        Assert.Equal(
+            (NagiosStatus.Critical, "CRITICAL", 2, "CRITICAL: connection refused", 5.5, fleet.Now),
+            (latest.Health, latest.Status, latest.StatusCode, latest.Output, latest.RuntimeSeconds, latest.ReceivedAt));
+        Assert.Equal(new NagiosPerfData("time", 5.5, "s"), Assert.Single(latest.PerfData));
+        Assert.Equal("/usr/lib64/nagios/plugins/httpd", latest.Plugin);
+        Assert.Equal(("httpd", "nagios"), (machine.Watchers["httpd"].Name, machine.Watchers["httpd"].Type));
+        Assert.Equal(fleet.Now, machine.LastSeen);
+        Assert.Equal((NagiosStatus.Ok, "OK: 12 ms"), (earlier.Health, earlier.Output));
+        Assert.Equal(new HealthSummary(0, 0, 1, 0), fleet.Summary().Health);
+    }
+
+    [Fact]
+    public void WatcherState_NewMachineVersion_UpdatesTheMachineAndKeepsItsLastTransition()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Transition("n1", "check_httpd", "unknown", "ok", "OK", machineVersion: "1.0.0"));
+        var transitionAt = fleet.Now;
+        fleet.AdvanceMinutes(5);
+
+        fleet.Apply(Ev.Nagios("n1", "check_httpd", "httpd", 0) with { MachineVersion = "1.1.0" });
+
+        var machine = fleet.State.Machines["n1"].Machines["check_httpd"];
+        Assert.Equal(("1.1.0", "ok", "OK", transitionAt), (machine.Version, machine.State, machine.LastTransition, machine.LastTransitionAt));
+        Assert.Equal("machine-instance-check_httpd", machine.Latest.InstanceId);
+        Assert.Equal(fleet.Now, machine.LastSeen);
+    }
+
+    [Fact]
+    public void WatcherState_OtherWatcherType_KeepsItsDataAndCountsNoHealth()
+    {
+        var fleet = new FleetHarness();
+        var file = new WatcherStateEvent
+        {
+            Protocol = "io.choria.machine.watcher.file.v1.state",
+            Id = "machine-instance-m1",
+            Identity = "n1",
+            Timestamp = Ev.SenderTime,
+            Machine = "m1",
+            MachineVersion = "1.0.0",
+            WatcherType = "file",
+            Name = "config",
+            RawData = "{\"path\":\"/etc/app.conf\",\"previous_outcome\":\"changed\"}",
+        };
+
+        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(file));
+
+        var watcher = fleet.State.Machines["n1"].Machines["m1"].Watchers["config"];
+        Assert.Equal("file", watcher.Type);
+        Assert.Null(watcher.Latest.Health);
+        Assert.Equal(file.RawData, watcher.Latest.RawData);
+        Assert.Equal(new HealthSummary(0, 0, 0, 0), fleet.Summary().Health);
     }
 
     [Fact]
