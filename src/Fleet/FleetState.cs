@@ -100,7 +100,7 @@ public sealed class FleetState
 
         // The commonest event by far: an alive from a node already live on that version. It changes only the node's
         // live activity, which is updated in place: no new snapshot, nothing for the GC to promote (see NodeActivity).
-        if (old is { State: NodeState.Live, LastEvent: LifecycleEventType.Alive } && evt is AliveEvent alive
+        if (old is { State: NodeState.Live } && evt is AliveEvent alive
             && old.Version is { } running && running == alive.Version && old.UpgradingTo != running)
         {
             old.Activity.Record(receivedAt, new NodeHistoryEntry(receivedAt, evt.Type, evt.Format, running), _options.HistoryLength);
@@ -118,8 +118,7 @@ public sealed class FleetState
             Key = key,
             State = NodeState.Live,
             FirstSeen = receivedAt,
-            LastEvent = evt.Type,
-            Activity = new NodeActivity(receivedAt),
+            Activity = new NodeActivity(receivedAt, evt.Type),
         };
 
         // Work out every field first and build the new snapshot once: it lives until the node's next change, and at
@@ -178,7 +177,6 @@ public sealed class FleetState
             PreviousVersion = previousVersion,
             UpgradingTo = upgradingTo,
             LastStartup = lastStartup,
-            LastEvent = evt.Type,
         };
 
         Replace(old, next);

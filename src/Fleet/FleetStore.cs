@@ -26,6 +26,10 @@ public interface IFleetStore
 /// <summary>Write side: the ingest hands decoded events to the single writer through a bounded queue.</summary>
 public interface IFleetWriter
 {
+    /// <summary>Queues a batch (the NATS loops' way: one queue operation for many events); waits while the queue is full.</summary>
+    ValueTask EnqueueAsync(IngestBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Queues one event.</summary>
     ValueTask EnqueueAsync(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken);
 }
 
@@ -35,7 +39,7 @@ public interface IFleetWriter
 /// </summary>
 public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
 {
-    private readonly Channel<Input> _queue;
+    private readonly Channel<IngestBatch> _queue;
     private readonly FleetState _state;
     private readonly FleetOptions _options;
     private readonly IngestStats _stats;
@@ -48,6 +52,7 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
     private DateTimeOffset _lastSweep;
     private DateTimeOffset _errorWindowStart;
     private int _errorsInWindow;
+    private int _queued;
 
     public FleetStore(IOptions<FleetOptions> options, IOptions<IngestOptions> ingest, IngestStats stats, TimeProvider time, ILogger<FleetStore> logger)
     {
@@ -56,7 +61,8 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
         _stats = stats;
         _time = time;
         _logger = logger;
-        _queue = Channel.CreateBounded<Input>(new BoundedChannelOptions(ingest.Value.QueueCapacity)
+        // The capacity is in events; full batches hold MaxCount each.
+        _queue = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(Math.Max(2, ingest.Value.QueueCapacity / IngestBatch.MaxCount))
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -74,12 +80,42 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
     public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts => _state.GovernorCounts;
 
     /// <summary>Events waiting for the writer.</summary>
-    public int QueueLength => _queue.Reader.Count;
+    public int QueueLength => Volatile.Read(ref _queued);
 
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
 
-    public ValueTask EnqueueAsync(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken) =>
-        _queue.Writer.WriteAsync(new Input(evt, subject, receivedAt), cancellationToken);
+    public ValueTask EnqueueAsync(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        var batch = new IngestBatch(1);
+        batch.Add(evt, subject, receivedAt);
+        return EnqueueAsync(batch, cancellationToken);
+    }
+
+    public ValueTask EnqueueAsync(IngestBatch batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        // Counted before it is queued, so the writer never takes away more than was added.
+        Interlocked.Add(ref _queued, batch.Count);
+        var write = _queue.Writer.WriteAsync(batch, cancellationToken);
+        return write.IsCompletedSuccessfully ? write : Uncount(write, batch.Count);
+    }
+
+    private async ValueTask Uncount(ValueTask write, int count)
+    {
+        try
+        {
+            await write;
+        }
+        catch
+        {
+            Interlocked.Add(ref _queued, -count);
+            throw;
+        }
+    }
 
     public FleetSubscription Subscribe()
     {
@@ -119,13 +155,18 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
             {
                 var applied = 0;
                 var accepted = 0;
-                while (applied < _options.MaxBatchSize && reader.TryRead(out var input))
+                while (applied < _options.MaxBatchSize && reader.TryRead(out var batch))
                 {
-                    applied++;
-                    if (input.Event is { } evt && ApplyOne(evt, input, changes))
+                    foreach (var input in batch.Items)
                     {
-                        accepted++;
+                        if (ApplyOne(input.Event, input, changes))
+                        {
+                            accepted++;
+                        }
                     }
+
+                    applied += batch.Count;
+                    Interlocked.Add(ref _queued, -batch.Count);
                 }
 
                 var now = _time.GetUtcNow();
@@ -172,7 +213,7 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
     }
 
     /// <summary>Applies one event; true when it was accepted into the fleet (or counted, for governor events).</summary>
-    private bool ApplyOne(ChoriaEvent evt, Input input, FleetChangeSet changes)
+    private bool ApplyOne(ChoriaEvent evt, in IngestBatch.Item input, FleetChangeSet changes)
     {
         try
         {
@@ -233,15 +274,13 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                _queue.Writer.TryWrite(default);
+                _queue.Writer.TryWrite(IngestBatch.Wake);
             }
         }
         catch (OperationCanceledException)
         {
         }
     }
-
-    private readonly record struct Input(ChoriaEvent? Event, string Subject, DateTimeOffset ReceivedAt);
 }
 
 /// <summary>

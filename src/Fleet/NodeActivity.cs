@@ -1,20 +1,23 @@
+using ChoriaDashboard.Events;
+
 namespace ChoriaDashboard.Fleet;
 
 /// <summary>
-/// The live part of one node-component: when it was last heard from and its recent events. Every snapshot of the node
+/// The live part of one node-component: when it was last heard from, what it said last, and its recent events. Every snapshot of the node
 /// shares this one object, and the fleet writer moves it forward in place; everything else in a
 /// <see cref="NodeSnapshot"/> is immutable.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Why it is not part of the immutable snapshot: by far the commonest event is an alive from a node that is already live
-/// on that version, and it changes nothing but these two things. Replacing the node's snapshot for each one meant an
+/// on that version, and it changes nothing but these. Replacing the node's snapshot for each one meant an
 /// object per event that lived until the node's next event, about a second under load at 100,000 nodes: long enough to
 /// survive the young generations and be collected in the old one. Measured, that kept the GC busy for a third of every
 /// second (docs/benchmarks.md). In place, such an alive allocates nothing in the writer.
 /// </para>
 /// <para>
-/// Concurrency: one writer (the fleet store loop), any number of readers. <see cref="LastSeen"/> is one 64-bit value.
+/// Concurrency: one writer (the fleet store loop), any number of readers. <see cref="LastSeen"/> and
+/// <see cref="LastEvent"/> are single values, each read whole (a reader may see one updated before the other).
 /// The history is a ring of <c>limit + 2</c> entries that only the writer writes; a reader copies the newest entries
 /// and then checks that the writer did not reach any of them while it copied (a sequence check, as a seqlock does),
 /// retrying in the rare case it did. Readers therefore always get a consistent copy, newest last, and never block the
@@ -30,14 +33,22 @@ public sealed class NodeActivity
     private const int InitialCapacity = 4;
 
     private long _lastSeenUtcTicks;
+    private int _lastEvent;
     private NodeHistoryEntry[]? _ring;
     private long _appended;
     private int _limit;
 
-    public NodeActivity(DateTimeOffset lastSeen) => _lastSeenUtcTicks = lastSeen.UtcTicks;
+    public NodeActivity(DateTimeOffset lastSeen, LifecycleEventType lastEvent)
+    {
+        _lastSeenUtcTicks = lastSeen.UtcTicks;
+        _lastEvent = (int)lastEvent;
+    }
 
     /// <summary>When we last received an event from the node (receipt time), in UTC.</summary>
     public DateTimeOffset LastSeen => new(Volatile.Read(ref _lastSeenUtcTicks), TimeSpan.Zero);
+
+    /// <summary>The kind of the last event received from the node.</summary>
+    public LifecycleEventType LastEvent => (LifecycleEventType)Volatile.Read(ref _lastEvent);
 
     /// <summary>How many events were ever recorded, including those the history no longer holds.</summary>
     public long Recorded => Volatile.Read(ref _appended);
@@ -85,12 +96,13 @@ public sealed class NodeActivity
     }
 
     /// <summary>
-    /// Writer only: the node was heard from at <paramref name="receivedAt"/>; keep <paramref name="entry"/> among the
+    /// Writer only: the node sent <paramref name="entry"/>, received at <paramref name="receivedAt"/>; keep it among the
     /// newest <paramref name="limit"/> events (none when the limit is 0). The limit is <c>Fleet:HistoryLength</c>, the
     /// same for the life of the fleet.
     /// </summary>
     public void Record(DateTimeOffset receivedAt, NodeHistoryEntry entry, int limit)
     {
+        Volatile.Write(ref _lastEvent, (int)entry.Type);
         Volatile.Write(ref _lastSeenUtcTicks, receivedAt.UtcTicks);
         if (limit <= 0)
         {

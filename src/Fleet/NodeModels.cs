@@ -26,9 +26,9 @@ public readonly record struct NodeKey(string Identity, string Component)
 }
 
 /// <summary>
-/// One node-component. Immutable and replaced when anything a list shows changes (state, version, the last event's
-/// kind), except its <see cref="Activity"/>: when it was last heard from and its recent events, which the writer moves
-/// forward in place and every snapshot of the node shares.
+/// One node-component. Immutable and replaced when its state or versions change, except its <see cref="Activity"/>:
+/// when it was last heard from, the kind of its last event and its recent events, which the writer moves forward in
+/// place and every snapshot of the node shares.
 /// </summary>
 public sealed record NodeSnapshot
 {
@@ -51,8 +51,6 @@ public sealed record NodeSnapshot
 
     public required DateTimeOffset FirstSeen { get; init; }
 
-    public required LifecycleEventType LastEvent { get; init; }
-
     public DateTimeOffset? LastStartup { get; init; }
 
     /// <summary>The live part, shared by every snapshot of this node: see <see cref="NodeActivity"/>.</summary>
@@ -60,6 +58,9 @@ public sealed record NodeSnapshot
 
     /// <summary>When we last received an event from it (receipt time; alive events repeat their own timestamp). Live.</summary>
     public DateTimeOffset LastSeen => Activity.LastSeen;
+
+    /// <summary>The kind of the last event received from it. Live.</summary>
+    public LifecycleEventType LastEvent => Activity.LastEvent;
 
     /// <summary>A copy of the recent events, newest last, at most <c>Fleet:HistoryLength</c>.</summary>
     public NodeHistory History => Activity.History;

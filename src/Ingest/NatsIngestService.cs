@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using ChoriaDashboard.Fleet;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -78,10 +79,7 @@ public sealed class NatsIngestService : BackgroundService
                 _logger.LogInformation("Subscribed to {Subject}", subscription);
                 try
                 {
-                    await foreach (var msg in sub.Msgs.ReadAllAsync(stoppingToken))
-                    {
-                        await HandleAsync(subscription, msg, stoppingToken);
-                    }
+                    await DrainAsync(subscription, sub.Msgs, stoppingToken);
                 }
                 finally
                 {
@@ -111,7 +109,34 @@ public sealed class NatsIngestService : BackgroundService
         }
     }
 
-    private async ValueTask HandleAsync(string subscription, NatsMsg<NatsMemoryOwner<byte>> msg, CancellationToken stoppingToken)
+    /// <summary>
+    /// Decodes what the subscription has ready and hands it to the fleet writer in batches: when a batch is full, and
+    /// whenever the subscription has nothing more for the moment, so a lone event is never held back.
+    /// </summary>
+    private async Task DrainAsync(string subscription, ChannelReader<NatsMsg<NatsMemoryOwner<byte>>> messages, CancellationToken stoppingToken)
+    {
+        var batch = new IngestBatch();
+        while (await messages.WaitToReadAsync(stoppingToken))
+        {
+            while (messages.TryRead(out var msg))
+            {
+                Handle(subscription, msg, batch);
+                if (batch.IsFull)
+                {
+                    await _fleet.EnqueueAsync(batch, stoppingToken);
+                    batch = new IngestBatch(IngestBatch.MaxCount);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await _fleet.EnqueueAsync(batch, stoppingToken);
+                batch = new IngestBatch();
+            }
+        }
+    }
+
+    private void Handle(string subscription, NatsMsg<NatsMemoryOwner<byte>> msg, IngestBatch batch)
     {
         _stats.Received(subscription);
         using var body = msg.Data;
@@ -136,7 +161,7 @@ public sealed class NatsIngestService : BackgroundService
 
         if (result.Event is { } evt)
         {
-            await _fleet.EnqueueAsync(evt, msg.Subject, _time.GetUtcNow(), stoppingToken);
+            batch.Add(evt, msg.Subject, _time.GetUtcNow());
         }
         else
         {

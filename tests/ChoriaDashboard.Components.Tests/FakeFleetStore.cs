@@ -50,8 +50,7 @@ public sealed class FakeFleetStore : IFleetStore
         Version = version,
         State = state,
         FirstSeen = lastSeen ?? DateTimeOffset.UnixEpoch,
-        Activity = new NodeActivity(lastSeen ?? DateTimeOffset.UnixEpoch),
-        LastEvent = state == NodeState.Stopped ? LifecycleEventType.Shutdown : LifecycleEventType.Alive,
+        Activity = new NodeActivity(lastSeen ?? DateTimeOffset.UnixEpoch, state == NodeState.Stopped ? LifecycleEventType.Shutdown : LifecycleEventType.Alive),
     };
 
     private FleetSummary Summarise()

@@ -14,7 +14,7 @@ public sealed class NodeActivityTests
 
     private static NodeActivity Recorded(int limit, int events)
     {
-        var activity = new NodeActivity(T0);
+        var activity = new NodeActivity(T0, LifecycleEventType.Startup);
         for (var i = 0; i < events; i++)
         {
             activity.Record(T0.AddSeconds(i), Entry(i), limit);
@@ -40,6 +40,7 @@ public sealed class NodeActivityTests
         Assert.Equal(Math.Min(events, limit), history.Count);
         Assert.Equal(Entry(events - 1), history[^1]);
         Assert.Equal(T0.AddSeconds(events - 1), activity.LastSeen);
+        Assert.Equal(Entry(events - 1).Type, activity.LastEvent);
         Assert.Equal(events, activity.Recorded);
     }
 
@@ -47,7 +48,7 @@ public sealed class NodeActivityTests
     public void History_ReadBeforeMoreEvents_NeverChanges()
     {
         // A page holding a history it read must not see it change under it, however many events follow.
-        var activity = new NodeActivity(T0);
+        var activity = new NodeActivity(T0, LifecycleEventType.Startup);
         var views = new List<(NodeHistory View, NodeHistoryEntry[] Seen)>();
         for (var i = 0; i < 200; i++)
         {
@@ -74,7 +75,7 @@ public sealed class NodeActivityTests
     {
         var local = new DateTimeOffset(2026, 11, 25, 10, 30, 0, TimeSpan.FromHours(2));
 
-        var activity = new NodeActivity(local);
+        var activity = new NodeActivity(local, LifecycleEventType.Startup);
 
         Assert.Equal(local, activity.LastSeen);
         Assert.Equal(TimeSpan.Zero, activity.LastSeen.Offset);
@@ -90,7 +91,7 @@ public sealed class NodeActivityTests
         // constantly, so a reader that did not detect being overtaken would see a torn entry or a gap.
         const int minimumEvents = 300_000;
         const int minimumReads = 2_000;
-        var activity = new NodeActivity(T0);
+        var activity = new NodeActivity(T0, LifecycleEventType.Startup);
         using var done = new CancellationTokenSource();
         using var started = new CountdownEvent(2);
         var reads = 0L;

@@ -90,8 +90,7 @@ public sealed class NodeListCacheTests
         Version = "0.29.4",
         State = state,
         FirstSeen = DateTimeOffset.UnixEpoch,
-        Activity = new NodeActivity(DateTimeOffset.UnixEpoch),
-        LastEvent = LifecycleEventType.Alive,
+        Activity = new NodeActivity(DateTimeOffset.UnixEpoch, LifecycleEventType.Alive),
     };
 
     private sealed class StubStore : IFleetStore

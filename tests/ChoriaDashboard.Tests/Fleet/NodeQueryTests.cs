@@ -268,8 +268,7 @@ public sealed class NodeQueryTests
         State = state,
         Version = version,
         FirstSeen = T0,
-        Activity = new NodeActivity(T0 + TimeSpan.FromMinutes(lastSeenMinutes)),
-        LastEvent = state == NodeState.Stopped ? LifecycleEventType.Shutdown : LifecycleEventType.Alive,
+        Activity = new NodeActivity(T0 + TimeSpan.FromMinutes(lastSeenMinutes), state == NodeState.Stopped ? LifecycleEventType.Shutdown : LifecycleEventType.Alive),
     };
 
     [Fact]

@@ -1,0 +1,47 @@
+using ChoriaDashboard.Events;
+
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>
+/// Decoded events handed to the fleet writer in one queue operation. The NATS loops fill one with what their
+/// subscription has ready, up to <see cref="MaxCount"/>, and hand it over when it is full or the subscription has
+/// nothing more for now, so batching adds no delay. Per event, the queue's lock, the wake-ups and the async state
+/// machine cost more than applying the event: at 100,000 msg/s that handoff was a fifth of the app's CPU.
+/// </summary>
+public sealed class IngestBatch
+{
+    /// <summary>Events per batch at most.</summary>
+    public const int MaxCount = 256;
+
+    /// <summary>What the idle writer is woken with: no events.</summary>
+    internal static readonly IngestBatch Wake = new(0);
+
+    private Item[] _items;
+
+    public IngestBatch(int capacity = 8) => _items = capacity == 0 ? [] : new Item[Math.Clamp(capacity, 1, MaxCount)];
+
+    public int Count { get; private set; }
+
+    public bool IsFull => Count >= MaxCount;
+
+    /// <summary>Adds one event; false (and nothing added) when the batch already holds <see cref="MaxCount"/>.</summary>
+    public bool Add(ChoriaEvent evt, string subject, DateTimeOffset receivedAt)
+    {
+        if (IsFull)
+        {
+            return false;
+        }
+
+        if (Count == _items.Length)
+        {
+            Array.Resize(ref _items, Math.Min(Math.Max(_items.Length * 2, 8), MaxCount));
+        }
+
+        _items[Count++] = new Item(evt, subject, receivedAt);
+        return true;
+    }
+
+    internal ReadOnlySpan<Item> Items => _items.AsSpan(0, Count);
+
+    internal readonly record struct Item(ChoriaEvent Event, string Subject, DateTimeOffset ReceivedAt);
+}
