@@ -35,25 +35,26 @@ public sealed class FleetState
 
     private readonly FleetOptions _options;
     private readonly LivenessPolicy _policy;
-    private readonly ConcurrentDictionary<NodeKey, NodeSnapshot> _nodes;
+    private readonly NodeTable _nodes;
     private readonly ConcurrentDictionary<string, MachineHost> _machines = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ComponentCounter> _counters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Governor, string Event), long> _governor = new();
     private readonly int[] _health = new int[4];
+    private readonly HistoryDetails _details;
     private int _machineCount;
 
-    // Kept by the writer: ConcurrentDictionary.Count takes every lock of the table, on each new node of a storm.
-    private int _nodeCount;
+    // Kept by the writer: ConcurrentDictionary.Count takes every lock of the table, on each new host of a storm.
     private int _hostCount;
 
     public FleetState(FleetOptions options)
     {
         _options = options;
         _policy = new LivenessPolicy(options);
+        _details = new HistoryDetails(options.InternCacheSize);
 
         // A whole fleet starting at once should not rehash the table several times on the way up.
-        _nodes = new ConcurrentDictionary<NodeKey, NodeSnapshot>(Environment.ProcessorCount, Math.Min(options.MaxNodes, InitialNodeCapacity));
+        _nodes = new NodeTable(Math.Min(options.MaxNodes, InitialNodeCapacity));
     }
 
     /// <summary>Node-components the table is sized for at start (it grows beyond when needed): 8 B a slot.</summary>
@@ -93,7 +94,7 @@ public sealed class FleetState
     {
         var key = new NodeKey(evt.Identity, Intern(evt.Component));
         var exists = _nodes.TryGetValue(key, out var old);
-        if (!exists && _nodeCount >= _options.MaxNodes)
+        if (!exists && _nodes.Count >= _options.MaxNodes)
         {
             return ApplyOutcome.FleetFull;
         }
@@ -118,7 +119,7 @@ public sealed class FleetState
             Key = key,
             State = NodeState.Live,
             FirstSeen = receivedAt,
-            Activity = new NodeActivity(receivedAt, evt.Type),
+            Activity = new NodeActivity(receivedAt, evt.Type, _details),
         };
 
         // Work out every field first and build the new snapshot once: it lives until the node's next change, and at
@@ -198,9 +199,8 @@ public sealed class FleetState
     private void ForgetFinishedProvisioning(string identity, FleetChangeSet changes)
     {
         var key = new NodeKey(identity, ProvisioningComponent);
-        if (_nodes.TryGetValue(key, out var provisioning) && provisioning.State == NodeState.Stopped && _nodes.TryRemove(key, out _))
+        if (_nodes.TryGetValue(key, out var provisioning) && provisioning.State == NodeState.Stopped && _nodes.Remove(key))
         {
-            _nodeCount--;
             Count(provisioning, -1);
             NodeListVersion++;
             changes.Remove(key);
@@ -231,7 +231,9 @@ public sealed class FleetState
 
         if (host is null)
         {
-            host = new MachineHost(evt.Identity);
+            // The node's server entry usually holds the same identity already: share that string.
+            var identity = _nodes.TryGetValue(new NodeKey(evt.Identity, ServerComponent), out var node) ? node.Identity : evt.Identity;
+            host = new MachineHost(identity);
             _machines[host.Identity] = host;
             _hostCount++;
         }
@@ -306,9 +308,8 @@ public sealed class FleetState
         {
             if (node.State is NodeState.Dead or NodeState.Stopped && _policy.ShouldForget(node, now))
             {
-                if (_nodes.TryRemove(key, out _))
+                if (_nodes.Remove(key))
                 {
-                    _nodeCount--;
                     Count(node, -1);
                     NodeListVersion++;
                     changes.Remove(key);
@@ -415,13 +416,9 @@ public sealed class FleetState
         {
             Count(old, -1);
         }
-        else
-        {
-            _nodeCount++;
-        }
 
         Count(next, +1);
-        _nodes[next.Key] = next;
+        _nodes.Set(next);
     }
 
     private void Count(NodeSnapshot node, int delta)

@@ -18,7 +18,7 @@ namespace ChoriaDashboard.Fleet;
 /// <para>
 /// Concurrency: one writer (the fleet store loop), any number of readers. <see cref="LastSeen"/> and
 /// <see cref="LastEvent"/> are single values, each read whole (a reader may see one updated before the other).
-/// The history is a ring of <c>limit + 2</c> entries that only the writer writes; a reader copies the newest entries
+/// The history is a ring of <c>limit + 2</c> entries of 16 bytes that only the writer writes; a reader copies the newest entries
 /// and then checks that the writer did not reach any of them while it copied (a sequence check, as a seqlock does),
 /// retrying in the rare case it did. Readers therefore always get a consistent copy, newest last, and never block the
 /// writer.
@@ -32,16 +32,27 @@ public sealed class NodeActivity
     /// <summary>Most nodes of a fleet that just started have one or two events: the ring starts small and doubles.</summary>
     private const int InitialCapacity = 4;
 
+    private readonly HistoryDetails _details;
     private long _lastSeenUtcTicks;
     private int _lastEvent;
-    private NodeHistoryEntry[]? _ring;
+    private Packed[]? _ring;
     private long _appended;
     private int _limit;
 
-    public NodeActivity(DateTimeOffset lastSeen, LifecycleEventType lastEvent)
+    /// <param name="lastSeen">When the node was first heard from.</param>
+    /// <param name="lastEvent">What it said.</param>
+    /// <param name="details">The fleet's numbered detail strings, shared by all its nodes.</param>
+    public NodeActivity(DateTimeOffset lastSeen, LifecycleEventType lastEvent, HistoryDetails details)
     {
         _lastSeenUtcTicks = lastSeen.UtcTicks;
         _lastEvent = (int)lastEvent;
+        _details = details;
+    }
+
+    /// <summary>An activity that keeps no history details (for snapshots built outside the fleet).</summary>
+    public NodeActivity(DateTimeOffset lastSeen, LifecycleEventType lastEvent)
+        : this(lastSeen, lastEvent, HistoryDetails.None)
+    {
     }
 
     /// <summary>When we last received an event from the node (receipt time), in UTC.</summary>
@@ -76,7 +87,8 @@ public sealed class NodeActivity
                 var copy = new NodeHistoryEntry[count];
                 for (var i = 0; i < count; i++)
                 {
-                    copy[i] = ring[(first + i) % ring.Length];
+                    var packed = ring[(first + i) % ring.Length];
+                    copy[i] = new NodeHistoryEntry(new DateTimeOffset(packed.UtcTicks, TimeSpan.Zero), packed.Type, packed.Format, _details[packed.Detail]);
                 }
 
                 // No later read may move before the copy: this is the seqlock's validation.
@@ -117,15 +129,15 @@ public sealed class NodeActivity
             ring = Grow(ring, appended, limit, full);
         }
 
-        ring[appended % ring.Length] = entry;
+        ring[appended % ring.Length] = new Packed(entry.ReceivedAt.UtcTicks, _details.NumberOf(entry.Detail), entry.Type, entry.Format);
         Volatile.Write(ref _appended, appended + 1);
     }
 
     /// <summary>A bigger ring holding the newest entries at their new places, published before the next entry is written.</summary>
-    private NodeHistoryEntry[] Grow(NodeHistoryEntry[]? ring, long appended, int limit, int full)
+    private Packed[] Grow(Packed[]? ring, long appended, int limit, int full)
     {
         var size = ring is null ? Math.Min(InitialCapacity, full) : Math.Min(ring.Length * 2, full);
-        var next = new NodeHistoryEntry[size];
+        var next = new Packed[size];
         if (ring is not null)
         {
             // Until the ring is full-sized nothing in it was overwritten: every entry moves.
@@ -142,4 +154,7 @@ public sealed class NodeActivity
         Volatile.Write(ref _ring, next);
         return next;
     }
+
+    /// <summary>A history entry as the ring stores it: 16 bytes, the detail as its number in <see cref="HistoryDetails"/>.</summary>
+    private readonly record struct Packed(long UtcTicks, int Detail, LifecycleEventType Type, WireFormat Format);
 }

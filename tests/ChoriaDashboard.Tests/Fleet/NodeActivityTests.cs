@@ -1,4 +1,3 @@
-using System.Globalization;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
 using Xunit;
@@ -9,12 +8,19 @@ public sealed class NodeActivityTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 9, 0, 0, TimeSpan.Zero);
 
+    private static readonly string[] Details = ["0.29.4", "0.29.5", "0.28.0 → 0.29.4", "1.0.0-rc1", "0.30.0"];
+
+    /// <summary>Entry number <paramref name="i"/>: every field follows from the number, so a torn read shows.</summary>
     private static NodeHistoryEntry Entry(long i) =>
-        new(T0.AddTicks(i), i % 2 == 0 ? LifecycleEventType.Alive : LifecycleEventType.Startup, WireFormat.Legacy, i.ToString(CultureInfo.InvariantCulture));
+        new(T0.AddTicks(i), i % 2 == 0 ? LifecycleEventType.Alive : LifecycleEventType.Startup, (WireFormat)(i % 3), Details[i % Details.Length]);
+
+    private static long NumberOf(NodeHistoryEntry entry) => entry.ReceivedAt.UtcTicks - T0.UtcTicks;
+
+    private static NodeActivity NewActivity() => new(T0, LifecycleEventType.Startup, new HistoryDetails(100));
 
     private static NodeActivity Recorded(int limit, int events)
     {
-        var activity = new NodeActivity(T0, LifecycleEventType.Startup);
+        var activity = NewActivity();
         for (var i = 0; i < events; i++)
         {
             activity.Record(T0.AddSeconds(i), Entry(i), limit);
@@ -48,7 +54,7 @@ public sealed class NodeActivityTests
     public void History_ReadBeforeMoreEvents_NeverChanges()
     {
         // A page holding a history it read must not see it change under it, however many events follow.
-        var activity = new NodeActivity(T0, LifecycleEventType.Startup);
+        var activity = NewActivity();
         var views = new List<(NodeHistory View, NodeHistoryEntry[] Seen)>();
         for (var i = 0; i < 200; i++)
         {
@@ -68,6 +74,37 @@ public sealed class NodeActivityTests
         Assert.Empty(activity.History);
         Assert.Throws<ArgumentOutOfRangeException>(() => activity.History[0]);
         Assert.Equal(T0.AddSeconds(2), activity.LastSeen);
+    }
+
+    [Fact]
+    public void Record_DetailTableFull_KeepsTheEntryWithoutItsDetail()
+    {
+        var activity = new NodeActivity(T0, LifecycleEventType.Startup, new HistoryDetails(2));
+
+        activity.Record(T0, new NodeHistoryEntry(T0, LifecycleEventType.Startup, WireFormat.Legacy, "0.29.4"), 8);
+        activity.Record(T0.AddMinutes(1), new NodeHistoryEntry(T0.AddMinutes(1), LifecycleEventType.Upgraded, WireFormat.Legacy, "0.29.4 → 0.29.5"), 8);
+        activity.Record(T0.AddMinutes(2), new NodeHistoryEntry(T0.AddMinutes(2), LifecycleEventType.Startup, WireFormat.CloudEventBinary, "0.29.5"), 8);
+        activity.Record(T0.AddMinutes(3), new NodeHistoryEntry(T0.AddMinutes(3), LifecycleEventType.Alive, WireFormat.Legacy, "0.29.4"), 8);
+
+        Assert.Equal(["0.29.4", "0.29.4 → 0.29.5", null, "0.29.4"], activity.History.Select(h => h.Detail));
+        Assert.Equal(
+            (T0.AddMinutes(2), LifecycleEventType.Startup, WireFormat.CloudEventBinary),
+            (activity.History[2].ReceivedAt, activity.History[2].Type, activity.History[2].Format));
+    }
+
+    [Fact]
+    public void HistoryDetails_SameDetail_GetsOneNumberAndReadsBack()
+    {
+        var details = new HistoryDetails(100);
+
+        var numbers = Enumerable.Range(0, 50).Select(i => details.NumberOf($"0.{i % 10}.0")).ToArray();
+
+        Assert.Equal(10, details.Count);
+        Assert.Equal(10, numbers.Distinct().Count());
+        Assert.All(Enumerable.Range(0, 50), i => Assert.Equal($"0.{i % 10}.0", details[numbers[i]]));
+        Assert.Equal(0, details.NumberOf(null));
+        Assert.Null(details[0]);
+        Assert.Equal(0, HistoryDetails.None.NumberOf("0.29.4"));
     }
 
     [Fact]
@@ -91,7 +128,7 @@ public sealed class NodeActivityTests
         // constantly, so a reader that did not detect being overtaken would see a torn entry or a gap.
         const int minimumEvents = 300_000;
         const int minimumReads = 2_000;
-        var activity = new NodeActivity(T0, LifecycleEventType.Startup);
+        var activity = NewActivity();
         using var done = new CancellationTokenSource();
         using var started = new CountdownEvent(2);
         var reads = 0L;
@@ -148,7 +185,7 @@ public sealed class NodeActivityTests
             return before == 0 ? null : $"no entries after {before} were recorded";
         }
 
-        var newest = long.Parse(history[^1].Detail!, CultureInfo.InvariantCulture);
+        var newest = NumberOf(history[^1]);
         if (history.Count != Math.Min(limit, newest + 1))
         {
             return $"{history.Count} entries ending at {newest} with limit {limit}";
@@ -157,13 +194,13 @@ public sealed class NodeActivityTests
         for (var i = 0; i < history.Count; i++)
         {
             var entry = history[i];
-            var seq = long.Parse(entry.Detail!, CultureInfo.InvariantCulture);
-            if (entry != Entry(seq))
+            var number = NumberOf(entry);
+            if (entry != Entry(number))
             {
                 return $"torn entry {entry}";
             }
 
-            if (i > 0 && seq != long.Parse(history[i - 1].Detail!, CultureInfo.InvariantCulture) + 1)
+            if (i > 0 && number != NumberOf(history[i - 1]) + 1)
             {
                 return $"gap before {entry}";
             }
