@@ -392,11 +392,11 @@ public sealed class ChoriaEventDecoder
             case Envelope.SpecVersion:
                 return text is null ? json.ValueEquals("1.0"u8) : text == "1.0";
             case Envelope.Id:
-                return IsValid(IdAttribute, text ?? json.GetString()!);
+                return IsPlain(json, text, time: false) || IsValid(IdAttribute, text ?? json.GetString()!);
             case Envelope.Time:
-                return IsValid(TimeAttribute, text ?? json.GetString()!);
+                return IsPlain(json, text, time: true) || IsValid(TimeAttribute, text ?? json.GetString()!);
             case Envelope.Subject:
-                return IsValid(SubjectAttribute, text ?? json.GetString()!);
+                return IsPlain(json, text, time: false) || IsValid(SubjectAttribute, text ?? json.GetString()!);
         }
 
         var which = attribute switch
@@ -413,6 +413,31 @@ public sealed class ChoriaEventDecoder
         }
 
         return known is not null;
+    }
+
+    /// <summary>A plain id, subject or time the SDK is known to accept, recognised without making a string of it.</summary>
+    private static bool IsPlain(JsonElement json, string? text, bool time)
+    {
+        if (text is not null)
+        {
+            return time ? PlainAttributeValues.IsPlainUtcTimestamp(text.AsSpan()) : PlainAttributeValues.IsPlainString(text.AsSpan());
+        }
+
+        // Raw bytes between the quotes, escapes included: an escaped value (a backslash) could stand for anything and
+        // goes to the SDK.
+        var quoted = JsonMarshal.GetRawUtf8Value(json);
+        if (quoted.Length < 2 || quoted[0] != (byte)'"' || quoted[^1] != (byte)'"')
+        {
+            return false;
+        }
+
+        var raw = quoted[1..^1];
+        if (raw.Contains((byte)'\\'))
+        {
+            return false;
+        }
+
+        return time ? PlainAttributeValues.IsPlainUtcTimestamp(raw) : PlainAttributeValues.IsPlainString(raw);
     }
 
     /// <summary>The SDK's own check of one attribute value (what <c>SetAttributeFromString</c> does), without an event.</summary>
@@ -966,9 +991,15 @@ public sealed class ChoriaEventDecoder
             return 0;
         }
 
-        return element.ValueKind == JsonValueKind.Number && element.TryGetDouble(out var value)
+        if (element.ValueKind != JsonValueKind.Number || !element.TryGetDouble(out var value))
+        {
+            throw new RejectException(RejectionReason.WrongType, $"'{name}' is {Describe(element.ValueKind)}, expected a number");
+        }
+
+        // 1e999 reads as infinity, which no JSON writer (the API, a hub client) can write back.
+        return double.IsFinite(value)
             ? value
-            : throw new RejectException(RejectionReason.WrongType, $"'{name}' is {Describe(element.ValueKind)}, expected a number");
+            : throw new RejectException(RejectionReason.InvalidValue, $"'{name}' is beyond the range of a number");
     }
 
     private static DateTimeOffset FromUnixSeconds(long seconds, string name)

@@ -41,7 +41,8 @@ public sealed class ChoriaEventDecoderKnownEnvelopeTests
         var warm = WarmDecoder();
         var original = GoldenFiles.Body(file);
         var headers = GoldenFiles.Headers(file);
-        var random = new Random(file.GetHashCode(StringComparison.Ordinal) ^ 1125);
+        // A seed from the name that is the same in every run (string hash codes are not), so a failure repeats.
+        var random = new Random(file.Aggregate(1125, (seed, c) => unchecked((seed * 31) + c)));
 
         for (var i = 0; i < 200; i++)
         {

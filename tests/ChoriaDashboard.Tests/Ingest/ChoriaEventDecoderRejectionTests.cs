@@ -179,6 +179,8 @@ public sealed class ChoriaEventDecoderRejectionTests
         Add("identity-over-long", Mutate(Startup, o => o["identity"] = new string('a', Options.MaxFieldLength + 1) + ".example.net"), RejectionReason.InvalidValue);
         Add("component-with-control-characters", Mutate(Startup, o => o["component"] = "server\r\n"), RejectionReason.InvalidValue);
         Add("version-over-long", Mutate(Startup, o => o["version"] = new string('9', Options.MaxFieldLength + 1)), RejectionReason.InvalidValue);
+        Add("nagios-runtime-beyond-double", Nagios.Replace("\"runtime\":0.012", "\"runtime\":1e999", StringComparison.Ordinal), RejectionReason.InvalidValue);
+        Add("nagios-perfdata-value-beyond-double", Nagios.Replace("\"value\":0}", "\"value\":-1e400}", StringComparison.Ordinal), RejectionReason.InvalidValue);
         Add("lifecycle-timestamp-in-nanoseconds", Mutate(Startup, o => o["timestamp"] = 1718000000000000000), RejectionReason.InvalidValue);
         Add("governor-empty", Mutate(Governor, o => o["governor"] = ""), RejectionReason.InvalidValue);
         Add("watcher-type-does-not-match-protocol", Mutate(Exec, o => o["type"] = "file"), RejectionReason.InvalidValue);
