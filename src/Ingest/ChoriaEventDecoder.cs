@@ -896,7 +896,8 @@ public sealed class ChoriaEventDecoder
             }
         }
 
-        return builder.ToImmutable();
+        // Most checks have none: the shared empty map, not a new one (with its comparer object) kept per watcher.
+        return builder.Count == 0 ? ImmutableDictionary<string, string>.Empty : builder.ToImmutable();
     }
 
     private string RequiredString(JsonElement data, string name, int limit, bool pooled = false)

@@ -61,6 +61,17 @@ public sealed class ChoriaEventDecoderEdgeCaseTests
     }
 
     [Fact]
+    public void Decode_NagiosAnnotations_KeptAndWithoutThemTheSharedEmptyMap()
+    {
+        // Every watcher state keeps its annotations: a check without any must not hold a map of its own.
+        var none = DecodeNagios(With(Nagios, o => o["annotations"] = new JsonObject()), new IngestOptions());
+        var some = DecodeNagios(With(Nagios, o => o["annotations"] = new JsonObject { ["team"] = "web", ["runbook"] = 42 }), new IngestOptions());
+
+        Assert.Same(System.Collections.Immutable.ImmutableDictionary<string, string>.Empty, none.Annotations);
+        Assert.Equal("web", Assert.Single(some.Annotations).Value);
+    }
+
+    [Fact]
     public void Decode_NagiosNeverChecked_NullPerfDataAndGoZeroCheckTimeAccepted()
     {
         // Before its first run the watcher announces NOTCHECKED with Go's zero time and a nil perfdata slice.
