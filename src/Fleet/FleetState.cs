@@ -216,15 +216,16 @@ public sealed class FleetState
             return ApplyOutcome.FleetFull;
         }
 
+        // A new host or machine has none yet: count 0, so a limit of 0 still turns the first one away.
         MachineEntry? machine = null;
-        if (host?.Machines.TryGetValue(evt.Machine, out machine) != true && host?.Machines.Count >= _options.MaxMachinesPerNode)
+        if (host?.Machines.TryGetValue(evt.Machine, out machine) != true && (host?.Machines.Count ?? 0) >= _options.MaxMachinesPerNode)
         {
             return ApplyOutcome.MachineLimit;
         }
 
         WatcherEntry? watcher = null;
         var w = evt as WatcherStateEvent;
-        if (w is not null && machine?.Watchers.TryGetValue(w.Name, out watcher) != true && machine?.Watchers.Count >= _options.MaxWatchersPerMachine)
+        if (w is not null && machine?.Watchers.TryGetValue(w.Name, out watcher) != true && (machine?.Watchers.Count ?? 0) >= _options.MaxWatchersPerMachine)
         {
             return ApplyOutcome.MachineLimit;
         }

@@ -155,6 +155,7 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
             {
                 var applied = 0;
                 var accepted = 0;
+                // Whole ingest batches: a change batch can take up to IngestBatch.MaxCount - 1 events past MaxBatchSize.
                 while (applied < _options.MaxBatchSize && reader.TryRead(out var batch))
                 {
                     foreach (var input in batch.Items)

@@ -54,6 +54,13 @@ public sealed class HistoryDetails
         return number;
     }
 
-    /// <summary>The detail numbered <paramref name="number"/>; null for 0.</summary>
-    public string? this[int number] => number <= 0 ? null : Volatile.Read(ref _strings)[number - 1];
+    /// <summary>The detail numbered <paramref name="number"/>; null for 0 (and for a number never handed out).</summary>
+    public string? this[int number]
+    {
+        get
+        {
+            var strings = Volatile.Read(ref _strings);
+            return number > 0 && number <= strings.Length ? strings[number - 1] : null;
+        }
+    }
 }

@@ -84,11 +84,10 @@ public sealed class NodeActivity
                 var limit = Volatile.Read(ref _limit);
                 var count = (int)Math.Min(appended, limit);
                 var first = appended - count;
-                var copy = new NodeHistoryEntry[count];
+                var raw = new Packed[count];
                 for (var i = 0; i < count; i++)
                 {
-                    var packed = ring[(first + i) % ring.Length];
-                    copy[i] = new NodeHistoryEntry(new DateTimeOffset(packed.UtcTicks, TimeSpan.Zero), packed.Type, packed.Format, _details[packed.Detail]);
+                    raw[i] = ring[(first + i) % ring.Length];
                 }
 
                 // No later read may move before the copy: this is the seqlock's validation.
@@ -99,6 +98,13 @@ public sealed class NodeActivity
                 var now = Volatile.Read(ref _appended);
                 if (ReferenceEquals(ring, Volatile.Read(ref _ring)) && (ring.Length < limit + Slack || now - ring.Length < first))
                 {
+                    // Only a validated copy is read further: a torn entry could name a detail not yet published.
+                    var copy = new NodeHistoryEntry[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        copy[i] = raw[i].ToEntry(_details);
+                    }
+
                     return new NodeHistory(copy);
                 }
 
@@ -129,7 +135,11 @@ public sealed class NodeActivity
             ring = Grow(ring, appended, limit, full);
         }
 
-        ring[appended % ring.Length] = new Packed(entry.ReceivedAt.UtcTicks, _details.NumberOf(entry.Detail), entry.Type, entry.Format);
+        // Both halves with release stores: on a weakly ordered CPU a plain store could become visible before the
+        // count published by the previous call, overtaking a reader the sequence check then wrongly accepts.
+        ref var slot = ref ring[appended % ring.Length];
+        Volatile.Write(ref slot.UtcTicks, entry.ReceivedAt.UtcTicks);
+        Volatile.Write(ref slot.Rest, Packed.RestOf(_details.NumberOf(entry.Detail), entry.Type, entry.Format));
         Volatile.Write(ref _appended, appended + 1);
     }
 
@@ -155,6 +165,22 @@ public sealed class NodeActivity
         return next;
     }
 
-    /// <summary>A history entry as the ring stores it: 16 bytes, the detail as its number in <see cref="HistoryDetails"/>.</summary>
-    private readonly record struct Packed(long UtcTicks, int Detail, LifecycleEventType Type, WireFormat Format);
+    /// <summary>
+    /// A history entry as the ring stores it, in 16 bytes: the receipt time, and the detail's number in
+    /// <see cref="HistoryDetails"/> (low 32 bits) with the event type and wire format above it.
+    /// </summary>
+    private struct Packed
+    {
+        public long UtcTicks;
+        public long Rest;
+
+        public static long RestOf(int detail, LifecycleEventType type, WireFormat format) =>
+            (uint)detail | ((long)type << 32) | ((long)format << 40);
+
+        public readonly NodeHistoryEntry ToEntry(HistoryDetails details) => new(
+            new DateTimeOffset(UtcTicks, TimeSpan.Zero),
+            (LifecycleEventType)(byte)(Rest >> 32),
+            (WireFormat)(byte)(Rest >> 40),
+            details[(int)(uint)Rest]);
+    }
 }

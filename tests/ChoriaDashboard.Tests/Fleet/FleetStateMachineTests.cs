@@ -173,6 +173,21 @@ public sealed class FleetStateMachineTests
         Assert.Equal(3, fleet.Summary().Machines);
     }
 
+    [Theory]
+    [InlineData(0, 32)]
+    [InlineData(64, 0)]
+    public void MachineEvent_LimitOfZero_KeepsNoMachineOrWatcherAtAll(int machines, int watchers)
+    {
+        var fleet = new FleetHarness(new FleetOptions { MaxMachinesPerNode = machines, MaxWatchersPerMachine = watchers });
+
+        var outcome = fleet.Apply(Ev.Nagios("n1", "check_httpd", "httpd", 2));
+
+        Assert.Equal(ApplyOutcome.MachineLimit, outcome);
+        Assert.False(fleet.State.Machines.ContainsKey("n1"));
+        var summary = fleet.Summary();
+        Assert.Equal((0, 0), (summary.Machines, summary.Health.Total));
+    }
+
     [Fact]
     public void MachineEvent_HostsAtMaxNodes_NewHostRejectedUntilOneIsForgotten()
     {
