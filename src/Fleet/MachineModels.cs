@@ -54,15 +54,6 @@ public sealed class MachineEntry
     /// <summary>Its watchers by name: an immutable map, replaced when a watcher is added or forgotten.</summary>
     public SmallDictionary<WatcherEntry> Watchers => Volatile.Read(ref _watchers);
 
-    public string? Version => Latest.Version;
-
-    /// <summary>The state after the last transition; null if only watcher states were seen.</summary>
-    public string? State => Latest.State;
-
-    public string? LastTransition => Latest.LastTransition;
-
-    public DateTimeOffset? LastTransitionAt => Latest.LastTransitionAt;
-
     /// <summary>Writer only.</summary>
     internal void Seen(DateTimeOffset at) => Volatile.Write(ref _lastSeenUtcTicks, at.UtcTicks);
 

@@ -441,7 +441,7 @@ public sealed class ChoriaEventDecoder
     }
 
     /// <summary>The SDK's own check of one attribute value (what <c>SetAttributeFromString</c> does), without an event.</summary>
-    private static bool IsValid(CloudEventAttribute attribute, string text)
+    internal static bool IsValid(CloudEventAttribute attribute, string text)
     {
         try
         {

@@ -15,10 +15,10 @@ public sealed class FleetStateMachineTests
 
         Assert.Equal(ApplyOutcome.Applied, outcome);
         var machine = fleet.State.Machines["n1"].Machines["check_httpd"];
-        Assert.Equal("ok", machine.State);
-        Assert.Equal("OK", machine.LastTransition);
-        Assert.Equal(fleet.Now, machine.LastTransitionAt);
-        Assert.Equal("1.2.0", machine.Version);
+        Assert.Equal("ok", machine.Latest.State);
+        Assert.Equal("OK", machine.Latest.LastTransition);
+        Assert.Equal(fleet.Now, machine.Latest.LastTransitionAt);
+        Assert.Equal("1.2.0", machine.Latest.Version);
         Assert.Equal(1, fleet.Summary().Machines);
         Assert.Empty(fleet.State.Nodes); // machines are not node-components
         Assert.Equal("n1", Assert.Single(fleet.TakeChanges().MachineUpserts).Identity);
@@ -34,9 +34,9 @@ public sealed class FleetStateMachineTests
         fleet.Apply(Ev.Transition("n1", "check_httpd", "ok", "critical", "CRITICAL"));
 
         var machine = fleet.State.Machines["n1"].Machines["check_httpd"];
-        Assert.Equal("critical", machine.State);
-        Assert.Equal("CRITICAL", machine.LastTransition);
-        Assert.Equal(fleet.Now, machine.LastTransitionAt);
+        Assert.Equal("critical", machine.Latest.State);
+        Assert.Equal("CRITICAL", machine.Latest.LastTransition);
+        Assert.Equal(fleet.Now, machine.Latest.LastTransitionAt);
         Assert.Equal(1, fleet.Summary().Machines);
     }
 
@@ -103,7 +103,7 @@ public sealed class FleetStateMachineTests
         fleet.Apply(Ev.Nagios("n1", "check_httpd", "httpd", 0) with { MachineVersion = "1.1.0" });
 
         var machine = fleet.State.Machines["n1"].Machines["check_httpd"];
-        Assert.Equal(("1.1.0", "ok", "OK", transitionAt), (machine.Version, machine.State, machine.LastTransition, machine.LastTransitionAt));
+        Assert.Equal(("1.1.0", "ok", "OK", transitionAt), (machine.Latest.Version, machine.Latest.State, machine.Latest.LastTransition, machine.Latest.LastTransitionAt));
         Assert.Equal("machine-instance-check_httpd", machine.Latest.InstanceId);
         Assert.Equal(fleet.Now, machine.LastSeen);
     }
@@ -165,7 +165,7 @@ public sealed class FleetStateMachineTests
 
         Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Transition("n1", "m1", "ok", "warning", "WARN")));
         Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Nagios("n1", "m2", "disk", 2)));
-        Assert.Equal("warning", fleet.State.Machines["n1"].Machines["m1"].State);
+        Assert.Equal("warning", fleet.State.Machines["n1"].Machines["m1"].Latest.State);
         Assert.Equal(new HealthSummary(0, 0, 1, 0), fleet.Summary().Health);
 
         // the limit is per identity
