@@ -18,21 +18,10 @@ public static class ChoriaEventEncoder
     /// <summary>The subject Choria publishes the event on.</summary>
     public static string SubjectFor(ChoriaEvent evt) => evt switch
     {
-        LifecycleEvent l => $"choria.lifecycle.event.{TypeName(l.Type)}.{l.Component}",
-        MachineTransitionEvent => "choria.machine.transition",
-        WatcherStateEvent w => $"choria.machine.watcher.{w.WatcherType}.state",
+        LifecycleEvent l => ChoriaSubjects.Lifecycle(l.Type, l.Component),
+        MachineTransitionEvent => ChoriaSubjects.Transition,
+        WatcherStateEvent w => ChoriaSubjects.WatcherState(w.WatcherType),
         _ => throw new ArgumentException($"no subject for {evt.GetType().Name}", nameof(evt)),
-    };
-
-    public static string TypeName(LifecycleEventType type) => type switch
-    {
-        LifecycleEventType.Startup => "startup",
-        LifecycleEventType.Shutdown => "shutdown",
-        LifecycleEventType.Alive => "alive",
-        LifecycleEventType.Provisioned => "provisioned",
-        LifecycleEventType.Upgraded => "upgraded",
-        LifecycleEventType.Governor => "governor",
-        _ => throw new ArgumentOutOfRangeException(nameof(type)),
     };
 
     /// <summary>Encodes <paramref name="evt"/> in <paramref name="format"/>. Machine events get a fresh CE id unless one is given.</summary>
@@ -40,7 +29,7 @@ public static class ChoriaEventEncoder
     {
         var subject = SubjectFor(evt);
         var ceId = cloudEventId ?? (evt is MachineEvent ? Guid.NewGuid().ToString() : evt.Id);
-        var source = evt is MachineEvent ? "io.choria.machine" : "io.choria.lifecycle";
+        var source = evt is MachineEvent ? ChoriaProtocol.MachineSource : ChoriaProtocol.LifecycleSource;
         var time = evt.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
         switch (format)

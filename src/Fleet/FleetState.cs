@@ -30,8 +30,8 @@ public sealed class FleetState
     private const string UnknownVersion = "unknown";
 
     /// <summary>The component a Choria server announces in provisioning mode, and the one it runs as once provisioned.</summary>
-    private const string ProvisioningComponent = "provision_mode_server";
-    private const string ServerComponent = "server";
+    private const string ProvisioningComponent = ChoriaComponents.ProvisionModeServer;
+    private const string ServerComponent = ChoriaComponents.Server;
 
     private readonly FleetOptions _options;
     private readonly LivenessPolicy _policy;

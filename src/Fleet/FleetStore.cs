@@ -233,7 +233,7 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A bug in one rule must not stop the fleet: log it (at a bounded rate) and go on with the next event.
-            LogWriterError(e, $"Applying {evt.Protocol} from {ChoriaEventDecoder.Excerpt(evt.Identity)} failed");
+            LogWriterError(e, $"Applying {evt.Protocol} from {UntrustedText.Excerpt(evt.Identity)} failed");
         }
 
         return false;

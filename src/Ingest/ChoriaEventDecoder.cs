@@ -19,11 +19,11 @@ namespace ChoriaDashboard.Ingest;
 /// <remarks>Thread-safe and allocation-light; never throws for bad input.</remarks>
 public sealed class ChoriaEventDecoder
 {
-    private const string LifecyclePrefix = "io.choria.lifecycle.v1.";
-    private const string LegacyLifecyclePrefix = "choria:lifecycle:";
-    private const string TransitionProtocol = "io.choria.machine.v1.transition";
-    private const string WatcherPrefix = "io.choria.machine.watcher.";
-    private const string WatcherSuffix = ".v1.state";
+    private const string LifecyclePrefix = ChoriaProtocol.LifecyclePrefix;
+    private const string LegacyLifecyclePrefix = ChoriaProtocol.LegacyLifecyclePrefix;
+    private const string TransitionProtocol = ChoriaProtocol.Transition;
+    private const string WatcherPrefix = ChoriaProtocol.WatcherPrefix;
+    private const string WatcherSuffix = ChoriaProtocol.WatcherSuffix;
     private const string CloudEventsContentType = "application/cloudevents+json";
     private const string BinaryHeaderPrefix = "ce-";
 
@@ -34,9 +34,9 @@ public sealed class ChoriaEventDecoder
 
     /// <summary>Protocol and watcher type names every event repeats: one shared instance each instead of a copy per event.</summary>
     private static readonly FrozenDictionary<string, string> KnownNames =
-        new[] { "startup", "shutdown", "alive", "provisioned", "upgraded", "governor" }
-            .Select(t => LifecyclePrefix + t)
-            .Concat(["nagios", "exec", "file", "schedule", "timer", "metric", "gossip", "kv", "httpswitch", "expression", "archive", "machines", "plugins", "ccm_manifest"])
+        Enum.GetValues<LifecycleEventType>()
+            .Select(ChoriaProtocol.Lifecycle)
+            .Concat(WatcherTypes.All)
             .ToFrozenDictionary(n => n, n => n, StringComparer.Ordinal);
 
     private static readonly CloudEventAttribute IdAttribute = CloudEventsSpecVersion.V1_0.IdAttribute;
@@ -109,12 +109,12 @@ public sealed class ChoriaEventDecoder
         catch (InvalidOperationException e)
         {
             // A JSON string with a lone surrogate escape ("\ud800") parses, then cannot be read as text.
-            return DecodeResult.Reject(RejectionReason.InvalidValue, $"a string cannot be read: {Excerpt(e.Message)}");
+            return DecodeResult.Reject(RejectionReason.InvalidValue, $"a string cannot be read: {UntrustedText.Excerpt(e.Message)}");
         }
         catch (Exception e) when (e is ArgumentException or FormatException or OverflowException or JsonException)
         {
             // Anything else the JSON or CloudEvents libraries object to is still bad input, never a crash.
-            return DecodeResult.Reject(RejectionReason.NotJson, Excerpt(e.Message));
+            return DecodeResult.Reject(RejectionReason.NotJson, UntrustedText.Excerpt(e.Message));
         }
     }
 
@@ -132,11 +132,11 @@ public sealed class ChoriaEventDecoder
         }
         catch (JsonException e)
         {
-            throw new RejectException(RejectionReason.NotJson, $"not valid JSON: {Excerpt(e.Message)}");
+            throw new RejectException(RejectionReason.NotJson, $"not valid JSON: {UntrustedText.Excerpt(e.Message)}");
         }
         catch (ArgumentException e)
         {
-            throw new RejectException(RejectionReason.NotJson, $"not valid UTF-8 JSON: {Excerpt(e.Message)}");
+            throw new RejectException(RejectionReason.NotJson, $"not valid UTF-8 JSON: {UntrustedText.Excerpt(e.Message)}");
         }
     }
 
@@ -158,7 +158,7 @@ public sealed class ChoriaEventDecoder
         }
 
         var specVersion = CloudEventsSpecVersion.FromVersionId(specVersionElement.GetString())
-            ?? throw new RejectException(RejectionReason.InvalidCloudEvent, $"unsupported CloudEvents spec version '{Excerpt(specVersionElement.GetString())}'");
+            ?? throw new RejectException(RejectionReason.InvalidCloudEvent, $"unsupported CloudEvents spec version '{UntrustedText.Excerpt(specVersionElement.GetString())}'");
         var cloudEvent = new CloudEvent(specVersion);
         JsonElement data = default;
         JsonElement dataBase64 = default;
@@ -188,7 +188,7 @@ public sealed class ChoriaEventDecoder
                 var attribute = cloudEvent.GetAttribute(property.Name);
                 if (attribute is { IsExtension: false } && value.ValueKind != JsonValueKind.String)
                 {
-                    throw new RejectException(RejectionReason.InvalidCloudEvent, $"'{Excerpt(property.Name)}' is {Describe(value.ValueKind)}, expected a string");
+                    throw new RejectException(RejectionReason.InvalidCloudEvent, $"'{UntrustedText.Excerpt(property.Name)}' is {Describe(value.ValueKind)}, expected a string");
                 }
 
                 var text = value.ValueKind switch
@@ -197,14 +197,14 @@ public sealed class ChoriaEventDecoder
                     JsonValueKind.True => "true",
                     JsonValueKind.False => "false",
                     JsonValueKind.Number => value.GetRawText(),
-                    _ => throw new RejectException(RejectionReason.InvalidCloudEvent, $"'{Excerpt(property.Name)}' is {Describe(value.ValueKind)}"),
+                    _ => throw new RejectException(RejectionReason.InvalidCloudEvent, $"'{UntrustedText.Excerpt(property.Name)}' is {Describe(value.ValueKind)}"),
                 };
                 cloudEvent.SetAttributeFromString(property.Name, text);
             }
         }
         catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
         {
-            throw new RejectException(RejectionReason.InvalidCloudEvent, Excerpt(e.Message));
+            throw new RejectException(RejectionReason.InvalidCloudEvent, UntrustedText.Excerpt(e.Message));
         }
 
         if (!cloudEvent.IsValid)
@@ -236,12 +236,12 @@ public sealed class ChoriaEventDecoder
 
         if (!hasData)
         {
-            throw new RejectException(RejectionReason.MissingField, $"CloudEvent {Excerpt(cloudEvent.Type)} has no data");
+            throw new RejectException(RejectionReason.MissingField, $"CloudEvent {UntrustedText.Excerpt(cloudEvent.Type)} has no data");
         }
 
         if (cloudEvent.DataContentType is { } contentType && !IsJsonContentType(contentType))
         {
-            throw new RejectException(RejectionReason.NotChoriaEvent, $"CloudEvent data is '{Excerpt(contentType)}', not JSON");
+            throw new RejectException(RejectionReason.NotChoriaEvent, $"CloudEvent data is '{UntrustedText.Excerpt(contentType)}', not JSON");
         }
 
         if (data.ValueKind != JsonValueKind.Object)
@@ -464,7 +464,7 @@ public sealed class ChoriaEventDecoder
 
         _known.Remember(EnvelopeAttribute.Source, cloudEvent.Source?.OriginalString);
         // Choria's types all start with its prefix; other senders' types are not worth a slot of the bounded set.
-        if (cloudEvent.Type?.StartsWith("io.choria.", StringComparison.Ordinal) == true)
+        if (cloudEvent.Type?.StartsWith(ChoriaProtocol.Prefix, StringComparison.Ordinal) == true)
         {
             _known.Remember(EnvelopeAttribute.Type, cloudEvent.Type);
         }
@@ -522,7 +522,7 @@ public sealed class ChoriaEventDecoder
         }
 
         var specVersion = CloudEventsSpecVersion.FromVersionId(specVersionId)
-            ?? throw new RejectException(RejectionReason.InvalidCloudEvent, $"unsupported CloudEvents spec version '{Excerpt(specVersionId)}'");
+            ?? throw new RejectException(RejectionReason.InvalidCloudEvent, $"unsupported CloudEvents spec version '{UntrustedText.Excerpt(specVersionId)}'");
         var cloudEvent = new CloudEvent(specVersion);
         try
         {
@@ -544,7 +544,7 @@ public sealed class ChoriaEventDecoder
         }
         catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or OverflowException)
         {
-            throw new RejectException(RejectionReason.InvalidCloudEvent, Excerpt(e.Message));
+            throw new RejectException(RejectionReason.InvalidCloudEvent, UntrustedText.Excerpt(e.Message));
         }
 
         if (!cloudEvent.IsValid)
@@ -555,7 +555,7 @@ public sealed class ChoriaEventDecoder
 
         if (cloudEvent.DataContentType is { } dataContentType && !IsJsonContentType(dataContentType))
         {
-            throw new RejectException(RejectionReason.NotChoriaEvent, $"binary CloudEvent data is '{Excerpt(dataContentType)}', not JSON");
+            throw new RejectException(RejectionReason.NotChoriaEvent, $"binary CloudEvent data is '{UntrustedText.Excerpt(dataContentType)}', not JSON");
         }
 
         return cloudEvent;
@@ -599,9 +599,9 @@ public sealed class ChoriaEventDecoder
     private ChoriaEvent DecodeChoria(JsonElement data, WireFormat format, string? source)
     {
         // go-choria only unwraps CloudEvents from its own sources (io.choria.lifecycle, io.choria.machine).
-        if (source is not null && !source.StartsWith("io.choria.", StringComparison.Ordinal))
+        if (source is not null && !source.StartsWith(ChoriaProtocol.Prefix, StringComparison.Ordinal))
         {
-            throw new RejectException(RejectionReason.NotChoriaEvent, $"CloudEvent source '{Excerpt(source)}' is not a Choria source");
+            throw new RejectException(RejectionReason.NotChoriaEvent, $"CloudEvent source '{UntrustedText.Excerpt(source)}' is not a Choria source");
         }
 
         var protocol = RequiredString(data, "protocol", limit: _options.MaxFieldLength, pooled: true);
@@ -617,7 +617,7 @@ public sealed class ChoriaEventDecoder
             var parts = protocol.Split(':');
             return parts.Length == 4 && parts[3] == "1"
                 ? DecodeLifecycle(data, protocol, parts[2], format)
-                : throw new RejectException(RejectionReason.UnknownType, $"unknown protocol '{Excerpt(protocol)}'");
+                : throw new RejectException(RejectionReason.UnknownType, $"unknown protocol '{UntrustedText.Excerpt(protocol)}'");
         }
 
         if (protocol == TransitionProtocol)
@@ -632,7 +632,7 @@ public sealed class ChoriaEventDecoder
             return DecodeWatcher(data, protocol, watcherType, format);
         }
 
-        throw new RejectException(RejectionReason.UnknownType, $"unknown protocol '{Excerpt(protocol)}'");
+        throw new RejectException(RejectionReason.UnknownType, $"unknown protocol '{UntrustedText.Excerpt(protocol)}'");
     }
 
     private LifecycleEvent DecodeLifecycle(JsonElement data, string protocol, string type, WireFormat format)
@@ -706,7 +706,7 @@ public sealed class ChoriaEventDecoder
                 Sequence = OptionalUInt64(data, "sequence"),
                 EventTypeName = RequiredName(data, "event_type"),
             },
-            _ => throw new RejectException(RejectionReason.UnknownType, $"unknown lifecycle type '{Excerpt(type)}'"),
+            _ => throw new RejectException(RejectionReason.UnknownType, $"unknown lifecycle type '{UntrustedText.Excerpt(type)}'"),
         };
     }
 
@@ -733,13 +733,13 @@ public sealed class ChoriaEventDecoder
         var type = RequiredName(data, "type");
         if (type != watcherType)
         {
-            throw new RejectException(RejectionReason.InvalidValue, $"watcher type '{Excerpt(type)}' does not match protocol '{Excerpt(protocol)}'");
+            throw new RejectException(RejectionReason.InvalidValue, $"watcher type '{UntrustedText.Excerpt(type)}' does not match protocol '{UntrustedText.Excerpt(protocol)}'");
         }
 
         var machine = RequiredName(data, "machine");
         var name = RequiredName(data, "name");
 
-        if (watcherType == "nagios")
+        if (watcherType == WatcherTypes.Nagios)
         {
             return new NagiosWatcherState
             {
@@ -752,10 +752,10 @@ public sealed class ChoriaEventDecoder
                 Machine = machine,
                 Name = name,
                 Format = format,
-                Plugin = Truncate(RequiredString(data, "plugin", int.MaxValue, pooled: true), _options.MaxCheckOutputLength),
+                Plugin = UntrustedText.Truncate(RequiredString(data, "plugin", int.MaxValue, pooled: true), _options.MaxCheckOutputLength),
                 Status = RequiredName(data, "status"),
                 StatusCode = (int)Math.Clamp(RequiredInt64(data, "status_code"), -1, 255),
-                Output = Truncate(RequiredString(data, "output", int.MaxValue), _options.MaxCheckOutputLength),
+                Output = UntrustedText.Truncate(RequiredString(data, "output", int.MaxValue), _options.MaxCheckOutputLength),
                 CheckTime = CheckTime(data),
                 RuntimeSeconds = OptionalDouble(data, "runtime"),
                 PerfData = PerfData(data, "perfdata"),
@@ -813,9 +813,9 @@ public sealed class ChoriaEventDecoder
             }
 
             builder.Add(new NagiosPerfData(
-                Truncate(RequiredString(item, "label", int.MaxValue, pooled: true), _options.MaxFieldLength),
+                UntrustedText.Truncate(RequiredString(item, "label", int.MaxValue, pooled: true), _options.MaxFieldLength),
                 OptionalDouble(item, "value"),
-                item.TryGetProperty("unit", out var unit) && unit.ValueKind == JsonValueKind.String ? Truncate(_strings.GetString(unit), 16) : ""));
+                item.TryGetProperty("unit", out var unit) && unit.ValueKind == JsonValueKind.String ? UntrustedText.Truncate(_strings.GetString(unit), 16) : ""));
         }
 
         return builder.Count == builder.Capacity ? builder.MoveToImmutable() : builder.ToImmutable();
@@ -867,7 +867,7 @@ public sealed class ChoriaEventDecoder
         var executed = RequiredString(item, "execute", 64);
         return DateTimeOffset.TryParse(executed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var when)
             ? when
-            : throw new RejectException(RejectionReason.InvalidValue, $"'history.execute' is not a time: '{Excerpt(executed)}'");
+            : throw new RejectException(RejectionReason.InvalidValue, $"'history.execute' is not a time: '{UntrustedText.Excerpt(executed)}'");
     }
 
     private ImmutableDictionary<string, string> Annotations(JsonElement data)
@@ -892,7 +892,7 @@ public sealed class ChoriaEventDecoder
 
             if (property.Value.ValueKind == JsonValueKind.String)
             {
-                builder[Truncate(property.Name, _options.MaxFieldLength)] = Truncate(property.Value.GetString()!, _options.MaxAnnotationLength);
+                builder[UntrustedText.Truncate(property.Name, _options.MaxFieldLength)] = UntrustedText.Truncate(property.Value.GetString()!, _options.MaxAnnotationLength);
             }
         }
 
@@ -946,7 +946,7 @@ public sealed class ChoriaEventDecoder
         {
             if (char.IsControl(c) || char.IsWhiteSpace(c) || c is '<' or '>' or '"' or '\'' or '`' or '\\' or '&')
             {
-                throw new RejectException(RejectionReason.InvalidValue, $"'{name}' contains a character not allowed in an identity: '{Excerpt(value)}'");
+                throw new RejectException(RejectionReason.InvalidValue, $"'{name}' contains a character not allowed in an identity: '{UntrustedText.Excerpt(value)}'");
             }
         }
 
@@ -1026,28 +1026,6 @@ public sealed class ChoriaEventDecoder
         _ => FromUnixSeconds(value, "timestamp"),
     };
 
-    /// <summary>Cuts to at most <paramref name="limit"/> characters, marking the cut with an ellipsis and never splitting a surrogate pair.</summary>
-    internal static string Truncate(string value, int limit)
-    {
-        if (value.Length <= limit)
-        {
-            return value;
-        }
-
-        if (limit <= 1)
-        {
-            return limit == 1 && !char.IsHighSurrogate(value[0]) ? value[..1] : "";
-        }
-
-        var keep = limit - 1;
-        if (char.IsHighSurrogate(value[keep - 1]))
-        {
-            keep--;
-        }
-
-        return string.Concat(value.AsSpan(0, keep), "…");
-    }
-
     private static string Describe(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "an object",
@@ -1058,27 +1036,4 @@ public sealed class ChoriaEventDecoder
         JsonValueKind.Null => "null",
         _ => "nothing",
     };
-
-    /// <summary>A short, single-line, printable excerpt of untrusted text for logs and details.</summary>
-    internal static string Excerpt(string? value)
-    {
-        if (value is null)
-        {
-            return "";
-        }
-
-        var builder = new StringBuilder(Math.Min(value.Length, 64) + 1);
-        foreach (var c in value)
-        {
-            if (builder.Length >= 64)
-            {
-                builder.Append('…');
-                break;
-            }
-
-            builder.Append(char.IsControl(c) ? '?' : c);
-        }
-
-        return builder.ToString();
-    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using ChoriaDashboard.Events;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -90,7 +91,7 @@ public sealed class IngestStats
 
         _logger.LogWarning(
             "Rejected a message on {Subject}: {Reason}: {Detail}{Suppressed}",
-            ChoriaEventDecoder.Excerpt(subject),
+            UntrustedText.Excerpt(subject),
             reason,
             detail,
             suppressed > 0 ? $" ({suppressed} more {reason} rejections were not logged in the previous interval)" : "");

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -155,7 +156,7 @@ public sealed class NatsIngestService : BackgroundService
         {
             // The decoder turns bad input into rejections; should a bug slip through, one message must never
             // end the subscription. Count it, log it (rate-limited) and go on.
-            _stats.Rejected(RejectionReason.InvalidValue, msg.Subject, $"decoder failed: {e.GetType().Name}: {ChoriaEventDecoder.Excerpt(e.Message)}");
+            _stats.Rejected(RejectionReason.InvalidValue, msg.Subject, $"decoder failed: {e.GetType().Name}: {UntrustedText.Excerpt(e.Message)}");
             return;
         }
 

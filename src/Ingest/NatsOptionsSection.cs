@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ChoriaDashboard.Events;
 
 namespace ChoriaDashboard.Ingest;
 
@@ -16,7 +17,7 @@ public sealed class NatsSettings
     public string ClientName { get; set; } = "choria-dashboard";
 
     /// <summary>What the dashboard subscribes to when <see cref="Subjects"/> is not configured.</summary>
-    public static readonly string[] DefaultSubjects = ["choria.lifecycle.event.>", "choria.machine.transition", "choria.machine.watcher.*.state"];
+    public static readonly string[] DefaultSubjects = [ChoriaSubjects.AllLifecycle, ChoriaSubjects.Transition, ChoriaSubjects.AllWatcherStates];
 
     /// <summary>Subjects to subscribe to; wildcards allowed. The user needs Choria's <c>events_viewer</c> rights.</summary>
     /// <remarks>Empty here on purpose: configuration binding appends to an initialised array, which would subscribe twice.

@@ -37,7 +37,7 @@ public sealed class DemoFleet
                 Identity = $"node{i:00000}.{Sites[i % Sites.Length]}.example.net",
                 Format = format,
                 Version = _random.Next(100) < 70 ? options.OldVersion : options.NewVersion,
-                Component = provisioning ? "provision_mode_server" : "server",
+                Component = provisioning ? ChoriaComponents.ProvisionModeServer : ChoriaComponents.Server,
                 HasChecks = _random.Next(100) < options.ChecksPercent,
                 Phase = Phase.Down,
                 NextAction = start + TimeSpan.FromTicks(spread <= 0 ? 0 : _random.NextInt64(spread)),
@@ -87,11 +87,11 @@ public sealed class DemoFleet
             node.Phase = Phase.Down;
             node.NextAction = now + (_random.Next(3) == 0 ? Scale(6) : TimeSpan.FromSeconds(2 + _random.Next(5)));
         }
-        else if (node.Version != _options.NewVersion && node.Component == "server" && _random.NextDouble() < Chance(_options.UpgradePerMille))
+        else if (node.Version != _options.NewVersion && node.Component == ChoriaComponents.Server && _random.NextDouble() < Chance(_options.UpgradePerMille))
         {
             events.Add(Stamp(new UpgradedEvent
             {
-                Protocol = "io.choria.lifecycle.v1.upgraded",
+                Protocol = ChoriaProtocol.Upgraded,
                 Id = NewId(),
                 Identity = node.Identity,
                 Component = node.Component,
@@ -115,7 +115,7 @@ public sealed class DemoFleet
             node.StartedAt = now;
             events.Add(Stamp(new StartupEvent
             {
-                Protocol = "io.choria.lifecycle.v1.startup",
+                Protocol = ChoriaProtocol.Startup,
                 Id = node.AliveId,
                 Identity = node.Identity,
                 Component = node.Component,
@@ -123,12 +123,12 @@ public sealed class DemoFleet
                 Version = node.Version,
             }, node));
 
-            if (node.Component == "provision_mode_server")
+            if (node.Component == ChoriaComponents.ProvisionModeServer)
             {
                 // Provisioning: provisioned, shutdown, then a startup as a normal server.
                 events.Add(Lifecycle<ProvisionedEvent>(node, now));
                 events.Add(Lifecycle<ShutdownEvent>(node, now));
-                node.Component = "server";
+                node.Component = ChoriaComponents.Server;
                 node.Phase = Phase.Down;
                 node.NextAction = now + TimeSpan.FromSeconds(3);
                 return;
@@ -142,7 +142,7 @@ public sealed class DemoFleet
         // Alive: the same id and timestamp every time, as go-choria does.
         events.Add(Stamp(new AliveEvent
         {
-            Protocol = "io.choria.lifecycle.v1.alive",
+            Protocol = ChoriaProtocol.Alive,
             Id = node.AliveId,
             Identity = node.Identity,
             Component = node.Component,
@@ -175,7 +175,7 @@ public sealed class DemoFleet
             {
                 events.Add(new MachineTransitionEvent
                 {
-                    Protocol = "io.choria.machine.v1.transition",
+                    Protocol = ChoriaProtocol.Transition,
                     Id = node.MachineId,
                     Identity = node.Identity,
                     Timestamp = now,
@@ -190,13 +190,13 @@ public sealed class DemoFleet
 
             events.Add(new NagiosWatcherState
             {
-                Protocol = "io.choria.machine.watcher.nagios.v1.state",
+                Protocol = ChoriaProtocol.NagiosState,
                 Id = node.MachineId,
                 Identity = node.Identity,
                 Timestamp = now,
                 Machine = check,
                 MachineVersion = "1.0.0",
-                WatcherType = "nagios",
+                WatcherType = WatcherTypes.Nagios,
                 Name = "check",
                 Format = format,
                 Plugin = $"/usr/lib64/nagios/plugins/{check}",
@@ -229,8 +229,8 @@ public sealed class DemoFleet
         where T : LifecycleEvent
     {
         LifecycleEvent evt = typeof(T) == typeof(ShutdownEvent)
-            ? new ShutdownEvent { Protocol = "io.choria.lifecycle.v1.shutdown", Id = NewId(), Identity = node.Identity, Component = node.Component, Timestamp = now }
-            : new ProvisionedEvent { Protocol = "io.choria.lifecycle.v1.provisioned", Id = NewId(), Identity = node.Identity, Component = node.Component, Timestamp = now };
+            ? new ShutdownEvent { Protocol = ChoriaProtocol.Shutdown, Id = NewId(), Identity = node.Identity, Component = node.Component, Timestamp = now }
+            : new ProvisionedEvent { Protocol = ChoriaProtocol.Provisioned, Id = NewId(), Identity = node.Identity, Component = node.Component, Timestamp = now };
         return (T)Stamp(evt, node);
     }
 

@@ -1,3 +1,4 @@
+using ChoriaDashboard.Events;
 using ChoriaDashboard.Ingest;
 using Xunit;
 
@@ -12,7 +13,7 @@ public sealed class TruncateTests
     [InlineData("ab\U0001F600def", 5, "ab\U0001F600…")]
     public void Truncate_LongText_CutsWithEllipsisWithoutSplittingSurrogates(string input, int limit, string expected)
     {
-        var result = ChoriaEventDecoder.Truncate(input, limit);
+        var result = UntrustedText.Truncate(input, limit);
 
         Assert.Equal(expected, result);
         Assert.True(result.Length <= limit);
