@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChoriaDashboard.Fleet;
-using ChoriaDashboard.Ingest;
 
 namespace ChoriaDashboard.Api;
 
@@ -17,32 +16,36 @@ public static class FleetApi
     public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api");
-        api.MapGet("/fleet", (FleetStore store, IngestStats stats, NatsConnectionMonitor monitor) => Results.Ok(FleetResponse.From(store, stats, monitor.Current)))
+        api.MapGet("/fleet", (IFleetReader fleet) => Results.Ok(FleetResponse.From(fleet)))
             .WithName("GetFleet");
         return endpoints;
     }
 }
 
 /// <summary><c>GET /api/fleet</c>: per component counts by state and version, the broker connection, the ingest counters.</summary>
+/// <param name="Revision">The summary's revision; serialised as <c>version</c>, the name existing clients read.</param>
+/// <param name="Broker">The broker connection; serialised as <c>nats</c>, the name existing clients read.</param>
 public sealed record FleetResponse(
     DateTimeOffset AsOf,
-    long Version,
+    [property: JsonPropertyName("version")] long Revision,
     StateCounts Totals,
     IReadOnlyList<ComponentResponse> Components,
     int Machines,
     HealthSummary Health,
-    BrokerResponse Nats,
+    [property: JsonPropertyName("nats")] BrokerResponse Broker,
     IngestResponse Ingest)
 {
-    public static FleetResponse From(FleetStore store, IngestStats stats, BrokerStatus broker)
+    public static FleetResponse From(IFleetReader fleet)
     {
         // The counters before the summary: the writer publishes a batch's summary before counting it as accepted, so
         // read in this order the totals always include at least every accepted event.
+        var stats = fleet.Ingest;
         var accepted = stats.Accepted;
-        var summary = store.Summary;
+        var summary = fleet.Summary;
+        var broker = fleet.Broker;
         return new FleetResponse(
             summary.AsOf,
-            summary.Version,
+            summary.Revision,
             new StateCounts(summary.TotalNodes, summary.Count(NodeState.Live), summary.Count(NodeState.Stale), summary.Count(NodeState.Dead), summary.Count(NodeState.Stopped)),
             [.. summary.Components.Select(c => new ComponentResponse(
                 c.Component, c.Total, c.Live, c.Stale, c.Dead, c.Stopped,
@@ -55,7 +58,7 @@ public sealed record FleetResponse(
                 stats.TotalRejected,
                 stats.RejectedByReason.Where(r => r.Value > 0).ToDictionary(r => JsonNamingPolicy.CamelCase.ConvertName(r.Key.ToString()), r => r.Value),
                 stats.ReceivedBySubscription.ToDictionary(r => r.Key, r => r.Value),
-                store.QueueLength));
+                fleet.QueueLength));
     }
 }
 
@@ -67,5 +70,5 @@ public sealed record VersionResponse(string Version, int Nodes, int Active);
 
 public sealed record BrokerResponse(BrokerState State, DateTimeOffset Since, string? Server, int Subscriptions, int ExpectedSubscriptions, bool Ready, string? LastError);
 
-/// <summary>Applied events, rejections by reason (only reasons seen), messages received per subscription, queue length.</summary>
+/// <summary>Accepted events, rejections by reason (only reasons seen), messages received per subscription, queue length.</summary>
 public sealed record IngestResponse(long Accepted, long Rejected, IReadOnlyDictionary<string, long> RejectedByReason, IReadOnlyDictionary<string, long> Received, int QueueLength);

@@ -1,5 +1,4 @@
 using ChoriaDashboard.Fleet;
-using ChoriaDashboard.Hosting;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,7 +17,7 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
     private Task? _clock;
 
     [Inject]
-    protected IFleetStore Fleet { get; set; } = default!;
+    protected IFleetReader Fleet { get; set; } = default!;
 
     [Inject]
     protected IOptions<UiOptions> Ui { get; set; } = default!;

@@ -7,7 +7,7 @@ namespace ChoriaDashboard.Fleet;
 /// <summary>What applying one event did.</summary>
 public enum ApplyOutcome
 {
-    Applied,
+    Accepted,
 
     /// <summary>A new node or machine host was turned away because <c>Fleet:MaxNodes</c> is reached.</summary>
     FleetFull,
@@ -111,7 +111,7 @@ public sealed class FleetState
                 ForgetFinishedProvisioning(key.Identity, changes);
             }
 
-            return ApplyOutcome.Applied;
+            return ApplyOutcome.Accepted;
         }
 
         var current = old ?? new NodeSnapshot
@@ -188,7 +188,7 @@ public sealed class FleetState
             ForgetFinishedProvisioning(key.Identity, changes);
         }
 
-        return ApplyOutcome.Applied;
+        return ApplyOutcome.Accepted;
     }
 
     /// <summary>
@@ -202,7 +202,7 @@ public sealed class FleetState
         if (_nodes.TryGetValue(key, out var provisioning) && provisioning.State == NodeState.Stopped && _nodes.Remove(key))
         {
             Count(provisioning, -1);
-            NodeListVersion++;
+            NodeListRevision++;
             changes.Remove(key);
         }
     }
@@ -277,7 +277,7 @@ public sealed class FleetState
         }
 
         changes.Upsert(host);
-        return ApplyOutcome.Applied;
+        return ApplyOutcome.Accepted;
     }
 
     /// <summary>The machine's new snapshot, or <paramref name="latest"/> itself when the event changes none of it.</summary>
@@ -312,7 +312,7 @@ public sealed class FleetState
                 if (_nodes.Remove(key))
                 {
                     Count(node, -1);
-                    NodeListVersion++;
+                    NodeListRevision++;
                     changes.Remove(key);
                 }
 
@@ -393,24 +393,24 @@ public sealed class FleetState
     }
 
     /// <summary>Builds the summary from the running counters: cost grows with components × versions, not nodes.</summary>
-    public FleetSummary BuildSummary(long version, DateTimeOffset asOf)
+    public FleetSummary BuildSummary(long revision, DateTimeOffset asOf)
     {
         var components = _counters
             .Where(c => c.Value.Total > 0)
             .OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => c.Value.ToSummary(c.Key))
             .ToImmutableArray();
-        return new FleetSummary(version, asOf, components, _machineCount, new HealthSummary(_health[0], _health[1], _health[2], _health[3]), NodeListVersion);
+        return new FleetSummary(revision, asOf, components, _machineCount, new HealthSummary(_health[0], _health[1], _health[2], _health[3]), NodeListRevision);
     }
 
-    /// <summary>See <see cref="FleetSummary.NodeListVersion"/>.</summary>
-    public long NodeListVersion { get; private set; }
+    /// <summary>See <see cref="FleetSummary.NodeListRevision"/>.</summary>
+    public long NodeListRevision { get; private set; }
 
     private void Replace(NodeSnapshot? old, NodeSnapshot next)
     {
         if (old is null || old.State != next.State || old.Version != next.Version || old.UpgradingTo != next.UpgradingTo)
         {
-            NodeListVersion++;
+            NodeListRevision++;
         }
 
         if (old is not null)
@@ -519,7 +519,7 @@ public sealed class FleetChangeSet
     public void Upsert(MachineHost host) => _machines[host.Identity] = host;
 
     public FleetChanges ToChanges(FleetSummary summary) =>
-        new(summary.Version, [.. _upserts.Values], [.. _removals], [.. _machines.Values], summary);
+        new(summary.Revision, [.. _upserts.Values], [.. _removals], [.. _machines.Values], summary);
 
     public void Clear()
     {

@@ -1,68 +1,44 @@
 using System.Threading.Channels;
 using ChoriaDashboard.Events;
-using ChoriaDashboard.Ingest;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Fleet;
 
-/// <summary>Read side of the fleet: what pages, endpoints and hubs use. Everything it hands out is immutable.</summary>
-public interface IFleetStore
-{
-    /// <summary>The summary after the latest change batch.</summary>
-    FleetSummary Summary { get; }
-
-    /// <summary>Every node-component now; a live view, safe to enumerate while the writer works.</summary>
-    IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes { get; }
-
-    /// <summary>Autonomous agent machines per identity.</summary>
-    IReadOnlyDictionary<string, MachineHost> Machines { get; }
-
-    /// <summary>The current summary plus a stream of change batches from now on. Dispose to unsubscribe.</summary>
-    FleetSubscription Subscribe();
-}
-
-/// <summary>Write side: the ingest hands decoded events to the single writer through a bounded queue.</summary>
-public interface IFleetWriter
-{
-    /// <summary>Queues a batch (the NATS loops' way: one queue operation for many events); waits while the queue is full.</summary>
-    ValueTask EnqueueAsync(IngestBatch batch, CancellationToken cancellationToken);
-
-    /// <summary>Queues one event.</summary>
-    ValueTask EnqueueAsync(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken);
-}
-
 /// <summary>
 /// The singleton fleet store. One loop owns <see cref="FleetState"/> and applies queued events in batches; after each
 /// batch it publishes one <see cref="FleetChanges"/> to every subscriber without ever waiting for them.
 /// </summary>
-public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
+public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
 {
     private readonly Channel<IngestBatch> _queue;
     private readonly FleetState _state;
     private readonly FleetOptions _options;
-    private readonly IngestStats _stats;
+    private readonly IngestCounters _counters;
     private readonly TimeProvider _time;
     private readonly ILogger<FleetStore> _logger;
     private readonly Lock _subscribersLock = new();
     private FleetSubscription[] _subscribers = [];
     private FleetSummary _summary = FleetSummary.Empty;
-    private long _version;
+    private BrokerStatus _broker;
+    private long _revision;
     private DateTimeOffset _lastSweep;
     private DateTimeOffset _errorWindowStart;
     private int _errorsInWindow;
     private int _queued;
 
-    public FleetStore(IOptions<FleetOptions> options, IOptions<IngestOptions> ingest, IngestStats stats, TimeProvider time, ILogger<FleetStore> logger)
+    /// <param name="queueCapacity">Events queued between the ingest and the writer (<c>Ingest:QueueCapacity</c>).</param>
+    public FleetStore(IOptions<FleetOptions> options, IngestCounters counters, TimeProvider time, ILogger<FleetStore> logger, int queueCapacity = DefaultQueueCapacity)
     {
         _options = options.Value;
         _state = new FleetState(_options);
-        _stats = stats;
+        _counters = counters;
         _time = time;
         _logger = logger;
+        _broker = new BrokerStatus(BrokerState.Connecting, time.GetUtcNow(), null, 0, 0, null);
         // The capacity is in events; full batches hold MaxCount each.
-        _queue = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(Math.Max(2, ingest.Value.QueueCapacity / IngestBatch.MaxCount))
+        _queue = Channel.CreateBounded<IngestBatch>(new BoundedChannelOptions(Math.Max(2, queueCapacity / IngestBatch.MaxCount))
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -70,19 +46,34 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
         _lastSweep = time.GetUtcNow();
     }
 
+    /// <summary>The queue capacity when none is given: <c>Ingest:QueueCapacity</c>'s default.</summary>
+    public const int DefaultQueueCapacity = 65_536;
+
     public FleetSummary Summary => Volatile.Read(ref _summary);
+
+    public BrokerStatus Broker => Volatile.Read(ref _broker);
+
+    public event Action<BrokerStatus>? BrokerChanged;
+
+    public IngestCounters Ingest => _counters;
 
     public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => _state.Nodes;
 
     public IReadOnlyDictionary<string, MachineHost> Machines => _state.Machines;
 
-    /// <summary>Governor events counted by governor and event type.</summary>
     public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts => _state.GovernorCounts;
 
-    /// <summary>Events waiting for the writer.</summary>
     public int QueueLength => Volatile.Read(ref _queued);
 
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
+
+    public void ReportBroker(BrokerStatus status)
+    {
+        if (Interlocked.Exchange(ref _broker, status) != status)
+        {
+            BrokerChanged?.Invoke(status);
+        }
+    }
 
     public ValueTask EnqueueAsync(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
@@ -195,7 +186,7 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
 
                     // Counted once the batch's summary is out, so /api/fleet never reports more accepted events than
                     // its totals show.
-                    _stats.Applied(accepted);
+                    _counters.AddAccepted(accepted);
                 }
 
                 // A batch that did not fill up means the writer is ahead of the ingest: let events gather for a moment
@@ -221,10 +212,10 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
             switch (_state.Apply(evt, input.ReceivedAt, changes))
             {
                 case ApplyOutcome.FleetFull:
-                    _stats.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: the fleet holds its maximum of {_options.MaxNodes} nodes (Fleet:MaxNodes)");
+                    _counters.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: the fleet holds its maximum of {_options.MaxNodes} nodes (Fleet:MaxNodes)");
                     break;
                 case ApplyOutcome.MachineLimit:
-                    _stats.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: at most {_options.MaxMachinesPerNode} machines per node and {_options.MaxWatchersPerMachine} watchers per machine are kept (Fleet:MaxMachinesPerNode, Fleet:MaxWatchersPerMachine)");
+                    _counters.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: at most {_options.MaxMachinesPerNode} machines per node and {_options.MaxWatchersPerMachine} watchers per machine are kept (Fleet:MaxMachinesPerNode, Fleet:MaxWatchersPerMachine)");
                     break;
                 default:
                     return true;
@@ -256,7 +247,7 @@ public sealed class FleetStore : BackgroundService, IFleetStore, IFleetWriter
 
     private void Publish(FleetChangeSet changes, DateTimeOffset now)
     {
-        var summary = _state.BuildSummary(++_version, now);
+        var summary = _state.BuildSummary(++_revision, now);
         var batch = changes.ToChanges(summary);
         lock (_subscribersLock)
         {

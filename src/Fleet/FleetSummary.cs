@@ -36,17 +36,18 @@ public sealed record HealthSummary(int Ok, int Warning, int Critical, int Unknow
 }
 
 /// <summary>The whole fleet in numbers: immutable, replaced after every change batch.</summary>
-/// <param name="NodeListVersion">
+/// <param name="Revision">Counts change batches: 0 before the first, one more with each.</param>
+/// <param name="NodeListRevision">
 /// Changes only when a node-component is added or removed, or its state or version changes: what node lists filter
 /// and sort on. An alive that only refreshes the last-seen time leaves it as it is.
 /// </param>
 public sealed record FleetSummary(
-    long Version,
+    long Revision,
     DateTimeOffset AsOf,
     ImmutableArray<ComponentSummary> Components,
     int Machines,
     HealthSummary Health,
-    long NodeListVersion = 0)
+    long NodeListRevision = 0)
 {
     public static readonly FleetSummary Empty = new(0, DateTimeOffset.MinValue, [], 0, HealthSummary.Empty);
 
@@ -57,7 +58,7 @@ public sealed record FleetSummary(
 
 /// <summary>What one writer batch changed: new node snapshots, forgotten nodes, machine hosts, and the new summary.</summary>
 public sealed record FleetChanges(
-    long Version,
+    long Revision,
     IReadOnlyList<NodeSnapshot> Upserts,
     IReadOnlyList<NodeKey> Removals,
     IReadOnlyList<MachineHost> MachineUpserts,

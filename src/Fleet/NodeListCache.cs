@@ -1,20 +1,20 @@
 namespace ChoriaDashboard.Fleet;
 
 /// <summary>
-/// Filtered, sorted node lists shared by every page that shows the same view: each (query, list version) is computed
+/// Filtered, sorted node lists shared by every page that shows the same view: each (query, node list revision) is computed
 /// once, however many browsers look at it. At 100,000 nodes a sort costs tens of milliseconds, so without this the
 /// server's cost grew with the number of open node lists. Bounded to <c>Ui:NodeListCacheSize</c> queries, least
 /// recently used first out.
 /// </summary>
 public sealed class NodeListCache
 {
-    private readonly IFleetStore _store;
+    private readonly IFleetReader _store;
     private readonly int _capacity;
     private readonly Lock _lock = new();
     private readonly Dictionary<NodeQuery, Entry> _entries = [];
     private long _clock;
 
-    public NodeListCache(IFleetStore store, int capacity)
+    public NodeListCache(IFleetReader store, int capacity)
     {
         _store = store;
         _capacity = Math.Max(1, capacity);
@@ -25,12 +25,12 @@ public sealed class NodeListCache
 
     private long _computed;
 
-    /// <summary>The version a list for <paramref name="query"/> depends on: last-seen order changes with every batch.</summary>
-    public static long VersionFor(NodeQuery query, FleetSummary summary) =>
-        query.Sort == NodeSort.LastSeen ? summary.Version : summary.NodeListVersion;
+    /// <summary>The revision a list for <paramref name="query"/> depends on: last-seen order changes with every batch.</summary>
+    public static long RevisionFor(NodeQuery query, FleetSummary summary) =>
+        query.Sort == NodeSort.LastSeen ? summary.Revision : summary.NodeListRevision;
 
-    /// <summary>The rows for <paramref name="query"/> as of <paramref name="version"/> or newer.</summary>
-    public NodeSnapshot[] Get(NodeQuery query, long version)
+    /// <summary>The rows for <paramref name="query"/> as of <paramref name="revision"/> or newer.</summary>
+    public NodeSnapshot[] Get(NodeQuery query, long revision)
     {
         Entry entry;
         lock (_lock)
@@ -51,15 +51,15 @@ public sealed class NodeListCache
 
         lock (entry)
         {
-            if (entry.Rows is not null && entry.Version >= version)
+            if (entry.Rows is not null && entry.Revision >= revision)
             {
                 return entry.Rows;
             }
 
-            // Read the version first: the rows may then include later changes, never miss earlier ones.
-            var current = Math.Max(version, VersionFor(query, _store.Summary));
+            // Read the revision first: the rows may then include later changes, never miss earlier ones.
+            var current = Math.Max(revision, RevisionFor(query, _store.Summary));
             entry.Rows = query.Apply(_store.Nodes.Select(pair => pair.Value));
-            entry.Version = current;
+            entry.Revision = current;
             Interlocked.Increment(ref _computed);
             return entry.Rows;
         }
@@ -68,7 +68,7 @@ public sealed class NodeListCache
     private sealed class Entry
     {
         public NodeSnapshot[]? Rows;
-        public long Version = -1;
+        public long Revision = -1;
         public long LastUsed;
     }
 }

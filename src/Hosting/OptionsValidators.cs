@@ -50,11 +50,11 @@ public sealed class ValidateFleetOptions : IValidateOptions<FleetOptions>
 }
 
 /// <summary>Checks the broker URLs and subjects before the app tries to use them.</summary>
-public sealed class ValidateNatsSettings : IValidateOptions<NatsSettings>
+public sealed class ValidateNatsOptions : IValidateOptions<NatsOptions>
 {
     private static readonly string[] Schemes = ["nats", "tls", "ws", "wss"];
 
-    public ValidateOptionsResult Validate(string? name, NatsSettings options)
+    public ValidateOptionsResult Validate(string? name, NatsOptions options)
     {
         var errors = new List<string>();
         var urls = (options.Url ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -67,7 +67,7 @@ public sealed class ValidateNatsSettings : IValidateOptions<NatsSettings>
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !Schemes.Contains(uri.Scheme) || string.IsNullOrEmpty(uri.Host))
             {
-                errors.Add($"Nats:Url '{NatsSettings.Redact(url)}' is not a NATS URL like nats://host:4222 (schemes: {string.Join(", ", Schemes)}).");
+                errors.Add($"Nats:Url '{NatsOptions.Redact(url)}' is not a NATS URL like nats://host:4222 (schemes: {string.Join(", ", Schemes)}).");
             }
         }
 

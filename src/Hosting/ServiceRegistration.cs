@@ -18,8 +18,8 @@ public static class ServiceRegistration
         var services = builder.Services;
         var config = builder.Configuration;
 
-        AddValidatedOptions<NatsSettings, ValidateNatsSettings>(services, config, NatsSettings.Section);
-        services.PostConfigure<NatsSettings>(o => o.Subjects = o.Subjects.Length == 0 ? NatsSettings.DefaultSubjects : [.. o.Subjects.Distinct(StringComparer.Ordinal)]);
+        AddValidatedOptions<NatsOptions, ValidateNatsOptions>(services, config, NatsOptions.Section);
+        services.PostConfigure<NatsOptions>(o => o.Subjects = o.Subjects.Length == 0 ? NatsOptions.DefaultSubjects : [.. o.Subjects.Distinct(StringComparer.Ordinal)]);
         AddValidatedOptions<FleetOptions, ValidateFleetOptions>(services, config, FleetOptions.Section);
         AddValidatedOptions<DemoOptions, ValidateDemoOptions>(services, config, DemoOptions.Section);
         services.AddOptions<IngestOptions>().Bind(config.GetSection(IngestOptions.Section)).ValidateDataAnnotations()
@@ -32,27 +32,36 @@ public static class ServiceRegistration
 
         services.TryAddSingleton(TimeProvider.System);
 
-        // Ingest: one NATS connection, the decoder, the counters.
-        services.AddSingleton<NatsConnectionMonitor>();
-        services.AddSingleton<IngestStats>();
+        // Ingest: one NATS connection, the decoder, the broker connection monitor.
+        services.AddSingleton(sp => new IngestCounters(
+            sp.GetRequiredService<ILogger<IngestCounters>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<IngestOptions>>().Value.RejectionLogBurst,
+            sp.GetRequiredService<IOptions<IngestOptions>>().Value.RejectionLogInterval));
+        services.AddSingleton(sp => new BrokerConnectionMonitor(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IFleetWriter>()));
         services.AddSingleton(sp => new ChoriaEventDecoder(sp.GetRequiredService<IOptions<IngestOptions>>().Value));
         services.AddSingleton<INatsConnection>(sp => new NatsConnection(NatsConnectionFactory.CreateOpts(
-            sp.GetRequiredService<IOptions<NatsSettings>>().Value, sp.GetRequiredService<ILoggerFactory>())));
+            sp.GetRequiredService<IOptions<NatsOptions>>().Value, sp.GetRequiredService<ILoggerFactory>())));
 
-        // The fleet: one store, one writer loop.
-        services.AddSingleton<FleetStore>();
-        services.AddSingleton<IFleetStore>(sp => sp.GetRequiredService<FleetStore>());
+        // The fleet: one store, one writer loop; readers see it only as an IFleetReader.
+        services.AddSingleton(sp => new FleetStore(
+            sp.GetRequiredService<IOptions<FleetOptions>>(),
+            sp.GetRequiredService<IngestCounters>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<FleetStore>>(),
+            sp.GetRequiredService<IOptions<IngestOptions>>().Value.QueueCapacity));
+        services.AddSingleton<IFleetReader>(sp => sp.GetRequiredService<FleetStore>());
         services.AddSingleton<IFleetWriter>(sp => sp.GetRequiredService<FleetStore>());
         services.AddHostedService(sp => sp.GetRequiredService<FleetStore>());
         services.AddHostedService<NatsIngestService>();
-        services.AddSingleton(sp => new NodeListCache(sp.GetRequiredService<IFleetStore>(), sp.GetRequiredService<IOptions<UiOptions>>().Value.NodeListCacheSize));
+        services.AddSingleton(sp => new NodeListCache(sp.GetRequiredService<IFleetReader>(), sp.GetRequiredService<IOptions<UiOptions>>().Value.NodeListCacheSize));
 
         if (config.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
         {
             services.AddHostedService<DemoFleetService>();
         }
 
-        services.AddHealthChecks().AddCheck<NatsHealthCheck>("nats", tags: ["ready"]);
+        services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.ConfigureHttpJsonOptions(o => FleetApi.ConfigureJson(o.SerializerOptions));
@@ -71,7 +80,7 @@ public static class ServiceRegistration
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapFleetApi();
 
-        // Liveness: the process answers. Readiness: connected to NATS and subscribed.
+        // Liveness: the process answers. Readiness: connected to the broker and subscribed.
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready") });
         return app;

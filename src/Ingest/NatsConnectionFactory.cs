@@ -3,10 +3,10 @@ using NATS.Client.Core;
 
 namespace ChoriaDashboard.Ingest;
 
-/// <summary>Builds the NATS client options from <see cref="NatsSettings"/>.</summary>
+/// <summary>Builds the NATS client options from <see cref="NatsOptions"/>.</summary>
 public static class NatsConnectionFactory
 {
-    public static NatsOpts CreateOpts(NatsSettings settings, ILoggerFactory loggerFactory) => NatsOpts.Default with
+    public static NatsOpts CreateOpts(NatsOptions settings, ILoggerFactory loggerFactory) => NatsOpts.Default with
     {
         Url = settings.Url,
         Name = settings.ClientName,

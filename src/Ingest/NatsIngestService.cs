@@ -17,9 +17,9 @@ public sealed class NatsIngestService : BackgroundService
     private readonly INatsConnection _connection;
     private readonly IFleetWriter _fleet;
     private readonly ChoriaEventDecoder _decoder;
-    private readonly IngestStats _stats;
-    private readonly NatsConnectionMonitor _monitor;
-    private readonly NatsSettings _settings;
+    private readonly IngestCounters _counters;
+    private readonly BrokerConnectionMonitor _monitor;
+    private readonly NatsOptions _settings;
     private readonly TimeProvider _time;
     private readonly ILogger<NatsIngestService> _logger;
 
@@ -27,16 +27,16 @@ public sealed class NatsIngestService : BackgroundService
         INatsConnection connection,
         IFleetWriter fleet,
         ChoriaEventDecoder decoder,
-        IngestStats stats,
-        NatsConnectionMonitor monitor,
-        IOptions<NatsSettings> settings,
+        IngestCounters counters,
+        BrokerConnectionMonitor monitor,
+        IOptions<NatsOptions> settings,
         TimeProvider time,
         ILogger<NatsIngestService> logger)
     {
         _connection = connection;
         _fleet = fleet;
         _decoder = decoder;
-        _stats = stats;
+        _counters = counters;
         _monitor = monitor;
         _settings = settings.Value;
         _time = time;
@@ -48,7 +48,7 @@ public sealed class NatsIngestService : BackgroundService
         _monitor.Attach(_connection, _settings.Subjects.Length);
         _connection.MessageDropped += (_, e) =>
         {
-            _stats.Rejected(RejectionReason.Dropped, e.Subject, "the ingest fell behind and the NATS client dropped a message (Nats:PendingMessagesLimit)");
+            _counters.Rejected(RejectionReason.Dropped, e.Subject, "the ingest fell behind and the NATS client dropped a message (Nats:PendingMessagesLimit)");
             return ValueTask.CompletedTask;
         };
 
@@ -59,7 +59,7 @@ public sealed class NatsIngestService : BackgroundService
         catch (Exception e) when (e is NatsException && !stoppingToken.IsCancellationRequested)
         {
             // With RetryOnInitialConnect the client keeps trying in the background; subscribing waits for it.
-            _logger.LogWarning("Could not connect to NATS at {Url} yet: {Error}. Retrying.", NatsSettings.Redact(_settings.Url), e.Message);
+            _logger.LogWarning("Could not connect to NATS at {Url} yet: {Error}. Retrying.", NatsOptions.Redact(_settings.Url), e.Message);
             _monitor.Failed(e.Message);
         }
 
@@ -139,11 +139,11 @@ public sealed class NatsIngestService : BackgroundService
 
     private void Handle(string subscription, NatsMsg<NatsMemoryOwner<byte>> msg, IngestBatch batch)
     {
-        _stats.Received(subscription);
+        _counters.Received(subscription);
         using var body = msg.Data;
         if (msg.Error is { } error)
         {
-            _stats.Rejected(RejectionReason.NotJson, msg.Subject, error.Message);
+            _counters.Rejected(RejectionReason.NotJson, msg.Subject, error.Message);
             return;
         }
 
@@ -156,7 +156,7 @@ public sealed class NatsIngestService : BackgroundService
         {
             // The decoder turns bad input into rejections; should a bug slip through, one message must never
             // end the subscription. Count it, log it (rate-limited) and go on.
-            _stats.Rejected(RejectionReason.InvalidValue, msg.Subject, $"decoder failed: {e.GetType().Name}: {UntrustedText.Excerpt(e.Message)}");
+            _counters.Rejected(RejectionReason.InvalidValue, msg.Subject, $"decoder failed: {e.GetType().Name}: {UntrustedText.Excerpt(e.Message)}");
             return;
         }
 
@@ -166,7 +166,7 @@ public sealed class NatsIngestService : BackgroundService
         }
         else
         {
-            _stats.Rejected(result.Reason, msg.Subject, result.Detail);
+            _counters.Rejected(result.Reason, msg.Subject, result.Detail);
         }
     }
 }

@@ -13,7 +13,7 @@ namespace ChoriaDashboard.Simulation;
 /// </summary>
 public sealed class DemoFleetService(
     IOptions<DemoOptions> options,
-    IOptions<NatsSettings> nats,
+    IOptions<NatsOptions> nats,
     TimeProvider time,
     ILoggerFactory loggerFactory,
     ILogger<DemoFleetService> logger) : BackgroundService
@@ -23,7 +23,7 @@ public sealed class DemoFleetService(
         var demo = options.Value;
         await using var connection = new NatsConnection(NatsConnectionFactory.CreateOpts(nats.Value, loggerFactory) with { Name = $"{nats.Value.ClientName}-demo-fleet" });
         var fleet = new DemoFleet(demo, time.GetUtcNow());
-        logger.LogInformation("Demo fleet of {Nodes} nodes publishing to {Url}, alive every {Interval}", demo.Nodes, NatsSettings.Redact(nats.Value.Url), demo.AliveInterval);
+        logger.LogInformation("Demo fleet of {Nodes} nodes publishing to {Url}, alive every {Interval}", demo.Nodes, NatsOptions.Redact(nats.Value.Url), demo.AliveInterval);
 
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), time);
         try

@@ -1,5 +1,4 @@
 using Bunit;
-using ChoriaDashboard.Hosting;
 using ChoriaDashboard.Ingest;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -16,7 +15,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddSingleton<Fleet.IFleetStore>(Store);
+        Services.AddSingleton<Fleet.IFleetReader>(Store);
         Services.AddSingleton(new Fleet.NodeListCache(Store, 8));
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Monitor);
@@ -27,9 +26,9 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
 
     protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
 
-    protected NatsConnectionMonitor Monitor => _monitor ??= new NatsConnectionMonitor(Clock);
+    protected BrokerConnectionMonitor Monitor => _monitor ??= new BrokerConnectionMonitor(Clock, Store);
 
-    private NatsConnectionMonitor? _monitor;
+    private BrokerConnectionMonitor? _monitor;
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -2,21 +2,45 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChoriaDashboard.Components.Tests;
 
-/// <summary>A hand-fed fleet store: tests set nodes and push change batches as the real writer would.</summary>
-public sealed class FakeFleetStore : IFleetStore
+/// <summary>
+/// A hand-fed fleet store: tests set nodes and push change batches as the real writer would. As a writer it only takes
+/// broker reports (from a real <c>BrokerConnectionMonitor</c>); events are the real store's business.
+/// </summary>
+public sealed class FakeFleetStore : IFleetReader, IFleetWriter
 {
     private readonly ConcurrentDictionary<NodeKey, NodeSnapshot> _nodes = new();
     private readonly List<FleetSubscription> _subscriptions = [];
-    private long _version;
+    private long _revision;
 
     public FleetSummary Summary { get; private set; } = FleetSummary.Empty;
 
     public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => _nodes;
 
     public IReadOnlyDictionary<string, MachineHost> Machines { get; } = new Dictionary<string, MachineHost>();
+
+    public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts { get; } = new Dictionary<(string Governor, string Event), long>();
+
+    public BrokerStatus Broker { get; private set; } = new(BrokerState.Connecting, DateTimeOffset.UnixEpoch, null, 0, 0, null);
+
+    public event Action<BrokerStatus>? BrokerChanged;
+
+    public IngestCounters Ingest { get; } = new(NullLogger<IngestCounters>.Instance, TimeProvider.System, 0, TimeSpan.FromMinutes(1));
+
+    public int QueueLength => 0;
+
+    public void ReportBroker(BrokerStatus status)
+    {
+        Broker = status;
+        BrokerChanged?.Invoke(status);
+    }
+
+    public ValueTask EnqueueAsync(IngestBatch batch, CancellationToken cancellationToken) => throw new NotSupportedException("the fake store is fed with Publish");
+
+    public ValueTask EnqueueAsync(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken) => throw new NotSupportedException("the fake store is fed with Publish");
 
     /// <summary>Subscriptions handed out and not yet disposed.</summary>
     public int Subscribers => _subscriptions.Count(s => !s.IsDisposed);
@@ -37,7 +61,7 @@ public sealed class FakeFleetStore : IFleetStore
         }
 
         Summary = Summarise();
-        var changes = new FleetChanges(Summary.Version, nodes, [], [], Summary);
+        var changes = new FleetChanges(Summary.Revision, nodes, [], [], Summary);
         foreach (var subscription in _subscriptions)
         {
             subscription.Offer(changes);
@@ -68,7 +92,7 @@ public sealed class FakeFleetStore : IFleetStore
                     .Select(v => new VersionCount(v.Key, v.Count(), v.Count(n => n.State is NodeState.Live or NodeState.Stale)))
                     .OrderByDescending(v => v.Active).ThenByDescending(v => v.Nodes).ThenBy(v => v.Version, StringComparer.Ordinal)]))
             .ToImmutableArray();
-        ++_version;
-        return new FleetSummary(_version, DateTimeOffset.UnixEpoch, components, 0, HealthSummary.Empty, NodeListVersion: _version);
+        ++_revision;
+        return new FleetSummary(_revision, DateTimeOffset.UnixEpoch, components, 0, HealthSummary.Empty, NodeListRevision: _revision);
     }
 }

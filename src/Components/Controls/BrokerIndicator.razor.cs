@@ -1,16 +1,16 @@
-using ChoriaDashboard.Ingest;
+using ChoriaDashboard.Fleet;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 
 namespace ChoriaDashboard.Components.Controls;
 
-/// <summary>Shows whether the dashboard is connected to NATS, and since when.</summary>
+/// <summary>Shows whether the dashboard is connected to the broker and subscribed, and since when.</summary>
 public sealed partial class BrokerIndicator : IDisposable
 {
     private BrokerStatus _status = default!;
 
     [Inject]
-    private NatsConnectionMonitor Monitor { get; set; } = default!;
+    private IFleetReader Fleet { get; set; } = default!;
 
     [Inject]
     private TimeProvider Time { get; set; } = default!;
@@ -39,8 +39,8 @@ public sealed partial class BrokerIndicator : IDisposable
 
     protected override void OnInitialized()
     {
-        _status = Monitor.Current;
-        Monitor.Changed += OnChanged;
+        _status = Fleet.Broker;
+        Fleet.BrokerChanged += OnChanged;
     }
 
     private void OnChanged(BrokerStatus status) => _ = InvokeAsync(() =>
@@ -49,5 +49,5 @@ public sealed partial class BrokerIndicator : IDisposable
         StateHasChanged();
     });
 
-    public void Dispose() => Monitor.Changed -= OnChanged;
+    public void Dispose() => Fleet.BrokerChanged -= OnChanged;
 }

@@ -64,7 +64,7 @@ public sealed partial class NodesPage
     {
         // Alives that only refresh last-seen times change neither which rows match nor their order: the rows shown
         // are looked up fresh at render time (Current), so the list is recomputed only when it can differ.
-        if (NodeListCache.VersionFor(_query, Summary) == _rowsVersion && !resynchronised)
+        if (NodeListCache.RevisionFor(_query, Summary) == _rowsVersion && !resynchronised)
         {
             return;
         }
@@ -119,7 +119,7 @@ public sealed partial class NodesPage
     private void Refresh()
     {
         var started = Time.GetTimestamp();
-        _rowsVersion = NodeListCache.VersionFor(_query, Summary);
+        _rowsVersion = NodeListCache.RevisionFor(_query, Summary);
         _rows = Lists.Get(_query, _rowsVersion);
         _refreshedAt = Time.GetTimestamp();
         _refreshCost = Time.GetElapsedTime(started, _refreshedAt);

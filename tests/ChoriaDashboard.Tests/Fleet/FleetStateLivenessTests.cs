@@ -13,7 +13,7 @@ public sealed class FleetStateLivenessTests
 
         var outcome = fleet.Apply(Ev.Startup("n1.example.net", "0.29.4"));
 
-        Assert.Equal(ApplyOutcome.Applied, outcome);
+        Assert.Equal(ApplyOutcome.Accepted, outcome);
         var node = fleet.Node("n1.example.net");
         Assert.Equal(NodeState.Live, node.State);
         Assert.Equal("0.29.4", node.Version);

@@ -13,7 +13,7 @@ public sealed class FleetStateMachineTests
 
         var outcome = fleet.Apply(Ev.Transition("n1", "check_httpd", "unknown", "ok", "OK", machineVersion: "1.2.0"));
 
-        Assert.Equal(ApplyOutcome.Applied, outcome);
+        Assert.Equal(ApplyOutcome.Accepted, outcome);
         var machine = fleet.State.Machines["n1"].Machines["check_httpd"];
         Assert.Equal("ok", machine.Latest.State);
         Assert.Equal("OK", machine.Latest.LastTransition);
@@ -125,7 +125,7 @@ public sealed class FleetStateMachineTests
             RawData = "{\"path\":\"/etc/app.conf\",\"previous_outcome\":\"changed\"}",
         };
 
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(file));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(file));
 
         var watcher = fleet.State.Machines["n1"].Machines["m1"].Watchers["config"];
         Assert.Equal("file", watcher.Type);
@@ -163,13 +163,13 @@ public sealed class FleetStateMachineTests
         Assert.Equal(2, summary.Machines);
         Assert.Equal(new HealthSummary(1, 0, 0, 0), summary.Health); // the rejected CRITICAL is not counted
 
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Transition("n1", "m1", "ok", "warning", "WARN")));
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Nagios("n1", "m2", "disk", 2)));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Transition("n1", "m1", "ok", "warning", "WARN")));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Nagios("n1", "m2", "disk", 2)));
         Assert.Equal("warning", fleet.State.Machines["n1"].Machines["m1"].Latest.State);
         Assert.Equal(new HealthSummary(0, 0, 1, 0), fleet.Summary().Health);
 
         // the limit is per identity
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Transition("n2", "m3", "unknown", "ok", "OK")));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Transition("n2", "m3", "unknown", "ok", "OK")));
         Assert.Equal(3, fleet.Summary().Machines);
     }
 
@@ -192,9 +192,9 @@ public sealed class FleetStateMachineTests
     public void MachineEvent_HostsAtMaxNodes_NewHostRejectedUntilOneIsForgotten()
     {
         var fleet = new FleetHarness(new FleetOptions { MaxNodes = 2 });
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Nagios("n1", "check_httpd", "check", 0)));
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Transition("n2", "check_httpd", "unknown", "ok", "OK")));
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Nagios("n2", "check_disk", "check", 0)));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Nagios("n1", "check_httpd", "check", 0)));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Transition("n2", "check_httpd", "unknown", "ok", "OK")));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Nagios("n2", "check_disk", "check", 0)));
 
         Assert.Equal(ApplyOutcome.FleetFull, fleet.Apply(Ev.Nagios("n3", "check_httpd", "check", 0)));
         Assert.False(fleet.State.Machines.ContainsKey("n3"));
@@ -206,7 +206,7 @@ public sealed class FleetStateMachineTests
 
         // n1 went silent and is forgotten; n2 keeps its slot (one check still reports), so one host fits again.
         Assert.False(fleet.State.Machines.ContainsKey("n1"));
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Nagios("n3", "check_httpd", "check", 2)));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Nagios("n3", "check_httpd", "check", 2)));
         Assert.Equal(ApplyOutcome.FleetFull, fleet.Apply(Ev.Nagios("n4", "check_httpd", "check", 0)));
     }
 
@@ -253,6 +253,6 @@ public sealed class FleetStateMachineTests
         Assert.False(host.Machines.ContainsKey("check_old"));
         Assert.Equal(new HealthSummary(1, 0, 0, 0), fleet.Summary().Health);
         Assert.Equal(1, fleet.Summary().Machines);
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Nagios("n1", "check_new", "check", 0)));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Nagios("n1", "check_new", "check", 0)));
     }
 }

@@ -119,9 +119,9 @@ public sealed class FleetStateNodeTests
     public void Apply_FleetAtMaxNodes_NewIdentityIsRejectedAndExistingNodesStillUpdate()
     {
         var fleet = new FleetHarness(new FleetOptions { MaxNodes = 3 });
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Startup("n1", "0.29.4")));
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Startup("n2", "0.29.4")));
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Startup("n3", "0.29.4")));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Startup("n1", "0.29.4")));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Startup("n2", "0.29.4")));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Startup("n3", "0.29.4")));
         fleet.TakeChanges();
 
         Assert.Equal(ApplyOutcome.FleetFull, fleet.Apply(Ev.Startup("n4", "0.29.4")));
@@ -133,8 +133,8 @@ public sealed class FleetStateNodeTests
         Assert.Empty(fleet.TakeChanges().Upserts);
 
         fleet.AdvanceMinutes(5);
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Alive("n1", "0.29.5")));
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Shutdown("n2")));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Alive("n1", "0.29.5")));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Shutdown("n2")));
 
         Assert.Equal("0.29.5", fleet.Node("n1").Version);
         Assert.Equal(NodeState.Stopped, fleet.Node("n2").State);
@@ -155,7 +155,7 @@ public sealed class FleetStateNodeTests
         fleet.Advance(TimeSpan.FromHours(25));
         fleet.Sweep();
 
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Startup("n2", "0.29.4")));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Startup("n2", "0.29.4")));
         Assert.Equal(NodeState.Live, fleet.Node("n2").State);
     }
 
@@ -168,7 +168,7 @@ public sealed class FleetStateNodeTests
         fleet.Apply(Ev.Startup("n1", "0.29.4"));
 
         Assert.False(fleet.Has("n1", Ev.ProvisionModeServer));
-        Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Startup("n2", "0.29.4")));
+        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Startup("n2", "0.29.4")));
         Assert.Equal(ApplyOutcome.FleetFull, fleet.Apply(Ev.Startup("n3", "0.29.4")));
     }
 
@@ -205,14 +205,14 @@ public sealed class FleetStateNodeTests
         // The commonest event: it must reach pages (last seen, last event, history) but not rebuild every node list.
         var fleet = new FleetHarness();
         fleet.Apply(Ev.Startup("n1", "0.29.4"));
-        var listVersion = fleet.Summary().NodeListVersion;
+        var listVersion = fleet.Summary().NodeListRevision;
         var held = fleet.Node("n1");
         fleet.TakeChanges();
 
         for (var i = 0; i < 2; i++)
         {
             fleet.AdvanceMinutes(30);
-            Assert.Equal(ApplyOutcome.Applied, fleet.Apply(Ev.Alive("n1", "0.29.4", id: $"alive-{i}")));
+            Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Alive("n1", "0.29.4", id: $"alive-{i}")));
         }
 
         var node = Assert.Single(fleet.TakeChanges().Upserts);
@@ -224,7 +224,7 @@ public sealed class FleetStateNodeTests
         Assert.Equal(["0.29.4", "0.29.4", "0.29.4"], node.History.Select(h => h.Detail));
         Assert.Equal((NodeState.Live, "0.29.4"), (node.State, node.Version));
         var summary = fleet.Summary();
-        Assert.Equal(listVersion, summary.NodeListVersion);
+        Assert.Equal(listVersion, summary.NodeListRevision);
         Assert.Equal((1, 1), (FleetHarness.Component(summary, Ev.Server).Live, summary.TotalNodes));
     }
 
@@ -260,7 +260,7 @@ public sealed class FleetStateNodeTests
         }
 
         var before = fleet.Node("n1");
-        var listVersion = fleet.Summary().NodeListVersion;
+        var listVersion = fleet.Summary().NodeListRevision;
         fleet.AdvanceMinutes(1);
 
         fleet.Apply(alive);
@@ -269,7 +269,7 @@ public sealed class FleetStateNodeTests
         Assert.NotSame(before, after);
         Assert.Equal((NodeState.Live, expectedVersion, LifecycleEventType.Alive, (string?)null), (after.State, after.Version, after.LastEvent, after.UpgradingTo));
         Assert.Equal(fleet.Now, after.LastSeen);
-        Assert.True(fleet.Summary().NodeListVersion > listVersion, "lists showing state or version must be rebuilt");
+        Assert.True(fleet.Summary().NodeListRevision > listVersion, "lists showing state or version must be rebuilt");
     }
 
     [Fact]

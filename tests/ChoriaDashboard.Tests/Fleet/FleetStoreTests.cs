@@ -32,7 +32,7 @@ public sealed class FleetStoreTests
         Assert.Equal(1, FleetHarness.Version(server, "0.29.4").Active);
         Assert.Equal(NodeState.Live, fixture.Store.Nodes[new NodeKey("n1", Ev.Server)].State);
         Assert.Equal(NodeState.Stopped, fixture.Store.Nodes[new NodeKey("n2", Ev.Server)].State);
-        Assert.True(fixture.Store.Summary.Version >= batch.Version);
+        Assert.True(fixture.Store.Summary.Revision >= batch.Revision);
         Assert.Equal(2, fixture.Store.Summary.TotalNodes);
 
         // the governor event, applied before them, is counted without creating a node; the batch is counted as
@@ -138,7 +138,7 @@ public sealed class FleetStoreTests
 
         await fixture.EnqueueAsync(Ev.Shutdown("n1"));
         var next = await ReadUntilAsync(lagging, b => b.Upserts.Any(n => n.Identity == "n1"));
-        Assert.True(next.Version > summary.Version);
+        Assert.True(next.Revision > summary.Revision);
         Assert.Equal(1, next.Summary.Count(NodeState.Stopped));
         Assert.False(lagging.Lagged);
     }
@@ -155,7 +155,7 @@ public sealed class FleetStoreTests
         var summary = subscription.Resync();
 
         Assert.Equal(0, subscription.Initial.TotalNodes);
-        Assert.Equal(fixture.Store.Summary.Version, summary.Version);
+        Assert.Equal(fixture.Store.Summary.Revision, summary.Revision);
         Assert.Equal(2, summary.TotalNodes);
         Assert.Equal(1, FleetHarness.Component(summary, Ev.Provisioner).Live);
         Assert.Equal(1, FleetHarness.Component(summary, Ev.Server).Live);
@@ -240,14 +240,13 @@ public sealed class FleetStoreTests
     {
         private StoreFixture(FleetOptions options)
         {
-            var ingest = Options.Create(new IngestOptions());
-            Stats = new IngestStats(NullLogger<IngestStats>.Instance, Time, ingest);
-            Store = new FleetStore(Options.Create(options), ingest, Stats, Time, NullLogger<FleetStore>.Instance);
+            Stats = new IngestCounters(NullLogger<IngestCounters>.Instance, Time, 5, TimeSpan.FromMinutes(1));
+            Store = new FleetStore(Options.Create(options), Stats, Time, NullLogger<FleetStore>.Instance);
         }
 
         public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero));
 
-        public IngestStats Stats { get; }
+        public IngestCounters Stats { get; }
 
         public FleetStore Store { get; }
 

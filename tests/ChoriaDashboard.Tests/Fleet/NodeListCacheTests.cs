@@ -14,7 +14,7 @@ public sealed class NodeListCacheTests
         var cache = new NodeListCache(store, 4);
         var query = new NodeQuery();
 
-        var lists = Enumerable.Range(0, 50).Select(_ => cache.Get(query, store.Summary.NodeListVersion)).ToArray();
+        var lists = Enumerable.Range(0, 50).Select(_ => cache.Get(query, store.Summary.NodeListRevision)).ToArray();
 
         Assert.Equal(1, cache.Computed);
         Assert.All(lists, rows => Assert.Same(lists[0], rows));
@@ -27,10 +27,10 @@ public sealed class NodeListCacheTests
         var store = new StubStore();
         store.Set(Node("a", NodeState.Live));
         var cache = new NodeListCache(store, 4);
-        cache.Get(new NodeQuery(), store.Summary.NodeListVersion);
+        cache.Get(new NodeQuery(), store.Summary.NodeListRevision);
 
         store.Set(Node("a", NodeState.Live), Node("c", NodeState.Stale));
-        var rows = cache.Get(new NodeQuery(), store.Summary.NodeListVersion);
+        var rows = cache.Get(new NodeQuery(), store.Summary.NodeListRevision);
 
         Assert.Equal(2, cache.Computed);
         Assert.Equal(["c", "a"], rows.Select(n => n.Identity));
@@ -59,29 +59,29 @@ public sealed class NodeListCacheTests
     [Fact]
     public void VersionFor_SortByLastSeen_FollowsEveryBatch()
     {
-        var summary = FleetSummary.Empty with { Version = 40, NodeListVersion = 7 };
+        var summary = FleetSummary.Empty with { Revision = 40, NodeListRevision = 7 };
 
-        Assert.Equal(7, NodeListCache.VersionFor(new NodeQuery(), summary));
-        Assert.Equal(40, NodeListCache.VersionFor(new NodeQuery { Sort = NodeSort.LastSeen }, summary));
+        Assert.Equal(7, NodeListCache.RevisionFor(new NodeQuery(), summary));
+        Assert.Equal(40, NodeListCache.RevisionFor(new NodeQuery { Sort = NodeSort.LastSeen }, summary));
     }
 
     [Fact]
-    public void FleetState_AliveThatOnlyRefreshesLastSeen_KeepsNodeListVersion()
+    public void FleetState_AliveThatOnlyRefreshesLastSeen_KeepsNodeListRevision()
     {
         var fleet = new FleetHarness();
         fleet.Apply(Ev.Startup("n1", "0.29.4"));
-        var afterStartup = fleet.Summary().NodeListVersion;
+        var afterStartup = fleet.Summary().NodeListRevision;
 
         fleet.AdvanceMinutes(30);
         fleet.Apply(Ev.Alive("n1", "0.29.4"));
-        Assert.Equal(afterStartup, fleet.Summary().NodeListVersion);
+        Assert.Equal(afterStartup, fleet.Summary().NodeListRevision);
 
         fleet.Apply(Ev.Alive("n1", "0.29.5"));
-        Assert.True(fleet.Summary().NodeListVersion > afterStartup, "a version change must change the list");
+        Assert.True(fleet.Summary().NodeListRevision > afterStartup, "a version change must change the list");
 
-        var beforeShutdown = fleet.Summary().NodeListVersion;
+        var beforeShutdown = fleet.Summary().NodeListRevision;
         fleet.Apply(Ev.Shutdown("n1"));
-        Assert.True(fleet.Summary().NodeListVersion > beforeShutdown, "a state change must change the list");
+        Assert.True(fleet.Summary().NodeListRevision > beforeShutdown, "a state change must change the list");
     }
 
     private static NodeSnapshot Node(string identity, NodeState state) => new()
@@ -93,7 +93,7 @@ public sealed class NodeListCacheTests
         Activity = new NodeActivity(DateTimeOffset.UnixEpoch, LifecycleEventType.Alive),
     };
 
-    private sealed class StubStore : IFleetStore
+    private sealed class StubStore : IFleetReader
     {
         private Dictionary<NodeKey, NodeSnapshot> _nodes = [];
 
@@ -103,12 +103,26 @@ public sealed class NodeListCacheTests
 
         public IReadOnlyDictionary<string, MachineHost> Machines { get; } = new Dictionary<string, MachineHost>();
 
+        public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts { get; } = new Dictionary<(string Governor, string Event), long>();
+
+        public BrokerStatus Broker { get; } = new(BrokerState.Connected, DateTimeOffset.UnixEpoch, null, 3, 3, null);
+
+        public IngestCounters Ingest { get; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger<IngestCounters>.Instance, TimeProvider.System, 0, TimeSpan.FromMinutes(1));
+
+        public int QueueLength => 0;
+
+        public event Action<BrokerStatus>? BrokerChanged
+        {
+            add { }
+            remove { }
+        }
+
         public FleetSubscription Subscribe() => FleetSubscription.CreateDetached(Summary);
 
         public void Set(params NodeSnapshot[] nodes)
         {
             _nodes = nodes.ToDictionary(n => n.Key);
-            Summary = Summary with { Version = Summary.Version + 1, NodeListVersion = Summary.NodeListVersion + 1 };
+            Summary = Summary with { Revision = Summary.Revision + 1, NodeListRevision = Summary.NodeListRevision + 1 };
         }
     }
 }

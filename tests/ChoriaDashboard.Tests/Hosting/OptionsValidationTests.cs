@@ -120,9 +120,9 @@ public sealed class OptionsValidationTests
     [InlineData("ws://broker.example.net:8080")]
     [InlineData("wss://broker.example.net")]
     [InlineData("nats://user:secret@broker.example.net:4222")]
-    public void ValidateNatsSettings_GoodUrl_Succeeds(string url)
+    public void ValidateNatsOptions_GoodUrl_Succeeds(string url)
     {
-        Assert.True(new ValidateNatsSettings().Validate(null, Nats(url)).Succeeded);
+        Assert.True(new ValidateNatsOptions().Validate(null, Nats(url)).Succeeded);
     }
 
     [Theory]
@@ -131,9 +131,9 @@ public sealed class OptionsValidationTests
     [InlineData("broker.example.net:4222")]
     [InlineData("broker.example.net")]
     [InlineData("nats://a:4222,http://b:4222")]
-    public void ValidateNatsSettings_BadUrl_FailsQuotingIt(string url)
+    public void ValidateNatsOptions_BadUrl_FailsQuotingIt(string url)
     {
-        var result = new ValidateNatsSettings().Validate(null, Nats(url));
+        var result = new ValidateNatsOptions().Validate(null, Nats(url));
 
         Assert.True(result.Failed);
         Assert.Contains(result.Failures!, f => f.StartsWith("Nats:Url '", StringComparison.Ordinal) && f.Contains("nats://host:4222", StringComparison.Ordinal));
@@ -143,9 +143,9 @@ public sealed class OptionsValidationTests
     [InlineData("")]
     [InlineData("   ")]
     [InlineData(" , ")]
-    public void ValidateNatsSettings_EmptyUrl_FailsSayingWhatToSet(string url)
+    public void ValidateNatsOptions_EmptyUrl_FailsSayingWhatToSet(string url)
     {
-        var failure = Assert.Single(new ValidateNatsSettings().Validate(null, Nats(url)).Failures!);
+        var failure = Assert.Single(new ValidateNatsOptions().Validate(null, Nats(url)).Failures!);
 
         Assert.StartsWith("Nats:Url is empty", failure, StringComparison.Ordinal);
         Assert.Contains("Nats__Url", failure, StringComparison.Ordinal);
@@ -156,9 +156,9 @@ public sealed class OptionsValidationTests
     [InlineData("choria.machine.watcher.*.state")]
     [InlineData(">")]
     [InlineData("choria.machine.transition")]
-    public void ValidateNatsSettings_GoodSubject_Succeeds(string subject)
+    public void ValidateNatsOptions_GoodSubject_Succeeds(string subject)
     {
-        Assert.True(new ValidateNatsSettings().Validate(null, Nats(subjects: [subject])).Succeeded);
+        Assert.True(new ValidateNatsOptions().Validate(null, Nats(subjects: [subject])).Succeeded);
     }
 
     [Theory]
@@ -169,17 +169,17 @@ public sealed class OptionsValidationTests
     [InlineData(".choria")]
     [InlineData("choria.")]
     [InlineData("choria..lifecycle")]
-    public void ValidateNatsSettings_BadSubject_FailsQuotingIt(string subject)
+    public void ValidateNatsOptions_BadSubject_FailsQuotingIt(string subject)
     {
-        var result = new ValidateNatsSettings().Validate(null, Nats(subjects: ["choria.machine.transition", subject]));
+        var result = new ValidateNatsOptions().Validate(null, Nats(subjects: ["choria.machine.transition", subject]));
 
         Assert.Equal($"Nats:Subjects has an invalid subject '{subject}'.", Assert.Single(result.Failures!));
     }
 
     [Fact]
-    public void ValidateNatsSettings_NoSubjects_FailsSayingNothingWouldArrive()
+    public void ValidateNatsOptions_NoSubjects_FailsSayingNothingWouldArrive()
     {
-        var failure = Assert.Single(new ValidateNatsSettings().Validate(null, Nats(subjects: [])).Failures!);
+        var failure = Assert.Single(new ValidateNatsOptions().Validate(null, Nats(subjects: [])).Failures!);
 
         Assert.StartsWith("Nats:Subjects is empty", failure, StringComparison.Ordinal);
     }
@@ -187,21 +187,21 @@ public sealed class OptionsValidationTests
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
-    public void ValidateNatsSettings_ConnectTimeoutNotPositive_Fails(int seconds)
+    public void ValidateNatsOptions_ConnectTimeoutNotPositive_Fails(int seconds)
     {
         var settings = Nats();
         settings.ConnectTimeout = TimeSpan.FromSeconds(seconds);
 
-        Assert.StartsWith("Nats:ConnectTimeout", Assert.Single(new ValidateNatsSettings().Validate(null, settings).Failures!), StringComparison.Ordinal);
+        Assert.StartsWith("Nats:ConnectTimeout", Assert.Single(new ValidateNatsOptions().Validate(null, settings).Failures!), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ValidateNatsSettings_SeveralProblems_ReportsEach()
+    public void ValidateNatsOptions_SeveralProblems_ReportsEach()
     {
         var settings = Nats("http://x", ["a..b"]);
         settings.ConnectTimeout = TimeSpan.Zero;
 
-        Assert.Equal(3, new ValidateNatsSettings().Validate(null, settings).Failures!.Count());
+        Assert.Equal(3, new ValidateNatsOptions().Validate(null, settings).Failures!.Count());
     }
 
     // ---- Demo ----
@@ -245,7 +245,7 @@ public sealed class OptionsValidationTests
     {
         await using var app = Build(new Dictionary<string, string?> { ["Nats:Url"] = "nats://broker:4222" });
 
-        Assert.Equal(DefaultSubjects, app.Services.GetRequiredService<IOptions<NatsSettings>>().Value.Subjects);
+        Assert.Equal(DefaultSubjects, app.Services.GetRequiredService<IOptions<NatsOptions>>().Value.Subjects);
     }
 
     [Fact]
@@ -260,7 +260,7 @@ public sealed class OptionsValidationTests
         };
         await using var app = Build(config);
 
-        Assert.Equal(DefaultSubjects, app.Services.GetRequiredService<IOptions<NatsSettings>>().Value.Subjects);
+        Assert.Equal(DefaultSubjects, app.Services.GetRequiredService<IOptions<NatsOptions>>().Value.Subjects);
     }
 
     [Fact]
@@ -270,10 +270,10 @@ public sealed class OptionsValidationTests
         Assert.True(File.Exists(appSettings), $"{appSettings} is missing");
         await using var app = Build(new Dictionary<string, string?>(), builder => builder.AddJsonFile(appSettings, optional: false));
 
-        var settings = app.Services.GetRequiredService<IOptions<NatsSettings>>().Value;
+        var settings = app.Services.GetRequiredService<IOptions<NatsOptions>>().Value;
 
         Assert.Equal(DefaultSubjects, settings.Subjects);
-        Assert.True(new ValidateNatsSettings().Validate(null, settings).Succeeded);
+        Assert.True(new ValidateNatsOptions().Validate(null, settings).Succeeded);
     }
 
     [Fact]
@@ -286,7 +286,7 @@ public sealed class OptionsValidationTests
         };
         await using var app = Build(config);
 
-        Assert.Equal(["choria.lifecycle.event.alive.server"], app.Services.GetRequiredService<IOptions<NatsSettings>>().Value.Subjects);
+        Assert.Equal(["choria.lifecycle.event.alive.server"], app.Services.GetRequiredService<IOptions<NatsOptions>>().Value.Subjects);
     }
 
     [Fact]
@@ -300,7 +300,7 @@ public sealed class OptionsValidationTests
         };
         await using var app = Build(config);
 
-        Assert.Equal(["choria.machine.transition", "choria.lifecycle.event.>"], app.Services.GetRequiredService<IOptions<NatsSettings>>().Value.Subjects);
+        Assert.Equal(["choria.machine.transition", "choria.lifecycle.event.>"], app.Services.GetRequiredService<IOptions<NatsOptions>>().Value.Subjects);
     }
 
     [Fact]
@@ -308,7 +308,7 @@ public sealed class OptionsValidationTests
     {
         await using var app = Build(new Dictionary<string, string?> { ["Nats:Url"] = "http://broker:4222" });
 
-        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<NatsSettings>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<NatsOptions>>().Value);
 
         Assert.Contains("Nats:Url 'http://broker:4222'", error.Message, StringComparison.Ordinal);
     }
@@ -374,7 +374,7 @@ public sealed class OptionsValidationTests
         Assert.Contains("Demo:LegacyPercent + Demo:BinaryPercent", error.Message, StringComparison.Ordinal);
     }
 
-    private static NatsSettings Nats(string url = "nats://127.0.0.1:4222", string[]? subjects = null) => new()
+    private static NatsOptions Nats(string url = "nats://127.0.0.1:4222", string[]? subjects = null) => new()
     {
         Url = url,
         Subjects = subjects ?? DefaultSubjects,
@@ -392,9 +392,9 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
-    public void ValidateNatsSettings_BadUrlWithPassword_MessageDoesNotRevealIt()
+    public void ValidateNatsOptions_BadUrlWithPassword_MessageDoesNotRevealIt()
     {
-        var result = new ValidateNatsSettings().Validate(null, new NatsSettings { Url = "http://dashboard:s3cret@broker.example.net:4222", Subjects = ["a.b"] });
+        var result = new ValidateNatsOptions().Validate(null, new NatsOptions { Url = "http://dashboard:s3cret@broker.example.net:4222", Subjects = ["a.b"] });
 
         Assert.True(result.Failed);
         Assert.DoesNotContain("s3cret", result.FailureMessage, StringComparison.Ordinal);

@@ -1,31 +1,22 @@
+using ChoriaDashboard.Fleet;
 using NATS.Client.Core;
 
 namespace ChoriaDashboard.Ingest;
 
-/// <summary>Connection states as the dashboard shows them.</summary>
-public enum BrokerState
-{
-    Connecting,
-    Connected,
-    Reconnecting,
-    Disconnected,
-}
-
-/// <summary>The broker connection's state, since when, and whether the subscriptions are in place.</summary>
-public sealed record BrokerStatus(BrokerState State, DateTimeOffset Since, string? Server, int Subscriptions, int ExpectedSubscriptions, string? LastError)
-{
-    public bool Ready => State == BrokerState.Connected && Subscriptions == ExpectedSubscriptions && ExpectedSubscriptions > 0;
-}
-
-/// <summary>Tracks the NATS connection from its events; pages and health checks read <see cref="Current"/>.</summary>
-public sealed class NatsConnectionMonitor
+/// <summary>
+/// Tracks the connection to the broker from the NATS client's events and reports every change to the fleet, where pages,
+/// endpoints and health checks read it (<see cref="IFleetReader.Broker"/>).
+/// </summary>
+public sealed class BrokerConnectionMonitor
 {
     private readonly TimeProvider _time;
+    private readonly IFleetWriter? _fleet;
     private BrokerStatus _status;
 
-    public NatsConnectionMonitor(TimeProvider time)
+    public BrokerConnectionMonitor(TimeProvider time, IFleetWriter? fleet = null)
     {
         _time = time;
+        _fleet = fleet;
         _status = new BrokerStatus(BrokerState.Connecting, time.GetUtcNow(), null, 0, 0, null);
     }
 
@@ -39,7 +30,7 @@ public sealed class NatsConnectionMonitor
         Update(s => s with { ExpectedSubscriptions = expectedSubscriptions });
         connection.ConnectionOpened += (_, e) =>
         {
-            Update(s => s with { State = BrokerState.Connected, Since = _time.GetUtcNow(), Server = NatsSettings.Redact(e.Message), LastError = null });
+            Update(s => s with { State = BrokerState.Connected, Since = _time.GetUtcNow(), Server = NatsOptions.Redact(e.Message), LastError = null });
             return ValueTask.CompletedTask;
         };
         connection.ConnectionDisconnected += (_, e) =>
@@ -93,6 +84,7 @@ public sealed class NatsConnectionMonitor
 
         if (after != before)
         {
+            _fleet?.ReportBroker(after);
             Changed?.Invoke(after);
         }
     }

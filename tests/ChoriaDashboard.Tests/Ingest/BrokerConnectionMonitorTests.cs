@@ -1,3 +1,4 @@
+using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Ingest;
 using Microsoft.Extensions.Time.Testing;
 using NATS.Client.Core;
@@ -5,7 +6,7 @@ using Xunit;
 
 namespace ChoriaDashboard.Tests.Ingest;
 
-public sealed class NatsConnectionMonitorTests : IAsyncLifetime
+public sealed class BrokerConnectionMonitorTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2025, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
@@ -22,7 +23,7 @@ public sealed class NatsConnectionMonitorTests : IAsyncLifetime
     [Fact]
     public void NewMonitor_IsConnectingSinceConstructionAndNotReady()
     {
-        var monitor = new NatsConnectionMonitor(_time);
+        var monitor = new BrokerConnectionMonitor(_time);
 
         var status = monitor.Current;
         Assert.Equal(BrokerState.Connecting, status.State);
@@ -50,7 +51,7 @@ public sealed class NatsConnectionMonitorTests : IAsyncLifetime
     [Fact]
     public void Monitor_ConnectedAndAllSubscriptionsStarted_IsReady()
     {
-        var monitor = new NatsConnectionMonitor(_time);
+        var monitor = new BrokerConnectionMonitor(_time);
         monitor.Attach(_connection, expectedSubscriptions: 3);
         Assert.Equal(3, monitor.Current.ExpectedSubscriptions);
 
@@ -69,7 +70,7 @@ public sealed class NatsConnectionMonitorTests : IAsyncLifetime
     [Fact]
     public void Monitor_SubscriptionsUpButNotConnected_IsNotReady()
     {
-        var monitor = new NatsConnectionMonitor(_time);
+        var monitor = new BrokerConnectionMonitor(_time);
         monitor.Attach(_connection, expectedSubscriptions: 1);
 
         monitor.SubscriptionStarted();
@@ -84,7 +85,7 @@ public sealed class NatsConnectionMonitorTests : IAsyncLifetime
     [Fact]
     public void Monitor_NotAttached_IsNeverReady()
     {
-        var monitor = new NatsConnectionMonitor(_time);
+        var monitor = new BrokerConnectionMonitor(_time);
 
         monitor.Observe(NatsConnectionState.Open);
         monitor.SubscriptionStarted();
@@ -95,7 +96,7 @@ public sealed class NatsConnectionMonitorTests : IAsyncLifetime
     [Fact]
     public void Failed_IsDisconnectedWithTheErrorSinceNow()
     {
-        var monitor = new NatsConnectionMonitor(_time);
+        var monitor = new BrokerConnectionMonitor(_time);
         _time.Advance(TimeSpan.FromSeconds(7));
 
         monitor.Failed("connection refused");
@@ -141,7 +142,7 @@ public sealed class NatsConnectionMonitorTests : IAsyncLifetime
     [InlineData(NatsConnectionState.Closed, BrokerState.Disconnected)]
     public void Observe_ClientStateDiffers_AdoptsItSinceNow(NatsConnectionState client, BrokerState expected)
     {
-        var monitor = new NatsConnectionMonitor(_time);
+        var monitor = new BrokerConnectionMonitor(_time);
         _time.Advance(TimeSpan.FromSeconds(30));
 
         monitor.Observe(client);
@@ -153,7 +154,7 @@ public sealed class NatsConnectionMonitorTests : IAsyncLifetime
     [Fact]
     public void Observe_SameState_KeepsTheOriginalSince()
     {
-        var monitor = new NatsConnectionMonitor(_time);
+        var monitor = new BrokerConnectionMonitor(_time);
         _time.Advance(TimeSpan.FromSeconds(5));
         monitor.Observe(NatsConnectionState.Open);
         _time.Advance(TimeSpan.FromMinutes(10));
@@ -166,7 +167,7 @@ public sealed class NatsConnectionMonitorTests : IAsyncLifetime
     [Fact]
     public void Observe_OpenAfterFailure_IsConnectedAgain()
     {
-        var monitor = new NatsConnectionMonitor(_time);
+        var monitor = new BrokerConnectionMonitor(_time);
         monitor.Failed("connection refused");
         _time.Advance(TimeSpan.FromSeconds(2));
 
@@ -179,7 +180,7 @@ public sealed class NatsConnectionMonitorTests : IAsyncLifetime
     [Fact]
     public void Changed_RaisedOnEveryChangeWithTheNewStatus()
     {
-        var monitor = new NatsConnectionMonitor(_time);
+        var monitor = new BrokerConnectionMonitor(_time);
         monitor.Changed += _changes.Add;
 
         monitor.Observe(NatsConnectionState.Open);
@@ -197,7 +198,7 @@ public sealed class NatsConnectionMonitorTests : IAsyncLifetime
     [Fact]
     public void Changed_NotRaisedWhenNothingChanges()
     {
-        var monitor = new NatsConnectionMonitor(_time);
+        var monitor = new BrokerConnectionMonitor(_time);
         monitor.Observe(NatsConnectionState.Open);
         monitor.Failed("gone");
         monitor.Changed += _changes.Add;
@@ -213,7 +214,7 @@ public sealed class NatsConnectionMonitorTests : IAsyncLifetime
     [Fact]
     public void Changed_SameErrorLater_RaisedBecauseSinceMoved()
     {
-        var monitor = new NatsConnectionMonitor(_time);
+        var monitor = new BrokerConnectionMonitor(_time);
         monitor.Failed("gone");
         monitor.Changed += _changes.Add;
         _time.Advance(TimeSpan.FromSeconds(5));
@@ -223,9 +224,9 @@ public sealed class NatsConnectionMonitorTests : IAsyncLifetime
         Assert.Equal(Start.AddSeconds(5), Assert.Single(_changes).Since);
     }
 
-    private NatsConnectionMonitor ReadyMonitor(int expected)
+    private BrokerConnectionMonitor ReadyMonitor(int expected)
     {
-        var monitor = new NatsConnectionMonitor(_time);
+        var monitor = new BrokerConnectionMonitor(_time);
         monitor.Attach(_connection, expected);
         monitor.Observe(NatsConnectionState.Open);
         for (var i = 0; i < expected; i++)

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ChoriaDashboard.Hosting;
+namespace ChoriaDashboard.Components;
 
 /// <summary>How the browser views behave (section <c>Ui</c>).</summary>
 public sealed class UiOptions

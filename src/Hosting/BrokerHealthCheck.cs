@@ -1,14 +1,14 @@
-using ChoriaDashboard.Ingest;
+using ChoriaDashboard.Fleet;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ChoriaDashboard.Hosting;
 
-/// <summary>Ready when connected to NATS with every configured subscription in place.</summary>
-public sealed class NatsHealthCheck(NatsConnectionMonitor monitor) : IHealthCheck
+/// <summary>Ready when connected to the broker with every configured subscription in place.</summary>
+public sealed class BrokerHealthCheck(IFleetReader fleet) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var status = monitor.Current;
+        var status = fleet.Broker;
         var data = new Dictionary<string, object>
         {
             ["state"] = status.State.ToString(),
@@ -18,6 +18,6 @@ public sealed class NatsHealthCheck(NatsConnectionMonitor monitor) : IHealthChec
         };
         return Task.FromResult(status.Ready
             ? HealthCheckResult.Healthy($"connected to {status.Server}, {status.Subscriptions} subscriptions", data)
-            : HealthCheckResult.Unhealthy($"NATS {status.State.ToString().ToLowerInvariant()} since {status.Since:O}, {status.Subscriptions}/{status.ExpectedSubscriptions} subscriptions{(status.LastError is null ? "" : $": {status.LastError}")}", data: data));
+            : HealthCheckResult.Unhealthy($"broker {status.State.ToString().ToLowerInvariant()} since {status.Since:O}, {status.Subscriptions}/{status.ExpectedSubscriptions} subscriptions{(status.LastError is null ? "" : $": {status.LastError}")}", data: data));
     }
 }

@@ -4,7 +4,7 @@ using ChoriaDashboard.Events;
 namespace ChoriaDashboard.Ingest;
 
 /// <summary>How to reach the Choria broker and what to subscribe to (section <c>Nats</c>).</summary>
-public sealed class NatsSettings
+public sealed class NatsOptions
 {
     public const string Section = "Nats";
 

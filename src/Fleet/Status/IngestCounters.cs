@@ -2,31 +2,34 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using ChoriaDashboard.Events;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
-namespace ChoriaDashboard.Ingest;
+namespace ChoriaDashboard.Fleet;
 
 /// <summary>
-/// Counts what arrived, what was applied and what was rejected (by reason), and logs rejections with their
-/// subject at a bounded rate: a flood of bad messages cannot flood the log.
+/// Counts what arrived, what the fleet accepted and what was rejected (by reason), and logs rejections with their
+/// subject at a bounded rate: a flood of bad messages cannot flood the log. The ingest loops and the fleet writer
+/// count into it concurrently; pages and endpoints read it through <see cref="IFleetReader.Ingest"/>.
 /// </summary>
-public sealed class IngestStats
+public sealed class IngestCounters
 {
     private static readonly RejectionReason[] Reasons = Enum.GetValues<RejectionReason>();
 
     private readonly long[] _rejected = new long[Reasons.Length];
     private readonly LogWindow[] _windows = new LogWindow[Reasons.Length];
     private readonly ConcurrentDictionary<string, StrongBox<long>> _received = new(StringComparer.Ordinal);
-    private readonly ILogger<IngestStats> _logger;
+    private readonly ILogger<IngestCounters> _logger;
     private readonly TimeProvider _time;
-    private readonly IngestOptions _options;
+    private readonly int _logBurst;
+    private readonly TimeSpan _logInterval;
     private long _accepted;
 
-    public IngestStats(ILogger<IngestStats> logger, TimeProvider time, IOptions<IngestOptions> options)
+    /// <param name="logBurst">Rejections logged per reason in each <paramref name="logInterval"/>; the rest are only counted.</param>
+    public IngestCounters(ILogger<IngestCounters> logger, TimeProvider time, int logBurst, TimeSpan logInterval)
     {
         _logger = logger;
         _time = time;
-        _options = options.Value;
+        _logBurst = logBurst;
+        _logInterval = logInterval;
         for (var i = 0; i < _windows.Length; i++)
         {
             _windows[i] = new LogWindow();
@@ -48,10 +51,8 @@ public sealed class IngestStats
     public void Received(string subscription) =>
         Interlocked.Increment(ref _received.GetOrAdd(subscription, static _ => new StrongBox<long>()).Value);
 
-    public void Applied() => Interlocked.Increment(ref _accepted);
-
     /// <summary>Counts <paramref name="count"/> events the fleet writer accepted in one batch.</summary>
-    public void Applied(int count)
+    public void AddAccepted(int count = 1)
     {
         if (count > 0)
         {
@@ -68,7 +69,7 @@ public sealed class IngestStats
         int suppressed;
         lock (window)
         {
-            if (now - window.Start >= _options.RejectionLogInterval)
+            if (now - window.Start >= _logInterval)
             {
                 suppressed = window.Suppressed;
                 window.Start = now;
@@ -80,7 +81,7 @@ public sealed class IngestStats
                 suppressed = 0;
             }
 
-            if (window.Logged >= _options.RejectionLogBurst)
+            if (window.Logged >= _logBurst)
             {
                 window.Suppressed++;
                 return;

@@ -1,12 +1,11 @@
-using ChoriaDashboard.Ingest;
+using ChoriaDashboard.Fleet;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
-namespace ChoriaDashboard.Tests.Ingest;
+namespace ChoriaDashboard.Tests.Fleet;
 
-public sealed class IngestStatsTests
+public sealed class IngestCountersTests
 {
     private const string Subject = "choria.lifecycle.event.startup.server";
 
@@ -66,8 +65,8 @@ public sealed class IngestStatsTests
     {
         var stats = Create();
 
-        stats.Applied();
-        stats.Applied();
+        stats.AddAccepted();
+        stats.AddAccepted();
         stats.Received("choria.lifecycle.event.>");
         stats.Received("choria.lifecycle.event.>");
         stats.Received("choria.machine.transition");
@@ -87,7 +86,7 @@ public sealed class IngestStatsTests
         {
             for (var i = 0; i < 1000; i++)
             {
-                stats.Applied();
+                stats.AddAccepted();
                 stats.Received("s");
                 stats.Rejected(RejectionReason.WrongType, Subject, null);
             }
@@ -228,10 +227,9 @@ public sealed class IngestStatsTests
         Assert.DoesNotContain(subject[..65], message, StringComparison.Ordinal);
     }
 
-    private IngestStats Create(int burst = 5) =>
-        new(_log, _time, Options.Create(new IngestOptions { RejectionLogBurst = burst, RejectionLogInterval = Interval }));
+    private IngestCounters Create(int burst = 5) => new(_log, _time, burst, Interval);
 
-    private sealed class CapturingLogger : ILogger<IngestStats>
+    private sealed class CapturingLogger : ILogger<IngestCounters>
     {
         private readonly List<(LogLevel Level, string Message)> _entries = [];
 

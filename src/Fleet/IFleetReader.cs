@@ -1,0 +1,35 @@
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>
+/// The read side of the fleet: all that pages, endpoints and health checks use. Everything it hands out is immutable,
+/// or (node activity, machine entries) safe to read while the writer moves it forward.
+/// </summary>
+public interface IFleetReader
+{
+    /// <summary>The summary after the latest change batch.</summary>
+    FleetSummary Summary { get; }
+
+    /// <summary>Every node-component now; a live view, safe to enumerate while the writer works.</summary>
+    IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes { get; }
+
+    /// <summary>Autonomous agent machines per identity.</summary>
+    IReadOnlyDictionary<string, MachineHost> Machines { get; }
+
+    /// <summary>Governor events counted by governor and event type (at most <c>Fleet:MaxGovernorCounters</c> pairs).</summary>
+    IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts { get; }
+
+    /// <summary>The dashboard's connection to the broker, as the ingest last reported it.</summary>
+    BrokerStatus Broker { get; }
+
+    /// <summary>Raised after <see cref="Broker"/> changes, on the reporting thread; handlers must not block.</summary>
+    event Action<BrokerStatus>? BrokerChanged;
+
+    /// <summary>Messages received, events accepted, rejections by reason.</summary>
+    IngestCounters Ingest { get; }
+
+    /// <summary>Events waiting for the writer.</summary>
+    int QueueLength { get; }
+
+    /// <summary>The current summary plus a stream of change batches from now on. Dispose to unsubscribe.</summary>
+    FleetSubscription Subscribe();
+}

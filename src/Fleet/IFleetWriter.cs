@@ -1,0 +1,16 @@
+using ChoriaDashboard.Events;
+
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>The write side: the ingest hands decoded events to the single writer through a bounded queue.</summary>
+public interface IFleetWriter
+{
+    /// <summary>Queues a batch (the NATS loops' way: one queue operation for many events); waits while the queue is full.</summary>
+    ValueTask EnqueueAsync(IngestBatch batch, CancellationToken cancellationToken);
+
+    /// <summary>Queues one event.</summary>
+    ValueTask EnqueueAsync(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken);
+
+    /// <summary>Records the broker connection's new state, for readers and for the liveness rules.</summary>
+    void ReportBroker(BrokerStatus status);
+}
