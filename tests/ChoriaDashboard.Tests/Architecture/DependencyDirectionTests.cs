@@ -1,0 +1,75 @@
+using System.Reflection;
+using ChoriaDashboard.Fleet;
+using NetArchTest.Rules;
+using Xunit;
+
+namespace ChoriaDashboard.Tests.Architecture;
+
+/// <summary>
+/// Dependencies point one way: Events &lt;- Ingest -&gt; Fleet &lt;- (Components, Api); Simulation publishes like a
+/// Choria node (Events, Ingest's connection options); Hosting wires everything. Readers see the fleet only through
+/// <see cref="IFleetReader"/>.
+/// </summary>
+public sealed class DependencyDirectionTests
+{
+    private const string Root = "ChoriaDashboard";
+
+    private static readonly Assembly App = typeof(FleetStore).Assembly;
+
+    private static readonly string[] Layers = ["Events", "Ingest", "Fleet", "Components", "Api", "Simulation", "Hosting"];
+
+    /// <summary>Each layer and the other layers it may use.</summary>
+    public static TheoryData<string, string[]> Allowed => new()
+    {
+        { "Events", [] },
+        { "Ingest", ["Events", "Fleet"] },
+        { "Fleet", ["Events"] },
+        { "Components", ["Events", "Fleet"] },
+        { "Api", ["Events", "Fleet"] },
+        { "Simulation", ["Events", "Ingest"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Allowed))]
+    public void Layer_UsesOnlyTheLayersBelowIt(string layer, string[] allowed)
+    {
+        var forbidden = Layers.Where(l => l != layer && !allowed.Contains(l)).Select(l => $"{Root}.{l}").ToArray();
+
+        var result = Types.InAssembly(App).That().ResideInNamespace($"{Root}.{layer}").ShouldNot().HaveDependencyOnAny(forbidden).GetResult();
+
+        Assert.True(result.IsSuccessful, $"{layer} depends the wrong way: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Theory]
+    [InlineData("Components")]
+    [InlineData("Api")]
+    public void Reader_SeesTheFleetOnlyThroughItsReadingInterface(string layer)
+    {
+        string[] writerSide =
+        [
+            typeof(FleetStore).FullName!, typeof(IFleetWriter).FullName!, $"{Root}.Fleet.FleetState", $"{Root}.Fleet.NodeTable",
+            $"{Root}.Fleet.NodeActivity", $"{Root}.Fleet.HistoryDetails", $"{Root}.Fleet.SmallDictionary`1",
+        ];
+
+        var result = Types.InAssembly(App).That().ResideInNamespace($"{Root}.{layer}").ShouldNot().HaveDependencyOnAny(writerSide).GetResult();
+
+        Assert.True(result.IsSuccessful, $"{layer} reaches into the fleet's writer side: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Fact]
+    public void Checker_SeesARealDependency()
+    {
+        // Guards the rules above against passing because the checker saw nothing: Hosting does wire Ingest.
+        var result = Types.InAssembly(App).That().ResideInNamespace($"{Root}.Hosting").ShouldNot().HaveDependencyOn($"{Root}.Ingest").GetResult();
+
+        Assert.False(result.IsSuccessful);
+    }
+
+    [Fact]
+    public void EveryLayer_HasTypes()
+    {
+        var namespaces = App.GetTypes().Select(t => t.Namespace ?? "").ToHashSet();
+
+        Assert.All(Layers, l => Assert.Contains(namespaces, n => n == $"{Root}.{l}" || n.StartsWith($"{Root}.{l}.", StringComparison.Ordinal)));
+    }
+}
