@@ -144,7 +144,7 @@ internal sealed class EnvelopeShortcut(int capacity)
     }
 
     /// <summary>The SDK's own check of one attribute value (what <c>SetAttributeFromString</c> does), without an event.</summary>
-    internal static bool IsValid(CloudEventAttribute attribute, string text)
+    public static bool IsValid(CloudEventAttribute attribute, string text)
     {
         try
         {
