@@ -62,4 +62,41 @@ public static class UntrustedText
 
         return builder.ToString();
     }
+
+    /// <summary>
+    /// Whether <paramref name="value"/> can stand as a node identity (a host name or certname): non-empty, no control
+    /// characters, no white space, and none of the markup and quoting characters <c>&lt; &gt; " ' ` \ &amp;</c>, which no
+    /// host name or certname contains.
+    /// </summary>
+    public static bool IsSafeIdentity(string value)
+    {
+        if (value.Length == 0)
+        {
+            return false;
+        }
+
+        foreach (var c in value)
+        {
+            if (char.IsControl(c) || char.IsWhiteSpace(c) || c is '<' or '>' or '"' or '\'' or '`' or '\\' or '&')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="value"/> holds a control character (line breaks and tabs included).</summary>
+    public static bool HasControlCharacter(string value)
+    {
+        foreach (var c in value)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -27,9 +27,3 @@ public readonly record struct DecodeResult
 
     public override string ToString() => IsSuccess ? $"ok {Event!.Protocol}" : $"{Reason}: {Detail}";
 }
-
-/// <summary>Thrown inside the decoder to abandon a message; caught at the top and turned into a <see cref="DecodeResult"/>.</summary>
-internal sealed class RejectException(RejectionReason reason, string detail) : Exception(detail)
-{
-    public RejectionReason Reason { get; } = reason;
-}

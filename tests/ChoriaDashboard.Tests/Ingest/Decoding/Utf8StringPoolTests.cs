@@ -2,9 +2,10 @@ using System.Text;
 using System.Text.Json;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Ingest;
+using ChoriaDashboard.Ingest.Decoding;
 using Xunit;
 
-namespace ChoriaDashboard.Tests.Ingest;
+namespace ChoriaDashboard.Tests.Ingest.Decoding;
 
 public sealed class Utf8StringPoolTests
 {

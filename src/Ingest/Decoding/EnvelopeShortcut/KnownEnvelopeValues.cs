@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace ChoriaDashboard.Ingest;
+namespace ChoriaDashboard.Ingest.Decoding;
 
 /// <summary>The CloudEvents envelope attributes whose values repeat across a fleet's events.</summary>
 internal enum EnvelopeAttribute

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
-namespace ChoriaDashboard.Ingest;
+namespace ChoriaDashboard.Ingest.Decoding;
 
 /// <summary>
 /// Strings that repeat from event to event (protocol, component, version, machine, watcher, status, check plugin)

@@ -1,14 +1,13 @@
 using System.Numerics;
 
-namespace ChoriaDashboard.Ingest;
+namespace ChoriaDashboard.Ingest.Decoding;
 
 /// <summary>
 /// Recognises, without allocating, the plain CloudEvents attribute values Choria sends: an <c>id</c> or
 /// <c>subject</c> of printable ASCII, and a <c>time</c> of the form <c>2024-06-10T06:18:20.001Z</c>. Every value these
 /// accept, the CloudEvents SDK's own attribute definitions accept too (its string rule forbids only control
 /// characters, noncharacters and broken surrogate pairs; its timestamp rule is RFC 3339 with at least seconds). They
-/// answer false for anything else, which then goes to the SDK as before, so they can only save work, never change an
-/// answer. That turned the id and time of each event into strings (and parsed the time twice over) before.
+/// answer false for anything else, which then goes to the SDK, so they can only save work, never change an answer.
 /// </summary>
 internal static class PlainAttributeValues
 {

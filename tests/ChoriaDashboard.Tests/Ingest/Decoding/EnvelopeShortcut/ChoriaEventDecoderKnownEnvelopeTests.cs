@@ -4,7 +4,7 @@ using ChoriaDashboard.Ingest;
 using Microsoft.Extensions.Primitives;
 using Xunit;
 
-namespace ChoriaDashboard.Tests.Ingest;
+namespace ChoriaDashboard.Tests.Ingest.Decoding;
 
 /// <summary>
 /// Once the CloudEvents SDK has accepted an envelope, the decoder recognises its repeating values (source, type,

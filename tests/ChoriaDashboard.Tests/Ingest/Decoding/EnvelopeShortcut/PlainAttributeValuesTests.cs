@@ -1,9 +1,10 @@
 using System.Text;
 using ChoriaDashboard.Ingest;
+using ChoriaDashboard.Ingest.Decoding;
 using CloudNative.CloudEvents;
 using Xunit;
 
-namespace ChoriaDashboard.Tests.Ingest;
+namespace ChoriaDashboard.Tests.Ingest.Decoding;
 
 /// <summary>
 /// The allocation-free checks may only ever say yes where the CloudEvents SDK says yes (through the decoder's own SDK
@@ -90,5 +91,5 @@ public sealed class PlainAttributeValuesTests
     }
 
     /// <summary>The SDK path the fast checks stand in for: what the decoder asks when they say no.</summary>
-    private static bool SdkAccepts(CloudEventAttribute attribute, string value) => ChoriaEventDecoder.IsValid(attribute, value);
+    private static bool SdkAccepts(CloudEventAttribute attribute, string value) => EnvelopeShortcut.IsValid(attribute, value);
 }

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using ChoriaDashboard.Events;
+
+namespace ChoriaDashboard.Ingest.Decoding;
+
+/// <summary>Reads the six lifecycle events (startup, alive, shutdown, provisioned, upgraded, governor).</summary>
+internal sealed class LifecycleReader(IngestOptions options, JsonFields fields)
+{
+    /// <summary>Reads a lifecycle event of <paramref name="type"/>, the protocol's last part.</summary>
+    public LifecycleEvent Read(JsonElement data, string protocol, string type, WireFormat format)
+    {
+        var id = fields.RequiredString(data, "id", options.MaxFieldLength);
+        var identity = fields.RequiredIdentity(data, "identity");
+        var component = fields.RequiredName(data, "component");
+        var timestamp = JsonFields.FromUnixSeconds(JsonFields.RequiredInt64(data, "timestamp"), "timestamp");
+        protocol = CanonicalNames.Of(protocol);
+
+        return type switch
+        {
+            "startup" => new StartupEvent
+            {
+                Protocol = protocol,
+                Id = id,
+                Identity = identity,
+                Component = component,
+                Timestamp = timestamp,
+                Format = format,
+                Version = fields.RequiredName(data, "version"),
+            },
+            "alive" => new AliveEvent
+            {
+                Protocol = protocol,
+                Id = id,
+                Identity = identity,
+                Component = component,
+                Timestamp = timestamp,
+                Format = format,
+                Version = fields.RequiredName(data, "version"),
+            },
+            "shutdown" => new ShutdownEvent
+            {
+                Protocol = protocol,
+                Id = id,
+                Identity = identity,
+                Component = component,
+                Timestamp = timestamp,
+                Format = format,
+            },
+            "provisioned" => new ProvisionedEvent
+            {
+                Protocol = protocol,
+                Id = id,
+                Identity = identity,
+                Component = component,
+                Timestamp = timestamp,
+                Format = format,
+            },
+            "upgraded" => new UpgradedEvent
+            {
+                Protocol = protocol,
+                Id = id,
+                Identity = identity,
+                Component = component,
+                Timestamp = timestamp,
+                Format = format,
+                Version = fields.RequiredName(data, "version"),
+                NewVersion = fields.RequiredName(data, "new_version"),
+            },
+            "governor" => new GovernorEvent
+            {
+                Protocol = protocol,
+                Id = id,
+                Identity = identity,
+                Component = component,
+                Timestamp = timestamp,
+                Format = format,
+                Governor = JsonFields.NonEmpty(fields.RequiredName(data, "governor"), "governor"),
+                Sequence = JsonFields.OptionalUInt64(data, "sequence"),
+                EventTypeName = fields.RequiredName(data, "event_type"),
+            },
+            _ => throw new RejectException(RejectionReason.UnknownType, $"unknown lifecycle type '{UntrustedText.Excerpt(type)}'"),
+        };
+    }
+}
