@@ -2,6 +2,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Ingest;
+using ChoriaDashboard.Ingest.Decoding;
 using CloudNative.CloudEvents;
 using Microsoft.Extensions.Primitives;
 

@@ -5,14 +5,14 @@ namespace ChoriaDashboard.Ingest;
 /// <summary>The result of decoding one message: an event, or a rejection with a reason and a short detail.</summary>
 public readonly record struct DecodeResult
 {
-    private DecodeResult(Events.ChoriaEvent? evt, RejectionReason reason, string? detail)
+    private DecodeResult(ChoriaEvent? evt, RejectionReason reason, string? detail)
     {
         Event = evt;
         Reason = reason;
         Detail = detail;
     }
 
-    public Events.ChoriaEvent? Event { get; }
+    public ChoriaEvent? Event { get; }
 
     public RejectionReason Reason { get; }
 
@@ -21,7 +21,7 @@ public readonly record struct DecodeResult
 
     public bool IsSuccess => Event is not null;
 
-    public static DecodeResult Ok(Events.ChoriaEvent evt) => new(evt, default, null);
+    public static DecodeResult Ok(ChoriaEvent evt) => new(evt, default, null);
 
     public static DecodeResult Reject(RejectionReason reason, string detail) => new(null, reason, detail);
 
