@@ -8,12 +8,18 @@ namespace ChoriaDashboard.Bench;
 /// <summary>
 /// Runs the micro-benchmarks in process (no generated projects, so the repository's central package management and
 /// warnings-as-errors never meet BenchmarkDotNet's generated code). Short runs by default; <c>--full</c> for the
-/// default job. Other arguments go to BenchmarkDotNet, e.g. <c>--filter *Decode*</c>.
+/// default job; <c>--memory</c> for the ledger's live-heap rows instead. Other arguments go to BenchmarkDotNet, e.g.
+/// <c>--filter *Decode*</c>.
 /// </summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
+        if (args.Contains("--memory"))
+        {
+            return Ledger.MemoryLedger.Run();
+        }
+
         var full = args.Contains("--full");
         var rest = args.Where(a => a != "--full").ToArray();
         if (rest.Length == 0)
