@@ -20,6 +20,7 @@ public class InPlaceAliveLedgerBenchmarks
     private FleetState _state = default!;
     private AliveEvent[] _same = [];
     private AliveEvent[][] _flip = [];
+    private NodeKey[] _keys = [];
     private int _next;
     private DateTimeOffset _now;
 
@@ -29,6 +30,7 @@ public class InPlaceAliveLedgerBenchmarks
         _state = BenchData.Fleet(Nodes, new FleetOptions { MaxNodes = 10_000_000 });
         _same = [.. Enumerable.Range(0, Nodes).Select(i => BenchData.Alive(i, i % 3 == 0 ? "0.29.3" : "0.29.4"))];
         _flip = [[.. Enumerable.Range(0, Nodes).Select(i => BenchData.Alive(i, "0.29.5"))], [.. Enumerable.Range(0, Nodes).Select(i => BenchData.Alive(i, "0.29.6"))]];
+        _keys = [.. Enumerable.Range(0, Nodes).Select(i => new NodeKey(BenchData.Identity(i), ChoriaComponents.Server))];
         _now = BenchData.Epoch.AddHours(3);
         var filling = new FleetChangeSet();
         foreach (var alive in _same)
@@ -53,7 +55,7 @@ public class InPlaceAliveLedgerBenchmarks
         var i = n % Nodes;
 
         // After NewSnapshot's run the node runs 0.29.5 or 0.29.6; an alive on the version it runs is the in-place case.
-        var running = _state.Nodes[new NodeKey(BenchData.Identity(i), ChoriaComponents.Server)].Version;
+        var running = _state.Nodes[_keys[i]].Version;
         var alive = running == _same[i].Version ? _same[i] : _flip[running == "0.29.5" ? 0 : 1][i];
         var outcome = _state.Apply(alive, _now = _now.AddTicks(1), _changes);
         _changes.Clear();
@@ -235,7 +237,8 @@ public class NodeListLedgerBenchmarks
         .OrderBy(n => n.Version, VersionComparer.Instance)
         .ThenBy(n => n.Identity, StringComparer.Ordinal)
         .ThenBy(n => n.Component, StringComparer.Ordinal)
-        .Count();
+        .ToArray()
+        .Length;
 
     [Benchmark]
     public int SortKeys() => _byVersion.Apply(_state.Nodes.Values).Length;
