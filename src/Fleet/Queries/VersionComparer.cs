@@ -45,24 +45,5 @@ public sealed class VersionComparer : IComparer<string?>
         return xs.Length.CompareTo(ys.Length);
     }
 
-    /// <summary>Versions are few and sorted often: split each once, up to a bounded number of distinct versions.</summary>
-    private const int MaxCachedVersions = 4096;
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> Split = new(StringComparer.Ordinal);
-
-    private static string[] Parts(string version)
-    {
-        if (Split.TryGetValue(version, out var parts))
-        {
-            return parts;
-        }
-
-        parts = version.Split('.', '-', '+');
-        if (Split.Count < MaxCachedVersions)
-        {
-            Split.TryAdd(version, parts);
-        }
-
-        return parts;
-    }
+    private static string[] Parts(string version) => version.Split('.', '-', '+');
 }
