@@ -30,7 +30,7 @@ internal sealed class FleetState
     {
         Options = options;
         Policy = new LivenessPolicy(options);
-        Details = new HistoryDetails(options.InternCacheSize);
+        Details = new HistoryDetails(options.MaxHistoryDetails);
         _strings = new StringInterner(options.InternCacheSize);
 
         // A whole fleet starting at once should not rehash the table several times on the way up.
@@ -38,7 +38,7 @@ internal sealed class FleetState
 
         _lifecycle = new LifecycleRules(this, new ProvisioningRules(this));
         _machineRules = new MachineRules(this);
-        _governor = new GovernorRules(options.InternCacheSize, _strings);
+        _governor = new GovernorRules(options.MaxGovernorCounters, _strings);
         _liveness = new LivenessRules(this);
     }
 

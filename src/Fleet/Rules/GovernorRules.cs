@@ -8,7 +8,7 @@ internal sealed class GovernorRules(int maxCounters, StringInterner strings)
 {
     private readonly ConcurrentDictionary<(string Governor, string Event), long> _counts = new();
 
-    /// <summary>The counts so far, at most <c>Fleet:InternCacheSize</c> pairs; safe to read concurrently.</summary>
+    /// <summary>The counts so far, at most <c>Fleet:MaxGovernorCounters</c> pairs; safe to read concurrently.</summary>
     public IReadOnlyDictionary<(string Governor, string Event), long> Counts => _counts;
 
     /// <summary>Counts one event; a pair beyond the limit is not counted.</summary>

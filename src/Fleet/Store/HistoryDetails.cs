@@ -3,7 +3,7 @@ namespace ChoriaDashboard.Fleet;
 /// <summary>
 /// The distinct detail strings of node histories (versions, "old → new"), numbered, so a history entry stores a 4-byte
 /// number instead of an 8-byte reference and fits in 16 bytes instead of 24 (see docs/benchmarks.md). A fleet has a
-/// few dozen; at most <c>capacity</c> (<c>Fleet:InternCacheSize</c>) are kept, and entries with a detail beyond it
+/// few dozen; at most <c>capacity</c> (<c>Fleet:MaxHistoryDetails</c>) are kept, and entries with a detail beyond it
 /// keep none. One writer adds; readers look numbers up at any time.
 /// </summary>
 internal sealed class HistoryDetails
