@@ -39,6 +39,14 @@ public sealed class FleetOptions
     [Range(0, 10_000_000)]
     public int InternCacheSize { get; set; } = 100_000;
 
+    /// <summary>Distinct history details (versions, "old → new") numbered for node histories; entries beyond keep no detail.</summary>
+    [Range(0, 10_000_000)]
+    public int MaxHistoryDetails { get; set; } = 100_000;
+
+    /// <summary>Distinct (governor, event type) pairs counted; events of further pairs are not counted.</summary>
+    [Range(0, 10_000_000)]
+    public int MaxGovernorCounters { get; set; } = 100_000;
+
     /// <summary>How often silent nodes are re-evaluated (live → stale → dead → forgotten).</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -359,6 +359,35 @@ public sealed class OptionsValidationTests
         Assert.Equal(new LivenessThresholds(TimeSpan.FromMinutes(40), TimeSpan.FromMinutes(80), TimeSpan.FromHours(24)), options.ThresholdsFor("server"));
     }
 
+    [Theory]
+    [InlineData("Fleet:InternCacheSize", "InternCacheSize")]
+    [InlineData("Fleet:MaxHistoryDetails", "MaxHistoryDetails")]
+    [InlineData("Fleet:MaxGovernorCounters", "MaxGovernorCounters")]
+    public async Task AddChoriaDashboard_FleetLimitOutOfRange_ThrowsNamingTheKey(string key, string member)
+    {
+        await using var app = Build(new Dictionary<string, string?> { [key] = "-1" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<FleetOptions>>().Value);
+
+        Assert.Contains(member, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddChoriaDashboard_FleetLimits_BindEachToItsOwnKey()
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Fleet:InternCacheSize"] = "10",
+            ["Fleet:MaxHistoryDetails"] = "20",
+            ["Fleet:MaxGovernorCounters"] = "30",
+        };
+        await using var app = Build(config);
+
+        var options = app.Services.GetRequiredService<IOptions<FleetOptions>>().Value;
+
+        Assert.Equal((10, 20, 30), (options.InternCacheSize, options.MaxHistoryDetails, options.MaxGovernorCounters));
+    }
+
     [Fact]
     public async Task AddChoriaDashboard_DemoSharesOverAHundred_ThrowsNamingTheKeys()
     {

@@ -2,8 +2,8 @@ namespace ChoriaDashboard.Fleet;
 
 /// <summary>
 /// Filtered, sorted node lists shared by every page that shows the same view: each (query, node list revision) is computed
-/// once, however many browsers look at it. At 100,000 nodes a sort costs tens of milliseconds, so without this the
-/// server's cost grew with the number of open node lists. Bounded to <c>Ui:NodeListCacheSize</c> queries, least
+/// once, however many browsers look at it. A sort of 100,000 nodes costs tens of milliseconds, so without this the
+/// server's cost would grow with the number of open node lists. Bounded to <c>Ui:NodeListCacheSize</c> queries, least
 /// recently used first out.
 /// </summary>
 public sealed class NodeListCache

@@ -7,11 +7,10 @@ namespace ChoriaDashboard.Fleet;
 /// An immutable name → value map for the few machines of a node and the few watchers of a machine: one array,
 /// searched in order, copied on change. For a handful of entries this is smaller and faster than an
 /// <see cref="System.Collections.Immutable.ImmutableDictionary{TKey, TValue}"/>, whose tree nodes are rebuilt on every
-/// change; the fleet keeps one per machine host and replaces it on every machine event. Keys compare ordinally.
-/// Changing it costs a copy of all entries, so it suits the handful a node really has; the fleet's
-/// <c>MaxMachinesPerNode</c> and <c>MaxWatchersPerMachine</c> bound the worst case.
+/// change (see docs/benchmarks.md). A change copies every entry, so it suits the handful a node really has;
+/// <c>Fleet:MaxMachinesPerNode</c> and <c>Fleet:MaxWatchersPerMachine</c> bound the worst case. Keys compare ordinally.
 /// </summary>
-public sealed class SmallDictionary<TValue> : IReadOnlyDictionary<string, TValue>
+internal sealed class SmallDictionary<TValue> : IReadOnlyDictionary<string, TValue>
 {
     public static readonly SmallDictionary<TValue> Empty = new([]);
 

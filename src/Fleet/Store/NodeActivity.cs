@@ -3,28 +3,26 @@ using ChoriaDashboard.Events;
 namespace ChoriaDashboard.Fleet;
 
 /// <summary>
-/// The live part of one node-component: when it was last heard from, what it said last, and its recent events. Every snapshot of the node
-/// shares this one object, and the fleet writer moves it forward in place; everything else in a
+/// The live part of one node-component: when it was last heard from, what it said last, and its recent events. Every
+/// snapshot of the node shares this one object, and the fleet writer moves it forward in place; everything else in a
 /// <see cref="NodeSnapshot"/> is immutable.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Why it is not part of the immutable snapshot: by far the commonest event is an alive from a node that is already live
-/// on that version, and it changes nothing but these. Replacing the node's snapshot for each one meant an
-/// object per event that lived until the node's next event, about a second under load at 100,000 nodes: long enough to
-/// survive the young generations and be collected in the old one. Measured, that kept the GC busy for a third of every
-/// second (docs/benchmarks.md). In place, such an alive allocates nothing in the writer.
+/// Why it is not part of the immutable snapshot: the commonest event is an alive from a node already live on that
+/// version, and it changes nothing but these; recording it in place allocates nothing, where a new snapshot per event
+/// would live long enough for the GC to promote it (see docs/benchmarks.md).
 /// </para>
 /// <para>
 /// Concurrency: one writer (the fleet store loop), any number of readers. <see cref="LastSeen"/> and
 /// <see cref="LastEvent"/> are single values, each read whole (a reader may see one updated before the other).
-/// The history is a ring of <c>limit + 2</c> entries of 16 bytes that only the writer writes; a reader copies the newest entries
-/// and then checks that the writer did not reach any of them while it copied (a sequence check, as a seqlock does),
-/// retrying in the rare case it did. Readers therefore always get a consistent copy, newest last, and never block the
-/// writer.
+/// The history is a ring of <c>limit + 2</c> entries of 16 bytes that only the writer writes; a reader copies the
+/// newest entries and then checks that the writer did not reach any of them while it copied (a sequence check, as a
+/// seqlock does), retrying in the rare case it did. Readers therefore always get a consistent copy, newest last, and
+/// never block the writer.
 /// </para>
 /// </remarks>
-public sealed class NodeActivity
+internal sealed class NodeActivity
 {
     /// <summary>Room past the newest <c>limit</c> entries, so a reader copying them is not overtaken by the next append.</summary>
     private const int Slack = 2;

@@ -386,6 +386,33 @@ public sealed class FleetStateNodeTests
     }
 
     [Fact]
+    public void Governor_PairsBeyondMaxGovernorCounters_AreNotCountedWhileKnownPairsAre()
+    {
+        var fleet = new FleetHarness(new FleetOptions { MaxGovernorCounters = 2, InternCacheSize = 0 });
+
+        fleet.Apply(Ev.Governor("n1", "puppet", "enter"));
+        fleet.Apply(Ev.Governor("n1", "puppet", "exit"));
+        fleet.Apply(Ev.Governor("n1", "backup", "timeouts"));
+        fleet.Apply(Ev.Governor("n2", "puppet", "enter"));
+
+        Assert.Equal(2, fleet.State.GovernorCounts.Count);
+        Assert.Equal(2, fleet.State.GovernorCounts[("puppet", "enter")]);
+        Assert.False(fleet.State.GovernorCounts.ContainsKey(("backup", "timeouts")));
+    }
+
+    [Fact]
+    public void History_DetailsBeyondMaxHistoryDetails_AreKeptWithoutDetail()
+    {
+        var fleet = new FleetHarness(new FleetOptions { MaxHistoryDetails = 1, InternCacheSize = 0 });
+
+        fleet.Apply(Ev.Startup("n1", "0.29.4"));
+        fleet.AdvanceMinutes(1);
+        fleet.Apply(Ev.Alive("n1", "0.29.5"));
+
+        Assert.Equal(["0.29.4", null], fleet.Node("n1").History.Select(h => h.Detail));
+    }
+
+    [Fact]
     public void ChangeSet_TwoEventsForSameNodeInOneBatch_GiveOneUpsertWithLatestSnapshot()
     {
         var fleet = new FleetHarness();

@@ -2,11 +2,11 @@ namespace ChoriaDashboard.Fleet;
 
 /// <summary>
 /// The distinct detail strings of node histories (versions, "old → new"), numbered, so a history entry stores a 4-byte
-/// number instead of an 8-byte reference and fits in 16 bytes instead of 24: at 100,000 nodes with full histories
-/// that is about 27 MB. A fleet has a few dozen; at most <c>capacity</c> are kept, and entries with a detail beyond it
+/// number instead of an 8-byte reference and fits in 16 bytes instead of 24 (see docs/benchmarks.md). A fleet has a
+/// few dozen; at most <c>capacity</c> (<c>Fleet:MaxHistoryDetails</c>) are kept, and entries with a detail beyond it
 /// keep none. One writer adds; readers look numbers up at any time.
 /// </summary>
-public sealed class HistoryDetails
+internal sealed class HistoryDetails
 {
     /// <summary>Keeps no details: for snapshots built outside the fleet (tests, fakes).</summary>
     public static readonly HistoryDetails None = new(0);

@@ -6,7 +6,7 @@ namespace ChoriaDashboard.Fleet;
 /// Decoded events handed to the fleet writer in one queue operation. The NATS loops fill one with what their
 /// subscription has ready, up to <see cref="MaxCount"/>, and hand it over when it is full or the subscription has
 /// nothing more for now, so batching adds no delay. Per event, the queue's lock, the wake-ups and the async state
-/// machine cost more than applying the event: at 100,000 msg/s that handoff was a fifth of the app's CPU.
+/// machine would cost more than applying the event (see docs/benchmarks.md).
 /// </summary>
 public sealed class IngestBatch
 {

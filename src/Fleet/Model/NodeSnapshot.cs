@@ -1,37 +1,16 @@
-using System.Collections.Immutable;
 using ChoriaDashboard.Events;
 
 namespace ChoriaDashboard.Fleet;
 
-/// <summary>Where a node-component stands, judged from what it last said and how long ago.</summary>
-public enum NodeState : byte
-{
-    /// <summary>Heard from within <c>StaleAfter</c>.</summary>
-    Live,
-
-    /// <summary>Silent longer than <c>StaleAfter</c>: an alive may have been lost.</summary>
-    Stale,
-
-    /// <summary>Silent longer than <c>DeadAfter</c>: crashed or cut off (no shutdown was received).</summary>
-    Dead,
-
-    /// <summary>Sent a shutdown: stopped on purpose.</summary>
-    Stopped,
-}
-
-/// <summary>One component on one node; the same identity can run several components.</summary>
-public readonly record struct NodeKey(string Identity, string Component)
-{
-    public override string ToString() => $"{Identity}/{Component}";
-}
-
 /// <summary>
-/// One node-component. Immutable and replaced when its state or versions change, except its <see cref="Activity"/>:
-/// when it was last heard from, the kind of its last event and its recent events, which the writer moves forward in
-/// place and every snapshot of the node shares.
+/// One node-component. Immutable and replaced when its state or versions change, except its live part (when it was
+/// last heard from, the kind of its last event and its recent events), which the writer moves forward in place and
+/// every snapshot of the node shares.
 /// </summary>
 public sealed record NodeSnapshot
 {
+    private readonly NodeActivity? _activity;
+
     public required NodeKey Key { get; init; }
 
     public string Identity => Key.Identity;
@@ -53,8 +32,12 @@ public sealed record NodeSnapshot
 
     public DateTimeOffset? LastStartup { get; init; }
 
-    /// <summary>The live part, shared by every snapshot of this node: see <see cref="NodeActivity"/>.</summary>
-    public required NodeActivity Activity { get; init; }
+    /// <summary>The live part, shared by every snapshot of this node; every snapshot must be built with one.</summary>
+    internal NodeActivity Activity
+    {
+        get => _activity ?? throw new InvalidOperationException($"The snapshot of {Key} was built without its activity.");
+        init => _activity = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
     /// <summary>When we last received an event from it (receipt time; alive events repeat their own timestamp). Live.</summary>
     public DateTimeOffset LastSeen => Activity.LastSeen;

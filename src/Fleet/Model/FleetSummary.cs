@@ -1,0 +1,24 @@
+using System.Collections.Immutable;
+
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>The whole fleet in numbers: immutable, replaced after every change batch.</summary>
+/// <param name="Revision">Counts change batches: 0 before the first, one more with each.</param>
+/// <param name="NodeListRevision">
+/// Changes only when a node-component is added or removed, or its state or version changes: what node lists filter
+/// and sort on. An alive that only refreshes the last-seen time leaves it as it is.
+/// </param>
+public sealed record FleetSummary(
+    long Revision,
+    DateTimeOffset AsOf,
+    ImmutableArray<ComponentSummary> Components,
+    int Machines,
+    HealthSummary Health,
+    long NodeListRevision = 0)
+{
+    public static readonly FleetSummary Empty = new(0, DateTimeOffset.MinValue, [], 0, HealthSummary.Empty);
+
+    public int TotalNodes => Components.Sum(c => c.Total);
+
+    public int Count(NodeState state) => Components.Sum(c => c.Count(state));
+}

@@ -1,0 +1,7 @@
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>One component on one node; the same identity can run several components.</summary>
+public readonly record struct NodeKey(string Identity, string Component)
+{
+    public override string ToString() => $"{Identity}/{Component}";
+}

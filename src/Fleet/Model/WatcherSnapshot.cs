@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+using ChoriaDashboard.Events;
+
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>
+/// The state a watcher last reported: the parts a dashboard shows, not the whole event (its envelope, id and identity
+/// are known already). Nagios checks fill the nagios fields; other watcher types keep their data as received.
+/// </summary>
+public sealed record WatcherSnapshot
+{
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>A nagios check's health; null for other watcher types.</summary>
+    public NagiosStatus? Health { get; init; }
+
+    public string? Status { get; init; }
+
+    public int StatusCode { get; init; }
+
+    public string? Output { get; init; }
+
+    public string? Plugin { get; init; }
+
+    public DateTimeOffset? CheckTime { get; init; }
+
+    public double RuntimeSeconds { get; init; }
+
+    public ImmutableArray<NagiosPerfData> PerfData { get; init; } = [];
+
+    /// <summary>The check's recent results as the node reported them.</summary>
+    public ImmutableArray<NagiosHistoryItem> History { get; init; } = [];
+
+    public ImmutableDictionary<string, string> Annotations { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>Other watcher types: the state's data as received (JSON), if any.</summary>
+    public string? RawData { get; init; }
+
+    public static WatcherSnapshot From(WatcherStateEvent evt, DateTimeOffset receivedAt) => evt is NagiosWatcherState n
+        ? new WatcherSnapshot
+        {
+            ReceivedAt = receivedAt,
+            Health = n.Health,
+            Status = n.Status,
+            StatusCode = n.StatusCode,
+            Output = n.Output,
+            Plugin = n.Plugin,
+            CheckTime = n.CheckTime,
+            RuntimeSeconds = n.RuntimeSeconds,
+            PerfData = n.PerfData,
+            History = n.History,
+            Annotations = n.Annotations,
+        }
+        : new WatcherSnapshot { ReceivedAt = receivedAt, RawData = evt.RawData };
+}

@@ -1,0 +1,16 @@
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>What applying one event did.</summary>
+public enum ApplyOutcome
+{
+    Accepted,
+
+    /// <summary>A new node or machine host was turned away because <c>Fleet:MaxNodes</c> is reached.</summary>
+    FleetFull,
+
+    /// <summary>Understood but not part of the node view (e.g. governor events are only counted).</summary>
+    CountedOnly,
+
+    /// <summary>A new machine or watcher was turned away: <c>Fleet:MaxMachinesPerNode</c> or <c>MaxWatchersPerMachine</c> is reached.</summary>
+    MachineLimit,
+}

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using ChoriaDashboard.Events;
+
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>
+/// The fleet's data and the entry point of the rules that change it: <see cref="Apply"/> hands each event to the rules
+/// of its family. Owned by one writer (the <see cref="FleetStore"/> loop): only it calls the mutating methods. Readers
+/// may read <see cref="Nodes"/> and <see cref="Machines"/> concurrently; every value there is an immutable snapshot that
+/// is replaced, never changed, except a node's <see cref="NodeActivity"/> (last seen and recent events), which is safe
+/// to read while the writer moves it forward.
+/// </summary>
+internal sealed class FleetState
+{
+    private const string UnknownVersion = "unknown";
+
+    /// <summary>Node-components the table is sized for at start (it grows beyond when needed): 8 B a slot.</summary>
+    private const int InitialNodeCapacity = 1 << 17;
+
+    private readonly Dictionary<string, ComponentCounter> _counters = new(StringComparer.Ordinal);
+    private readonly int[] _health = new int[4];
+    private readonly StringInterner _strings;
+    private readonly LifecycleRules _lifecycle;
+    private readonly MachineRules _machineRules;
+    private readonly GovernorRules _governor;
+    private readonly LivenessRules _liveness;
+
+    public FleetState(FleetOptions options)
+    {
+        Options = options;
+        Policy = new LivenessPolicy(options);
+        Details = new HistoryDetails(options.MaxHistoryDetails);
+        _strings = new StringInterner(options.InternCacheSize);
+
+        // A whole fleet starting at once should not rehash the table several times on the way up.
+        NodeTable = new NodeTable(Math.Min(options.MaxNodes, InitialNodeCapacity));
+
+        _lifecycle = new LifecycleRules(this, new ProvisioningRules(this));
+        _machineRules = new MachineRules(this);
+        _governor = new GovernorRules(options.MaxGovernorCounters, _strings);
+        _liveness = new LivenessRules(this);
+    }
+
+    public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => NodeTable;
+
+    public IReadOnlyDictionary<string, MachineHost> Machines => Hosts;
+
+    public LivenessPolicy Policy { get; }
+
+    /// <summary>Counts of governor events by governor and event type, as tally counts them; safe to read concurrently.</summary>
+    public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts => _governor.Counts;
+
+    /// <summary>See <see cref="FleetSummary.NodeListRevision"/>.</summary>
+    public long NodeListRevision { get; private set; }
+
+    /// <summary>Applies one event received at <paramref name="receivedAt"/>, recording what changed.</summary>
+    public ApplyOutcome Apply(ChoriaEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes) => evt switch
+    {
+        GovernorEvent g => _governor.Count(g),
+        LifecycleEvent l => _lifecycle.Apply(l, receivedAt, changes),
+        MachineTransitionEvent t => _machineRules.Apply(t, receivedAt, changes),
+        WatcherStateEvent w => _machineRules.Apply(w, receivedAt, changes),
+        _ => ApplyOutcome.CountedOnly,
+    };
+
+    /// <summary>Moves silent nodes to stale or dead, and forgets nodes, machines and watchers silent past <c>ForgetAfter</c>.</summary>
+    public void Sweep(DateTimeOffset now, FleetChangeSet changes) => _liveness.Sweep(now, changes);
+
+    /// <summary>Builds the summary from the running counters: cost grows with components × versions, not nodes.</summary>
+    public FleetSummary BuildSummary(long revision, DateTimeOffset asOf)
+    {
+        var components = _counters
+            .Where(c => c.Value.Total > 0)
+            .OrderBy(c => c.Key, StringComparer.Ordinal)
+            .Select(c => c.Value.ToSummary(c.Key))
+            .ToImmutableArray();
+        return new FleetSummary(revision, asOf, components, MachineCount, new HealthSummary(_health[0], _health[1], _health[2], _health[3]), NodeListRevision);
+    }
+
+    // ---- Shared with the rules (writer only) ----
+
+    internal FleetOptions Options { get; }
+
+    /// <summary>The numbered history details every node's activity shares.</summary>
+    internal HistoryDetails Details { get; }
+
+    internal NodeTable NodeTable { get; }
+
+    internal ConcurrentDictionary<string, MachineHost> Hosts { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Kept by the writer: <see cref="ConcurrentDictionary{TKey, TValue}.Count"/> takes every lock of the table.</summary>
+    internal int HostCount { get; set; }
+
+    internal int MachineCount { get; set; }
+
+    internal string Intern(string value) => _strings.Intern(value);
+
+    /// <summary>Publishes <paramref name="next"/> in place of <paramref name="old"/> (null for a new node), keeping the counts.</summary>
+    internal void ReplaceNode(NodeSnapshot? old, NodeSnapshot next)
+    {
+        if (old is null || old.State != next.State || old.Version != next.Version || old.UpgradingTo != next.UpgradingTo)
+        {
+            NodeListRevision++;
+        }
+
+        if (old is not null)
+        {
+            Count(old, -1);
+        }
+
+        Count(next, +1);
+        NodeTable.Set(next);
+    }
+
+    /// <summary>Forgets <paramref name="node"/>, keeping the counts; false when it was not in the table.</summary>
+    internal bool RemoveNode(NodeKey key, NodeSnapshot node)
+    {
+        if (!NodeTable.Remove(key))
+        {
+            return false;
+        }
+
+        Count(node, -1);
+        NodeListRevision++;
+        return true;
+    }
+
+    /// <summary>Adds <paramref name="delta"/> to the health count of a nagios check's state; other watchers have none.</summary>
+    internal void CountHealth(WatcherSnapshot watcher, int delta)
+    {
+        if (watcher.Health is { } health)
+        {
+            _health[(int)health] += delta;
+        }
+    }
+
+    private void Count(NodeSnapshot node, int delta)
+    {
+        if (!_counters.TryGetValue(node.Component, out var counter))
+        {
+            counter = new ComponentCounter();
+            _counters[node.Component] = counter;
+        }
+
+        counter.Add(node.State, node.Version ?? UnknownVersion, delta);
+        if (counter.Total == 0)
+        {
+            _counters.Remove(node.Component);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>
+/// The sweep: silence moves nodes to stale or dead (by <see cref="LivenessPolicy"/>), and nodes, machines and watchers
+/// silent past <c>ForgetAfter</c> are forgotten.
+/// </summary>
+internal sealed class LivenessRules(FleetState fleet)
+{
+    private readonly LivenessPolicy _policy = fleet.Policy;
+
+    /// <summary>Moves silent nodes to stale or dead, and forgets those silent past <c>ForgetAfter</c>.</summary>
+    public void Sweep(DateTimeOffset now, FleetChangeSet changes)
+    {
+        foreach (var (key, node) in fleet.NodeTable)
+        {
+            if (node.State is NodeState.Dead or NodeState.Stopped && _policy.ShouldForget(node, now))
+            {
+                if (fleet.RemoveNode(key, node))
+                {
+                    changes.Remove(key);
+                }
+
+                continue;
+            }
+
+            var state = _policy.Evaluate(node, now);
+            if (state != node.State)
+            {
+                var next = node with { State = state };
+                fleet.ReplaceNode(node, next);
+                changes.Upsert(next);
+            }
+        }
+
+        foreach (var (identity, host) in fleet.Hosts)
+        {
+            SweepMachines(identity, host, now, changes);
+        }
+    }
+
+    /// <summary>Forgets machines and watchers silent past <c>ForgetAfter</c>, one by one, so renamed checks do not pile up.</summary>
+    private void SweepMachines(string identity, MachineHost host, DateTimeOffset now, FleetChangeSet changes)
+    {
+        var before = host.MachineMap;
+        var machines = before;
+        foreach (var machine in before.Values)
+        {
+            if (_policy.ShouldForget(machine.LastSeen, now))
+            {
+                machines = machines.Remove(machine.Machine);
+                fleet.MachineCount--;
+                foreach (var watcher in machine.WatcherMap.Values)
+                {
+                    fleet.CountHealth(watcher.Latest, -1);
+                }
+
+                continue;
+            }
+
+            var watchers = machine.WatcherMap;
+            foreach (var watcher in machine.WatcherMap.Values)
+            {
+                if (_policy.ShouldForget(watcher.ReceivedAt, now))
+                {
+                    watchers = watchers.Remove(watcher.Name);
+                    fleet.CountHealth(watcher.Latest, -1);
+                }
+            }
+
+            if (watchers != machine.WatcherMap)
+            {
+                machine.SetWatchers(watchers);
+                changes.Upsert(host);
+            }
+        }
+
+        if (machines == before)
+        {
+            return;
+        }
+
+        host.SetMachines(machines);
+        if (machines.IsEmpty && fleet.Hosts.TryRemove(identity, out _))
+        {
+            fleet.HostCount--;
+        }
+
+        changes.Upsert(host);
+    }
+}

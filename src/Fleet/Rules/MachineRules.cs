@@ -1,0 +1,103 @@
+using ChoriaDashboard.Events;
+
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>
+/// How autonomous agent events change a node's machines: transitions set a machine's state, watcher states replace a
+/// watcher's latest state; <c>Fleet:MaxNodes</c>, <c>MaxMachinesPerNode</c> and <c>MaxWatchersPerMachine</c> bound them.
+/// </summary>
+internal sealed class MachineRules(FleetState fleet)
+{
+    private readonly FleetOptions _options = fleet.Options;
+
+    public ApplyOutcome Apply(MachineEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes)
+    {
+        // Every limit is checked before anything is created, so a rejected event leaves no trace.
+        if (!fleet.Hosts.TryGetValue(evt.Identity, out var host) && fleet.HostCount >= _options.MaxNodes)
+        {
+            return ApplyOutcome.FleetFull;
+        }
+
+        // A new host or machine has none yet: count 0, so a limit of 0 still turns the first one away.
+        MachineEntry? machine = null;
+        if (host?.MachineMap.TryGetValue(evt.Machine, out machine) != true && (host?.MachineMap.Count ?? 0) >= _options.MaxMachinesPerNode)
+        {
+            return ApplyOutcome.MachineLimit;
+        }
+
+        WatcherEntry? watcher = null;
+        var w = evt as WatcherStateEvent;
+        if (w is not null && machine?.WatcherMap.TryGetValue(w.Name, out watcher) != true && (machine?.WatcherMap.Count ?? 0) >= _options.MaxWatchersPerMachine)
+        {
+            return ApplyOutcome.MachineLimit;
+        }
+
+        if (host is null)
+        {
+            // The node's server entry usually holds the same identity already: share that string.
+            var identity = fleet.NodeTable.TryGetValue(new NodeKey(evt.Identity, ChoriaComponents.Server), out var node) ? node.Identity : evt.Identity;
+            host = new MachineHost(identity);
+            fleet.Hosts[host.Identity] = host;
+            fleet.HostCount++;
+        }
+
+        var latest = machine?.Latest ?? MachineSnapshot.Unknown;
+        var next = NextMachineSnapshot(latest, evt, receivedAt);
+        if (machine is null)
+        {
+            machine = new MachineEntry(fleet.Intern(evt.Machine), next, receivedAt);
+            host.SetMachines(host.MachineMap.SetItem(machine.Machine, machine));
+            fleet.MachineCount++;
+        }
+        else
+        {
+            machine.Seen(receivedAt);
+            if (!ReferenceEquals(next, latest))
+            {
+                machine.SetLatest(next);
+            }
+        }
+
+        if (w is not null)
+        {
+            var state = WatcherSnapshot.From(w, receivedAt);
+            if (watcher is null)
+            {
+                watcher = new WatcherEntry(fleet.Intern(w.Name), fleet.Intern(w.WatcherType), state);
+                machine.SetWatchers(machine.WatcherMap.SetItem(watcher.Name, watcher));
+            }
+            else
+            {
+                fleet.CountHealth(watcher.Latest, -1);
+                watcher.SetLatest(state);
+            }
+
+            fleet.CountHealth(state, +1);
+        }
+
+        changes.Upsert(host);
+        return ApplyOutcome.Accepted;
+    }
+
+    /// <summary>The machine's new snapshot, or <paramref name="latest"/> itself when the event changes none of it.</summary>
+    private MachineSnapshot NextMachineSnapshot(MachineSnapshot latest, MachineEvent evt, DateTimeOffset receivedAt)
+    {
+        if (evt is MachineTransitionEvent t)
+        {
+            return new MachineSnapshot
+            {
+                Version = fleet.Intern(evt.MachineVersion),
+                InstanceId = Same(latest.InstanceId, evt.Id),
+                State = fleet.Intern(t.ToState),
+                LastTransition = fleet.Intern(t.Transition),
+                LastTransitionAt = receivedAt,
+            };
+        }
+
+        return latest.Version == evt.MachineVersion && latest.InstanceId == evt.Id
+            ? latest
+            : latest with { Version = fleet.Intern(evt.MachineVersion), InstanceId = evt.Id };
+
+        static string Same(string? known, string value) => known == value ? known : value;
+    }
+}
