@@ -35,10 +35,6 @@ public sealed class FleetOptions
     [Range(0, 4096)]
     public int MaxWatchersPerMachine { get; set; } = 32;
 
-    /// <summary>Distinct short strings (components, versions, machine names) shared between nodes instead of copied.</summary>
-    [Range(0, 10_000_000)]
-    public int InternCacheSize { get; set; } = 100_000;
-
     /// <summary>Distinct history details (versions, "old → new") numbered for node histories; entries beyond keep no detail.</summary>
     [Range(0, 10_000_000)]
     public int MaxHistoryDetails { get; set; } = 100_000;

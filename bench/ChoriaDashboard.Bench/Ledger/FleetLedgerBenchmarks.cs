@@ -64,47 +64,6 @@ public class InPlaceAliveLedgerBenchmarks
 }
 
 /// <summary>
-/// Ledger row for <c>NodeTable</c>: replacing the snapshot of a node the fleet already has, and reading it, against a
-/// plain <see cref="ConcurrentDictionary{TKey, TValue}"/> of snapshots, 100,000 nodes.
-/// </summary>
-[MemoryDiagnoser]
-public class NodeTableLedgerBenchmarks
-{
-    private const int Nodes = 100_000;
-    private readonly NodeTable _table = new(1 << 17);
-    private readonly ConcurrentDictionary<NodeKey, NodeSnapshot> _plain = new(Environment.ProcessorCount, 1 << 17);
-    private NodeSnapshot[] _snapshots = [];
-    private int _next;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        _snapshots = [.. BenchData.Fleet(Nodes).Nodes.Values];
-        foreach (var node in _snapshots)
-        {
-            _table.Set(node);
-            _plain[node.Key] = node;
-        }
-    }
-
-    [Benchmark(Baseline = true)]
-    public NodeSnapshot PlainSetAndGet()
-    {
-        var node = _snapshots[_next++ % Nodes];
-        _plain[node.Key] = node;
-        return _plain[node.Key];
-    }
-
-    [Benchmark]
-    public NodeSnapshot TableSetAndGet()
-    {
-        var node = _snapshots[_next++ % Nodes];
-        _table.Set(node);
-        return _table[node.Key];
-    }
-}
-
-/// <summary>
 /// Ledger row for <c>SmallDictionary</c>: a node's machines map (three machines) replaced on a watcher's arrival and
 /// read, against <see cref="ImmutableDictionary{TKey, TValue}"/>.
 /// </summary>

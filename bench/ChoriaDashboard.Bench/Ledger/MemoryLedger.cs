@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
@@ -23,9 +22,8 @@ internal static class MemoryLedger
         Console.WriteLine("| Trick | Plain | Trick | Gain |");
         Console.WriteLine("|---|---|---|---|");
         Row("16-byte history entries (HistoryDetails), 34 entries a node", PlainHistories, PackedHistories);
-        Row("NodeTable slots against a ConcurrentDictionary of snapshots", PlainTable, SlotTable);
         Row("SmallDictionary machine maps (2 machines a node) against ImmutableDictionary", PlainMaps, SmallMaps);
-        Row("Fleet string interning on top of the decoder's pool (Fleet:InternCacheSize 0 against 100000)", () => DecodedFleet(0), () => DecodedFleet(100_000));
+        Row("Decoder string pool: one copy of each repeating name and version (Ingest:StringPoolSize 0 against 8192)", () => DecodedFleet(0), () => DecodedFleet(8192));
         return 0;
     }
 
@@ -110,49 +108,17 @@ internal static class MemoryLedger
         return rings;
     }
 
-    private static NodeSnapshot[] Snapshots() => [.. Enumerable.Range(0, Nodes).Select(i => new NodeSnapshot
-    {
-        Key = new NodeKey(BenchData.Identity(i), ChoriaComponents.Server),
-        State = NodeState.Live,
-        FirstSeen = BenchData.Epoch,
-        Activity = new NodeActivity(BenchData.Epoch, LifecycleEventType.Startup),
-    })];
-
-    private static readonly NodeSnapshot[] SharedSnapshots = Snapshots();
-
-    private static object SlotTable()
-    {
-        var table = new NodeTable(1 << 17);
-        foreach (var node in SharedSnapshots)
-        {
-            table.Set(node);
-        }
-
-        return table;
-    }
-
-    private static object PlainTable()
-    {
-        var table = new ConcurrentDictionary<NodeKey, NodeSnapshot>(Environment.ProcessorCount, 1 << 17);
-        foreach (var node in SharedSnapshots)
-        {
-            table[node.Key] = node;
-        }
-
-        return table;
-    }
-
     private static object SmallMaps() =>
         Enumerable.Range(0, Nodes).Select(_ => SmallDictionary<object>.Empty.SetItem("check_httpd", "a").SetItem("check_load", "b")).ToArray();
 
     private static object PlainMaps() =>
         Enumerable.Range(0, Nodes).Select(_ => ImmutableDictionary.Create<string, object>(StringComparer.Ordinal).SetItem("check_httpd", "a").SetItem("check_load", "b")).ToArray();
 
-    /// <summary>A fleet built from decoded messages (the decoder's default string pool), as the app builds it.</summary>
-    private static object DecodedFleet(int internCacheSize)
+    /// <summary>A fleet built from decoded messages, as the app builds it.</summary>
+    private static object DecodedFleet(int stringPoolSize)
     {
-        var decoder = new ChoriaEventDecoder(new IngestOptions());
-        var state = new FleetState(new FleetOptions { MaxNodes = 10_000_000, InternCacheSize = internCacheSize });
+        var decoder = new ChoriaEventDecoder(new IngestOptions { StringPoolSize = stringPoolSize });
+        var state = new FleetState(new FleetOptions { MaxNodes = 10_000_000 });
         var changes = new FleetChangeSet();
         for (var i = 0; i < Nodes; i++)
         {

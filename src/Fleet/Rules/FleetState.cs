@@ -15,12 +15,11 @@ internal sealed class FleetState
 {
     private const string UnknownVersion = "unknown";
 
-    /// <summary>Node-components the table is sized for at start (it grows beyond when needed): 8 B a slot.</summary>
+    /// <summary>Nodes the table is sized for at start (it grows beyond when needed).</summary>
     private const int InitialNodeCapacity = 1 << 17;
 
     private readonly Dictionary<string, ComponentCounter> _counters = new(StringComparer.Ordinal);
     private readonly int[] _health = new int[4];
-    private readonly StringInterner _strings;
     private readonly LifecycleRules _lifecycle;
     private readonly MachineRules _machineRules;
     private readonly GovernorRules _governor;
@@ -31,14 +30,13 @@ internal sealed class FleetState
         Options = options;
         Policy = new LivenessPolicy(options);
         Details = new HistoryDetails(options.MaxHistoryDetails);
-        _strings = new StringInterner(options.InternCacheSize);
 
         // A whole fleet starting at once should not rehash the table several times on the way up.
-        NodeTable = new NodeTable(Math.Min(options.MaxNodes, InitialNodeCapacity));
+        NodeTable = new ConcurrentDictionary<NodeKey, NodeSnapshot>(Environment.ProcessorCount, Math.Min(options.MaxNodes, InitialNodeCapacity));
 
         _lifecycle = new LifecycleRules(this, new ProvisioningRules(this));
         _machineRules = new MachineRules(this);
-        _governor = new GovernorRules(options.MaxGovernorCounters, _strings);
+        _governor = new GovernorRules(options.MaxGovernorCounters);
         _liveness = new LivenessRules(this);
     }
 
@@ -85,7 +83,10 @@ internal sealed class FleetState
     /// <summary>The numbered history details every node's activity shares.</summary>
     internal HistoryDetails Details { get; }
 
-    internal NodeTable NodeTable { get; }
+    internal ConcurrentDictionary<NodeKey, NodeSnapshot> NodeTable { get; }
+
+    /// <summary>Kept by the writer: <see cref="ConcurrentDictionary{TKey, TValue}.Count"/> takes every lock of the table.</summary>
+    internal int NodeCount { get; private set; }
 
     internal ConcurrentDictionary<string, MachineHost> Hosts { get; } = new(StringComparer.Ordinal);
 
@@ -93,8 +94,6 @@ internal sealed class FleetState
     internal int HostCount { get; set; }
 
     internal int MachineCount { get; set; }
-
-    internal string Intern(string value) => _strings.Intern(value);
 
     /// <summary>Publishes <paramref name="next"/> in place of <paramref name="old"/> (null for a new node), keeping the counts.</summary>
     internal void ReplaceNode(NodeSnapshot? old, NodeSnapshot next)
@@ -110,17 +109,22 @@ internal sealed class FleetState
         }
 
         Count(next, +1);
-        NodeTable.Set(next);
+        NodeTable[next.Key] = next;
+        if (old is null)
+        {
+            NodeCount++;
+        }
     }
 
     /// <summary>Forgets <paramref name="node"/>, keeping the counts; false when it was not in the table.</summary>
     internal bool RemoveNode(NodeKey key, NodeSnapshot node)
     {
-        if (!NodeTable.Remove(key))
+        if (!NodeTable.TryRemove(key, out _))
         {
             return false;
         }
 
+        NodeCount--;
         Count(node, -1);
         NodeListRevision++;
         return true;

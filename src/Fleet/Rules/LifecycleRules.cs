@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using ChoriaDashboard.Events;
 
 namespace ChoriaDashboard.Fleet;
@@ -9,13 +10,13 @@ namespace ChoriaDashboard.Fleet;
 internal sealed class LifecycleRules(FleetState fleet, ProvisioningRules provisioning)
 {
     private readonly FleetOptions _options = fleet.Options;
-    private readonly NodeTable _nodes = fleet.NodeTable;
+    private readonly ConcurrentDictionary<NodeKey, NodeSnapshot> _nodes = fleet.NodeTable;
 
     public ApplyOutcome Apply(LifecycleEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes)
     {
-        var key = new NodeKey(evt.Identity, fleet.Intern(evt.Component));
+        var key = new NodeKey(evt.Identity, evt.Component);
         var exists = _nodes.TryGetValue(key, out var old);
-        if (!exists && _nodes.Count >= _options.MaxNodes)
+        if (!exists && fleet.NodeCount >= _options.MaxNodes)
         {
             return ApplyOutcome.FleetFull;
         }
@@ -44,13 +45,13 @@ internal sealed class LifecycleRules(FleetState fleet, ProvisioningRules provisi
         switch (evt)
         {
             case StartupEvent s:
-                detail = fleet.Intern(s.Version);
+                detail = s.Version;
                 Running(detail);
                 lastStartup = receivedAt;
                 upgradingTo = null;
                 break;
             case AliveEvent a:
-                detail = fleet.Intern(a.Version);
+                detail = a.Version;
                 Running(detail);
                 break;
             case ShutdownEvent:
@@ -62,9 +63,9 @@ internal sealed class LifecycleRules(FleetState fleet, ProvisioningRules provisi
             case UpgradedEvent u:
                 // The version shown changes only when the node is seen running the new one.
                 state = NodeState.Live;
-                version ??= fleet.Intern(u.Version);
-                upgradingTo = fleet.Intern(u.NewVersion);
-                detail = fleet.Intern($"{u.Version} → {u.NewVersion}");
+                version ??= u.Version;
+                upgradingTo = u.NewVersion;
+                detail = $"{u.Version} → {u.NewVersion}";
                 break;
         }
 

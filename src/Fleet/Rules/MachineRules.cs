@@ -45,7 +45,7 @@ internal sealed class MachineRules(FleetState fleet)
         var next = NextMachineSnapshot(latest, evt, receivedAt);
         if (machine is null)
         {
-            machine = new MachineEntry(fleet.Intern(evt.Machine), next, receivedAt);
+            machine = new MachineEntry(evt.Machine, next, receivedAt);
             host.SetMachines(host.MachineMap.SetItem(machine.Machine, machine));
             fleet.MachineCount++;
         }
@@ -63,7 +63,7 @@ internal sealed class MachineRules(FleetState fleet)
             var state = WatcherSnapshot.From(w, receivedAt);
             if (watcher is null)
             {
-                watcher = new WatcherEntry(fleet.Intern(w.Name), fleet.Intern(w.WatcherType), state);
+                watcher = new WatcherEntry(w.Name, w.WatcherType, state);
                 machine.SetWatchers(machine.WatcherMap.SetItem(watcher.Name, watcher));
             }
             else
@@ -86,17 +86,17 @@ internal sealed class MachineRules(FleetState fleet)
         {
             return new MachineSnapshot
             {
-                Version = fleet.Intern(evt.MachineVersion),
+                Version = evt.MachineVersion,
                 InstanceId = Same(latest.InstanceId, evt.Id),
-                State = fleet.Intern(t.ToState),
-                LastTransition = fleet.Intern(t.Transition),
+                State = t.ToState,
+                LastTransition = t.Transition,
                 LastTransitionAt = receivedAt,
             };
         }
 
         return latest.Version == evt.MachineVersion && latest.InstanceId == evt.Id
             ? latest
-            : latest with { Version = fleet.Intern(evt.MachineVersion), InstanceId = evt.Id };
+            : latest with { Version = evt.MachineVersion, InstanceId = evt.Id };
 
         static string Same(string? known, string value) => known == value ? known : value;
     }

@@ -47,7 +47,7 @@ public sealed class DependencyDirectionTests
     {
         string[] writerSide =
         [
-            typeof(FleetStore).FullName!, typeof(IFleetWriter).FullName!, $"{Root}.Fleet.FleetState", $"{Root}.Fleet.NodeTable",
+            typeof(FleetStore).FullName!, typeof(IFleetWriter).FullName!, $"{Root}.Fleet.FleetState",
             $"{Root}.Fleet.NodeActivity", $"{Root}.Fleet.HistoryDetails", $"{Root}.Fleet.SmallDictionary`1",
         ];
 

@@ -360,7 +360,6 @@ public sealed class OptionsValidationTests
     }
 
     [Theory]
-    [InlineData("Fleet:InternCacheSize", "InternCacheSize")]
     [InlineData("Fleet:MaxHistoryDetails", "MaxHistoryDetails")]
     [InlineData("Fleet:MaxGovernorCounters", "MaxGovernorCounters")]
     public async Task AddChoriaDashboard_FleetLimitOutOfRange_ThrowsNamingTheKey(string key, string member)
@@ -377,7 +376,6 @@ public sealed class OptionsValidationTests
     {
         var config = new Dictionary<string, string?>
         {
-            ["Fleet:InternCacheSize"] = "10",
             ["Fleet:MaxHistoryDetails"] = "20",
             ["Fleet:MaxGovernorCounters"] = "30",
         };
@@ -385,7 +383,7 @@ public sealed class OptionsValidationTests
 
         var options = app.Services.GetRequiredService<IOptions<FleetOptions>>().Value;
 
-        Assert.Equal((10, 20, 30), (options.InternCacheSize, options.MaxHistoryDetails, options.MaxGovernorCounters));
+        Assert.Equal((20, 30), (options.MaxHistoryDetails, options.MaxGovernorCounters));
     }
 
     [Fact]

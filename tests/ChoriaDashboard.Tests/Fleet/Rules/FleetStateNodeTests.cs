@@ -388,7 +388,7 @@ public sealed class FleetStateNodeTests
     [Fact]
     public void Governor_PairsBeyondMaxGovernorCounters_AreNotCountedWhileKnownPairsAre()
     {
-        var fleet = new FleetHarness(new FleetOptions { MaxGovernorCounters = 2, InternCacheSize = 0 });
+        var fleet = new FleetHarness(new FleetOptions { MaxGovernorCounters = 2 });
 
         fleet.Apply(Ev.Governor("n1", "puppet", "enter"));
         fleet.Apply(Ev.Governor("n1", "puppet", "exit"));
@@ -403,7 +403,7 @@ public sealed class FleetStateNodeTests
     [Fact]
     public void History_DetailsBeyondMaxHistoryDetails_AreKeptWithoutDetail()
     {
-        var fleet = new FleetHarness(new FleetOptions { MaxHistoryDetails = 1, InternCacheSize = 0 });
+        var fleet = new FleetHarness(new FleetOptions { MaxHistoryDetails = 1 });
 
         fleet.Apply(Ev.Startup("n1", "0.29.4"));
         fleet.AdvanceMinutes(1);
