@@ -27,7 +27,7 @@ public enum RejectionReason
     /// <summary>A field has a value that cannot be accepted: an identity with control characters, an over-long string.</summary>
     InvalidValue,
 
-    /// <summary>The fleet already holds <c>Fleet:MaxNodes</c> node-components; a new identity was turned away.</summary>
+    /// <summary>The fleet already holds <c>Fleet:MaxNodes</c> nodes; a new identity was turned away.</summary>
     FleetFull,
 
     /// <summary>The NATS client dropped the message because the ingest could not keep up (slow consumer).</summary>

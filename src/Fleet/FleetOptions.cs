@@ -19,11 +19,11 @@ public sealed class FleetOptions
     /// <summary>Thresholds for particular components, e.g. <c>Fleet:Components:provisioner:DeadAfter</c>.</summary>
     public Dictionary<string, ComponentThresholds> Components { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Most node-components (identity × component) kept; new ones beyond it are rejected and counted.</summary>
+    /// <summary>Most nodes (identity × component) kept; new ones beyond it are rejected and counted.</summary>
     [Range(1, 10_000_000)]
     public int MaxNodes { get; set; } = 250_000;
 
-    /// <summary>Recent events kept per node-component.</summary>
+    /// <summary>Recent events kept per node.</summary>
     [Range(0, 1024)]
     public int HistoryLength { get; set; } = 32;
 

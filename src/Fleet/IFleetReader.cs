@@ -9,7 +9,7 @@ public interface IFleetReader
     /// <summary>The summary after the latest change batch.</summary>
     FleetSummary Summary { get; }
 
-    /// <summary>Every node-component now; a live view, safe to enumerate while the writer works.</summary>
+    /// <summary>Every node now; a live view, safe to enumerate while the writer works.</summary>
     IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes { get; }
 
     /// <summary>Autonomous agent machines per identity.</summary>

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace ChoriaDashboard.Components.Pages;
 
 /// <summary>
-/// Every node-component, filtered and sorted on the server and virtualised in the browser: only the visible rows
+/// Every node, filtered and sorted on the server and virtualised in the browser: only the visible rows
 /// are rendered, so 100,000 nodes cost the browser what 50 do. Filters live in the URL, so a view is a link.
 /// </summary>
 public sealed partial class NodesPage

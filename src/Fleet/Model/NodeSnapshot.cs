@@ -3,7 +3,7 @@ using ChoriaDashboard.Events;
 namespace ChoriaDashboard.Fleet;
 
 /// <summary>
-/// One node-component. Immutable and replaced when its state or versions change, except its live part (when it was
+/// One node: one component on one identity. Immutable and replaced when its state or versions change, except its live part (when it was
 /// last heard from, the kind of its last event and its recent events), which the writer moves forward in place and
 /// every snapshot of the node shares.
 /// </summary>

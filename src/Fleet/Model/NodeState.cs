@@ -1,6 +1,6 @@
 namespace ChoriaDashboard.Fleet;
 
-/// <summary>Where a node-component stands, judged from what it last said and how long ago.</summary>
+/// <summary>Where a node stands, judged from what it last said and how long ago.</summary>
 public enum NodeState : byte
 {
     /// <summary>Heard from within <c>StaleAfter</c>.</summary>

@@ -1,6 +1,6 @@
 namespace ChoriaDashboard.Fleet;
 
 /// <summary>How many nodes of a component run one version.</summary>
-/// <param name="Nodes">All node-components known on this version, whatever their state.</param>
+/// <param name="Nodes">All nodes known on this version, whatever their state.</param>
 /// <param name="Active">Those live or stale: what is actually running.</param>
 public sealed record VersionCount(string Version, int Nodes, int Active);

@@ -4,7 +4,7 @@ using ChoriaDashboard.Events;
 namespace ChoriaDashboard.Fleet;
 
 /// <summary>
-/// How lifecycle events change a node-component: startup and alive say it runs (and which version), shutdown that it
+/// How lifecycle events change a node: startup and alive say it runs (and which version), shutdown that it
 /// stopped, provisioned that it is live again, upgraded which version it is moving to.
 /// </summary>
 internal sealed class LifecycleRules(FleetState fleet, ProvisioningRules provisioning)

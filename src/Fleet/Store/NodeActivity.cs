@@ -3,7 +3,7 @@ using ChoriaDashboard.Events;
 namespace ChoriaDashboard.Fleet;
 
 /// <summary>
-/// The live part of one node-component: when it was last heard from, what it said last, and its recent events. Every
+/// The live part of one node: when it was last heard from, what it said last, and its recent events. Every
 /// snapshot of the node shares this one object, and the fleet writer moves it forward in place; everything else in a
 /// <see cref="NodeSnapshot"/> is immutable.
 /// </summary>
