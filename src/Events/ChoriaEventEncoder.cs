@@ -171,8 +171,15 @@ public static class ChoriaEventEncoder
         w.WriteStartArray("history");
         foreach (var h in n.History)
         {
+            if (h.Executed is not { } executed)
+            {
+                // Choria 0.16's shape: the status codes alone.
+                w.WriteNumberValue(h.StatusCode);
+                continue;
+            }
+
             w.WriteStartObject();
-            w.WriteString("execute", h.Executed.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            w.WriteString("execute", executed.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
             w.WriteNumber("status", h.StatusCode);
             w.WriteEndObject();
         }

@@ -84,15 +84,20 @@ public sealed record GovernorEvent : LifecycleEvent
 
     public ulong Sequence { get; init; }
 
-    /// <summary>The raw <c>event_type</c> string.</summary>
+    /// <summary>The raw <c>event_type</c> string, shown as sent.</summary>
     public required string EventTypeName { get; init; }
 
+    /// <summary>
+    /// What <see cref="EventTypeName"/> means. go-choria's constants are <c>enter</c>, <c>exit</c>, <c>timeouts</c> and
+    /// <c>eviction</c>; evictions have also been seen spelled <c>evict</c>. Any other spelling is kept and counted as
+    /// <see cref="GovernorEventType.Unknown"/>.
+    /// </summary>
     public GovernorEventType EventType => EventTypeName switch
     {
         "enter" => GovernorEventType.Enter,
         "exit" => GovernorEventType.Exit,
         "timeouts" => GovernorEventType.Timeout,
-        "eviction" => GovernorEventType.Eviction,
+        "eviction" or "evict" => GovernorEventType.Eviction,
         _ => GovernorEventType.Unknown,
     };
 

@@ -60,11 +60,16 @@ public sealed record NagiosWatcherState : WatcherStateEvent
 
     public ImmutableDictionary<string, string> Annotations { get; init; } = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>
+    /// The health the status code means: 0 OK, 1 WARNING, 2 CRITICAL, 4 SKIPPED and 5 NOTCHECKED (no result yet: neither
+    /// OK nor a problem), anything else UNKNOWN, as go-choria's nagios watcher maps plugin exit codes.
+    /// </summary>
     public NagiosStatus Health => StatusCode switch
     {
         0 => NagiosStatus.Ok,
         1 => NagiosStatus.Warning,
         2 => NagiosStatus.Critical,
+        4 or 5 => NagiosStatus.NotChecked,
         _ => NagiosStatus.Unknown,
     };
 }
@@ -76,10 +81,14 @@ public enum NagiosStatus : byte
     Warning,
     Critical,
     Unknown,
+
+    /// <summary>No result to judge yet (<c>NOTCHECKED</c>, before the first run; <c>SKIPPED</c>): neither OK nor a problem.</summary>
+    NotChecked,
 }
 
 /// <summary>One perfdata item of a nagios check.</summary>
 public readonly record struct NagiosPerfData(string Label, double Value, string Unit);
 
 /// <summary>One earlier run of a nagios check.</summary>
-public readonly record struct NagiosHistoryItem(DateTimeOffset Executed, int StatusCode);
+/// <param name="Executed">When it ran; null for Choria 0.16, which sent only the status codes.</param>
+public readonly record struct NagiosHistoryItem(DateTimeOffset? Executed, int StatusCode);

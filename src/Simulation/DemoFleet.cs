@@ -89,18 +89,10 @@ public sealed class DemoFleet
         }
         else if (node.Version != _options.NewVersion && node.Component == ChoriaComponents.Server && _random.NextDouble() < Chance(_options.UpgradePerMille))
         {
-            events.Add(Stamp(new UpgradedEvent
-            {
-                Protocol = ChoriaProtocol.Upgraded,
-                Id = NewId(),
-                Identity = node.Identity,
-                Component = node.Component,
-                Timestamp = now,
-                Version = node.Version,
-                NewVersion = _options.NewVersion,
-            }, node));
+            // go-choria's release_update runs only in provisioning mode: the server restarts into it first.
             events.Add(Lifecycle<ShutdownEvent>(node, now));
-            node.Version = _options.NewVersion;
+            node.Component = ChoriaComponents.ProvisionModeServer;
+            node.UpgradePending = true;
             node.Phase = Phase.Down;
             node.NextAction = now + TimeSpan.FromSeconds(1 + _random.Next(3));
         }
@@ -123,6 +115,27 @@ public sealed class DemoFleet
                 Version = node.Version,
             }, node));
 
+            if (node.UpgradePending)
+            {
+                // The provisioner upgrades it: upgraded (from provision_mode_server), shutdown, a startup on the new version.
+                node.UpgradePending = false;
+                events.Add(Stamp(new UpgradedEvent
+                {
+                    Protocol = ChoriaProtocol.Upgraded,
+                    Id = NewId(),
+                    Identity = node.Identity,
+                    Component = node.Component,
+                    Timestamp = now,
+                    Version = node.Version,
+                    NewVersion = _options.NewVersion,
+                }, node));
+                events.Add(Lifecycle<ShutdownEvent>(node, now));
+                node.Version = _options.NewVersion;
+                node.Phase = Phase.Down;
+                node.NextAction = now + TimeSpan.FromSeconds(1 + _random.Next(3));
+                return;
+            }
+
             if (node.Component == ChoriaComponents.ProvisionModeServer)
             {
                 // Provisioning: provisioned, shutdown, then a startup as a normal server.
@@ -132,6 +145,12 @@ public sealed class DemoFleet
                 node.Phase = Phase.Down;
                 node.NextAction = now + TimeSpan.FromSeconds(3);
                 return;
+            }
+
+            if (node.HasChecks)
+            {
+                // A Scout check announces itself before its first run: NOTCHECKED, no output, never checked.
+                AnnounceNotChecked(node, now, events);
             }
 
             // Choria sends the first alive after a random delay, then at a steady interval.
@@ -211,6 +230,36 @@ public sealed class DemoFleet
         }
     }
 
+    private static void AnnounceNotChecked(SimNode node, DateTimeOffset now, List<ChoriaEvent> events)
+    {
+        var format = node.Format == WireFormat.CloudEventBinary ? WireFormat.CloudEventBinary : WireFormat.CloudEventStructured;
+        foreach (var check in Checks)
+        {
+            if (node.CheckCodes.ContainsKey(check))
+            {
+                continue;
+            }
+
+            events.Add(new NagiosWatcherState
+            {
+                Protocol = ChoriaProtocol.NagiosState,
+                Id = node.MachineId,
+                Identity = node.Identity,
+                Timestamp = now,
+                Machine = check,
+                MachineVersion = "1.0.0",
+                WatcherType = WatcherTypes.Nagios,
+                Name = "check",
+                Format = format,
+                Plugin = "",
+                Status = "NOTCHECKED",
+                StatusCode = 5,
+                Output = "",
+                CheckTime = null,
+            });
+        }
+    }
+
     /// <summary>A UUID from the seeded random source, so the same seed gives the same ids.</summary>
     private string NewId()
     {
@@ -263,6 +312,9 @@ public sealed class DemoFleet
         public DateTimeOffset StartedAt { get; set; }
 
         public string AliveId { get; set; } = "";
+
+        /// <summary>Restarted into provisioning mode to be upgraded; the upgrade comes with its next startup.</summary>
+        public bool UpgradePending { get; set; }
 
         public Dictionary<string, int> CheckCodes { get; } = [];
     }

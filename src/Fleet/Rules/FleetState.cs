@@ -19,7 +19,7 @@ internal sealed class FleetState
     private const int InitialNodeCapacity = 1 << 17;
 
     private readonly Dictionary<string, ComponentCounter> _counters = new(StringComparer.Ordinal);
-    private readonly int[] _health = new int[4];
+    private readonly int[] _health = new int[5];
     private readonly LifecycleRules _lifecycle;
     private readonly MachineRules _machineRules;
     private readonly GovernorRules _governor;
@@ -73,7 +73,7 @@ internal sealed class FleetState
             .OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => c.Value.ToSummary(c.Key))
             .ToImmutableArray();
-        return new FleetSummary(revision, asOf, components, MachineCount, new HealthSummary(_health[0], _health[1], _health[2], _health[3]), NodeListRevision);
+        return new FleetSummary(revision, asOf, components, MachineCount, new HealthSummary(_health[0], _health[1], _health[2], _health[3], _health[4]), NodeListRevision);
     }
 
     // ---- Shared with the rules (writer only) ----

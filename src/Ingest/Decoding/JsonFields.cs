@@ -48,6 +48,18 @@ internal sealed class JsonFields(IngestOptions options, Utf8StringPool strings)
             : throw new RejectException(RejectionReason.InvalidValue, $"'{name}' contains a character not allowed in an identity: '{UntrustedText.Excerpt(value)}'");
     }
 
+    /// <summary>
+    /// Free text that is only ever shown, never a key or part of a link (a governor's slot holder, such as
+    /// <c>Auto Agent  app_deploy#deploy @ web-7.example.net</c>): any characters are accepted, and text longer than
+    /// <c>Ingest:MaxFieldLength</c> is cut with <c>…</c> rather than rejected.
+    /// </summary>
+    public string RequiredText(JsonElement data, string name) =>
+        UntrustedText.Truncate(RequiredString(data, name, int.MaxValue), options.MaxFieldLength);
+
+    /// <summary>A string field that may be absent or null (then null); present, it must be a string of at most <paramref name="limit"/> characters.</summary>
+    public string? OptionalString(JsonElement data, string name, int limit) =>
+        data.TryGetProperty(name, out var element) && element.ValueKind != JsonValueKind.Null ? RequiredString(data, name, limit) : null;
+
     /// <summary>The text of a JSON string that repeats from event to event, shared through the string pool.</summary>
     public string Pooled(JsonElement element) => strings.GetString(element);
 

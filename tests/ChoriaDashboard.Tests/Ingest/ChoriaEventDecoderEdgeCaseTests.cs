@@ -91,7 +91,7 @@ public sealed class ChoriaEventDecoderEdgeCaseTests
         Assert.Null(state.CheckTime);
         Assert.Empty(state.PerfData);
         Assert.Empty(state.History);
-        Assert.Equal(NagiosStatus.Unknown, state.Health);
+        Assert.Equal(NagiosStatus.NotChecked, state.Health);
     }
 
     [Fact]

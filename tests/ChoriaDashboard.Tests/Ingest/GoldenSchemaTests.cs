@@ -30,6 +30,19 @@ public sealed class GoldenSchemaTests
         ["io.choria.machine.watcher.ccm_manifest.v1.state"] = "no schema upstream",
     };
 
+    /// <summary>
+    /// Real shapes Choria's schemas reject (shared/docs/choria-events.md, last section). The schemas are right for
+    /// golden files and wrong as a gate on traffic: each file here must still fail its schema, for the reason given.
+    /// </summary>
+    private static readonly Dictionary<string, string> KnownSchemaExceptions = new(StringComparer.Ordinal)
+    {
+        ["structured/real-nagios-choria-0.16.json"] = "Choria 0.16 sent history as bare status codes and no annotations; the schema wants history objects and annotations",
+        ["structured/real-nagios-choria-0.15.json"] = "Choria 0.15 sent no annotations; the schema requires them",
+        ["structured/real-nagios-not-checked.json"] = "an announce before the first check sends NOTCHECKED, status code 5 and null perfdata; the schema allows none of them",
+        ["binary/real-nagios-not-checked.json"] = "as structured/real-nagios-not-checked.json",
+        ["legacy/real-startup-choria-0.9.json"] = "Choria 0.9 sent no id; the schema requires one",
+    };
+
     public static TheoryData<string> GoldenFileNames() => [.. GoldenFiles.EventFiles()];
 
     public static TheoryData<string> CloudEventFileNames() =>
@@ -43,6 +56,12 @@ public sealed class GoldenSchemaTests
         var data = GoldenFiles.ChoriaData(file);
         var protocol = data.GetProperty("protocol").GetString()!;
 
+        // Choria 0.9's colon-style protocol names the same schema as its io.choria.lifecycle.v1 spelling.
+        if (protocol.StartsWith("choria:lifecycle:", StringComparison.Ordinal))
+        {
+            protocol = "io.choria.lifecycle.v1." + protocol.Split(':')[2];
+        }
+
         var schema = await SchemaFor(protocol);
         if (schema is null)
         {
@@ -51,6 +70,12 @@ public sealed class GoldenSchemaTests
         }
 
         var errors = schema.Validate(data.GetRawText());
+        if (KnownSchemaExceptions.TryGetValue(file, out var reason))
+        {
+            Assert.True(errors.Count > 0, $"{file} is listed as a known schema exception ({reason}) but now matches its schema: remove it from the list");
+            return;
+        }
+
         Assert.True(errors.Count == 0, $"{file} does not match the schema of {protocol}: {Describe(errors)}");
     }
 
@@ -236,13 +261,14 @@ public sealed class GoldenSchemaTests
         {
             foreach (var (key, value) in GoldenFiles.Headers(file)!)
             {
-                if (key.StartsWith("ce-", StringComparison.Ordinal))
+                // Header names match case-insensitively: older clients send Ce-Specversion.
+                if (key.StartsWith("ce-", StringComparison.OrdinalIgnoreCase))
                 {
-                    envelope[key["ce-".Length..]] = value.ToString();
+                    envelope[key["ce-".Length..].ToLowerInvariant()] = value.ToString();
                 }
-                else if (key == "content-type")
+                else if (key.Equals("content-type", StringComparison.OrdinalIgnoreCase))
                 {
-                    envelope["datacontenttype"] = value.ToString();
+                    envelope.TryAdd("datacontenttype", value.ToString());
                 }
             }
 

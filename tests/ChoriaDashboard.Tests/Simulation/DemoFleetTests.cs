@@ -204,6 +204,9 @@ public sealed class DemoFleetTests
         foreach (var upgrade in upgraded)
         {
             Assert.Equal((OldVersion, NewVersion), (upgrade.Version, upgrade.NewVersion));
+
+            // As go-choria sends it: release_update runs only in provisioning mode.
+            Assert.Equal(ChoriaComponents.ProvisionModeServer, upgrade.Component);
             var after = events.Where(e => e.Identity == upgrade.Identity).SkipWhile(e => !ReferenceEquals(e, upgrade)).Skip(1).Take(2).ToArray();
             var shutdown = Assert.IsType<ShutdownEvent>(after[0]);
             Assert.Equal(upgrade.Timestamp, shutdown.Timestamp);
@@ -271,8 +274,16 @@ public sealed class DemoFleetTests
         var nagios = events.OfType<NagiosWatcherState>().ToArray();
         Assert.NotEmpty(nagios);
         Assert.Contains(events, e => e is MachineTransitionEvent);
-        Assert.All(nagios, n => Assert.Equal(n.Status, n.StatusCode switch { 0 => "OK", 1 => "WARNING", 2 => "CRITICAL", _ => "UNKNOWN" }));
+        Assert.All(nagios, n => Assert.Equal(n.Status, n.StatusCode switch { 0 => "OK", 1 => "WARNING", 2 => "CRITICAL", 5 => "NOTCHECKED", _ => "UNKNOWN" }));
         Assert.All(nagios, n => Assert.NotEqual(WireFormat.Legacy, n.Format));
+
+        // As Scout does: each check announces itself as not checked yet before its first result.
+        foreach (var check in nagios.GroupBy(n => (n.Identity, n.Machine)))
+        {
+            var first = check.First();
+            Assert.Equal(("NOTCHECKED", NagiosStatus.NotChecked, null, ""), (first.Status, first.Health, first.CheckTime, first.Output));
+            Assert.DoesNotContain(check.Skip(1), n => n.Health == NagiosStatus.NotChecked);
+        }
     }
 
     [Fact]

@@ -28,7 +28,7 @@ internal sealed class NagiosStateReader(IngestOptions options, JsonFields fields
         Format = header.Format,
         Plugin = UntrustedText.Truncate(fields.RequiredString(data, "plugin", int.MaxValue, pooled: true), options.MaxCheckOutputLength),
         Status = fields.RequiredName(data, "status"),
-        StatusCode = (int)Math.Clamp(JsonFields.RequiredInt64(data, "status_code"), -1, 255),
+        StatusCode = StatusCode(JsonFields.RequiredInt64(data, "status_code")),
         Output = UntrustedText.Truncate(fields.RequiredString(data, "output", int.MaxValue), options.MaxCheckOutputLength),
         CheckTime = CheckTime(data),
         RuntimeSeconds = JsonFields.OptionalDouble(data, "runtime"),
@@ -90,16 +90,16 @@ internal sealed class NagiosStateReader(IngestOptions options, JsonFields fields
             throw new RejectException(RejectionReason.WrongType, $"'history' is {JsonFields.Describe(element.ValueKind)}, expected an array");
         }
 
-        // Take the newest items whatever a sender claims.
+        // Take the newest items whatever a sender claims. Choria 0.16 sent bare status codes, 0.17 on {execute, status}.
         var items = new List<NagiosHistoryItem>(Math.Min(element.GetArrayLength(), MaxHistory));
         foreach (var item in element.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.Object)
+            items.Add(item.ValueKind switch
             {
-                throw new RejectException(RejectionReason.WrongType, $"'history' item is {JsonFields.Describe(item.ValueKind)}, expected an object");
-            }
-
-            items.Add(new NagiosHistoryItem(ExecutedAt(item), (int)Math.Clamp(JsonFields.RequiredInt64(item, "status"), -1, 255)));
+                JsonValueKind.Object => new NagiosHistoryItem(ExecutedAt(item), StatusCode(JsonFields.RequiredInt64(item, "status"))),
+                JsonValueKind.Number when item.TryGetInt64(out var code) => new NagiosHistoryItem(null, StatusCode(code)),
+                _ => throw new RejectException(RejectionReason.WrongType, $"'history' item is {JsonFields.Describe(item.ValueKind)}, expected an object or a status code"),
+            });
             if (items.Count > MaxHistory)
             {
                 items.RemoveAt(0);
@@ -108,6 +108,9 @@ internal sealed class NagiosStateReader(IngestOptions options, JsonFields fields
 
         return [.. items];
     }
+
+    /// <summary>A status code kept in a byte's range; go-choria only sends 0 to 5.</summary>
+    private static int StatusCode(long code) => (int)Math.Clamp(code, -1, 255);
 
     /// <summary>
     /// A history item's RFC 3339 time. UTC with a 'Z' and at most 7 fractional digits is read straight from the bytes;
