@@ -43,6 +43,10 @@ public sealed class FleetOptions
     [Range(0, 10_000_000)]
     public int MaxGovernorCounters { get; set; } = 100_000;
 
+    /// <summary>The newest governor events kept as they came (who held which slot, when), for readers to show.</summary>
+    [Range(0, 10_000)]
+    public int GovernorHistoryLength { get; set; } = 100;
+
     /// <summary>How often silent nodes are re-evaluated (live → stale → dead → forgotten).</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -36,7 +36,7 @@ internal sealed class FleetState
 
         _lifecycle = new LifecycleRules(this, new ProvisioningRules(this));
         _machineRules = new MachineRules(this);
-        _governor = new GovernorRules(options.MaxGovernorCounters);
+        _governor = new GovernorRules(options.MaxGovernorCounters, options.GovernorHistoryLength);
         _liveness = new LivenessRules(this);
     }
 
@@ -49,13 +49,16 @@ internal sealed class FleetState
     /// <summary>Counts of governor events by governor and event type, as tally counts them; safe to read concurrently.</summary>
     public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts => _governor.Counts;
 
+    /// <summary>The newest governor events, oldest first (see <see cref="GovernorHistoryEntry"/>).</summary>
+    public IReadOnlyList<GovernorHistoryEntry> GovernorHistory => _governor.Recent;
+
     /// <summary>See <see cref="FleetSummary.NodeListRevision"/>.</summary>
     public long NodeListRevision { get; private set; }
 
     /// <summary>Applies one event received at <paramref name="receivedAt"/>, recording what changed.</summary>
     public ApplyOutcome Apply(ChoriaEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes) => evt switch
     {
-        GovernorEvent g => _governor.Count(g),
+        GovernorEvent g => _governor.Apply(g, receivedAt),
         LifecycleEvent l => _lifecycle.Apply(l, receivedAt, changes),
         MachineTransitionEvent t => _machineRules.Apply(t, receivedAt, changes),
         WatcherStateEvent w => _machineRules.Apply(w, receivedAt, changes),

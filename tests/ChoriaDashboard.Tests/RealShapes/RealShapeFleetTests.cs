@@ -42,6 +42,36 @@ public sealed class RealShapeFleetTests
         Assert.Empty(fleet.State.Machines);
         Assert.Equal(0, fleet.Summary().TotalNodes);
         Assert.Equal(1, fleet.State.GovernorCounts[("APP_DEPLOY", "evict")]);
+        var entry = Assert.Single(fleet.State.GovernorHistory);
+        Assert.Equal(
+            new GovernorHistoryEntry(fleet.Now, "APP_DEPLOY", "evict", 1, "Auto Agent  app_deploy#deploy @ web-7.example.net", "app_deploy"),
+            entry);
+    }
+
+    [Fact]
+    public void GovernorHistory_BeyondItsLength_KeepsTheNewestOldestFirst()
+    {
+        var fleet = new FleetHarness(new FleetOptions { GovernorHistoryLength = 2 });
+
+        foreach (var holder in new[] { "first.example.net", "second.example.net", "third.example.net" })
+        {
+            fleet.Apply(Ev.Governor(holder, "PUPPET", "enter"));
+            fleet.AdvanceMinutes(1);
+        }
+
+        Assert.Equal(["second.example.net", "third.example.net"], fleet.State.GovernorHistory.Select(g => g.Holder));
+        Assert.Equal(3, fleet.State.GovernorCounts[("PUPPET", "enter")]);
+    }
+
+    [Fact]
+    public void GovernorHistoryLengthZero_KeepsNoneButStillCounts()
+    {
+        var fleet = new FleetHarness(new FleetOptions { GovernorHistoryLength = 0 });
+
+        fleet.Apply(Ev.Governor("n1.example.net", "PUPPET", "enter"));
+
+        Assert.Empty(fleet.State.GovernorHistory);
+        Assert.Equal(1, fleet.State.GovernorCounts[("PUPPET", "enter")]);
     }
 
     [Fact]
