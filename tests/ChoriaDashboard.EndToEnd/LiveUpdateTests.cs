@@ -2,7 +2,7 @@ using ChoriaDashboard.Events;
 using ChoriaDashboard.Tests.Infrastructure;
 using Microsoft.Playwright;
 using Xunit;
-using static ChoriaDashboard.Tests.Infrastructure.TestEvents;
+using static ChoriaDashboard.TestKit.TestEvents;
 
 namespace ChoriaDashboard.EndToEnd;
 

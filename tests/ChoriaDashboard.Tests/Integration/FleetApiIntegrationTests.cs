@@ -6,7 +6,7 @@ using ChoriaDashboard.Events;
 using ChoriaDashboard.Tests.Infrastructure;
 using NATS.Client.Core;
 using Xunit;
-using static ChoriaDashboard.Tests.Infrastructure.TestEvents;
+using static ChoriaDashboard.TestKit.TestEvents;
 
 namespace ChoriaDashboard.Tests.Integration;
 
@@ -38,7 +38,7 @@ public sealed class FleetApiIntegrationTests(NatsServerFixture nats)
             (Alive("a1.example.net", "0.29.3", id: aliveId), WireFormat.CloudEventStructured),
             (Alive("a1.example.net", "0.29.3", id: aliveId), WireFormat.CloudEventStructured),
             (Shutdown("c2.example.net"), WireFormat.CloudEventBinary),
-            (Upgraded("b2.example.net", "0.29.3", "0.29.4"), WireFormat.Legacy),
+            (Upgraded("b2.example.net", "0.29.3", "0.29.4", component: ChoriaComponents.Server), WireFormat.Legacy),
             (Startup("b2.example.net", "0.29.4"), WireFormat.CloudEventStructured),
             (Startup("a1.example.net", "0.29.3", component: "provision_mode_server"), WireFormat.Legacy),
             (Provisioned("p1.example.net"), WireFormat.CloudEventBinary),
