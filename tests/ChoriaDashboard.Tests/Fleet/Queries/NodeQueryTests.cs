@@ -1,5 +1,6 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.TestKit;
 using Xunit;
 
 namespace ChoriaDashboard.Tests.Fleet;
@@ -262,14 +263,8 @@ public sealed class NodeQueryTests
 
     private static string[] Keys(IEnumerable<NodeSnapshot> rows) => [.. rows.Select(r => r.Key.ToString())];
 
-    private static NodeSnapshot Node(string identity, NodeState state, string? version, int lastSeenMinutes, string component = "server") => new()
-    {
-        Key = new NodeKey(identity, component),
-        State = state,
-        Version = version,
-        FirstSeen = T0,
-        Activity = new NodeActivity(T0 + TimeSpan.FromMinutes(lastSeenMinutes), state == NodeState.Stopped ? LifecycleEventType.Shutdown : LifecycleEventType.Alive),
-    };
+    private static NodeSnapshot Node(string identity, NodeState state, string? version, int lastSeenMinutes, string component = ChoriaComponents.Server) =>
+        TestSnapshots.Node(identity, state, version, component, lastSeen: T0 + TimeSpan.FromMinutes(lastSeenMinutes), firstSeen: T0);
 
     [Fact]
     public void VersionComparer_MixedNumericAndTextParts_IsTransitive()
