@@ -1,54 +1,31 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.TestKit;
 
 namespace ChoriaDashboard.Bench;
 
-/// <summary>Events and fleets the benchmarks share: what a real Choria fleet sends, built with the app's own encoder.</summary>
+/// <summary>Events and fleets the benchmarks share: what a real Choria fleet sends, built with TestKit's <see cref="TestEvents"/>
+/// (fixed ids, so every run encodes the same bytes).</summary>
 internal static class BenchData
 {
-    public static readonly DateTimeOffset Epoch = DateTimeOffset.FromUnixTimeSeconds(1_718_000_000);
+    public static readonly DateTimeOffset Epoch = TestEvents.Epoch;
 
-    public static string Identity(int i) => $"node{i:000000}.ams1.example.net";
+    public static string Identity(int i) => TestEvents.Identity(i);
 
-    public static AliveEvent Alive(int i, string version = "0.29.4") => new()
-    {
-        Protocol = "io.choria.lifecycle.v1.alive",
-        Id = "97a1e885-a3ca-4a67-ad20-00a8821c016a",
-        Identity = Identity(i),
-        Component = "server",
-        Timestamp = Epoch,
-        Version = version,
-    };
+    public static AliveEvent Alive(int i, string version = "0.29.4") =>
+        TestEvents.Alive(Identity(i), version, id: "97a1e885-a3ca-4a67-ad20-00a8821c016a");
 
-    public static StartupEvent Startup(int i, string version = "0.29.4") => new()
-    {
-        Protocol = "io.choria.lifecycle.v1.startup",
-        Id = "d4ad7eeb-970c-4084-b601-0ebc0cf03ef2",
-        Identity = Identity(i),
-        Component = "server",
-        Timestamp = Epoch,
-        Version = version,
-    };
+    public static StartupEvent Startup(int i, string version = "0.29.4") =>
+        TestEvents.Startup(Identity(i), version, id: "d4ad7eeb-970c-4084-b601-0ebc0cf03ef2");
 
-    public static NagiosWatcherState Nagios(int i) => new()
-    {
-        Protocol = "io.choria.machine.watcher.nagios.v1.state",
-        Id = "6090c06d-eacf-42d9-89bd-4accbe2ed7b1",
-        Identity = Identity(i),
-        Timestamp = Epoch,
-        Machine = "check_load",
-        MachineVersion = "1.0.0",
-        WatcherType = "nagios",
-        Name = "check",
-        Plugin = "/usr/lib64/nagios/plugins/check_load",
-        Status = "OK",
-        StatusCode = 0,
-        Output = "OK - load average: 0.12, 0.10, 0.09 | load1=0.12",
-        CheckTime = Epoch,
-        RuntimeSeconds = 0.012,
-        PerfData = [new NagiosPerfData("load1", 0.12, "")],
-        History = [new NagiosHistoryItem(Epoch, 0), new NagiosHistoryItem(Epoch.AddMinutes(5), 0)],
-    };
+    public static NagiosWatcherState Nagios(int i) =>
+        TestEvents.Nagios(Identity(i), "check_load", 0, "OK - load average: 0.12, 0.10, 0.09 | load1=0.12") with
+        {
+            Plugin = "/usr/lib64/nagios/plugins/check_load",
+            RuntimeSeconds = 0.012,
+            PerfData = [new NagiosPerfData("load1", 0.12, "")],
+            History = [new NagiosHistoryItem(Epoch, 0), new NagiosHistoryItem(Epoch.AddMinutes(5), 0)],
+        };
 
     /// <summary>A fleet of <paramref name="nodes"/> node-components, each started once; a few dead, stale and stopped.</summary>
     public static FleetState Fleet(int nodes, FleetOptions? options = null)

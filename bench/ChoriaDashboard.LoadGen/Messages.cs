@@ -1,4 +1,5 @@
 using ChoriaDashboard.Events;
+using ChoriaDashboard.TestKit;
 using NATS.Client.Core;
 
 namespace ChoriaDashboard.LoadGen;
@@ -7,7 +8,8 @@ namespace ChoriaDashboard.LoadGen;
 internal sealed record Msg(string Subject, NatsHeaders? Headers, byte[] Body);
 
 /// <summary>
-/// Builds pre-encoded Choria traffic with the app's own <see cref="ChoriaEventEncoder"/>: every node keeps one wire
+/// Builds pre-encoded Choria traffic from TestKit's <see cref="TestEvents"/> (fixed ids and timestamps, so every run
+/// sends the same bytes) with the app's own <see cref="ChoriaEventEncoder"/>: every node keeps one wire
 /// shape (25 % legacy, 15 % CloudEvents binary, 60 % CloudEvents structured, as the demo fleet), and one node in five
 /// runs a nagios check whose state and transitions go out as machine events.
 /// </summary>
@@ -15,7 +17,7 @@ internal static class Messages
 {
     public const string Version = "0.29.4";
     private static readonly string[] Sites = ["ams1", "lon2", "nyc3", "sin1", "fra4"];
-    private static readonly DateTimeOffset Epoch = DateTimeOffset.FromUnixTimeSeconds(1_718_000_000);
+    private static readonly DateTimeOffset Epoch = TestEvents.Epoch;
 
     public static string Identity(int i, string prefix = "node") => $"{prefix}{i:000000}.{Sites[i % Sites.Length]}.example.net";
 
@@ -31,55 +33,23 @@ internal static class Messages
 
     public static bool HasChecks(int i) => i % 5 == 0;
 
-    public static Msg Startup(int i, string prefix = "node", string version = Version) => Encode(new StartupEvent
-    {
-        Protocol = "io.choria.lifecycle.v1.startup",
-        Id = IdOf(i, 1),
-        Identity = Identity(i, prefix),
-        Component = "server",
-        Timestamp = Epoch,
-        Version = version,
-    }, FormatOf(i));
+    public static Msg Startup(int i, string prefix = "node", string version = Version) =>
+        Encode(TestEvents.Startup(Identity(i, prefix), version, id: IdOf(i, 1)), FormatOf(i));
 
-    public static Msg StartupFor(string identity, WireFormat format) => Encode(new StartupEvent
-    {
-        Protocol = "io.choria.lifecycle.v1.startup",
-        Id = Guid.NewGuid().ToString(),
-        Identity = identity,
-        Component = "server",
-        Timestamp = DateTimeOffset.UtcNow,
-        Version = Version,
-    }, format);
+    public static Msg StartupFor(string identity, WireFormat format) =>
+        Encode(TestEvents.Startup(identity, Version) with { Timestamp = DateTimeOffset.UtcNow }, format);
 
     /// <summary>An alive repeats its id and timestamp, as go-choria's does, so one encoding serves every round.</summary>
-    public static Msg Alive(int i, string prefix = "node") => Encode(new AliveEvent
-    {
-        Protocol = "io.choria.lifecycle.v1.alive",
-        Id = IdOf(i, 1),
-        Identity = Identity(i, prefix),
-        Component = "server",
-        Timestamp = Epoch,
-        Version = Version,
-    }, FormatOf(i));
+    public static Msg Alive(int i, string prefix = "node") =>
+        Encode(TestEvents.Alive(Identity(i, prefix), Version, id: IdOf(i, 1)), FormatOf(i));
 
     public static Msg Nagios(int i, int code, string prefix = "node")
     {
-        var status = code switch { 0 => "OK", 1 => "WARNING", 2 => "CRITICAL", _ => "UNKNOWN" };
-        return Encode(new NagiosWatcherState
+        var state = TestEvents.Nagios(Identity(i, prefix), "check_load", code, instance: IdOf(i, 2));
+        return Encode(state with
         {
-            Protocol = "io.choria.machine.watcher.nagios.v1.state",
-            Id = IdOf(i, 2),
-            Identity = Identity(i, prefix),
-            Timestamp = Epoch,
-            Machine = "check_load",
-            MachineVersion = "1.0.0",
-            WatcherType = "nagios",
-            Name = "check",
             Plugin = "/usr/lib64/nagios/plugins/check_load",
-            Status = status,
-            StatusCode = code,
-            Output = $"LOAD {status} - load average: 0.12, 0.10, 0.09 | load1=0.12;5;10;0",
-            CheckTime = Epoch,
+            Output = $"LOAD {state.Status} - load average: 0.12, 0.10, 0.09 | load1=0.12;5;10;0",
             RuntimeSeconds = 0.012,
             PerfData = [new NagiosPerfData("load1", 0.12, "")],
             History = [new NagiosHistoryItem(Epoch, 0), new NagiosHistoryItem(Epoch.AddMinutes(5), code)],
@@ -88,19 +58,10 @@ internal static class Messages
 
     public static Msg Transition(int i, int code, string prefix = "node")
     {
-        string Name(int c) => c switch { 0 => "ok", 1 => "warning", 2 => "critical", _ => "unknown" };
-        return Encode(new MachineTransitionEvent
-        {
-            Protocol = "io.choria.machine.v1.transition",
-            Id = IdOf(i, 2),
-            Identity = Identity(i, prefix),
-            Timestamp = Epoch,
-            Machine = "check_load",
-            MachineVersion = "1.0.0",
-            Transition = code == 0 ? "OK" : "WARNING",
-            FromState = Name(code == 0 ? 1 : 0),
-            ToState = Name(code),
-        }, MachineFormatOf(i), IdOf(i, 4));
+        static string Name(int c) => c switch { 0 => "ok", 1 => "warning", 2 => "critical", _ => "unknown" };
+        var transition = TestEvents.Transition(
+            Identity(i, prefix), "check_load", from: Name(code == 0 ? 1 : 0), to: Name(code), transition: code == 0 ? "OK" : "WARNING", instance: IdOf(i, 2));
+        return Encode(transition, MachineFormatOf(i), IdOf(i, 4));
     }
 
     /// <summary>Startups for nodes [0, n): the storm.</summary>
@@ -181,7 +142,7 @@ internal static class Messages
         var legacy = messages.Count(m => m.Headers is null && m.Body.AsSpan().StartsWith("{\"protocol\""u8));
         var binary = messages.Count(m => m.Headers is not null);
         var structured = messages.Count - legacy - binary;
-        var machine = messages.Count(m => m.Subject.StartsWith("choria.machine.", StringComparison.Ordinal));
+        var machine = messages.Count(m => !m.Subject.StartsWith(ChoriaSubjects.LifecyclePrefix, StringComparison.Ordinal));
         return $"{messages.Count:N0} msgs, {AverageBytes(messages):0} B avg: {legacy:N0} legacy, {structured:N0} CE structured, {binary:N0} CE binary; {machine:N0} machine events";
     }
 

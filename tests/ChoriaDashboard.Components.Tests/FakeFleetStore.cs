@@ -68,15 +68,6 @@ public sealed class FakeFleetStore : IFleetReader, IFleetWriter
         }
     }
 
-    public static NodeSnapshot Node(string identity, NodeState state, string version = "0.29.4", string component = "server", DateTimeOffset? lastSeen = null) => new()
-    {
-        Key = new NodeKey(identity, component),
-        Version = version,
-        State = state,
-        FirstSeen = lastSeen ?? DateTimeOffset.UnixEpoch,
-        Activity = new NodeActivity(lastSeen ?? DateTimeOffset.UnixEpoch, state == NodeState.Stopped ? LifecycleEventType.Shutdown : LifecycleEventType.Alive),
-    };
-
     private FleetSummary Summarise()
     {
         var components = _nodes.Values

@@ -2,7 +2,7 @@ using ChoriaDashboard.Events;
 using ChoriaDashboard.Tests.Infrastructure;
 using Microsoft.Playwright;
 using Xunit;
-using static ChoriaDashboard.Tests.Infrastructure.TestEvents;
+using static ChoriaDashboard.TestKit.TestEvents;
 
 namespace ChoriaDashboard.EndToEnd;
 
@@ -68,7 +68,7 @@ public sealed class LiveUpdateTests(BrowserFixture browser, NatsServerFixture na
         await _publisher.PublishAsync(Startup("e2e-3.example.net"), WireFormat.CloudEventBinary);
         // A component goes into the subject; a hostile one with spaces cannot, so it arrives on a plain subject.
         var encoded = ChoriaEventEncoder.Encode(Startup("e2e-4.example.net", component: hostile), WireFormat.Legacy);
-        await _publisher.PublishRawAsync("choria.lifecycle.event.startup.server", encoded.Body);
+        await _publisher.PublishRawAsync(ChoriaSubjects.Lifecycle(LifecycleEventType.Startup, ChoriaComponents.Server), encoded.Body);
         await _publisher.FlushAsync();
 
         var row = _page.Locator("[data-testid=node-row][data-identity='e2e-3.example.net']");

@@ -1,10 +1,11 @@
 using Bunit;
 using ChoriaDashboard.Components.Pages;
+using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
-using static ChoriaDashboard.Components.Tests.FakeFleetStore;
+using static ChoriaDashboard.TestKit.TestSnapshots;
 
 namespace ChoriaDashboard.Components.Tests.Pages;
 
@@ -31,7 +32,7 @@ public sealed class NodesPageTests : DashboardTestContext
         Store.Publish(
             Node("a.example.net", NodeState.Live),
             Node("b.example.net", NodeState.Dead),
-            Node("c.example.net", NodeState.Dead, component: "provision_mode_server"));
+            Node("c.example.net", NodeState.Dead, component: ChoriaComponents.ProvisionModeServer));
         Services.GetRequiredService<NavigationManager>().NavigateTo("nodes?state=dead&component=server");
 
         var cut = Render<NodesPage>();
@@ -81,7 +82,7 @@ public sealed class NodesPageTests : DashboardTestContext
     [Fact]
     public void Link_QueryWithFilters_IsTheUrlTheOverviewUses()
     {
-        var link = NodesPage.Link(new NodeQuery { Component = "server", State = NodeState.Dead, Version = "0.29.4", Search = "web" });
+        var link = NodesPage.Link(new NodeQuery { Component = ChoriaComponents.Server, State = NodeState.Dead, Version = "0.29.4", Search = "web" });
 
         Assert.Equal("nodes?q=web&component=server&state=dead&version=0.29.4", link);
     }

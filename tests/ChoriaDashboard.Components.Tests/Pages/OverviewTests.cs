@@ -1,8 +1,9 @@
 using Bunit;
 using ChoriaDashboard.Components.Pages;
+using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
 using Xunit;
-using static ChoriaDashboard.Components.Tests.FakeFleetStore;
+using static ChoriaDashboard.TestKit.TestSnapshots;
 
 namespace ChoriaDashboard.Components.Tests.Pages;
 
@@ -16,7 +17,7 @@ public sealed class OverviewTests : DashboardTestContext
             Node("b.example.net", NodeState.Live, "0.29.3"),
             Node("c.example.net", NodeState.Dead, "0.29.3"),
             Node("d.example.net", NodeState.Stopped, "0.29.4"),
-            Node("a.example.net", NodeState.Stale, "0.29.3", component: "provision_mode_server"));
+            Node("a.example.net", NodeState.Stale, "0.29.3", component: ChoriaComponents.ProvisionModeServer));
 
         var cut = Render<Overview>();
 

@@ -20,15 +20,15 @@ public sealed class EncoderRoundTripTests
 
     private static readonly Dictionary<string, ChoriaEvent> Samples = new(StringComparer.Ordinal)
     {
-        ["startup"] = new StartupEvent { Protocol = "io.choria.lifecycle.v1.startup", Id = "2bTJ8vIqNMmpXFXC1yYwOXbRoYK", Identity = Identity, Component = "server", Timestamp = Timestamp, Version = "0.29.4" },
-        ["shutdown"] = new ShutdownEvent { Protocol = "io.choria.lifecycle.v1.shutdown", Id = "2bTJ8vIqNMmpXFXC1yYwOXbRoYL", Identity = Identity, Component = "server", Timestamp = Timestamp },
-        ["alive"] = new AliveEvent { Protocol = "io.choria.lifecycle.v1.alive", Id = "2bTJ8vIqNMmpXFXC1yYwOXbRoYK", Identity = Identity, Component = "server", Timestamp = Timestamp, Version = "0.29.4" },
-        ["provisioned"] = new ProvisionedEvent { Protocol = "io.choria.lifecycle.v1.provisioned", Id = "2bTJ8vIqNMmpXFXC1yYwOXbRoYM", Identity = Identity, Component = "provision_mode_server", Timestamp = Timestamp },
-        ["upgraded"] = new UpgradedEvent { Protocol = "io.choria.lifecycle.v1.upgraded", Id = "2bTJ8vIqNMmpXFXC1yYwOXbRoYN", Identity = Identity, Component = "server", Timestamp = Timestamp, Version = "0.29.3", NewVersion = "0.29.4" },
-        ["governor"] = new GovernorEvent { Protocol = "io.choria.lifecycle.v1.governor", Id = "2bTJ8vIqNMmpXFXC1yYwOXbRoYO", Identity = Identity, Component = "CLI", Timestamp = Timestamp, Governor = "puppet", Sequence = 12_345_678_901, EventTypeName = "timeouts" },
+        ["startup"] = new StartupEvent { Protocol = ChoriaProtocol.Startup, Id = "2bTJ8vIqNMmpXFXC1yYwOXbRoYK", Identity = Identity, Component = ChoriaComponents.Server, Timestamp = Timestamp, Version = "0.29.4" },
+        ["shutdown"] = new ShutdownEvent { Protocol = ChoriaProtocol.Shutdown, Id = "2bTJ8vIqNMmpXFXC1yYwOXbRoYL", Identity = Identity, Component = ChoriaComponents.Server, Timestamp = Timestamp },
+        ["alive"] = new AliveEvent { Protocol = ChoriaProtocol.Alive, Id = "2bTJ8vIqNMmpXFXC1yYwOXbRoYK", Identity = Identity, Component = ChoriaComponents.Server, Timestamp = Timestamp, Version = "0.29.4" },
+        ["provisioned"] = new ProvisionedEvent { Protocol = ChoriaProtocol.Provisioned, Id = "2bTJ8vIqNMmpXFXC1yYwOXbRoYM", Identity = Identity, Component = ChoriaComponents.ProvisionModeServer, Timestamp = Timestamp },
+        ["upgraded"] = new UpgradedEvent { Protocol = ChoriaProtocol.Upgraded, Id = "2bTJ8vIqNMmpXFXC1yYwOXbRoYN", Identity = Identity, Component = ChoriaComponents.Server, Timestamp = Timestamp, Version = "0.29.3", NewVersion = "0.29.4" },
+        ["governor"] = new GovernorEvent { Protocol = ChoriaProtocol.Governor, Id = "2bTJ8vIqNMmpXFXC1yYwOXbRoYO", Identity = Identity, Component = "CLI", Timestamp = Timestamp, Governor = "puppet", Sequence = 12_345_678_901, EventTypeName = "timeouts" },
         ["transition"] = new MachineTransitionEvent
         {
-            Protocol = "io.choria.machine.v1.transition",
+            Protocol = ChoriaProtocol.Transition,
             Id = MachineId,
             Identity = Identity,
             Timestamp = Timestamp,
@@ -40,13 +40,13 @@ public sealed class EncoderRoundTripTests
         },
         ["nagios"] = new NagiosWatcherState
         {
-            Protocol = "io.choria.machine.watcher.nagios.v1.state",
+            Protocol = ChoriaProtocol.NagiosState,
             Id = MachineId,
             Identity = Identity,
             Timestamp = Timestamp,
             Machine = "check_httpd",
             MachineVersion = "1.0.0",
-            WatcherType = "nagios",
+            WatcherType = WatcherTypes.Nagios,
             Name = "check",
             Plugin = "/usr/lib64/nagios/plugins/check_http -H localhost",
             Status = "WARNING",
@@ -64,13 +64,13 @@ public sealed class EncoderRoundTripTests
         },
         ["nagios-never-ran"] = new NagiosWatcherState
         {
-            Protocol = "io.choria.machine.watcher.nagios.v1.state",
+            Protocol = ChoriaProtocol.NagiosState,
             Id = MachineId,
             Identity = Identity,
             Timestamp = Timestamp,
             Machine = "check_disk",
             MachineVersion = "1.0.0",
-            WatcherType = "nagios",
+            WatcherType = WatcherTypes.Nagios,
             Name = "check",
             Plugin = "/usr/lib64/nagios/plugins/check_disk",
             Status = "NOTCHECKED",
@@ -79,7 +79,7 @@ public sealed class EncoderRoundTripTests
         },
         ["exec"] = new WatcherStateEvent
         {
-            Protocol = "io.choria.machine.watcher.exec.v1.state",
+            Protocol = ChoriaProtocol.WatcherState("exec"),
             Id = MachineId,
             Identity = Identity,
             Timestamp = Timestamp,

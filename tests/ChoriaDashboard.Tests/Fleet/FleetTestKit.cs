@@ -1,6 +1,6 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
-using ChoriaDashboard.Tests.Infrastructure;
+using ChoriaDashboard.TestKit;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
 
@@ -12,13 +12,13 @@ internal static class Ev
     /// <summary>The sender's timestamp; deliberately constant, since alive events repeat it.</summary>
     public static readonly DateTimeOffset SenderTime = new(2025, 3, 1, 8, 0, 0, TimeSpan.Zero);
 
-    public const string Server = "server";
-    public const string ProvisionModeServer = "provision_mode_server";
-    public const string Provisioner = "provisioner";
+    public const string Server = ChoriaComponents.Server;
+    public const string ProvisionModeServer = ChoriaComponents.ProvisionModeServer;
+    public const string Provisioner = ChoriaComponents.Provisioner;
 
-    // Thin names over the shared builders in Infrastructure/Events.cs, with the fleet tests' sender time.
+    // Thin names over the shared builders in ChoriaDashboard.TestKit, with the fleet tests' sender time.
     public static StartupEvent Startup(string identity, string version, string component = Server, string? id = null) =>
-        TestEvents.Startup(identity, version, component) with { Id = id ?? Guid.NewGuid().ToString(), Timestamp = SenderTime };
+        TestEvents.Startup(identity, version, component, id) with { Timestamp = SenderTime };
 
     public static AliveEvent Alive(string identity, string version, string component = Server, string? id = null) =>
         TestEvents.Alive(identity, version, component, id) with { Timestamp = SenderTime };
@@ -33,21 +33,18 @@ internal static class Ev
         TestEvents.Upgraded(identity, version, newVersion, component) with { Timestamp = SenderTime };
 
     public static GovernorEvent Governor(string identity, string governor, string eventType, string component = Server) =>
-        TestEvents.Governor(identity, governor, eventType) with { Component = component, Sequence = 1, Timestamp = SenderTime };
+        TestEvents.Governor(identity, governor, eventType, component, sequence: 1) with { Timestamp = SenderTime };
 
     public static MachineTransitionEvent Transition(string identity, string machine, string from, string to, string transition, string machineVersion = "1.0.0") =>
-        TestEvents.Transition(identity, machine, from, to, transition) with
+        TestEvents.Transition(identity, machine, from, to, transition, instance: "machine-instance-" + machine) with
         {
-            Id = "machine-instance-" + machine,
             MachineVersion = machineVersion,
             Timestamp = SenderTime,
         };
 
     public static NagiosWatcherState Nagios(string identity, string machine, string check, int statusCode) =>
-        TestEvents.Nagios(identity, machine, statusCode, "check output") with
+        TestEvents.Nagios(identity, machine, statusCode, "check output", check, instance: "machine-instance-" + machine) with
         {
-            Id = "machine-instance-" + machine,
-            Name = check,
             Plugin = "/usr/lib64/nagios/plugins/" + check,
             CheckTime = SenderTime,
             Timestamp = SenderTime,

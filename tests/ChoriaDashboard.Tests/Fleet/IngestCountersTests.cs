@@ -1,3 +1,4 @@
+using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -7,7 +8,7 @@ namespace ChoriaDashboard.Tests.Fleet;
 
 public sealed class IngestCountersTests
 {
-    private const string Subject = "choria.lifecycle.event.startup.server";
+    private static readonly string Subject = ChoriaSubjects.Lifecycle(LifecycleEventType.Startup, ChoriaComponents.Server);
 
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
@@ -67,13 +68,13 @@ public sealed class IngestCountersTests
 
         stats.AddAccepted();
         stats.AddAccepted();
-        stats.Received("choria.lifecycle.event.>");
-        stats.Received("choria.lifecycle.event.>");
-        stats.Received("choria.machine.transition");
+        stats.Received(ChoriaSubjects.AllLifecycle);
+        stats.Received(ChoriaSubjects.AllLifecycle);
+        stats.Received(ChoriaSubjects.Transition);
 
         Assert.Equal(2, stats.Accepted);
-        Assert.Equal(2, stats.ReceivedBySubscription["choria.lifecycle.event.>"]);
-        Assert.Equal(1, stats.ReceivedBySubscription["choria.machine.transition"]);
+        Assert.Equal(2, stats.ReceivedBySubscription[ChoriaSubjects.AllLifecycle]);
+        Assert.Equal(1, stats.ReceivedBySubscription[ChoriaSubjects.Transition]);
         Assert.Equal(0, stats.TotalRejected);
     }
 
@@ -218,7 +219,7 @@ public sealed class IngestCountersTests
     public void Rejected_LongSubject_IsExcerpted()
     {
         var stats = Create();
-        var subject = "choria.lifecycle.event." + new string('x', 500);
+        var subject = ChoriaSubjects.LifecyclePrefix + new string('x', 500);
 
         stats.Rejected(RejectionReason.TooLarge, subject, "big");
 

@@ -1,3 +1,4 @@
+using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Hosting;
 using ChoriaDashboard.Ingest;
@@ -55,7 +56,7 @@ public sealed class OptionsValidationTests
     public void ValidateFleetOptions_ComponentDeadBeforeFleetStale_FailsNamingTheComponent()
     {
         var options = new FleetOptions();
-        options.Components["provisioner"] = new ComponentThresholds { DeadAfter = TimeSpan.FromMinutes(10) };
+        options.Components[ChoriaComponents.Provisioner] = new ComponentThresholds { DeadAfter = TimeSpan.FromMinutes(10) };
 
         var result = new ValidateFleetOptions().Validate(null, options);
 
@@ -81,8 +82,8 @@ public sealed class OptionsValidationTests
     public void ValidateFleetOptions_ComponentOverridesThatFitWithTheDefaults_Succeed()
     {
         var options = new FleetOptions();
-        options.Components["provisioner"] = new ComponentThresholds { StaleAfter = TimeSpan.FromMinutes(2), DeadAfter = TimeSpan.FromMinutes(5) };
-        options.Components["server"] = new ComponentThresholds { DeadAfter = TimeSpan.FromHours(2) };
+        options.Components[ChoriaComponents.Provisioner] = new ComponentThresholds { StaleAfter = TimeSpan.FromMinutes(2), DeadAfter = TimeSpan.FromMinutes(5) };
+        options.Components[ChoriaComponents.Server] = new ComponentThresholds { DeadAfter = TimeSpan.FromHours(2) };
 
         Assert.True(new ValidateFleetOptions().Validate(null, options).Succeeded);
     }
@@ -92,7 +93,7 @@ public sealed class OptionsValidationTests
     {
         // The fleet-wide values are fine; only the override makes them clash.
         var options = new FleetOptions();
-        options.Components["server"] = new ComponentThresholds { StaleAfter = TimeSpan.FromHours(2) };
+        options.Components[ChoriaComponents.Server] = new ComponentThresholds { StaleAfter = TimeSpan.FromHours(2) };
 
         var failure = Assert.Single(new ValidateFleetOptions().Validate(null, options).Failures!);
 
@@ -355,8 +356,8 @@ public sealed class OptionsValidationTests
 
         var options = app.Services.GetRequiredService<IOptions<FleetOptions>>().Value;
 
-        Assert.Equal(new LivenessThresholds(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), TimeSpan.FromHours(24)), options.ThresholdsFor("provisioner"));
-        Assert.Equal(new LivenessThresholds(TimeSpan.FromMinutes(40), TimeSpan.FromMinutes(80), TimeSpan.FromHours(24)), options.ThresholdsFor("server"));
+        Assert.Equal(new LivenessThresholds(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), TimeSpan.FromHours(24)), options.ThresholdsFor(ChoriaComponents.Provisioner));
+        Assert.Equal(new LivenessThresholds(TimeSpan.FromMinutes(40), TimeSpan.FromMinutes(80), TimeSpan.FromHours(24)), options.ThresholdsFor(ChoriaComponents.Server));
     }
 
     [Theory]

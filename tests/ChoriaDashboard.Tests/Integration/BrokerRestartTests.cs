@@ -1,7 +1,7 @@
 using System.Net;
 using ChoriaDashboard.Tests.Infrastructure;
 using Xunit;
-using static ChoriaDashboard.Tests.Infrastructure.TestEvents;
+using static ChoriaDashboard.TestKit.TestEvents;
 
 namespace ChoriaDashboard.Tests.Integration;
 

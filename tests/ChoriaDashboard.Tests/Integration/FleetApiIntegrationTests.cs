@@ -6,7 +6,7 @@ using ChoriaDashboard.Events;
 using ChoriaDashboard.Tests.Infrastructure;
 using NATS.Client.Core;
 using Xunit;
-using static ChoriaDashboard.Tests.Infrastructure.TestEvents;
+using static ChoriaDashboard.TestKit.TestEvents;
 
 namespace ChoriaDashboard.Tests.Integration;
 
@@ -38,9 +38,9 @@ public sealed class FleetApiIntegrationTests(NatsServerFixture nats)
             (Alive("a1.example.net", "0.29.3", id: aliveId), WireFormat.CloudEventStructured),
             (Alive("a1.example.net", "0.29.3", id: aliveId), WireFormat.CloudEventStructured),
             (Shutdown("c2.example.net"), WireFormat.CloudEventBinary),
-            (Upgraded("b2.example.net", "0.29.3", "0.29.4"), WireFormat.Legacy),
+            (Upgraded("b2.example.net", "0.29.3", "0.29.4", component: ChoriaComponents.Server), WireFormat.Legacy),
             (Startup("b2.example.net", "0.29.4"), WireFormat.CloudEventStructured),
-            (Startup("a1.example.net", "0.29.3", component: "provision_mode_server"), WireFormat.Legacy),
+            (Startup("a1.example.net", "0.29.3", component: ChoriaComponents.ProvisionModeServer), WireFormat.Legacy),
             (Provisioned("p1.example.net"), WireFormat.CloudEventBinary),
             (Governor("a2.example.net"), WireFormat.Legacy),
             (Transition("a1.example.net", "check_httpd", "ok", "critical", "CRITICAL"), WireFormat.CloudEventStructured),
@@ -74,11 +74,11 @@ public sealed class FleetApiIntegrationTests(NatsServerFixture nats)
         Assert.Equal(1, totals.GetProperty("stopped").GetInt32());
         Assert.Equal(0, totals.GetProperty("dead").GetInt32());
 
-        var server = Component(fleet, "server");
+        var server = Component(fleet, ChoriaComponents.Server);
         Assert.Equal((7, 6, 0, 0, 1), Counts(server));
         Assert.Equal(new[] { ("0.29.4", 6, 5), ("0.29.3", 1, 1) }, Versions(server));
 
-        var provisioning = Component(fleet, "provision_mode_server");
+        var provisioning = Component(fleet, ChoriaComponents.ProvisionModeServer);
         Assert.Equal((2, 2, 0, 0, 0), Counts(provisioning));
         Assert.Equal(new[] { ("0.29.3", 1, 1), ("unknown", 1, 1) }, Versions(provisioning));
 
@@ -116,7 +116,7 @@ public sealed class FleetApiIntegrationTests(NatsServerFixture nats)
 
         await publisher.PublishAsync(Startup("before.example.net"), WireFormat.Legacy);
         // Valid UTF-8 and valid JSON, but the identity holds a lone surrogate escape.
-        await publisher.PublishRawAsync("choria.lifecycle.event.alive.server", Encoding.UTF8.GetBytes(
+        await publisher.PublishRawAsync(ChoriaSubjects.Lifecycle(LifecycleEventType.Alive, ChoriaComponents.Server), Encoding.UTF8.GetBytes(
             """{"protocol":"io.choria.lifecycle.v1.alive","id":"x","identity":"n\udc00","component":"server","timestamp":1718000000,"version":"1"}"""));
         await publisher.PublishAsync(Startup("after.example.net"), WireFormat.CloudEventStructured);
         await publisher.FlushAsync();
@@ -150,11 +150,11 @@ public sealed class FleetApiIntegrationTests(NatsServerFixture nats)
     /// <summary>One bad message per rejection reason the ingest can see, each with the reason name /api/fleet reports.</summary>
     private static IEnumerable<(string Reason, string Subject, byte[] Body, NatsHeaders? Headers)> BadMessages()
     {
-        const string subject = "choria.lifecycle.event.startup.server";
+        var subject = ChoriaSubjects.Lifecycle(LifecycleEventType.Startup, ChoriaComponents.Server);
         static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 
         yield return ("notJson", subject, Utf8("this is { not json"), null);
-        yield return ("unknownType", "choria.lifecycle.event.reboot.server",
+        yield return ("unknownType", ChoriaSubjects.LifecyclePrefix + "reboot." + ChoriaComponents.Server,
             Utf8("""{"protocol":"io.choria.lifecycle.v1.reboot","id":"x","identity":"n1.example.net","component":"server","timestamp":1718000000}"""), null);
         yield return ("invalidValue", subject,
             Utf8("""{"protocol":"io.choria.lifecycle.v1.startup","id":"x","identity":"<script>alert(1)</script>","component":"server","timestamp":1718000000,"version":"1"}"""), null);

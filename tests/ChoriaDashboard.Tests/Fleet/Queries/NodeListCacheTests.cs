@@ -1,6 +1,7 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
 using Xunit;
+using static ChoriaDashboard.TestKit.TestSnapshots;
 
 namespace ChoriaDashboard.Tests.Fleet;
 
@@ -44,7 +45,7 @@ public sealed class NodeListCacheTests
         var cache = new NodeListCache(store, 2);
         var byState = new NodeQuery { State = NodeState.Live };
         var bySearch = new NodeQuery { Search = "a" };
-        var byComponent = new NodeQuery { Component = "server" };
+        var byComponent = new NodeQuery { Component = ChoriaComponents.Server };
 
         cache.Get(byState, 1);
         cache.Get(bySearch, 1);
@@ -83,15 +84,6 @@ public sealed class NodeListCacheTests
         fleet.Apply(Ev.Shutdown("n1"));
         Assert.True(fleet.Summary().NodeListRevision > beforeShutdown, "a state change must change the list");
     }
-
-    private static NodeSnapshot Node(string identity, NodeState state) => new()
-    {
-        Key = new NodeKey(identity, "server"),
-        Version = "0.29.4",
-        State = state,
-        FirstSeen = DateTimeOffset.UnixEpoch,
-        Activity = new NodeActivity(DateTimeOffset.UnixEpoch, LifecycleEventType.Alive),
-    };
 
     private sealed class StubStore : IFleetReader
     {

@@ -1,5 +1,6 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.TestKit;
 using Xunit;
 
 namespace ChoriaDashboard.Tests.Fleet;
@@ -16,7 +17,7 @@ public sealed class NodeQueryTests
         Node("web01.ams1.example.net", NodeState.Stopped, null, lastSeenMinutes: 3),
         Node("cache01.nyc3.example.net", NodeState.Stale, "0.28.0", lastSeenMinutes: 2),
         Node("WEB03.fra4.example.net", NodeState.Live, "0.29.9", lastSeenMinutes: 4),
-        Node("db01.lon2.example.net", NodeState.Live, "1.0.0", component: "provisioner", lastSeenMinutes: 6),
+        Node("db01.lon2.example.net", NodeState.Live, "1.0.0", component: ChoriaComponents.Provisioner, lastSeenMinutes: 6),
     ];
 
     [Fact]
@@ -83,7 +84,7 @@ public sealed class NodeQueryTests
     [Fact]
     public void Apply_ComponentFilter_KeepsOnlyThatComponent()
     {
-        var rows = new NodeQuery { Component = "provisioner" }.Apply(Fleet);
+        var rows = new NodeQuery { Component = ChoriaComponents.Provisioner }.Apply(Fleet);
 
         Assert.Equal(["db01.lon2.example.net/provisioner"], Keys(rows));
     }
@@ -120,7 +121,7 @@ public sealed class NodeQueryTests
     [Fact]
     public void Apply_SeveralFilters_AllMustMatch()
     {
-        var query = new NodeQuery { Search = "web", State = NodeState.Live, Version = "0.29.9", Component = "server" };
+        var query = new NodeQuery { Search = "web", State = NodeState.Live, Version = "0.29.9", Component = ChoriaComponents.Server };
 
         Assert.Equal(["WEB03.fra4.example.net/server"], Keys(query.Apply(Fleet)));
         Assert.Empty((query with { Version = "0.29.10", Search = "ams1", State = NodeState.Dead }).Apply(Fleet));
@@ -161,8 +162,8 @@ public sealed class NodeQueryTests
         var rows = new NodeQuery { Sort = NodeSort.Component, Descending = descending }.Apply(Fleet);
 
         var components = rows.Select(r => r.Component).Distinct().ToArray();
-        Assert.Equal(descending ? ["server", "provisioner"] : ["provisioner", "server"], components);
-        var servers = rows.Where(r => r.Component == "server").Select(r => r.Identity).ToArray();
+        Assert.Equal(descending ? [ChoriaComponents.Server, ChoriaComponents.Provisioner] : [ChoriaComponents.Provisioner, ChoriaComponents.Server], components);
+        var servers = rows.Where(r => r.Component == ChoriaComponents.Server).Select(r => r.Identity).ToArray();
         Assert.Equal(servers.Order(StringComparer.Ordinal), servers);
     }
 
@@ -262,14 +263,8 @@ public sealed class NodeQueryTests
 
     private static string[] Keys(IEnumerable<NodeSnapshot> rows) => [.. rows.Select(r => r.Key.ToString())];
 
-    private static NodeSnapshot Node(string identity, NodeState state, string? version, int lastSeenMinutes, string component = "server") => new()
-    {
-        Key = new NodeKey(identity, component),
-        State = state,
-        Version = version,
-        FirstSeen = T0,
-        Activity = new NodeActivity(T0 + TimeSpan.FromMinutes(lastSeenMinutes), state == NodeState.Stopped ? LifecycleEventType.Shutdown : LifecycleEventType.Alive),
-    };
+    private static NodeSnapshot Node(string identity, NodeState state, string? version, int lastSeenMinutes, string component = ChoriaComponents.Server) =>
+        TestSnapshots.Node(identity, state, version, component, lastSeen: T0 + TimeSpan.FromMinutes(lastSeenMinutes), firstSeen: T0);
 
     [Fact]
     public void VersionComparer_MixedNumericAndTextParts_IsTransitive()

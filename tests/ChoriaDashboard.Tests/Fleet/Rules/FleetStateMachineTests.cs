@@ -86,7 +86,7 @@ public sealed class FleetStateMachineTests
             (latest.Health, latest.Status, latest.StatusCode, latest.Output, latest.RuntimeSeconds, latest.ReceivedAt));
         Assert.Equal(new NagiosPerfData("time", 5.5, "s"), Assert.Single(latest.PerfData));
         Assert.Equal("/usr/lib64/nagios/plugins/httpd", latest.Plugin);
-        Assert.Equal(("httpd", "nagios"), (machine.Watchers["httpd"].Name, machine.Watchers["httpd"].Type));
+        Assert.Equal(("httpd", WatcherTypes.Nagios), (machine.Watchers["httpd"].Name, machine.Watchers["httpd"].Type));
         Assert.Equal(fleet.Now, machine.LastSeen);
         Assert.Equal((NagiosStatus.Ok, "OK: 12 ms"), (earlier.Health, earlier.Output));
         Assert.Equal(new HealthSummary(0, 0, 1, 0), fleet.Summary().Health);
@@ -114,7 +114,7 @@ public sealed class FleetStateMachineTests
         var fleet = new FleetHarness();
         var file = new WatcherStateEvent
         {
-            Protocol = "io.choria.machine.watcher.file.v1.state",
+            Protocol = ChoriaProtocol.WatcherState("file"),
             Id = "machine-instance-m1",
             Identity = "n1",
             Timestamp = Ev.SenderTime,

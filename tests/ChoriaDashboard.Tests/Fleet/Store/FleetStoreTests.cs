@@ -11,7 +11,7 @@ namespace ChoriaDashboard.Tests.Fleet;
 
 public sealed class FleetStoreTests
 {
-    private const string Subject = "choria.lifecycle.event.startup.server";
+    private static readonly string Subject = ChoriaSubjects.Lifecycle(LifecycleEventType.Startup, ChoriaComponents.Server);
 
     [Fact]
     public async Task FleetStore_EnqueuedEvents_AppearInChangesAndSummary()
