@@ -33,7 +33,8 @@ public sealed record FleetResponse(
     int Machines,
     HealthSummary Health,
     [property: JsonPropertyName("nats")] BrokerResponse Broker,
-    IngestResponse Ingest)
+    IngestResponse Ingest,
+    GovernorResponse Governor)
 {
     public static FleetResponse From(IFleetReader fleet)
     {
@@ -58,7 +59,11 @@ public sealed record FleetResponse(
                 stats.TotalRejected,
                 stats.RejectedByReason.Where(r => r.Value > 0).ToDictionary(r => JsonNamingPolicy.CamelCase.ConvertName(r.Key.ToString()), r => r.Value),
                 stats.ReceivedBySubscription.ToDictionary(r => r.Key, r => r.Value),
-                fleet.QueueLength));
+                fleet.QueueLength),
+            new GovernorResponse(
+                [.. fleet.GovernorCounts.OrderBy(c => c.Key.Governor, StringComparer.Ordinal).ThenBy(c => c.Key.Event, StringComparer.Ordinal)
+                    .Select(c => new GovernorCountResponse(c.Key.Governor, c.Key.Event, c.Value))],
+                fleet.GovernorHistory));
     }
 }
 
@@ -72,3 +77,8 @@ public sealed record BrokerResponse(BrokerState State, DateTimeOffset Since, str
 
 /// <summary>Accepted events, rejections by reason (only reasons seen), messages received per subscription, queue length.</summary>
 public sealed record IngestResponse(long Accepted, long Rejected, IReadOnlyDictionary<string, long> RejectedByReason, IReadOnlyDictionary<string, long> Received, int QueueLength);
+
+/// <summary>Governor events: counts by governor and event type, and the newest events with their slot holders as sent.</summary>
+public sealed record GovernorResponse(IReadOnlyList<GovernorCountResponse> Counts, IReadOnlyList<GovernorHistoryEntry> Recent);
+
+public sealed record GovernorCountResponse(string Governor, string EventType, long Count);

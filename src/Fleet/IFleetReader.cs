@@ -18,6 +18,9 @@ public interface IFleetReader
     /// <summary>Governor events counted by governor and event type (at most <c>Fleet:MaxGovernorCounters</c> pairs).</summary>
     IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts { get; }
 
+    /// <summary>The newest governor events, oldest first, at most <c>Fleet:GovernorHistoryLength</c>; slot holders as sent.</summary>
+    IReadOnlyList<GovernorHistoryEntry> GovernorHistory { get; }
+
     /// <summary>The dashboard's connection to the broker, as the ingest last reported it.</summary>
     BrokerStatus Broker { get; }
 

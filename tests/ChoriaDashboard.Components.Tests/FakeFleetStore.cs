@@ -24,6 +24,11 @@ public sealed class FakeFleetStore : IFleetReader, IFleetWriter
 
     public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts { get; } = new Dictionary<(string Governor, string Event), long>();
 
+    public IReadOnlyList<GovernorHistoryEntry> GovernorHistory { get; } = [];
+
+    /// <summary>The nagios health the next <see cref="Publish"/> reports (the fake keeps no checks of its own).</summary>
+    public HealthSummary Health { get; set; } = HealthSummary.Empty;
+
     public BrokerStatus Broker { get; private set; } = new(BrokerState.Connecting, DateTimeOffset.UnixEpoch, null, 0, 0, null);
 
     public event Action<BrokerStatus>? BrokerChanged;
@@ -84,6 +89,6 @@ public sealed class FakeFleetStore : IFleetReader, IFleetWriter
                     .OrderByDescending(v => v.Active).ThenByDescending(v => v.Nodes).ThenBy(v => v.Version, StringComparer.Ordinal)]))
             .ToImmutableArray();
         ++_revision;
-        return new FleetSummary(_revision, DateTimeOffset.UnixEpoch, components, 0, HealthSummary.Empty, NodeListRevision: _revision);
+        return new FleetSummary(_revision, DateTimeOffset.UnixEpoch, components, 0, Health, NodeListRevision: _revision);
     }
 }

@@ -216,6 +216,8 @@ public class NodeListLedgerBenchmarks
 
         public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts => state.GovernorCounts;
 
+        public IReadOnlyList<GovernorHistoryEntry> GovernorHistory => state.GovernorHistory;
+
         public BrokerStatus Broker => new(BrokerState.Connected, BenchData.Epoch, null, 3, 3, null);
 
         public IngestCounters Ingest => throw new NotSupportedException();

@@ -63,6 +63,8 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
 
     public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts => _state.GovernorCounts;
 
+    public IReadOnlyList<GovernorHistoryEntry> GovernorHistory => _state.GovernorHistory;
+
     public int QueueLength => Volatile.Read(ref _queued);
 
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;

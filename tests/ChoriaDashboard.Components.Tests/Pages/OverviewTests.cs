@@ -39,6 +39,34 @@ public sealed class OverviewTests : DashboardTestContext
     }
 
     [Fact]
+    public void Overview_ChecksNotCheckedYet_ShownApartFromOkAndProblems()
+    {
+        Store.Health = new HealthSummary(Ok: 3, Warning: 0, Critical: 1, Unknown: 0, NotChecked: 2);
+        Store.Publish(Node("a.example.net", NodeState.Live));
+
+        var cut = Render<Overview>();
+
+        Assert.Contains("6 nagios checks", cut.Find("[data-testid=health]").TextContent);
+        Assert.Equal("NOT CHECKED 2", Squash(cut.Find("[data-testid=health-not-checked]").TextContent));
+        Assert.Equal("OK 3", Squash(cut.Find("[data-testid=health-ok]").TextContent));
+        Assert.Equal("UNKNOWN 0", Squash(cut.Find("[data-testid=health-unknown]").TextContent));
+    }
+
+    [Fact]
+    public void Overview_EveryCheckHasAResult_NoNotCheckedChip()
+    {
+        Store.Health = new HealthSummary(Ok: 3, Warning: 0, Critical: 1, Unknown: 0);
+        Store.Publish(Node("a.example.net", NodeState.Live));
+
+        var cut = Render<Overview>();
+
+        Assert.Empty(cut.FindAll("[data-testid=health-not-checked]"));
+        Assert.Equal("CRITICAL 1", Squash(cut.Find("[data-testid=health-critical]").TextContent));
+    }
+
+    private static string Squash(string text) => string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    [Fact]
     public void Overview_ChangeBatchArrives_ReRendersWithNewCounts()
     {
         Store.Publish(Node("a.example.net", NodeState.Live));

@@ -48,6 +48,14 @@ public sealed class RealShapeIntegrationTests(NatsServerFixture nats)
         Assert.Empty(ingest.GetProperty("rejectedByReason").EnumerateObject());
         Assert.Equal(0, fleet.GetProperty("totals").GetProperty("nodes").GetInt32());
         Assert.Equal(1, fleet.GetProperty("machines").GetInt32());
+        // The governor event made no node, and its slot holder is shown exactly as sent.
+        var governor = fleet.GetProperty("governor");
+        var recent = Assert.Single(governor.GetProperty("recent").EnumerateArray());
+        Assert.Equal("Auto Agent  app_deploy#deploy @ web-7.example.net", recent.GetProperty("holder").GetString());
+        Assert.Equal(("APP_DEPLOY", "evict", 42UL), (recent.GetProperty("governor").GetString(), recent.GetProperty("eventType").GetString(), recent.GetProperty("sequence").GetUInt64()));
+        var count = Assert.Single(governor.GetProperty("counts").EnumerateArray());
+        Assert.Equal(1, count.GetProperty("count").GetInt64());
+
         var health = fleet.GetProperty("health");
         Assert.Equal((1, 0, 0, 0, 0), (Count(health, "critical"), Count(health, "ok"), Count(health, "warning"), Count(health, "unknown"), Count(health, "notChecked")));
     }

@@ -97,6 +97,8 @@ public sealed class NodeListCacheTests
 
         public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts { get; } = new Dictionary<(string Governor, string Event), long>();
 
+        public IReadOnlyList<GovernorHistoryEntry> GovernorHistory { get; } = [];
+
         public BrokerStatus Broker { get; } = new(BrokerState.Connected, DateTimeOffset.UnixEpoch, null, 3, 3, null);
 
         public IngestCounters Ingest { get; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger<IngestCounters>.Instance, TimeProvider.System, 0, TimeSpan.FromMinutes(1));
