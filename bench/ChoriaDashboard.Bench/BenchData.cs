@@ -28,6 +28,19 @@ internal static class BenchData
         };
 
     /// <summary>A fleet of <paramref name="nodes"/> node-components, each started once; a few dead, stale and stopped.</summary>
+    /// <summary>The same alive in the three wire shapes, and a structured nagios state: what the decode benchmarks feed.</summary>
+    public static WireSamples Samples()
+    {
+        var alive = Alive(42);
+        var binary = ChoriaEventEncoder.Encode(alive, WireFormat.CloudEventBinary);
+        return new WireSamples(
+            ChoriaEventEncoder.Encode(alive, WireFormat.Legacy).Body,
+            ChoriaEventEncoder.Encode(alive, WireFormat.CloudEventStructured).Body,
+            binary.Body,
+            [.. binary.Headers!.Select(h => new KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>(h.Key, h.Value))],
+            ChoriaEventEncoder.Encode(Nagios(42), WireFormat.CloudEventStructured, "7b1a4a34-5c7e-4d0e-9a53-0f4d1e2a9b11").Body);
+    }
+
     public static FleetState Fleet(int nodes, FleetOptions? options = null)
     {
         var state = new FleetState(options ?? new FleetOptions { MaxNodes = 10_000_000 });
@@ -53,3 +66,11 @@ internal static class BenchData
         return state;
     }
 }
+
+/// <summary>Encoded messages for the decode benchmarks.</summary>
+internal sealed record WireSamples(
+    byte[] Legacy,
+    byte[] Structured,
+    byte[] BinaryBody,
+    KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>[] BinaryHeaders,
+    byte[] NagiosStructured);

@@ -207,17 +207,8 @@ public sealed class DemoFleet
                 });
             }
 
-            events.Add(new NagiosWatcherState
+            events.Add(NagiosState(node, check, now) with
             {
-                Protocol = ChoriaProtocol.NagiosState,
-                Id = node.MachineId,
-                Identity = node.Identity,
-                Timestamp = now,
-                Machine = check,
-                MachineVersion = "1.0.0",
-                WatcherType = WatcherTypes.Nagios,
-                Name = "check",
-                Format = format,
                 Plugin = $"/usr/lib64/nagios/plugins/{check}",
                 Status = status,
                 StatusCode = code,
@@ -232,7 +223,6 @@ public sealed class DemoFleet
 
     private static void AnnounceNotChecked(SimNode node, DateTimeOffset now, List<ChoriaEvent> events)
     {
-        var format = node.Format == WireFormat.CloudEventBinary ? WireFormat.CloudEventBinary : WireFormat.CloudEventStructured;
         foreach (var check in Checks)
         {
             if (node.CheckCodes.ContainsKey(check))
@@ -240,25 +230,30 @@ public sealed class DemoFleet
                 continue;
             }
 
-            events.Add(new NagiosWatcherState
-            {
-                Protocol = ChoriaProtocol.NagiosState,
-                Id = node.MachineId,
-                Identity = node.Identity,
-                Timestamp = now,
-                Machine = check,
-                MachineVersion = "1.0.0",
-                WatcherType = WatcherTypes.Nagios,
-                Name = "check",
-                Format = format,
-                Plugin = "",
-                Status = "NOTCHECKED",
-                StatusCode = 5,
-                Output = "",
-                CheckTime = null,
-            });
+            events.Add(NagiosState(node, check, now));
         }
     }
+
+    /// <summary>A check's state as Scout announces it before its first run (NOTCHECKED, no output); results are made from it with <c>with</c>.</summary>
+    private static NagiosWatcherState NagiosState(SimNode node, string check, DateTimeOffset now) => new()
+    {
+        Protocol = ChoriaProtocol.NagiosState,
+        Id = node.MachineId,
+        Identity = node.Identity,
+        Timestamp = now,
+        Machine = check,
+        MachineVersion = "1.0.0",
+        WatcherType = WatcherTypes.Nagios,
+        Name = "check",
+
+        // Autonomous agents always publish CloudEvents; binary-mode nodes of the demo keep their mode.
+        Format = node.Format == WireFormat.CloudEventBinary ? WireFormat.CloudEventBinary : WireFormat.CloudEventStructured,
+        Plugin = "",
+        Status = "NOTCHECKED",
+        StatusCode = 5,
+        Output = "",
+        CheckTime = null,
+    };
 
     /// <summary>A UUID from the seeded random source, so the same seed gives the same ids.</summary>
     private string NewId()

@@ -34,13 +34,9 @@ public class DecodeLedgerBenchmarks
             EnvelopeCacheSize = Tricks is "shortcut" or "both" ? 256 : 0,
             StringPoolSize = Tricks is "pool" or "both" ? 8192 : 0,
         });
-        var alive = BenchData.Alive(42);
-        _legacy = ChoriaEventEncoder.Encode(alive, WireFormat.Legacy).Body;
-        _structured = ChoriaEventEncoder.Encode(alive, WireFormat.CloudEventStructured).Body;
-        var binary = ChoriaEventEncoder.Encode(alive, WireFormat.CloudEventBinary);
-        _binaryBody = binary.Body;
-        _binaryHeaders = [.. binary.Headers!.Select(h => new KeyValuePair<string, StringValues>(h.Key, h.Value))];
-        _nagios = ChoriaEventEncoder.Encode(BenchData.Nagios(42), WireFormat.CloudEventStructured, "7b1a4a34-5c7e-4d0e-9a53-0f4d1e2a9b11").Body;
+        var samples = BenchData.Samples();
+        (_legacy, _structured, _binaryBody, _binaryHeaders) = (samples.Legacy, samples.Structured, samples.BinaryBody, samples.BinaryHeaders);
+        _nagios = samples.NagiosStructured;
 
         // The first CloudEvent of a kind always takes the SDK's path; the shortcut serves the ones after it.
         foreach (var result in new[] { LegacyAlive(), StructuredAlive(), BinaryAlive(), StructuredNagios() })
