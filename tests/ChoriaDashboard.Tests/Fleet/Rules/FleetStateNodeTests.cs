@@ -116,63 +116,6 @@ public sealed class FleetStateNodeTests
     }
 
     [Fact]
-    public void Apply_FleetAtMaxNodes_NewIdentityIsRejectedAndExistingNodesStillUpdate()
-    {
-        var fleet = new FleetHarness(new FleetOptions { MaxNodes = 3 });
-        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Startup("n1", "0.29.4")));
-        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Startup("n2", "0.29.4")));
-        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Startup("n3", "0.29.4")));
-        fleet.TakeChanges();
-
-        Assert.Equal(ApplyOutcome.FleetFull, fleet.Apply(Ev.Startup("n4", "0.29.4")));
-        Assert.Equal(ApplyOutcome.FleetFull, fleet.Apply(Ev.Startup("n1", "0.29.4", Ev.ProvisionModeServer)));
-
-        Assert.False(fleet.Has("n4"));
-        Assert.False(fleet.Has("n1", Ev.ProvisionModeServer));
-        Assert.Equal(3, fleet.State.Nodes.Count);
-        Assert.Empty(fleet.TakeChanges().Upserts);
-
-        fleet.AdvanceMinutes(5);
-        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Alive("n1", "0.29.5")));
-        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Shutdown("n2")));
-
-        Assert.Equal("0.29.5", fleet.Node("n1").Version);
-        Assert.Equal(NodeState.Stopped, fleet.Node("n2").State);
-        var summary = fleet.Summary();
-        Assert.Equal(3, summary.TotalNodes);
-        var server = FleetHarness.Component(summary, Ev.Server);
-        Assert.Equal((2, 1), (server.Live, server.Stopped));
-    }
-
-    [Fact]
-    public void Apply_FleetFullThenNodeForgotten_NewIdentityIsAccepted()
-    {
-        var fleet = new FleetHarness(new FleetOptions { MaxNodes = 1 });
-        fleet.Apply(Ev.Startup("n1", "0.29.4"));
-        fleet.Apply(Ev.Shutdown("n1"));
-        Assert.Equal(ApplyOutcome.FleetFull, fleet.Apply(Ev.Startup("n2", "0.29.4")));
-
-        fleet.Advance(TimeSpan.FromHours(25));
-        fleet.Sweep();
-
-        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Startup("n2", "0.29.4")));
-        Assert.Equal(NodeState.Live, fleet.Node("n2").State);
-    }
-
-    [Fact]
-    public void Apply_FinishedProvisioningForgotten_FreesItsSlotUnderMaxNodes()
-    {
-        var fleet = new FleetHarness(new FleetOptions { MaxNodes = 2 });
-        fleet.Apply(Ev.Startup("n1", "0.29.4", Ev.ProvisionModeServer));
-        fleet.Apply(Ev.Shutdown("n1", Ev.ProvisionModeServer));
-        fleet.Apply(Ev.Startup("n1", "0.29.4"));
-
-        Assert.False(fleet.Has("n1", Ev.ProvisionModeServer));
-        Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Startup("n2", "0.29.4")));
-        Assert.Equal(ApplyOutcome.FleetFull, fleet.Apply(Ev.Startup("n3", "0.29.4")));
-    }
-
-    [Fact]
     public void History_MoreEventsThanHistoryLength_KeepsNewestInOrder()
     {
         var fleet = new FleetHarness(new FleetOptions { HistoryLength = 4 });
@@ -367,123 +310,6 @@ public sealed class FleetStateNodeTests
     }
 
     [Fact]
-    public void Governor_Events_AreCountedAndCreateNoNodes()
-    {
-        var fleet = new FleetHarness();
-
-        Assert.Equal(ApplyOutcome.CountedOnly, fleet.Apply(Ev.Governor("n1", "puppet", "enter")));
-        Assert.Equal(ApplyOutcome.CountedOnly, fleet.Apply(Ev.Governor("n2", "puppet", "enter")));
-        Assert.Equal(ApplyOutcome.CountedOnly, fleet.Apply(Ev.Governor("n1", "puppet", "exit")));
-        Assert.Equal(ApplyOutcome.CountedOnly, fleet.Apply(Ev.Governor("n3", "backup", "timeouts")));
-
-        Assert.Empty(fleet.State.Nodes);
-        Assert.Equal(2, fleet.State.GovernorCounts[("puppet", "enter")]);
-        Assert.Equal(1, fleet.State.GovernorCounts[("puppet", "exit")]);
-        Assert.Equal(1, fleet.State.GovernorCounts[("backup", "timeouts")]);
-        Assert.Equal(3, fleet.State.GovernorCounts.Count);
-        Assert.True(fleet.Changes.IsEmpty);
-        Assert.Equal(0, fleet.Summary().TotalNodes);
-    }
-
-    [Fact]
-    public void Governor_PairsBeyondMaxGovernorCounters_AreNotCountedWhileKnownPairsAre()
-    {
-        var fleet = new FleetHarness(new FleetOptions { MaxGovernorCounters = 2 });
-
-        fleet.Apply(Ev.Governor("n1", "puppet", "enter"));
-        fleet.Apply(Ev.Governor("n1", "puppet", "exit"));
-        fleet.Apply(Ev.Governor("n1", "backup", "timeouts"));
-        fleet.Apply(Ev.Governor("n2", "puppet", "enter"));
-
-        Assert.Equal(2, fleet.State.GovernorCounts.Count);
-        Assert.Equal(2, fleet.State.GovernorCounts[("puppet", "enter")]);
-        Assert.False(fleet.State.GovernorCounts.ContainsKey(("backup", "timeouts")));
-    }
-
-    [Fact]
-    public void History_DetailsBeyondMaxHistoryDetails_AreKeptWithoutDetail()
-    {
-        var fleet = new FleetHarness(new FleetOptions { MaxHistoryDetails = 1 });
-
-        fleet.Apply(Ev.Startup("n1", "0.29.4"));
-        fleet.AdvanceMinutes(1);
-        fleet.Apply(Ev.Alive("n1", "0.29.5"));
-
-        Assert.Equal(["0.29.4", null], fleet.Node("n1").History.Select(h => h.Detail));
-    }
-
-    [Fact]
-    public void ChangeSet_TwoEventsForSameNodeInOneBatch_GiveOneUpsertWithLatestSnapshot()
-    {
-        var fleet = new FleetHarness();
-
-        fleet.Apply(Ev.Startup("n1", "0.29.4"));
-        fleet.AdvanceMinutes(1);
-        fleet.Apply(Ev.Alive("n1", "0.29.5"));
-        fleet.Apply(Ev.Startup("n2", "0.29.4"));
-
-        var changes = fleet.TakeChanges();
-
-        Assert.Equal(2, changes.Upserts.Count);
-        var n1 = Assert.Single(changes.Upserts, n => n.Identity == "n1");
-        Assert.Equal(LifecycleEventType.Alive, n1.LastEvent);
-        Assert.Equal("0.29.5", n1.Version);
-        Assert.Equal(fleet.Now, n1.LastSeen);
-        Assert.Same(fleet.Node("n1"), n1);
-        Assert.Empty(changes.Removals);
-        Assert.Equal(2, changes.Summary.TotalNodes);
-
-        Assert.True(fleet.Changes.IsEmpty); // the next batch starts empty
-    }
-
-    [Fact]
-    public void ChangeSet_NodeChangedThenForgottenInOneBatch_IsOnlyARemoval()
-    {
-        var fleet = new FleetHarness();
-        fleet.Apply(Ev.Startup("n1", "0.29.4"));
-        fleet.Apply(Ev.Shutdown("n1"));
-        fleet.Advance(TimeSpan.FromHours(25));
-
-        fleet.Sweep();
-
-        var changes = fleet.TakeChanges();
-        Assert.Empty(changes.Upserts);
-        Assert.Equal(new NodeKey("n1", Ev.Server), Assert.Single(changes.Removals));
-    }
-
-    [Fact]
-    public void ChangeSet_SweepWithNothingToChange_IsEmpty()
-    {
-        var fleet = new FleetHarness();
-        fleet.Apply(Ev.Startup("n1", "0.29.4"));
-        fleet.TakeChanges();
-
-        fleet.AdvanceMinutes(10);
-        fleet.Sweep();
-
-        Assert.True(fleet.Changes.IsEmpty);
-    }
-
-    private static void AssertConsistent(FleetHarness fleet, FleetSummary summary)
-    {
-        Assert.Equal(fleet.State.Nodes.Count, summary.TotalNodes);
-        Assert.Equal(
-            summary.TotalNodes,
-            summary.Count(NodeState.Live) + summary.Count(NodeState.Stale) + summary.Count(NodeState.Dead) + summary.Count(NodeState.Stopped));
-        foreach (var component in summary.Components)
-        {
-            var nodes = fleet.State.Nodes.Values.Where(n => n.Component == component.Component).ToList();
-            Assert.Equal(nodes.Count, component.Total);
-            Assert.Equal(component.Total, component.Versions.Sum(v => v.Nodes));
-            Assert.Equal(component.Live + component.Stale, component.Versions.Sum(v => v.Active));
-            foreach (var state in Enum.GetValues<NodeState>())
-            {
-                Assert.Equal(nodes.Count(n => n.State == state), component.Count(state));
-            }
-        }
-    }
-
-    [Fact]
     public void Provisioning_NodeThenRunsAsServer_StoppedProvisioningEntryIsForgotten()
     {
         var fleet = new FleetHarness();
@@ -515,5 +341,24 @@ public sealed class FleetStateNodeTests
         // Not stopped: the provisioning component is still running, so it is not forgotten.
         Assert.True(fleet.Has("n1", Ev.ProvisionModeServer));
         Assert.Equal(2, fleet.Summary().TotalNodes);
+    }
+
+    private static void AssertConsistent(FleetHarness fleet, FleetSummary summary)
+    {
+        Assert.Equal(fleet.State.Nodes.Count, summary.TotalNodes);
+        Assert.Equal(
+            summary.TotalNodes,
+            summary.Count(NodeState.Live) + summary.Count(NodeState.Stale) + summary.Count(NodeState.Dead) + summary.Count(NodeState.Stopped));
+        foreach (var component in summary.Components)
+        {
+            var nodes = fleet.State.Nodes.Values.Where(n => n.Component == component.Component).ToList();
+            Assert.Equal(nodes.Count, component.Total);
+            Assert.Equal(component.Total, component.Versions.Sum(v => v.Nodes));
+            Assert.Equal(component.Live + component.Stale, component.Versions.Sum(v => v.Active));
+            foreach (var state in Enum.GetValues<NodeState>())
+            {
+                Assert.Equal(nodes.Count(n => n.State == state), component.Count(state));
+            }
+        }
     }
 }
