@@ -11,6 +11,7 @@ public sealed class BrokerConnectionMonitor
 {
     private readonly TimeProvider _time;
     private readonly IFleetWriter? _fleet;
+    private readonly Lock _gate = new();
     private BrokerStatus _status;
 
     public BrokerConnectionMonitor(TimeProvider time, IFleetWriter? fleet = null)
@@ -74,18 +75,23 @@ public sealed class BrokerConnectionMonitor
 
     private void Update(Func<BrokerStatus, BrokerStatus> change)
     {
-        BrokerStatus before, after;
-        do
-        {
-            before = Volatile.Read(ref _status);
-            after = change(before);
-        }
-        while (Interlocked.CompareExchange(ref _status, after, before) != before);
+        BrokerStatus after;
 
-        if (after != before)
+        // The change and its report happen together: the subscription loops report at the same moment, and reports
+        // that overtook each other would leave the fleet (and /readyz) on an older status than the monitor's.
+        lock (_gate)
         {
+            var before = _status;
+            after = change(before);
+            if (after == before)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _status, after);
             _fleet?.ReportBroker(after);
-            Changed?.Invoke(after);
         }
+
+        Changed?.Invoke(after);
     }
 }

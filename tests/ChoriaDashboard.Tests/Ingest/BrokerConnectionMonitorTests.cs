@@ -237,4 +237,43 @@ public sealed class BrokerConnectionMonitorTests : IAsyncLifetime
         Assert.True(monitor.Current.Ready);
         return monitor;
     }
+
+    [Fact]
+    public async Task SubscriptionsStartingTogether_FleetEndsOnTheMonitorsLatestStatus()
+    {
+        // The report of the first subscription is held until the second's has come in (or a second passed): without
+        // reports made in order, the older status is written last and the fleet (and /readyz) stays one subscription short.
+        var fleet = new HoldFirstReportWriter();
+        var monitor = new BrokerConnectionMonitor(_time, fleet);
+
+        await Task.WhenAll(Task.Run(monitor.SubscriptionStarted), Task.Run(monitor.SubscriptionStarted));
+
+        Assert.Equal(2, monitor.Current.Subscriptions);
+        Assert.Equal(monitor.Current, fleet.Last);
+    }
+
+    private sealed class HoldFirstReportWriter : IFleetWriter
+    {
+        private readonly ManualResetEventSlim _second = new();
+
+        public BrokerStatus? Last { get; private set; }
+
+        public void ReportBroker(BrokerStatus status)
+        {
+            if (status.Subscriptions == 1)
+            {
+                _second.Wait(TimeSpan.FromSeconds(1));
+            }
+            else
+            {
+                _second.Set();
+            }
+
+            Last = status;
+        }
+
+        public ValueTask EnqueueAsync(IngestBatch batch, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask EnqueueAsync(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
 }
