@@ -27,7 +27,7 @@ internal static class BenchData
             History = [new NagiosHistoryItem(Epoch, 0), new NagiosHistoryItem(Epoch.AddMinutes(5), 0)],
         };
 
-    /// <summary>A fleet of <paramref name="nodes"/> node-components, each started once; a few dead, stale and stopped.</summary>
+    /// <summary>A fleet of <paramref name="nodes"/> nodes, each started once; a few dead, stale and stopped.</summary>
     /// <summary>The same alive in the three wire shapes, and a structured nagios state: what the decode benchmarks feed.</summary>
     public static WireSamples Samples()
     {

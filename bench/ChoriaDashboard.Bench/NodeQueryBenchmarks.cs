@@ -3,7 +3,7 @@ using ChoriaDashboard.Fleet;
 
 namespace ChoriaDashboard.Bench;
 
-/// <summary>The node list's server-side work per refresh: filter and sort 100,000 node-components.</summary>
+/// <summary>The node list's server-side work per refresh: filter and sort 100,000 nodes.</summary>
 [MemoryDiagnoser]
 public class NodeQueryBenchmarks
 {

@@ -399,7 +399,7 @@ internal sealed class Measure
         await page.CloseAsync();
     }
 
-    // (4) Memory: every node-component with a full history.
+    // (4) Memory: every node with a full history.
     private async Task MemoryAsync(Publisher publisher, Msg[] alives)
     {
         var before = await _poller.ReadAsync();
@@ -412,14 +412,14 @@ internal sealed class Measure
         await Task.Delay(TimeSpan.FromSeconds(5));
         var (rss, peak) = ProcStats.Memory(_app.Pid);
         var after = await _poller.ReadAsync();
-        var notes = $"{after.Nodes:N0} node-components, {expected:N0} alives ({_o.HistoryRounds} per node) in {elapsed.TotalSeconds:0.0} s = {Fmt.Rate(expected / elapsed.TotalSeconds)}; RSS right after {Fmt.MB(rssBusy)}, peak (VmHWM) {Fmt.MB(peak)}";
+        var notes = $"{after.Nodes:N0} nodes, {expected:N0} alives ({_o.HistoryRounds} per node) in {elapsed.TotalSeconds:0.0} s = {Fmt.Rate(expected / elapsed.TotalSeconds)}; RSS right after {Fmt.MB(rssBusy)}, peak (VmHWM) {Fmt.MB(peak)}";
         if (result.Stalled || done is null)
         {
             notes += $"; INCOMPLETE: processed {after.Processed - before.Processed:N0} of {expected:N0}";
         }
 
         var scaled = _o.Nodes == 100_000;
-        _report.Add(new ResultRow($"app RSS with {after.Nodes:N0} node-components, history full", scaled ? "< 400 MB" : "< 400 MB (at 100,000)",
+        _report.Add(new ResultRow($"app RSS with {after.Nodes:N0} nodes, history full", scaled ? "< 400 MB" : "< 400 MB (at 100,000)",
             Fmt.MB(rss), rss < 400L * 1024 * 1024 ? Verdict.Pass : Verdict.Fail, notes));
     }
 

@@ -1,8 +1,8 @@
 namespace ChoriaDashboard.Fleet;
 
 /// <summary>
-/// The read side of the fleet: all that pages, endpoints and health checks use. Everything it hands out is immutable,
-/// or (node activity, machine entries) safe to read while the writer moves it forward.
+/// The read side of the fleet: all that pages, endpoints and health checks use. Everything it hands out is read-only:
+/// immutable, or (the node table, node activity, machine entries, counters) safe to read while the writer moves it forward.
 /// </summary>
 public interface IFleetReader
 {
@@ -28,7 +28,7 @@ public interface IFleetReader
     event Action<BrokerStatus>? BrokerChanged;
 
     /// <summary>Messages received, events accepted, rejections by reason.</summary>
-    IngestCounters Ingest { get; }
+    IIngestCounts Ingest { get; }
 
     /// <summary>Events waiting for the writer.</summary>
     int QueueLength { get; }

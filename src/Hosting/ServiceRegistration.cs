@@ -70,6 +70,7 @@ public static class ServiceRegistration
 
     public static WebApplication UseChoriaDashboard(this WebApplication app)
     {
+        RetiredSettings.Warn(app.Configuration, app.Logger);
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);

@@ -33,7 +33,7 @@ public sealed class FakeFleetStore : IFleetReader, IFleetWriter
 
     public event Action<BrokerStatus>? BrokerChanged;
 
-    public IngestCounters Ingest { get; } = new(NullLogger<IngestCounters>.Instance, TimeProvider.System, 0, TimeSpan.FromMinutes(1));
+    public IIngestCounts Ingest { get; } = new IngestCounters(NullLogger<IngestCounters>.Instance, TimeProvider.System, 0, TimeSpan.FromMinutes(1));
 
     public int QueueLength => 0;
 

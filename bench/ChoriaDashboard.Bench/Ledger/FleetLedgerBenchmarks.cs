@@ -220,7 +220,7 @@ public class NodeListLedgerBenchmarks
 
         public BrokerStatus Broker => new(BrokerState.Connected, BenchData.Epoch, null, 3, 3, null);
 
-        public IngestCounters Ingest => throw new NotSupportedException();
+        public IIngestCounts Ingest => throw new NotSupportedException();
 
         public int QueueLength => 0;
 

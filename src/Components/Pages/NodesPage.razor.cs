@@ -12,7 +12,7 @@ public sealed partial class NodesPage
 {
     private NodeQuery _query = new();
     private NodeSnapshot[] _rows = [];
-    private long _rowsVersion = -1;
+    private long _rowsRevision = -1;
     private long _refreshedAt;
     private TimeSpan _refreshCost;
     private bool _refreshPending;
@@ -64,7 +64,7 @@ public sealed partial class NodesPage
     {
         // Alives that only refresh last-seen times change neither which rows match nor their order: the rows shown
         // are looked up fresh at render time (Current), so the list is recomputed only when it can differ.
-        if (NodeListCache.RevisionFor(_query, Summary) == _rowsVersion && !resynchronised)
+        if (NodeListCache.RevisionFor(_query, Summary) == _rowsRevision && !resynchronised)
         {
             return;
         }
@@ -119,8 +119,8 @@ public sealed partial class NodesPage
     private void Refresh()
     {
         var started = Time.GetTimestamp();
-        _rowsVersion = NodeListCache.RevisionFor(_query, Summary);
-        _rows = Lists.Get(_query, _rowsVersion);
+        _rowsRevision = NodeListCache.RevisionFor(_query, Summary);
+        _rows = Lists.Get(_query, _rowsRevision);
         _refreshedAt = Time.GetTimestamp();
         _refreshCost = Time.GetElapsedTime(started, _refreshedAt);
         _refreshPending = false;

@@ -6,8 +6,9 @@ namespace ChoriaDashboard.Fleet;
 /// <param name="EventType">The <c>event_type</c> exactly as sent: <c>enter</c>, <c>exit</c>, <c>timeouts</c>, <c>eviction</c>, ….</param>
 /// <param name="Sequence">The slot (0: none, as with <c>timeouts</c>).</param>
 /// <param name="Holder">
-/// The event's <c>identity</c>: the slot holder, exactly as sent. For an autonomous agent this is free text such as
-/// <c>Auto Agent  app_deploy#deploy @ web-7.example.net</c>; show it as text, never use it as a node's identity.
+/// The event's <c>identity</c>: the slot holder as sent (cut at <c>Ingest:MaxFieldLength</c> characters). For an
+/// autonomous agent this is free text such as <c>Auto Agent  app_deploy#deploy @ web-7.example.net</c>; show it as
+/// text, never use it as a node's identity.
 /// </param>
 /// <param name="Component">The sender: <c>CLI</c> or the machine's name.</param>
 public sealed record GovernorHistoryEntry(DateTimeOffset ReceivedAt, string Governor, string EventType, ulong Sequence, string Holder, string Component);

@@ -33,6 +33,7 @@ internal sealed class FleetState
 
         // A whole fleet starting at once should not rehash the table several times on the way up.
         NodeTable = new ConcurrentDictionary<NodeKey, NodeSnapshot>(Environment.ProcessorCount, Math.Min(options.MaxNodes, InitialNodeCapacity));
+        Nodes = new NodeView(NodeTable, () => NodeCount);
 
         _lifecycle = new LifecycleRules(this, new ProvisioningRules(this));
         _machineRules = new MachineRules(this);
@@ -40,7 +41,8 @@ internal sealed class FleetState
         _liveness = new LivenessRules(this);
     }
 
-    public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => NodeTable;
+    /// <summary>The nodes now, as readers may see them (see <see cref="NodeView"/>).</summary>
+    public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes { get; }
 
     public IReadOnlyDictionary<string, MachineHost> Machines => Hosts;
 

@@ -10,7 +10,7 @@ namespace ChoriaDashboard.Fleet;
 /// subject at a bounded rate: a flood of bad messages cannot flood the log. The ingest loops and the fleet writer
 /// count into it concurrently; pages and endpoints read it through <see cref="IFleetReader.Ingest"/>.
 /// </summary>
-public sealed class IngestCounters
+public sealed class IngestCounters : IIngestCounts
 {
     private static readonly RejectionReason[] Reasons = Enum.GetValues<RejectionReason>();
 

@@ -29,7 +29,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     private int _queued;
 
     /// <param name="queueCapacity">Events queued between the ingest and the writer (<c>Ingest:QueueCapacity</c>).</param>
-    public FleetStore(IOptions<FleetOptions> options, IngestCounters counters, TimeProvider time, ILogger<FleetStore> logger, int queueCapacity = DefaultQueueCapacity)
+    public FleetStore(IOptions<FleetOptions> options, IngestCounters counters, TimeProvider time, ILogger<FleetStore> logger, int queueCapacity)
     {
         _options = options.Value;
         _state = new FleetState(_options);
@@ -46,16 +46,13 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
         _lastSweep = time.GetUtcNow();
     }
 
-    /// <summary>The queue capacity when none is given: <c>Ingest:QueueCapacity</c>'s default.</summary>
-    public const int DefaultQueueCapacity = 65_536;
-
     public FleetSummary Summary => Volatile.Read(ref _summary);
 
     public BrokerStatus Broker => Volatile.Read(ref _broker);
 
     public event Action<BrokerStatus>? BrokerChanged;
 
-    public IngestCounters Ingest => _counters;
+    public IIngestCounts Ingest => _counters;
 
     public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => _state.Nodes;
 
@@ -146,10 +143,10 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
-                var applied = 0;
+                var taken = 0;
                 var accepted = 0;
                 // Whole ingest batches: a change batch can take up to IngestBatch.MaxCount - 1 events past MaxBatchSize.
-                while (applied < _options.MaxBatchSize && reader.TryRead(out var batch))
+                while (taken < _options.MaxBatchSize && reader.TryRead(out var batch))
                 {
                     foreach (var input in batch.Items)
                     {
@@ -159,7 +156,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
                         }
                     }
 
-                    applied += batch.Count;
+                    taken += batch.Count;
                     Interlocked.Add(ref _queued, -batch.Count);
                 }
 
@@ -193,7 +190,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
 
                 // A batch that did not fill up means the writer is ahead of the ingest: let events gather for a moment
                 // rather than waking (and summarising, and notifying every page) once per event.
-                if (applied < _options.MaxBatchSize && _options.BatchDelay > TimeSpan.Zero)
+                if (taken < _options.MaxBatchSize && _options.BatchDelay > TimeSpan.Zero)
                 {
                     await Task.Delay(_options.BatchDelay, _time, stoppingToken);
                 }

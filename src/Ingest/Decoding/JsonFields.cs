@@ -50,11 +50,11 @@ internal sealed class JsonFields(IngestOptions options, Utf8StringPool strings)
 
     /// <summary>
     /// Free text that is only ever shown, never a key or part of a link (a governor's slot holder, such as
-    /// <c>Auto Agent  app_deploy#deploy @ web-7.example.net</c>): any characters are accepted, and text longer than
+    /// <c>Auto Agent  app_deploy#deploy @ web-7.example.net</c>): any non-empty text is accepted, and text longer than
     /// <c>Ingest:MaxFieldLength</c> is cut with <c>…</c> rather than rejected.
     /// </summary>
     public string RequiredText(JsonElement data, string name) =>
-        UntrustedText.Truncate(RequiredString(data, name, int.MaxValue), options.MaxFieldLength);
+        UntrustedText.Truncate(NonEmpty(RequiredString(data, name, int.MaxValue), name), options.MaxFieldLength);
 
     /// <summary>A string field that may be absent or null (then null); present, it must be a string of at most <paramref name="limit"/> characters.</summary>
     public string? OptionalString(JsonElement data, string name, int limit) =>

@@ -129,12 +129,32 @@ public sealed class RealShapeDecodeTests
             ["Content-Type"] = "application/cloudevents+json; charset=utf-8",
         };
 
-        // Twice: the first goes through the SDK, the second through the envelope shortcut.
-        foreach (var result in new[] { _decoder.Decode(Encoding.UTF8.GetBytes(body), headers), _decoder.Decode(Encoding.UTF8.GetBytes(body), headers) })
+        // Twice: the first goes through the SDK, which teaches the envelope shortcut its values; the second is served by it.
+        var first = _decoder.Decode(Encoding.UTF8.GetBytes(body), headers);
+        var learned = _decoder.KnownEnvelopeValueCount;
+        var second = _decoder.Decode(Encoding.UTF8.GetBytes(body), headers);
+
+        Assert.True(learned >= 3, $"the SDK path remembered {learned} envelope values");
+        foreach (var result in new[] { first, second })
         {
             var startup = Assert.IsType<StartupEvent>(result.Event);
             Assert.Equal(WireFormat.CloudEventStructured, startup.Format);
         }
+    }
+
+    [Theory]
+    [InlineData("application/cloudevents+json; charset=utf-8", RejectionReason.InvalidCloudEvent)]
+    [InlineData("application/cloudevents+json", RejectionReason.InvalidCloudEvent)]
+    [InlineData("application/json; charset=utf-8", RejectionReason.NotChoriaEvent)]
+    public void Decode_ContentTypeWithParameters_StillMarksAStructuredCloudEvent(string contentType, RejectionReason expected)
+    {
+        // A body with neither protocol nor specversion: only the Content-Type header says it claims to be a CloudEvent,
+        // so the rejection names the broken CloudEvent rather than "not a Choria event".
+        var headers = new Dictionary<string, StringValues> { ["Content-Type"] = contentType };
+
+        var result = _decoder.Decode(Encoding.UTF8.GetBytes("""{"id":"x","source":"io.choria.lifecycle"}"""), headers);
+
+        Assert.Equal(expected, result.Reason);
     }
 
     [Fact]

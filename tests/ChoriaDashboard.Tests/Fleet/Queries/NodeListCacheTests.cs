@@ -101,7 +101,7 @@ public sealed class NodeListCacheTests
 
         public BrokerStatus Broker { get; } = new(BrokerState.Connected, DateTimeOffset.UnixEpoch, null, 3, 3, null);
 
-        public IngestCounters Ingest { get; } = new(Microsoft.Extensions.Logging.Abstractions.NullLogger<IngestCounters>.Instance, TimeProvider.System, 0, TimeSpan.FromMinutes(1));
+        public IIngestCounts Ingest { get; } = new IngestCounters(Microsoft.Extensions.Logging.Abstractions.NullLogger<IngestCounters>.Instance, TimeProvider.System, 0, TimeSpan.FromMinutes(1));
 
         public int QueueLength => 0;
 

@@ -241,7 +241,7 @@ public sealed class FleetStoreTests
         private StoreFixture(FleetOptions options)
         {
             Stats = new IngestCounters(NullLogger<IngestCounters>.Instance, Time, 5, TimeSpan.FromMinutes(1));
-            Store = new FleetStore(Options.Create(options), Stats, Time, NullLogger<FleetStore>.Instance);
+            Store = new FleetStore(Options.Create(options), Stats, Time, NullLogger<FleetStore>.Instance, new IngestOptions().QueueCapacity);
         }
 
         public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero));

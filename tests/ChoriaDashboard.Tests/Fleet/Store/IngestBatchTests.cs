@@ -32,7 +32,8 @@ public sealed class IngestBatchTests
             Microsoft.Extensions.Options.Options.Create(new FleetOptions { BatchDelay = TimeSpan.Zero }),
             counters,
             TimeProvider.System,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<FleetStore>.Instance);
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<FleetStore>.Instance,
+            new ChoriaDashboard.Ingest.IngestOptions().QueueCapacity);
         await store.StartAsync(CancellationToken.None);
         var batch = new IngestBatch(IngestBatch.MaxCount);
         for (var i = 0; i < IngestBatch.MaxCount; i++)
