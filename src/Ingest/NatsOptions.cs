@@ -31,6 +31,9 @@ public sealed class NatsOptions
 
     public string? Token { get; set; }
 
+    /// <summary>TLS and mutual TLS towards the broker.</summary>
+    public NatsTlsOptions Tls { get; set; } = new();
+
     /// <summary>
     /// Messages the client buffers per subscription before it drops (and we count) the newest. A whole fleet
     /// restarting at once arrives faster than it is applied; 262,144 absorbed a storm of 100,000 startups
