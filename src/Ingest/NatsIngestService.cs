@@ -120,6 +120,10 @@ public sealed class NatsIngestService : BackgroundService
                 // failed (e.g. a permissions error). Readiness drops with the subscription count; try again, slowly.
                 _logger.LogError(e, "Subscription to {Subject} failed; retrying in {Delay}", subscription, _settings.ResubscribeDelay);
                 _monitor.SubscriptionFailed(e.Message);
+                if (BrokerFailureReason.Describe(e.Message, null, _time.GetUtcNow()) == BrokerFailureReason.SubscriptionRefused)
+                {
+                    _monitor.SubscriptionRefused(subscription, BrokerFailureReason.SubscriptionRefused);
+                }
             }
 
             await Task.Delay(_settings.ResubscribeDelay, _time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);

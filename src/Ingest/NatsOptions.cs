@@ -10,7 +10,13 @@ public sealed class NatsOptions
 
     /// <summary>One URL or a comma-separated list, e.g. <c>nats://broker1:4222,nats://broker2:4222</c>.</summary>
     [Required]
-    public string Url { get; set; } = "nats://127.0.0.1:4222";
+    public string Url { get; set; } = DefaultUrl;
+
+    /// <summary>The default <see cref="Url"/>; left at this, the Choria configuration's middleware hosts are used.</summary>
+    public const string DefaultUrl = "nats://127.0.0.1:4222";
+
+    /// <summary>A Choria client configuration to connect as Choria's own clients do; explicit <c>Nats:*</c> settings win.</summary>
+    public string? ChoriaConfigFile { get; set; }
 
     /// <summary>The client name the broker shows for this connection.</summary>
     [Required]

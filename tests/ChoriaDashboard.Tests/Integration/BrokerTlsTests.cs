@@ -112,6 +112,54 @@ public sealed class BrokerTlsTests(TlsBrokerFixture broker) : IClassFixture<TlsB
         Assert.Contains("Nats:Tls:Insecure", nats.GetProperty("warning").GetString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ChoriaConfig_FileProvider_ConnectsWithMutualTls()
+    {
+        var conf = Path.Combine(broker.Certificates.Directory, "file-provider.conf");
+        await File.WriteAllTextAsync(conf, $"""
+            # a Choria client configuration with the file security provider
+            plugin.choria.middleware_hosts = 127.0.0.1:{broker.Server.Port}
+            plugin.security.provider = file
+            plugin.security.file.certificate = {broker.Certificates.ClientCertFile}
+            plugin.security.file.key = {broker.Certificates.ClientKeyFile}
+            plugin.security.file.ca = {broker.Certificates.CaFile}
+            plugin.rpcaudit.logfile = /var/log/choria-audit.log
+            """);
+
+        await AssertConnectsAsync(conf);
+    }
+
+    [Fact]
+    public async Task ChoriaConfig_PuppetSslDir_ConnectsWithMutualTls()
+    {
+        var sslDir = Path.Combine(broker.Certificates.Directory, "puppet-ssl");
+        Directory.CreateDirectory(Path.Combine(sslDir, "certs"));
+        Directory.CreateDirectory(Path.Combine(sslDir, "private_keys"));
+        File.Copy(broker.Certificates.CaFile, Path.Combine(sslDir, "certs", "ca.pem"), overwrite: true);
+        broker.Certificates.IssueClient("rip.mcollective", Path.Combine(sslDir, "certs", "rip.mcollective.pem"), Path.Combine(sslDir, "private_keys", "rip.mcollective.pem"));
+        var conf = Path.Combine(broker.Certificates.Directory, "puppet-provider.conf");
+        await File.WriteAllTextAsync(conf, $"""
+            plugin.choria.middleware_hosts = nats://127.0.0.1:{broker.Server.Port}
+            plugin.security.provider = puppet
+            plugin.choria.ssldir = {sslDir}
+            plugin.security.certname = rip.mcollective
+            identity = dashboard.example.net
+            """);
+
+        await AssertConnectsAsync(conf);
+    }
+
+    private static async Task AssertConnectsAsync(string choriaConfig)
+    {
+        // Nats:Url at its default: the broker comes from the Choria configuration.
+        await using var app = new DashboardFactory(ChoriaDashboard.Ingest.NatsOptions.DefaultUrl, new Dictionary<string, string?> { ["Nats:ChoriaConfigFile"] = choriaConfig });
+        using var http = app.CreateClient();
+        await FleetApiIntegrationTests.WaitReadyAsync(http);
+
+        var nats = (await FleetApiIntegrationTests.GetFleetAsync(http)).GetProperty("nats");
+        Assert.Equal("mutual TLS", nats.GetProperty("security").GetString());
+    }
+
     private async Task<string> FailureReasonAsync(Dictionary<string, string?> settings)
     {
         await using var app = new DashboardFactory(broker.Url, settings);
