@@ -32,6 +32,7 @@ public static class NatsConnectionFactory
             Jwt = connection.Jwt,
             Seed = connection.NKeySeed,
             CredsFile = connection.CredsFile,
+            NKey = connection.NKeyPublicKey,
         },
         TlsOpts = CreateTlsOpts(connection, brokerCertificateRejected),
     };

@@ -37,6 +37,9 @@ public sealed class NatsOptions
 
     public string? Token { get; set; }
 
+    /// <summary>A file holding an NKey user seed (<c>SU...</c>), for a broker that knows the dashboard by its NKey.</summary>
+    public string? NKeySeedFile { get; set; }
+
     /// <summary>TLS and mutual TLS towards the broker.</summary>
     public NatsTlsOptions Tls { get; set; } = new();
 

@@ -62,6 +62,9 @@ public static class BrokerConnectionResolver
             }
         }
 
+        var nkeyFile = Blank(options.NKeySeedFile);
+        var nkey = nkeyFile is null ? null : TlsMaterial.LoadNKeySeed("Nats:NKeySeedFile", nkeyFile, problems);
+
         errors = problems;
         return new BrokerConnectionSettings
         {
@@ -72,6 +75,9 @@ public static class BrokerConnectionResolver
             Password = Blank(options.Password),
             Token = Blank(options.Token),
             ClientCertificateNotAfter = notAfter,
+            NKeySeedFile = nkeyFile,
+            NKeySeed = nkey?.Seed,
+            NKeyPublicKey = nkey?.PublicKey,
             Source = source,
         };
     }

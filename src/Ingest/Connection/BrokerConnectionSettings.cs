@@ -35,6 +35,12 @@ public sealed class BrokerConnectionSettings
     /// <summary>An NKey seed (<c>SU...</c>); secret.</summary>
     public string? NKeySeed { get; init; }
 
+    /// <summary>The public key of <see cref="NKeySeed"/>, sent in CONNECT for NKey authentication.</summary>
+    public string? NKeyPublicKey { get; init; }
+
+    /// <summary>A file with an NKey user seed; the client signs the broker's nonce with it.</summary>
+    public string? NKeySeedFile { get; init; }
+
     /// <summary>A NATS credentials file (user JWT and seed).</summary>
     public string? CredsFile { get; init; }
 
@@ -65,7 +71,7 @@ public sealed class BrokerConnectionSettings
                 BrokerSecurity.Jwt => Tls is not null || InsecureSkipVerify ? "JWT over TLS" : "JWT",
                 _ => "plain",
             };
-            return NKeySeed is not null && Jwt is null ? $"{words} + NKey" : words;
+            return (NKeySeed is not null || NKeySeedFile is not null) && Jwt is null ? $"{words} + NKey" : words;
         }
     }
 

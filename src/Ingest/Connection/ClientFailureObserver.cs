@@ -9,6 +9,9 @@ namespace ChoriaDashboard.Ingest.Connection;
 /// </summary>
 public sealed class ClientFailureObserver(ILoggerFactory inner, Action<Exception> failed) : ILoggerFactory
 {
+    /// <summary>What the broker says when it refuses us; the client logs it without an exception.</summary>
+    private static readonly string[] Refusals = ["Authorization Violation", "Permissions Violation", "-ERR"];
+
     public ILogger CreateLogger(string categoryName) => new Observer(inner.CreateLogger(categoryName), failed);
 
     public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
@@ -23,13 +26,17 @@ public sealed class ClientFailureObserver(ILoggerFactory inner, Action<Exception
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => inner.BeginScope(state);
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning || inner.IsEnabled(logLevel);
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information || inner.IsEnabled(logLevel);
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (exception is not null && logLevel >= LogLevel.Warning)
             {
                 failed(exception);
+            }
+            else if (logLevel >= LogLevel.Information && formatter(state, exception) is var message && Refusals.Any(r => message.Contains(r, StringComparison.OrdinalIgnoreCase)))
+            {
+                failed(new NATS.Client.Core.NatsException(message));
             }
 
             if (inner.IsEnabled(logLevel))

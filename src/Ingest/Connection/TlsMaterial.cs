@@ -64,6 +64,28 @@ public static class TlsMaterial
         }
     }
 
+    /// <summary>Checks an NKey seed file holds a user seed the NATS library accepts; never repeats its content.</summary>
+    /// <returns>The seed and its public key, or null.</returns>
+    public static (string Seed, string PublicKey)? LoadNKeySeed(string setting, string path, List<string> errors)
+    {
+        if (!CheckReadable(setting, path, errors))
+        {
+            return null;
+        }
+
+        var seed = File.ReadAllLines(path).Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("SU", StringComparison.Ordinal));
+        try
+        {
+            using var pair = NATS.NKeys.KeyPair.FromSeed(seed ?? throw new FormatException());
+            return (seed, pair.GetPublicKey());
+        }
+        catch (Exception e) when (e is FormatException or NATS.NKeys.NKeysException or ArgumentException or IndexOutOfRangeException)
+        {
+            errors.Add($"{setting} '{path}' holds no valid NKey user seed (a line starting with SU).");
+            return null;
+        }
+    }
+
     /// <summary>True when the file exists and this process may read it; otherwise adds why not.</summary>
     public static bool CheckReadable(string setting, string path, List<string> errors)
     {
