@@ -35,7 +35,7 @@ public sealed class BrokerConnectionMonitor
         Update(s => s with { ExpectedSubscriptions = expectedSubscriptions, Security = settings?.Description, Warning = settings?.Warning });
         connection.ConnectionOpened += (_, e) =>
         {
-            Update(s => s with { State = BrokerState.Connected, Since = _time.GetUtcNow(), Server = NatsOptions.Redact(e.Message), LastError = null, Reason = null });
+            Update(s => s with { State = BrokerState.Connected, Since = _time.GetUtcNow(), Server = NatsOptions.Redact(e.Message), LastError = null, Reason = null, RefusedSubjects = s.RefusedSubjects.Clear() });
             return ValueTask.CompletedTask;
         };
         connection.ConnectionDisconnected += (_, e) =>
@@ -60,6 +60,12 @@ public sealed class BrokerConnectionMonitor
             // TLS 1.3 sends the broker's verdict on our certificate after the handshake: all we see is the broker
             // hanging up, which during a connection attempt with a client certificate is that verdict.
             reason = BrokerFailureReason.ClientCertificateNotTrusted;
+        }
+
+        if (reason == BrokerFailureReason.SubscriptionRefused && BrokerFailureReason.RefusedSubject(message) is { } subject)
+        {
+            SubscriptionRefused(subject, reason);
+            return;
         }
 
         Update(s => s with { LastError = message, Reason = reason ?? s.Reason });

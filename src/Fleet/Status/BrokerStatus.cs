@@ -26,5 +26,5 @@ public sealed record BrokerStatus(BrokerState State, DateTimeOffset Since, strin
     /// <summary>Subjects the broker refused to let us subscribe to, with its reason; they are retried.</summary>
     public ImmutableSortedDictionary<string, string> RefusedSubjects { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 
-    public bool Ready => State == BrokerState.Connected && Subscriptions == ExpectedSubscriptions && ExpectedSubscriptions > 0;
+    public bool Ready => State == BrokerState.Connected && Subscriptions == ExpectedSubscriptions && ExpectedSubscriptions > 0 && RefusedSubjects.IsEmpty;
 }

@@ -72,6 +72,21 @@ public static class BrokerFailureReason
         return null;
     }
 
+    /// <summary>The subject in the broker's <c>Permissions Violation for Subscription to "subject"</c>.</summary>
+    public static string? RefusedSubject(string message)
+    {
+        const string marker = "Permissions Violation for Subscription to ";
+        var at = message.IndexOf(marker, StringComparison.OrdinalIgnoreCase);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var rest = message[(at + marker.Length)..].TrimStart('"', '\'');
+        var end = rest.IndexOfAny(['"', '\'', ' ']);
+        return end > 0 ? rest[..end] : rest.Length > 0 ? rest : null;
+    }
+
     /// <summary>The broker closed the connection without a word (reset, end of stream).</summary>
     public static bool IsClosedByPeer(string message) =>
         Has(message, "reset by peer") || Has(message, "Broken pipe") || Has(message, "unexpected EOF") || Has(message, "0 bytes from the transport stream");
