@@ -13,6 +13,8 @@ var app = builder.Build();
 app.UseChoriaDashboard();
 try
 {
+    // Check the configuration before the host starts: a mistake is then one message, not a stack trace in the log.
+    app.Services.GetService<IStartupValidator>()?.Validate();
     await app.RunAsync();
     return 0;
 }

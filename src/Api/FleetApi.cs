@@ -53,7 +53,9 @@ public sealed record FleetResponse(
                 [.. c.Versions.Select(v => new VersionResponse(v.Version, v.Nodes, v.Active))]))],
             summary.Machines,
             summary.Health,
-            new BrokerResponse(broker.State, broker.Since, broker.Server, broker.Subscriptions, broker.ExpectedSubscriptions, broker.Ready, broker.LastError),
+            new BrokerResponse(
+                broker.State, broker.Since, broker.Server, broker.Subscriptions, broker.ExpectedSubscriptions, broker.Ready, broker.LastError,
+                broker.Security, broker.Reason, broker.Warning, broker.RefusedSubjects),
             new IngestResponse(
                 accepted,
                 stats.TotalRejected,
@@ -73,7 +75,19 @@ public sealed record ComponentResponse(string Component, int Total, int Live, in
 
 public sealed record VersionResponse(string Version, int Nodes, int Active);
 
-public sealed record BrokerResponse(BrokerState State, DateTimeOffset Since, string? Server, int Subscriptions, int ExpectedSubscriptions, bool Ready, string? LastError);
+/// <summary>The broker connection: how (<c>security</c>), why it failed in words (<c>reason</c>), subjects the broker refused.</summary>
+public sealed record BrokerResponse(
+    BrokerState State,
+    DateTimeOffset Since,
+    string? Server,
+    int Subscriptions,
+    int ExpectedSubscriptions,
+    bool Ready,
+    string? LastError,
+    string? Security,
+    string? Reason,
+    string? Warning,
+    IReadOnlyDictionary<string, string> RefusedSubjects);
 
 /// <summary>Accepted events, rejections by reason (only reasons seen), messages received per subscription, queue length.</summary>
 public sealed record IngestResponse(long Accepted, long Rejected, IReadOnlyDictionary<string, long> RejectedByReason, IReadOnlyDictionary<string, long> Received, int QueueLength);

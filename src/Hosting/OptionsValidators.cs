@@ -1,5 +1,6 @@
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Ingest;
+using ChoriaDashboard.Ingest.Connection;
 using ChoriaDashboard.Simulation;
 using Microsoft.Extensions.Options;
 
@@ -96,9 +97,12 @@ public sealed class ValidateNatsOptions : IValidateOptions<NatsOptions>
             errors.Add("Nats:ResubscribeDelay must be positive.");
         }
 
+        // The files the connection needs (TLS, keys, the Choria configuration): readable and loadable, or stop now.
+        BrokerConnectionResolver.Resolve(options, out var connectionErrors);
+        errors.AddRange(connectionErrors);
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
-
 }
 
 /// <summary>Checks the demo fleet's shape.</summary>

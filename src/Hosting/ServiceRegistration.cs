@@ -2,6 +2,7 @@ using ChoriaDashboard.Api;
 using ChoriaDashboard.Components;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Ingest;
+using ChoriaDashboard.Ingest.Connection;
 using ChoriaDashboard.Simulation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -40,8 +41,13 @@ public static class ServiceRegistration
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.RejectionLogInterval));
         services.AddSingleton(sp => new BrokerConnectionMonitor(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IFleetWriter>()));
         services.AddSingleton(sp => new ChoriaEventDecoder(sp.GetRequiredService<IOptions<IngestOptions>>().Value));
+        // Resolved once: Nats:* and the files it names, already checked by ValidateNatsOptions at start.
+        services.AddSingleton(sp => BrokerConnectionResolver.Resolve(sp.GetRequiredService<IOptions<NatsOptions>>().Value, out _));
         services.AddSingleton<INatsConnection>(sp => new NatsConnection(NatsConnectionFactory.CreateOpts(
-            sp.GetRequiredService<IOptions<NatsOptions>>().Value, sp.GetRequiredService<ILoggerFactory>())));
+            sp.GetRequiredService<IOptions<NatsOptions>>().Value,
+            sp.GetRequiredService<BrokerConnectionSettings>(),
+            new ClientFailureObserver(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<BrokerConnectionMonitor>().ConnectionFailed),
+            sp.GetRequiredService<BrokerConnectionMonitor>().ConnectionRefused)));
 
         // The fleet: one store, one writer loop; readers see it only as an IFleetReader.
         services.AddSingleton(sp => new FleetStore(

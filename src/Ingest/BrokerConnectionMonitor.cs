@@ -1,4 +1,5 @@
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Ingest.Connection;
 using NATS.Client.Core;
 
 namespace ChoriaDashboard.Ingest;
@@ -13,6 +14,8 @@ public sealed class BrokerConnectionMonitor
     private readonly IFleetWriter? _fleet;
     private readonly Lock _gate = new();
     private BrokerStatus _status;
+    private DateTimeOffset? _clientCertificateNotAfter;
+    private bool _presentsClientCertificate;
 
     public BrokerConnectionMonitor(TimeProvider time, IFleetWriter? fleet = null)
     {
@@ -26,34 +29,82 @@ public sealed class BrokerConnectionMonitor
     /// <summary>Raised after every change; handlers must not block.</summary>
     public event Action<BrokerStatus>? Changed;
 
-    public void Attach(INatsConnection connection, int expectedSubscriptions)
+    public void Attach(INatsConnection connection, int expectedSubscriptions, BrokerConnectionSettings? settings = null)
     {
-        Update(s => s with { ExpectedSubscriptions = expectedSubscriptions });
+        _clientCertificateNotAfter = settings?.ClientCertificateNotAfter;
+        _presentsClientCertificate = settings?.Tls?.CertFile is not null;
+        Update(s => s with { ExpectedSubscriptions = expectedSubscriptions, Security = settings?.Description, Warning = settings?.Warning });
         connection.ConnectionOpened += (_, e) =>
         {
-            Update(s => s with { State = BrokerState.Connected, Since = _time.GetUtcNow(), Server = NatsOptions.Redact(e.Message), LastError = null });
+            Update(s => s with { State = BrokerState.Connected, Since = _time.GetUtcNow(), Server = NatsOptions.Redact(e.Message), LastError = null, Reason = null, RefusedSubjects = s.RefusedSubjects.Clear() });
             return ValueTask.CompletedTask;
         };
         connection.ConnectionDisconnected += (_, e) =>
         {
-            Update(s => s with { State = BrokerState.Reconnecting, Since = _time.GetUtcNow(), LastError = e.Message });
+            Update(s => s with { State = BrokerState.Reconnecting, Since = _time.GetUtcNow(), LastError = e.Message, Reason = ReasonFor(e.Message) ?? s.Reason });
             return ValueTask.CompletedTask;
         };
         connection.ReconnectFailed += (_, e) =>
         {
-            Update(s => s with { State = BrokerState.Reconnecting, LastError = e.Message });
+            Update(s => s with { State = BrokerState.Reconnecting, LastError = e.Message, Reason = ReasonFor(e.Message) ?? s.Reason });
             return ValueTask.CompletedTask;
         };
     }
 
-    public void SubscriptionStarted() => Update(s => s with { Subscriptions = s.Subscriptions + 1 });
+    /// <summary>The connection failed for a reason found in an exception (the client's own events carry less).</summary>
+    public void ConnectionFailed(Exception error)
+    {
+        var message = Describe(error);
+        var reason = ReasonFor(message);
+        if (reason is null && _presentsClientCertificate && BrokerFailureReason.IsClosedByPeer(message))
+        {
+            // TLS 1.3 sends the broker's verdict on our certificate after the handshake: all we see is the broker
+            // hanging up, which during a connection attempt with a client certificate is that verdict.
+            reason = BrokerFailureReason.ClientCertificateNotTrusted;
+        }
+
+        if (reason == BrokerFailureReason.SubscriptionRefused && BrokerFailureReason.RefusedSubject(message) is { } subject)
+        {
+            SubscriptionRefused(subject, reason);
+            return;
+        }
+
+        Update(s => s with { LastError = message, Reason = reason ?? s.Reason });
+    }
+
+    /// <summary>A connection attempt was refused for a reason already in words (e.g. the broker's certificate).</summary>
+    public void ConnectionRefused(string reason) => Update(s => s with { LastError = reason, Reason = reason });
+
+    /// <summary>The broker refused a subscription; recorded per subject until it succeeds.</summary>
+    public void SubscriptionRefused(string subject, string reason) =>
+        Update(s => s with { RefusedSubjects = s.RefusedSubjects.SetItem(subject, reason), LastError = $"subscription to {subject}: {reason}" });
+
+    /// <summary>The whole chain of messages: TLS alerts hide in inner exceptions.</summary>
+    public static string Describe(Exception error)
+    {
+        var messages = new List<string>();
+        for (Exception? e = error; e is not null; e = e.InnerException)
+        {
+            messages.Add(e.Message);
+        }
+
+        return string.Join(" <- ", messages.Distinct());
+    }
+
+    private string? ReasonFor(string? message) => BrokerFailureReason.Describe(message, _clientCertificateNotAfter, _time.GetUtcNow());
+
+    public void SubscriptionStarted(string? subject = null) => Update(s => s with
+    {
+        Subscriptions = s.Subscriptions + 1,
+        RefusedSubjects = subject is null ? s.RefusedSubjects : s.RefusedSubjects.Remove(subject),
+    });
 
     public void SubscriptionEnded() => Update(s => s with { Subscriptions = Math.Max(0, s.Subscriptions - 1) });
 
     /// <summary>A subscription failed or ended while the connection may be fine: keep the state, record why.</summary>
     public void SubscriptionFailed(string error) => Update(s => s with { LastError = error });
 
-    public void Failed(string error) => Update(s => s with { State = BrokerState.Disconnected, Since = _time.GetUtcNow(), LastError = error });
+    public void Failed(string error) => Update(s => s with { State = BrokerState.Disconnected, Since = _time.GetUtcNow(), LastError = error, Reason = ReasonFor(error) ?? s.Reason });
 
     public void Closed() => Update(s => s with { State = BrokerState.Disconnected, Since = _time.GetUtcNow(), Subscriptions = 0 });
 

@@ -1,14 +1,20 @@
+using System.Net.Security;
+using ChoriaDashboard.Ingest.Connection;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 
 namespace ChoriaDashboard.Ingest;
 
-/// <summary>Builds the NATS client options from <see cref="NatsOptions"/>.</summary>
+/// <summary>Builds the NATS client options from <see cref="NatsOptions"/> and the resolved <see cref="BrokerConnectionSettings"/>.</summary>
 public static class NatsConnectionFactory
 {
-    public static NatsOpts CreateOpts(NatsOptions settings, ILoggerFactory loggerFactory) => NatsOpts.Default with
+    public static NatsOpts CreateOpts(NatsOptions settings, ILoggerFactory loggerFactory) =>
+        CreateOpts(settings, BrokerConnectionResolver.Resolve(settings, out _), loggerFactory);
+
+    /// <param name="brokerCertificateRejected">Told why, when the broker's certificate fails verification.</param>
+    public static NatsOpts CreateOpts(NatsOptions settings, BrokerConnectionSettings connection, ILoggerFactory loggerFactory, Action<string>? brokerCertificateRejected = null) => NatsOpts.Default with
     {
-        Url = settings.Url,
+        Url = connection.Url,
         Name = settings.ClientName,
         LoggerFactory = loggerFactory,
         ConnectTimeout = settings.ConnectTimeout,
@@ -17,11 +23,53 @@ public static class NatsConnectionFactory
         MaxReconnectRetry = -1,
         SubPendingChannelCapacity = settings.PendingMessagesLimit,
         SubPendingChannelFullMode = System.Threading.Channels.BoundedChannelFullMode.DropNewest,
+        InboxPrefix = connection.InboxPrefix ?? NatsOpts.Default.InboxPrefix,
         AuthOpts = NatsAuthOpts.Default with
         {
-            Username = settings.User,
-            Password = settings.Password,
-            Token = settings.Token,
+            Username = connection.User,
+            Password = connection.Password,
+            Token = connection.Token,
+            Jwt = connection.Jwt,
+            Seed = connection.NKeySeed,
+            CredsFile = connection.CredsFile,
+            NKey = connection.NKeyPublicKey,
         },
+        TlsOpts = CreateTlsOpts(connection, brokerCertificateRejected),
     };
+
+    private static NatsTlsOpts CreateTlsOpts(BrokerConnectionSettings connection, Action<string>? brokerCertificateRejected)
+    {
+        if (connection.Tls is null && !connection.InsecureSkipVerify)
+        {
+            // Plain unless the URL says tls:// or the broker asks for TLS, as the client does by default.
+            return NatsTlsOpts.Default;
+        }
+
+        return NatsTlsOpts.Default with
+        {
+            Mode = TlsMode.Require,
+            CaFile = connection.Tls?.CaFile,
+            CertFile = connection.Tls?.CertFile,
+            KeyFile = connection.Tls?.KeyFile,
+            InsecureSkipVerify = connection.InsecureSkipVerify,
+            ConfigureClientAuthentication = options =>
+            {
+                // The client verifies against the CA file; we only listen in, to say why a broker was refused.
+                var verify = options.RemoteCertificateValidationCallback;
+                options.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
+                {
+                    var accepted = verify?.Invoke(sender, certificate, chain, errors) ?? errors == SslPolicyErrors.None;
+                    if (!accepted)
+                    {
+                        brokerCertificateRejected?.Invoke(errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
+                            ? BrokerFailureReason.BrokerNameMismatch
+                            : BrokerFailureReason.BrokerCertificateNotTrusted);
+                    }
+
+                    return accepted;
+                };
+                return ValueTask.CompletedTask;
+            },
+        };
+    }
 }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Ingest.Connection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,6 +21,7 @@ public sealed class NatsIngestService : BackgroundService
     private readonly IngestCounters _counters;
     private readonly BrokerConnectionMonitor _monitor;
     private readonly NatsOptions _settings;
+    private readonly BrokerConnectionSettings _connectionSettings;
     private readonly TimeProvider _time;
     private readonly ILogger<NatsIngestService> _logger;
 
@@ -30,6 +32,7 @@ public sealed class NatsIngestService : BackgroundService
         IngestCounters counters,
         BrokerConnectionMonitor monitor,
         IOptions<NatsOptions> settings,
+        BrokerConnectionSettings connectionSettings,
         TimeProvider time,
         ILogger<NatsIngestService> logger)
     {
@@ -39,13 +42,20 @@ public sealed class NatsIngestService : BackgroundService
         _counters = counters;
         _monitor = monitor;
         _settings = settings.Value;
+        _connectionSettings = connectionSettings;
         _time = time;
         _logger = logger;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _monitor.Attach(_connection, _settings.Subjects.Length);
+        _monitor.Attach(_connection, _settings.Subjects.Length, _connectionSettings);
+        _logger.LogInformation("Connecting to the broker at {Broker}", _connectionSettings);
+        if (_connectionSettings.Warning is { } warning)
+        {
+            _logger.LogWarning("Insecure broker connection: {Warning}. Use this for labs only.", warning);
+        }
+
         _connection.MessageDropped += (_, e) =>
         {
             _counters.Rejected(RejectionReason.Dropped, e.Subject, "the ingest fell behind and the NATS client dropped a message (Nats:PendingMessagesLimit)");
@@ -54,13 +64,19 @@ public sealed class NatsIngestService : BackgroundService
 
         try
         {
-            await _connection.ConnectAsync();
+            // The client retries in the background; stopping must not wait for a broker that refuses us.
+            await _connection.ConnectAsync().AsTask().WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
         }
         catch (Exception e) when (e is NatsException && !stoppingToken.IsCancellationRequested)
         {
             // With RetryOnInitialConnect the client keeps trying in the background; subscribing waits for it.
-            _logger.LogWarning("Could not connect to NATS at {Url} yet: {Error}. Retrying.", NatsOptions.Redact(_settings.Url), e.Message);
             _monitor.Failed(e.Message);
+            _monitor.ConnectionFailed(e);
+            _logger.LogWarning("Could not connect to the broker at {Url} yet: {Reason} ({Error}). Retrying.", NatsOptions.Redact(_connectionSettings.Url), _monitor.Current.Reason ?? "unknown reason", BrokerConnectionMonitor.Describe(e));
         }
 
         _monitor.Observe(_connection.ConnectionState);
@@ -75,7 +91,7 @@ public sealed class NatsIngestService : BackgroundService
             try
             {
                 await using var sub = await _connection.SubscribeCoreAsync<NatsMemoryOwner<byte>>(subscription, cancellationToken: stoppingToken);
-                _monitor.SubscriptionStarted();
+                _monitor.SubscriptionStarted(subscription);
                 _monitor.Observe(_connection.ConnectionState);
                 _logger.LogInformation("Subscribed to {Subject}", subscription);
                 try
@@ -104,6 +120,10 @@ public sealed class NatsIngestService : BackgroundService
                 // failed (e.g. a permissions error). Readiness drops with the subscription count; try again, slowly.
                 _logger.LogError(e, "Subscription to {Subject} failed; retrying in {Delay}", subscription, _settings.ResubscribeDelay);
                 _monitor.SubscriptionFailed(e.Message);
+                if (BrokerFailureReason.Describe(e.Message, null, _time.GetUtcNow()) == BrokerFailureReason.SubscriptionRefused)
+                {
+                    _monitor.SubscriptionRefused(subscription, BrokerFailureReason.SubscriptionRefused);
+                }
             }
 
             await Task.Delay(_settings.ResubscribeDelay, _time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);

@@ -10,7 +10,13 @@ public sealed class NatsOptions
 
     /// <summary>One URL or a comma-separated list, e.g. <c>nats://broker1:4222,nats://broker2:4222</c>.</summary>
     [Required]
-    public string Url { get; set; } = "nats://127.0.0.1:4222";
+    public string Url { get; set; } = DefaultUrl;
+
+    /// <summary>The default <see cref="Url"/>; left at this, the Choria configuration's middleware hosts are used.</summary>
+    public const string DefaultUrl = "nats://127.0.0.1:4222";
+
+    /// <summary>A Choria client configuration to connect as Choria's own clients do; explicit <c>Nats:*</c> settings win.</summary>
+    public string? ChoriaConfigFile { get; set; }
 
     /// <summary>The client name the broker shows for this connection.</summary>
     [Required]
@@ -30,6 +36,12 @@ public sealed class NatsOptions
     public string? Password { get; set; }
 
     public string? Token { get; set; }
+
+    /// <summary>A file holding an NKey user seed (<c>SU...</c>), for a broker that knows the dashboard by its NKey.</summary>
+    public string? NKeySeedFile { get; set; }
+
+    /// <summary>TLS and mutual TLS towards the broker.</summary>
+    public NatsTlsOptions Tls { get; set; } = new();
 
     /// <summary>
     /// Messages the client buffers per subscription before it drops (and we count) the newest. A whole fleet

@@ -34,8 +34,11 @@ public sealed partial class BrokerIndicator : IDisposable
     private string Tooltip =>
         $"{Label} since {_status.Since.ToLocalTime():HH:mm:ss} ({DisplayFormat.Ago(Time.GetUtcNow() - _status.Since)})"
         + (_status.Server is null ? "" : $" · {_status.Server}")
+        + (_status.Security is null ? "" : $" · {_status.Security}")
         + $" · {_status.Subscriptions}/{_status.ExpectedSubscriptions} subscriptions"
-        + (_status.LastError is null ? "" : $" · {_status.LastError}");
+        + (_status.Reason is null ? "" : $" · {_status.Reason}")
+        + string.Concat(_status.RefusedSubjects.Select(r => $" · {r.Key}: {r.Value}"))
+        + (_status.LastError is null || _status.LastError == _status.Reason ? "" : $" · {_status.LastError}");
 
     protected override void OnInitialized()
     {

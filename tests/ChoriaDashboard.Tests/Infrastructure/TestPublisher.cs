@@ -10,6 +10,9 @@ public sealed class TestPublisher : IAsyncDisposable
 
     public TestPublisher(string url) => _connection = new NatsConnection(new NatsOpts { Url = url, Name = "test-publisher" });
 
+    /// <summary>A publisher with its own options (TLS, credentials) for brokers that ask for them.</summary>
+    public TestPublisher(NatsOpts opts) => _connection = new NatsConnection(opts with { Name = "test-publisher" });
+
     public ValueTask PublishAsync(ChoriaEvent evt, WireFormat format) => PublishAsync(ChoriaEventEncoder.Encode(evt, format));
 
     public async ValueTask PublishAsync(WireMessage message)

@@ -1,0 +1,91 @@
+namespace ChoriaDashboard.Ingest.Connection;
+
+/// <summary>
+/// Turns <see cref="NatsOptions"/> (and the Choria client configuration it may name) into
+/// <see cref="BrokerConnectionSettings"/>, checking every file. Explicit <c>Nats:*</c> settings win over the file.
+/// </summary>
+public static class BrokerConnectionResolver
+{
+    /// <summary>The settings, or the problems found, each naming its setting and file.</summary>
+    public static BrokerConnectionSettings Resolve(NatsOptions options, out IReadOnlyList<string> errors) =>
+        Resolve(options, Environment.UserName == "root", Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), out errors);
+
+    public static BrokerConnectionSettings Resolve(NatsOptions options, bool isRoot, string home, out IReadOnlyList<string> errors)
+    {
+        var problems = new List<string>();
+        var tls = options.Tls ?? new NatsTlsOptions();
+        var url = options.Url;
+        var source = "Nats:*";
+        TlsFiles? fromFile = null;
+        (string Ca, string Cert, string Key) names = ("", "", "");
+        if (Blank(options.ChoriaConfigFile) is { } path && TlsMaterial.CheckReadable("Nats:ChoriaConfigFile", path, problems))
+        {
+            var config = ChoriaClientConfig.Parse(File.ReadAllText(path), path);
+            source = path;
+            var hosts = config.BrokerUrls();
+            if (url == NatsOptions.DefaultUrl)
+            {
+                if (hosts.Count == 0)
+                {
+                    problems.Add($"{ChoriaClientConfig.MiddlewareHosts} is not set in {path} (SRV lookup is not supported): set it, or Nats:Url.");
+                }
+                else
+                {
+                    url = string.Join(',', hosts);
+                }
+            }
+
+            fromFile = ChoriaSecurity.Files(config, isRoot, home, problems, out names);
+        }
+
+        // Each file: Nats:Tls:* if set, else the Choria configuration's; messages name whichever was used.
+        var (caSetting, ca) = Pick("Nats:Tls:CaFile", tls.CaFile, fromFile?.CaFile, names.Ca);
+        var (certSetting, cert) = Pick("Nats:Tls:CertFile", tls.CertFile, fromFile?.CertFile, names.Cert);
+        var (keySetting, key) = Pick("Nats:Tls:KeyFile", tls.KeyFile, fromFile?.KeyFile, names.Key);
+        TlsFiles? files = null;
+        DateTimeOffset? notAfter = null;
+        if (ca is not null || cert is not null || key is not null)
+        {
+            files = new TlsFiles(ca, cert, key);
+            if (ca is not null)
+            {
+                TlsMaterial.CheckCa(caSetting, ca, problems);
+            }
+
+            if (cert is null != key is null)
+            {
+                problems.Add("Nats:Tls:CertFile and Nats:Tls:KeyFile go together: set both for mutual TLS, or neither.");
+            }
+            else if (cert is not null && key is not null)
+            {
+                notAfter = TlsMaterial.CheckClientCertificate(certSetting, cert, keySetting, key, problems);
+            }
+        }
+
+        var nkeyFile = Blank(options.NKeySeedFile);
+        var nkey = nkeyFile is null ? null : TlsMaterial.LoadNKeySeed("Nats:NKeySeedFile", nkeyFile, problems);
+
+        errors = problems;
+        return new BrokerConnectionSettings
+        {
+            Url = url,
+            Tls = files,
+            InsecureSkipVerify = tls.Insecure,
+            User = Blank(options.User),
+            Password = Blank(options.Password),
+            Token = Blank(options.Token),
+            ClientCertificateNotAfter = notAfter,
+            NKeySeedFile = nkeyFile,
+            NKeySeed = nkey?.Seed,
+            NKeyPublicKey = nkey?.PublicKey,
+            Source = source,
+        };
+    }
+
+    private static (string Setting, string? Path) Pick(string setting, string? explicitValue, string? fromFile, string fromFileName) =>
+        Blank(explicitValue) is { } value ? (setting, value)
+        : fromFile is not null ? (fromFileName, fromFile)
+        : (setting, null);
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
