@@ -246,7 +246,7 @@ public sealed class BrokerConnectionMonitorTests : IAsyncLifetime
         var fleet = new HoldFirstReportWriter();
         var monitor = new BrokerConnectionMonitor(_time, fleet);
 
-        await Task.WhenAll(Task.Run(monitor.SubscriptionStarted), Task.Run(monitor.SubscriptionStarted));
+        await Task.WhenAll(Task.Run(() => monitor.SubscriptionStarted()), Task.Run(() => monitor.SubscriptionStarted()));
 
         Assert.Equal(2, monitor.Current.Subscriptions);
         Assert.Equal(monitor.Current, fleet.Last);

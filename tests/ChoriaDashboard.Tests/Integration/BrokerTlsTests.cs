@@ -2,7 +2,7 @@ using System.Text.Json;
 using ChoriaDashboard.Tests.Infrastructure;
 using NATS.Client.Core;
 using Xunit;
-using static ChoriaDashboard.Tests.Infrastructure.TestEvents;
+using static ChoriaDashboard.TestKit.TestEvents;
 
 namespace ChoriaDashboard.Tests.Integration;
 
