@@ -69,6 +69,29 @@ public sealed class ChoriaJwtConnectTests : IDisposable
     }
 
     [Fact]
+    public async Task App_ChoriaProvider_FleetApiSaysJwtOverTlsAndNoSecret()
+    {
+        var seed = ChoriaTokenFiles.NewSeed();
+        var jwt = ChoriaTokenFiles.ClientJwt("choria=dashboard");
+        var (tokenFile, seedFile) = ChoriaTokenFiles.Write(_dir, jwt, seed);
+        var conf = Path.Combine(_dir, "client.conf");
+        await File.WriteAllTextAsync(conf, $"plugin.security.provider = choria\nplugin.choria.middleware_hosts = 127.0.0.1:1\nplugin.security.choria.token_file = {tokenFile}\nplugin.security.choria.seed_file = {seedFile}\n");
+        await using var app = new DashboardFactory(NatsOptions.DefaultUrl, new Dictionary<string, string?> { ["Nats:ChoriaConfigFile"] = conf });
+        using var http = app.CreateClient();
+
+        var fleet = await Eventually.ValueAsync(
+            () => FleetApiIntegrationTests.GetFleetAsync(http),
+            f => f.GetProperty("nats").TryGetProperty("security", out var security) && security.ValueKind == JsonValueKind.String,
+            Timeout,
+            "the security in /api/fleet");
+
+        Assert.Equal("JWT over TLS", fleet.GetProperty("nats").GetProperty("security").GetString());
+        var raw = await http.GetStringAsync("/api/fleet");
+        Assert.DoesNotContain(jwt, raw, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToHexStringLower(seed), raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task App_ChoriaProviderWithABadSeed_ExitsWithCode2NamingKeyAndFile()
     {
         var seed = ChoriaTokenFiles.NewSeed();
