@@ -17,6 +17,7 @@ public static class BrokerConnectionResolver
         var url = options.Url;
         var source = "Nats:*";
         TlsFiles? fromFile = null;
+        ChoriaJwtCredentials? choria = null;
         (string Ca, string Cert, string Key) names = ("", "", "");
         if (Blank(options.ChoriaConfigFile) is { } path && TlsMaterial.CheckReadable("Nats:ChoriaConfigFile", path, problems))
         {
@@ -36,6 +37,10 @@ public static class BrokerConnectionResolver
             }
 
             fromFile = ChoriaSecurity.Files(config, isRoot, home, problems, out names);
+            if (config[ChoriaClientConfig.Provider] == "choria")
+            {
+                choria = ChoriaJwt.Load(config, problems);
+            }
         }
 
         // Each file: Nats:Tls:* if set, else the Choria configuration's; messages name whichever was used.
@@ -65,18 +70,23 @@ public static class BrokerConnectionResolver
         var nkeyFile = Blank(options.NKeySeedFile);
         var nkey = nkeyFile is null ? null : TlsMaterial.LoadNKeySeed("Nats:NKeySeedFile", nkeyFile, problems);
 
+        // As go-choria: the choria provider always uses TLS, and verifies the broker only against its CA.
+        var choriaWithoutCa = choria is not null && ca is null;
+
         errors = problems;
         return new BrokerConnectionSettings
         {
             Url = url,
             Tls = files,
-            InsecureSkipVerify = tls.Insecure,
+            InsecureSkipVerify = tls.Insecure || choriaWithoutCa,
             User = Blank(options.User),
             Password = Blank(options.Password),
-            Token = Blank(options.Token),
+            Token = Blank(options.Token) ?? choria?.Token,
+            Jwt = choria?.Token,
+            InboxPrefix = choria?.InboxPrefix,
             ClientCertificateNotAfter = notAfter,
             NKeySeedFile = nkeyFile,
-            NKeySeed = nkey?.Seed,
+            NKeySeed = nkey?.Seed ?? choria?.NKeySeed,
             NKeyPublicKey = nkey?.PublicKey,
             Source = source,
         };

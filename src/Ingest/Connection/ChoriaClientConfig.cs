@@ -14,6 +14,13 @@ public sealed class ChoriaClientConfig
     public const string SslDir = "plugin.choria.ssldir";
     public const string CertName = "plugin.security.certname";
     public const string Identity = "identity";
+    public const string ChoriaTokenFile = "plugin.security.choria.token_file";
+    public const string ChoriaSeedFile = "plugin.security.choria.seed_file";
+    public const string ChoriaCertificate = "plugin.security.choria.certificate";
+    public const string ChoriaKey = "plugin.security.choria.key";
+    public const string ChoriaCa = "plugin.security.choria.ca";
+    public const string MainCollective = "main_collective";
+    public const string Collectives = "collectives";
 
     private readonly Dictionary<string, string> _values;
 

@@ -2,7 +2,8 @@ namespace ChoriaDashboard.Ingest.Connection;
 
 /// <summary>
 /// Finds the TLS files a Choria client configuration points to: the <c>file</c> provider names them, the
-/// <c>puppet</c> provider (Choria's default) derives them from the Puppet SSL directory and the certificate name.
+/// <c>puppet</c> provider (Choria's default) derives them from the Puppet SSL directory and the certificate name,
+/// the <c>choria</c> provider names them when it wants them (its JWT and seed are read by <see cref="ChoriaJwt"/>).
 /// </summary>
 public static class ChoriaSecurity
 {
@@ -37,8 +38,11 @@ public static class ChoriaSecurity
                     System.IO.Path.Combine(sslDir, "certs", "ca.pem"),
                     System.IO.Path.Combine(sslDir, "certs", name + ".pem"),
                     System.IO.Path.Combine(sslDir, "private_keys", name + ".pem"));
+            case "choria":
+                names = ($"{ChoriaClientConfig.ChoriaCa} in {config.Path}", $"{ChoriaClientConfig.ChoriaCertificate} in {config.Path}", $"{ChoriaClientConfig.ChoriaKey} in {config.Path}");
+                return new TlsFiles(config[ChoriaClientConfig.ChoriaCa], config[ChoriaClientConfig.ChoriaCertificate], config[ChoriaClientConfig.ChoriaKey]);
             default:
-                errors.Add($"{ChoriaClientConfig.Provider} = {provider} in {config.Path} is not supported: use file or puppet.");
+                errors.Add($"{ChoriaClientConfig.Provider} = {provider} in {config.Path} is not supported: use file, puppet or choria.");
                 return null;
         }
     }

@@ -87,7 +87,7 @@ public sealed class ChoriaClientConfigTests : IDisposable
 
     [Theory]
     [InlineData("plugin.security.provider = file\nplugin.choria.middleware_hosts = b:4222\nplugin.security.file.key = /k\nplugin.security.file.ca = /ca\n", "plugin.security.file.certificate is not set in {0}: the file security provider needs it.")]
-    [InlineData("plugin.security.provider = pkcs11\nplugin.choria.middleware_hosts = b:4222\n", "plugin.security.provider = pkcs11 in {0} is not supported: use file or puppet.")]
+    [InlineData("plugin.security.provider = pkcs11\nplugin.choria.middleware_hosts = b:4222\n", "plugin.security.provider = pkcs11 in {0} is not supported: use file, puppet or choria.")]
     [InlineData("plugin.choria.middleware_hosts = b:4222\n", "plugin.security.certname (or identity) is not set in {0}: the puppet security provider needs the certificate name.")]
     [InlineData("identity = x\n", "plugin.choria.middleware_hosts is not set in {0} (SRV lookup is not supported): set it, or Nats:Url.")]
     public void Resolve_BrokenFile_SaysWhichKeyInWhichFile(string text, string message)

@@ -1,0 +1,152 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using NATS.NKeys;
+
+namespace ChoriaDashboard.Ingest.Connection;
+
+/// <summary>What the <c>choria</c> security provider connects with: its JWT, its ed25519 seed as an NKey seed, its reply inbox.</summary>
+/// <param name="Token">The JWT; secret.</param>
+/// <param name="NKeySeed">The seed of the seed file, as the NKey user seed the NATS client signs nonces with; secret.</param>
+/// <param name="InboxPrefix"><c>&lt;collective&gt;.reply.&lt;md5 of the caller&gt;</c>, the only replies the broker lets this token receive.</param>
+public sealed record ChoriaJwtCredentials(string Token, string NKeySeed, string InboxPrefix);
+
+/// <summary>
+/// Reads the token and seed files of the <c>choria</c> security provider as go-choria's client does
+/// (<c>tokens.NatsConnectionHelpers</c>): the token is sent as user JWT and as token, the nonce is signed with the seed.
+/// </summary>
+public static class ChoriaJwt
+{
+    /// <summary>go-choria's purposes of a token that may connect, with the claim that names who connects.</summary>
+    private static readonly Dictionary<string, string> IdentityClaims = new(StringComparer.Ordinal)
+    {
+        ["choria_client_id"] = "callerid",
+        ["choria_server"] = "identity",
+    };
+
+    /// <summary>The credentials, or null with the problems added to <paramref name="errors"/>, naming key and file, never a secret.</summary>
+    public static ChoriaJwtCredentials? Load(ChoriaClientConfig config, List<string> errors)
+    {
+        var tokenFile = Required(config, ChoriaClientConfig.ChoriaTokenFile, errors);
+        var seedFile = Required(config, ChoriaClientConfig.ChoriaSeedFile, errors);
+        var token = tokenFile is null ? null : ReadToken($"{ChoriaClientConfig.ChoriaTokenFile} in {config.Path}", tokenFile, errors);
+        var seed = seedFile is null ? null : ReadSeed($"{ChoriaClientConfig.ChoriaSeedFile} in {config.Path}", seedFile, errors);
+        return token is null || seed is null
+            ? null
+            : new ChoriaJwtCredentials(token.Value.Jwt, seed, $"{Collective(config)}.reply.{UniqueId(token.Value.Identity)}");
+    }
+
+    /// <summary>
+    /// Choria's main collective: <c>main_collective</c>, else the first of <c>collectives</c>, else <c>choria</c>
+    /// (go-choria's default for this provider).
+    /// </summary>
+    public static string Collective(ChoriaClientConfig config) =>
+        config[ChoriaClientConfig.MainCollective]
+        ?? (config[ChoriaClientConfig.Collectives] ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()
+        ?? "choria";
+
+    /// <summary>go-choria's unique id of a caller or server identity: the hex MD5 of it (its non-FIPS build).</summary>
+#pragma warning disable CA5351 // Not a security use: it must equal the inbox name go-choria and the broker derive.
+    public static string UniqueId(string identity) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(identity)));
+#pragma warning restore CA5351
+
+    private static (string Jwt, string Identity)? ReadToken(string name, string path, List<string> errors)
+    {
+        if (!TlsMaterial.CheckReadable(name, path, errors))
+        {
+            return null;
+        }
+
+        var jwt = File.ReadAllText(path).Trim();
+        var parts = jwt.Split('.');
+        try
+        {
+            if (parts.Length != 3 || parts[2].Length == 0)
+            {
+                throw new FormatException();
+            }
+
+            using var header = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[0]));
+            using var claims = JsonDocument.Parse(Base64Url.DecodeFromChars(parts[1]));
+            var purpose = claims.RootElement.TryGetProperty("purpose", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "";
+            if (!IdentityClaims.TryGetValue(purpose, out var claim)
+                || !claims.RootElement.TryGetProperty(claim, out var identity)
+                || identity.ValueKind != JsonValueKind.String
+                || identity.GetString() is not { Length: > 0 } id)
+            {
+                errors.Add($"{name} '{path}' holds a JWT that is not a Choria client or server token (purpose choria_client_id with a callerid, or choria_server with an identity).");
+                return null;
+            }
+
+            return (jwt, id);
+        }
+        catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
+        {
+            errors.Add($"{name} '{path}' does not hold a JWT.");
+            return null;
+        }
+    }
+
+    private static string? ReadSeed(string name, string path, List<string> errors)
+    {
+        if (!TlsMaterial.CheckReadable(name, path, errors))
+        {
+            return null;
+        }
+
+        byte[] seed;
+        try
+        {
+            seed = Convert.FromHexString(File.ReadAllText(path).Trim());
+        }
+        catch (FormatException)
+        {
+            seed = [];
+        }
+
+        if (seed.Length != 32)
+        {
+            errors.Add($"{name} '{path}' does not hold an ed25519 seed (64 hex digits, as Choria writes it).");
+            return null;
+        }
+
+        try
+        {
+            // NATS.NKeys makes a pair only from random bytes or an encoded seed: hand it the seed as its "random" bytes.
+            using var pair = KeyPair.CreatePair(PrefixByte.User, new FixedBytes(seed));
+            return pair.GetSeed();
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+        }
+    }
+
+    private static string? Required(ChoriaClientConfig config, string key, List<string> errors)
+    {
+        var value = config[key];
+        if (value is null)
+        {
+            errors.Add($"{key} is not set in {config.Path}: the choria security provider needs it.");
+        }
+
+        return value;
+    }
+
+    /// <summary>Gives back the same bytes when asked for random ones.</summary>
+    private sealed class FixedBytes(byte[] bytes) : RandomNumberGenerator
+    {
+        public override void GetBytes(byte[] data) => GetBytes(data.AsSpan());
+
+        public override void GetBytes(Span<byte> data)
+        {
+            if (data.Length != bytes.Length)
+            {
+                throw new CryptographicException("NATS.NKeys asked for a seed of an unexpected length.");
+            }
+
+            bytes.CopyTo(data);
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using ChoriaDashboard.Ingest;
+using ChoriaDashboard.Ingest.Connection;
+using ChoriaDashboard.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using NATS.Client.Core;
+using NSec.Cryptography;
+using Xunit;
+
+namespace ChoriaDashboard.Tests.Integration;
+
+/// <summary>
+/// The <c>choria</c> provider at the protocol level: a fake broker sends a nonce and reads the CONNECT the dashboard's
+/// own connection options make, over TLS as go-choria's client always connects.
+/// </summary>
+public sealed class ChoriaJwtConnectTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly string _dir = Directory.CreateTempSubdirectory("choria-dashboard-jwt-connect-").FullName;
+    private readonly TestCertificates _pki = TestCertificates.Create();
+
+    [Fact]
+    public async Task Connect_ChoriaProvider_SendsTheJwtAndTheNonceSignedWithTheSeed()
+    {
+        var seed = ChoriaTokenFiles.NewSeed();
+        var jwt = ChoriaTokenFiles.ClientJwt("choria=dashboard");
+        var (tokenFile, seedFile) = ChoriaTokenFiles.Write(_dir, jwt, seed);
+        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var conf = Path.Combine(_dir, "client.conf");
+        await File.WriteAllTextAsync(conf, $"""
+            plugin.security.provider = choria
+            plugin.choria.middleware_hosts = 127.0.0.1:{port}
+            plugin.security.choria.token_file = {tokenFile}
+            plugin.security.choria.seed_file = {seedFile}
+            """);
+        var options = new NatsOptions { ChoriaConfigFile = conf };
+        var settings = BrokerConnectionResolver.Resolve(options, false, _dir, out var errors);
+        Assert.Empty(errors);
+        var opts = NatsConnectionFactory.CreateOpts(options, settings, NullLoggerFactory.Instance);
+        Assert.Equal(settings.InboxPrefix, opts.InboxPrefix);
+
+        await using var nats = new NatsConnection(opts);
+        var connectSeen = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var testDone = new TaskCompletionSource();
+        var broker = ServeOneClientAsync(listener, nonce, connectSeen, testDone.Task);
+        var connecting = nats.ConnectAsync().AsTask();
+        var connect = await connectSeen.Task.WaitAsync(Timeout);
+
+        Assert.Equal(jwt, connect.GetProperty("jwt").GetString());
+        Assert.Equal(jwt, connect.GetProperty("auth_token").GetString());
+        using var key = Key.Import(SignatureAlgorithm.Ed25519, seed, KeyBlobFormat.RawPrivateKey);
+        var signature = FromBase64Url(connect.GetProperty("sig").GetString()!);
+        Assert.True(SignatureAlgorithm.Ed25519.Verify(key.PublicKey, Encoding.ASCII.GetBytes(nonce), signature), "the sig does not verify with the seed's public key");
+        Assert.False(SignatureAlgorithm.Ed25519.Verify(key.PublicKey, Encoding.ASCII.GetBytes(nonce + "x"), signature));
+        await connecting.WaitAsync(Timeout);
+        Assert.Equal(NatsConnectionState.Open, nats.ConnectionState);
+        testDone.SetResult();
+        await broker.WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task App_ChoriaProvider_FleetApiSaysJwtOverTlsAndNoSecret()
+    {
+        var seed = ChoriaTokenFiles.NewSeed();
+        var jwt = ChoriaTokenFiles.ClientJwt("choria=dashboard");
+        var (tokenFile, seedFile) = ChoriaTokenFiles.Write(_dir, jwt, seed);
+        var conf = Path.Combine(_dir, "client.conf");
+        await File.WriteAllTextAsync(conf, $"plugin.security.provider = choria\nplugin.choria.middleware_hosts = 127.0.0.1:1\nplugin.security.choria.token_file = {tokenFile}\nplugin.security.choria.seed_file = {seedFile}\n");
+        await using var app = new DashboardFactory(NatsOptions.DefaultUrl, new Dictionary<string, string?> { ["Nats:ChoriaConfigFile"] = conf });
+        using var http = app.CreateClient();
+
+        var fleet = await Eventually.ValueAsync(
+            () => FleetApiIntegrationTests.GetFleetAsync(http),
+            f => f.GetProperty("nats").TryGetProperty("security", out var security) && security.ValueKind == JsonValueKind.String,
+            Timeout,
+            "the security in /api/fleet");
+
+        Assert.Equal("JWT over TLS", fleet.GetProperty("nats").GetProperty("security").GetString());
+        var raw = await http.GetStringAsync("/api/fleet");
+        Assert.DoesNotContain(jwt, raw, StringComparison.Ordinal);
+        Assert.DoesNotContain(Convert.ToHexStringLower(seed), raw, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task App_ChoriaProviderWithABadSeed_ExitsWithCode2NamingKeyAndFile()
+    {
+        var seed = ChoriaTokenFiles.NewSeed();
+        var (tokenFile, seedFile) = ChoriaTokenFiles.Write(_dir, ChoriaTokenFiles.ClientJwt("choria=dashboard"), seed);
+        var shortSeed = Convert.ToHexStringLower(seed[..31]);
+        await File.WriteAllTextAsync(seedFile, shortSeed);
+        var conf = Path.Combine(_dir, "client.conf");
+        await File.WriteAllTextAsync(conf, $"plugin.security.provider = choria\nplugin.choria.middleware_hosts = 127.0.0.1:1\nplugin.security.choria.token_file = {tokenFile}\nplugin.security.choria.seed_file = {seedFile}\n");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ChoriaDashboard.dll"));
+        info.ArgumentList.Add("--urls=http://127.0.0.1:0");
+        info.Environment["Nats__ChoriaConfigFile"] = conf;
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        var output = await stderr + await stdout;
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains($"plugin.security.choria.seed_file in {conf} '{seedFile}' does not hold an ed25519 seed", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(shortSeed, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>One client: INFO with a nonce, TLS, the CONNECT line, PONG so the client opens; held open until the test is done.</summary>
+    private async Task ServeOneClientAsync(TcpListener listener, string nonce, TaskCompletionSource<JsonElement> connectSeen, Task testDone)
+    {
+        try
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            await using var tls = await HandshakeAsync(client, nonce);
+            using var reader = new StreamReader(tls, Encoding.ASCII, leaveOpen: true);
+            var connect = await ReadConnectAsync(reader);
+            await tls.WriteAsync(Encoding.ASCII.GetBytes("PONG\r\n"));
+            await tls.FlushAsync();
+            connectSeen.SetResult(connect);
+            await testDone;
+        }
+        catch (Exception e) when (!connectSeen.Task.IsCompleted)
+        {
+            connectSeen.SetException(e);
+        }
+    }
+
+    private async Task<SslStream> HandshakeAsync(TcpClient client, string nonce)
+    {
+        var stream = client.GetStream();
+        var info = $$"""INFO {"server_id":"x","version":"2.10.0","proto":1,"max_payload":1048576,"nonce":"{{nonce}}","auth_required":true,"tls_required":true}""" + "\r\n";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(info));
+        using var certificate = X509Certificate2.CreateFromPemFile(_pki.ServerCertFile, _pki.ServerKeyFile);
+        var tls = new SslStream(stream);
+        await tls.AuthenticateAsServerAsync(certificate);
+        return tls;
+    }
+
+    /// <summary>The JSON of the CONNECT line, after reading up to the PING that follows it.</summary>
+    private static async Task<JsonElement> ReadConnectAsync(StreamReader reader)
+    {
+        string? line;
+        while ((line = await reader.ReadLineAsync()) is not null && !line.StartsWith("CONNECT ", StringComparison.Ordinal))
+        {
+        }
+
+        Assert.NotNull(line);
+        using var json = JsonDocument.Parse(line["CONNECT ".Length..]);
+        var connect = json.RootElement.Clone();
+        while ((line = await reader.ReadLineAsync()) is not null && line != "PING")
+        {
+        }
+
+        return connect;
+    }
+
+    // The NATS clients send base64url (Go) or standard base64 (.NET); the broker accepts both.
+    private static byte[] FromBase64Url(string text)
+    {
+        var standard = text.Replace('-', '+').Replace('_', '/');
+        return Convert.FromBase64String(standard.PadRight(standard.Length + ((4 - (standard.Length % 4)) % 4), '='));
+    }
+
+    public void Dispose()
+    {
+        _pki.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
