@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ChoriaDashboard.Hosting;
 using ChoriaDashboard.Ingest;
 using ChoriaDashboard.Ingest.Connection;
@@ -77,27 +76,14 @@ public sealed class BrokerConnectionValidationTests : IDisposable
     public async Task App_MissingTlsFile_ExitsWithCode2AndNoStackTrace()
     {
         var missing = Path.Combine(_pki.Directory, "missing-ca.pem");
-        var info = new ProcessStartInfo("dotnet")
+        var (exitCode, output) = await AppProcess.RunUntilExitAsync(new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ChoriaDashboard.dll"));
-        info.ArgumentList.Add("--urls=http://127.0.0.1:0");
-        info.Environment["Nats__Url"] = "nats://127.0.0.1:1";
-        info.Environment["Nats__Tls__CaFile"] = missing;
-        info.Environment["Nats__Password"] = "s3cret-password";
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+            ["Nats__Url"] = "nats://127.0.0.1:1",
+            ["Nats__Tls__CaFile"] = missing,
+            ["Nats__Password"] = "s3cret-password",
+        });
 
-        var output = await stderr + await stdout;
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, exitCode);
         Assert.Contains($"Nats:Tls:CaFile '{missing}' does not exist.", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
         Assert.DoesNotContain("s3cret-password", output, StringComparison.Ordinal);

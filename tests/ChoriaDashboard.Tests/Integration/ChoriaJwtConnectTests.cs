@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -100,25 +99,9 @@ public sealed class ChoriaJwtConnectTests : IDisposable
         await File.WriteAllTextAsync(seedFile, shortSeed);
         var conf = Path.Combine(_dir, "client.conf");
         await File.WriteAllTextAsync(conf, $"plugin.security.provider = choria\nplugin.choria.middleware_hosts = 127.0.0.1:1\nplugin.security.choria.token_file = {tokenFile}\nplugin.security.choria.seed_file = {seedFile}\n");
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ChoriaDashboard.dll"));
-        info.ArgumentList.Add("--urls=http://127.0.0.1:0");
-        info.Environment["Nats__ChoriaConfigFile"] = conf;
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        var (exitCode, output) = await AppProcess.RunUntilExitAsync(new Dictionary<string, string> { ["Nats__ChoriaConfigFile"] = conf });
 
-        var output = await stderr + await stdout;
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, exitCode);
         Assert.Contains($"plugin.security.choria.seed_file in {conf} '{seedFile}' does not hold an ed25519 seed", output, StringComparison.Ordinal);
         Assert.DoesNotContain(shortSeed, output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
