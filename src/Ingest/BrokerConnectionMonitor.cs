@@ -75,9 +75,18 @@ public sealed class BrokerConnectionMonitor
     /// <summary>A connection attempt was refused for a reason already in words (e.g. the broker's certificate).</summary>
     public void ConnectionRefused(string reason) => Update(s => s with { LastError = reason, Reason = reason });
 
-    /// <summary>The broker refused a subscription; recorded per subject until it succeeds.</summary>
-    public void SubscriptionRefused(string subject, string reason) =>
+    /// <summary>The broker refused a subscription; recorded per subject until it succeeds, and <see cref="Refused"/> raised.</summary>
+    public void SubscriptionRefused(string subject, string reason)
+    {
         Update(s => s with { RefusedSubjects = s.RefusedSubjects.SetItem(subject, reason), LastError = $"subscription to {subject}: {reason}" });
+        Refused?.Invoke(subject);
+    }
+
+    /// <summary>
+    /// Raised with the subject (as subscribed, wildcards included) when the broker refuses a subscription, so its loop can
+    /// drop the dead subscription and try again; handlers must not block.
+    /// </summary>
+    public event Action<string>? Refused;
 
     /// <summary>The whole chain of messages: TLS alerts hide in inner exceptions.</summary>
     public static string Describe(Exception error)
@@ -93,6 +102,7 @@ public sealed class BrokerConnectionMonitor
 
     private string? ReasonFor(string? message) => BrokerFailureReason.Describe(message, _clientCertificateNotAfter, _time.GetUtcNow());
 
+    /// <summary>A subscription is in place (for a subject, confirmed by a round trip to the broker); clears its refusal.</summary>
     public void SubscriptionStarted(string? subject = null) => Update(s => s with
     {
         Subscriptions = s.Subscriptions + 1,

@@ -84,19 +84,49 @@ public sealed class NatsIngestService : BackgroundService
         await Task.WhenAll(loops);
     }
 
+    /// <summary>
+    /// Keeps one subject subscribed for the life of the app. A subscription the broker refuses (permissions) is dropped
+    /// and tried again every <c>Nats:ResubscribeDelay</c>, so rights granted later (a permissions reload on the broker)
+    /// take effect without a restart; until then the subject stays listed as refused.
+    /// </summary>
     private async Task SubscribeAsync(string subscription, CancellationToken stoppingToken)
     {
+        var refusals = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            void OnRefused(string subject)
+            {
+                if (subject == subscription)
+                {
+                    attempt.Cancel();
+                }
+            }
+
+            _monitor.Refused += OnRefused;
             try
             {
-                await using var sub = await _connection.SubscribeCoreAsync<NatsMemoryOwner<byte>>(subscription, cancellationToken: stoppingToken);
+                await using var sub = await _connection.SubscribeCoreAsync<NatsMemoryOwner<byte>>(subscription, cancellationToken: attempt.Token);
+
+                // NATS never acknowledges a SUB; a refusal is an -ERR, which the broker sends before its answer to a
+                // later PING. So the subscription counts as started only after a round trip without a refusal.
+                await _connection.PingAsync(attempt.Token);
+                attempt.Token.ThrowIfCancellationRequested();
                 _monitor.SubscriptionStarted(subscription);
                 _monitor.Observe(_connection.ConnectionState);
-                _logger.LogInformation("Subscribed to {Subject}", subscription);
+                if (refusals > 0)
+                {
+                    _logger.LogInformation("Subscribed to {Subject} after {Refusals} refusals by the broker", subscription, refusals);
+                    refusals = 0;
+                }
+                else
+                {
+                    _logger.LogInformation("Subscribed to {Subject}", subscription);
+                }
+
                 try
                 {
-                    await DrainAsync(subscription, sub.Msgs, stoppingToken);
+                    await DrainAsync(subscription, sub.Msgs, attempt.Token);
                 }
                 finally
                 {
@@ -105,7 +135,7 @@ public sealed class NatsIngestService : BackgroundService
 
                 if (!stoppingToken.IsCancellationRequested)
                 {
-                    // The client ended the subscription (e.g. the server refused it after a reconnect).
+                    // The client ended the subscription (e.g. the connection closed for good).
                     _logger.LogWarning("Subscription to {Subject} ended; subscribing again in {Delay}", subscription, _settings.ResubscribeDelay);
                     _monitor.SubscriptionFailed($"subscription to {subscription} ended");
                 }
@@ -114,16 +144,32 @@ public sealed class NatsIngestService : BackgroundService
             {
                 return;
             }
+            catch (OperationCanceledException) when (attempt.IsCancellationRequested)
+            {
+                // Refused by the broker's permissions: now, or after a reconnect in which the client re-subscribed.
+                // The first refusal in a row is a warning; the retries every few seconds would flood the log.
+                refusals++;
+                _logger.Log(
+                    refusals == 1 ? LogLevel.Warning : LogLevel.Debug,
+                    "The broker refused the subscription to {Subject} ({Reason}; the user needs Choria's events_viewer rights); trying again every {Delay}",
+                    subscription,
+                    BrokerFailureReason.SubscriptionRefused,
+                    _settings.ResubscribeDelay);
+            }
             catch (Exception e)
             {
-                // The client re-subscribes across reconnects by itself; we only get here if the subscription itself
-                // failed (e.g. a permissions error). Readiness drops with the subscription count; try again, slowly.
+                // Anything else that ends a subscription (a connection that cannot be used): readiness drops with the
+                // subscription count; try again, slowly.
                 _logger.LogError(e, "Subscription to {Subject} failed; retrying in {Delay}", subscription, _settings.ResubscribeDelay);
                 _monitor.SubscriptionFailed(e.Message);
                 if (BrokerFailureReason.Describe(e.Message, null, _time.GetUtcNow()) == BrokerFailureReason.SubscriptionRefused)
                 {
                     _monitor.SubscriptionRefused(subscription, BrokerFailureReason.SubscriptionRefused);
                 }
+            }
+            finally
+            {
+                _monitor.Refused -= OnRefused;
             }
 
             await Task.Delay(_settings.ResubscribeDelay, _time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);

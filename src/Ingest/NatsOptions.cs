@@ -40,6 +40,12 @@ public sealed class NatsOptions
     /// <summary>A file holding an NKey user seed (<c>SU...</c>), for a broker that knows the dashboard by its NKey.</summary>
     public string? NKeySeedFile { get; set; }
 
+    /// <summary>
+    /// A NATS credentials file (<c>.creds</c>, as <c>nsc</c> writes it: a user JWT block and a user seed block), for a
+    /// broker in NATS operator mode. Checked at start; neither the JWT nor the seed is ever logged or shown.
+    /// </summary>
+    public string? CredsFile { get; set; }
+
     /// <summary>TLS and mutual TLS towards the broker.</summary>
     public NatsTlsOptions Tls { get; set; } = new();
 

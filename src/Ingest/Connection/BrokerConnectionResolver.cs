@@ -69,6 +69,15 @@ public static class BrokerConnectionResolver
 
         var nkeyFile = Blank(options.NKeySeedFile);
         var nkey = nkeyFile is null ? null : TlsMaterial.LoadNKeySeed("Nats:NKeySeedFile", nkeyFile, problems);
+        var credsFile = Blank(options.CredsFile);
+        if (credsFile is not null)
+        {
+            TlsMaterial.CheckCredsFile("Nats:CredsFile", credsFile, problems);
+            if (nkeyFile is not null || choria is not null)
+            {
+                problems.Add($"Nats:CredsFile '{credsFile}' cannot be combined with {(nkeyFile is not null ? "Nats:NKeySeedFile" : "the choria security provider of " + source)}: the broker takes one user identity; keep one.");
+            }
+        }
 
         // As go-choria: the choria provider always uses TLS, and verifies the broker only against its CA.
         var choriaWithoutCa = choria is not null && ca is null;
@@ -88,6 +97,7 @@ public static class BrokerConnectionResolver
             NKeySeedFile = nkeyFile,
             NKeySeed = nkey?.Seed ?? choria?.NKeySeed,
             NKeyPublicKey = nkey?.PublicKey,
+            CredsFile = credsFile,
             Source = source,
         };
     }

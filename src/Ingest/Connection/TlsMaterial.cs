@@ -86,6 +86,40 @@ public static class TlsMaterial
         }
     }
 
+    /// <summary>
+    /// Checks a NATS credentials file holds a user JWT block (<c>-----BEGIN NATS USER JWT-----</c>) whose token has three
+    /// parts, and a user seed the NATS library accepts; never repeats its content.
+    /// </summary>
+    /// <returns>True when both parts are there.</returns>
+    public static bool CheckCredsFile(string setting, string path, List<string> errors)
+    {
+        if (!CheckReadable(setting, path, errors))
+        {
+            return false;
+        }
+
+        var lines = File.ReadAllLines(path).Select(l => l.Trim()).ToArray();
+        var begin = Array.FindIndex(lines, l => l.Contains("BEGIN NATS USER JWT", StringComparison.Ordinal));
+        var jwt = begin >= 0 ? lines.Skip(begin + 1).FirstOrDefault(l => l.Length > 0) : null;
+        if (jwt is null || jwt.Split('.').Length != 3)
+        {
+            errors.Add($"{setting} '{path}' holds no NATS user JWT (a '-----BEGIN NATS USER JWT-----' block, as nsc writes it).");
+            return false;
+        }
+
+        var seed = lines.FirstOrDefault(l => l.StartsWith("SU", StringComparison.Ordinal));
+        try
+        {
+            using var pair = NATS.NKeys.KeyPair.FromSeed(seed ?? throw new FormatException());
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or NATS.NKeys.NKeysException or ArgumentException or IndexOutOfRangeException)
+        {
+            errors.Add($"{setting} '{path}' holds no valid NKey user seed (a '-----BEGIN USER NKEY SEED-----' block with a line starting with SU).");
+            return false;
+        }
+    }
+
     /// <summary>True when the file exists and this process may read it; otherwise adds why not.</summary>
     public static bool CheckReadable(string setting, string path, List<string> errors)
     {

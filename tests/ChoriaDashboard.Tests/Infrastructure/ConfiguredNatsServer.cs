@@ -23,6 +23,8 @@ public sealed class ConfiguredNatsServer : IAsyncDisposable
         Port = port;
     }
 
+    private string ConfigFile => Path.Combine(_directory, "nats-server.conf");
+
     public int Port { get; }
 
     public string Url => $"nats://127.0.0.1:{Port}";
@@ -74,6 +76,25 @@ public sealed class ConfiguredNatsServer : IAsyncDisposable
             TimeSpan.FromSeconds(15),
             $"nats-server to listen on port {port}");
         return server;
+    }
+
+    /// <summary>
+    /// Rewrites the configuration (same <c>{port}</c>) and has the running server reload it, as an operator granting
+    /// rights would; returns once the server logged that the reload is done.
+    /// </summary>
+    public async Task ReloadAsync(string configuration)
+    {
+        await File.WriteAllTextAsync(ConfigFile, configuration.Replace("{port}", Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        var reloadsBefore = _log.Count(l => l.Contains("Reloaded server configuration", StringComparison.Ordinal));
+        using (var signal = Process.Start(NatsServerFixture.FindBinary(), ["--signal", $"reload={_process.Id}"]))
+        {
+            await signal.WaitForExitAsync();
+        }
+
+        await Eventually.TrueAsync(
+            () => Task.FromResult(_log.Count(l => l.Contains("Reloaded server configuration", StringComparison.Ordinal)) > reloadsBefore),
+            TimeSpan.FromSeconds(15),
+            $"nats-server to reload its configuration: {Log}");
     }
 
     private void Keep(string? line)
