@@ -8,9 +8,14 @@ public static class BrokerConnectionResolver
 {
     /// <summary>The settings, or the problems found, each naming its setting and file.</summary>
     public static BrokerConnectionSettings Resolve(NatsOptions options, out IReadOnlyList<string> errors) =>
-        Resolve(options, Environment.UserName == "root", Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), out errors);
+        Resolve(options, Environment.UserName == "root", Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), Environment.GetEnvironmentVariable, out errors);
 
-    public static BrokerConnectionSettings Resolve(NatsOptions options, bool isRoot, string home, out IReadOnlyList<string> errors)
+    /// <summary>As <see cref="Resolve(NatsOptions, out IReadOnlyList{string})"/> for a user and an empty environment.</summary>
+    public static BrokerConnectionSettings Resolve(NatsOptions options, bool isRoot, string home, out IReadOnlyList<string> errors) =>
+        Resolve(options, isRoot, home, _ => null, out errors);
+
+    /// <summary>The settings for a given user: root or not, their home, and their environment (<c>USER</c>, <c>MCOLLECTIVE_CERTNAME</c>).</summary>
+    public static BrokerConnectionSettings Resolve(NatsOptions options, bool isRoot, string home, Func<string, string?> environment, out IReadOnlyList<string> errors)
     {
         var problems = new List<string>();
         var tls = options.Tls ?? new NatsTlsOptions();
@@ -36,7 +41,7 @@ public static class BrokerConnectionResolver
                 }
             }
 
-            fromFile = ChoriaSecurity.Files(config, isRoot, home, problems, out names);
+            fromFile = ChoriaSecurity.Files(config, isRoot, home, environment, problems, out names);
             if (config[ChoriaClientConfig.Provider] == "choria")
             {
                 choria = ChoriaJwt.Load(config, problems);

@@ -62,6 +62,23 @@ public sealed class ChoriaClientConfigTests : IDisposable
         Assert.Equal(new TlsFiles($"{sslDir}/certs/ca.pem", $"{sslDir}/certs/dashboard.example.net.pem", $"{sslDir}/private_keys/dashboard.example.net.pem"), settings.Tls);
     }
 
+    [Theory]
+    [InlineData(false, "rip", null, "rip.mcollective")]
+    [InlineData(true, "root", null, "dashboard.example.net")]
+    [InlineData(false, null, null, "dashboard.example.net")]
+    [InlineData(false, "rip", "ops.mcollective", "ops.mcollective")]
+    [InlineData(true, "root", "ops.mcollective", "ops.mcollective")]
+    public void Resolve_PuppetProviderWithoutCertname_NamesTheCertificateAsGoChoriaDoes(bool isRoot, string? user, string? certnameVariable, string expected)
+    {
+        var conf = Write("plugin.choria.middleware_hosts = b:4222\nplugin.choria.ssldir = /srv/ssl\nidentity = dashboard.example.net\n");
+        var environment = new Dictionary<string, string?> { ["USER"] = user, ["MCOLLECTIVE_CERTNAME"] = certnameVariable };
+
+        var settings = BrokerConnectionResolver.Resolve(new NatsOptions { ChoriaConfigFile = conf }, isRoot, "/home/rip", name => environment.GetValueOrDefault(name), out _);
+
+        Assert.Equal($"/srv/ssl/certs/{expected}.pem", settings.Tls!.CertFile);
+        Assert.Equal($"/srv/ssl/private_keys/{expected}.pem", settings.Tls.KeyFile);
+    }
+
     [Fact]
     public void Resolve_PuppetProvider_CertnameWinsOverIdentityAndSslDirOverTheDefault()
     {
@@ -88,7 +105,7 @@ public sealed class ChoriaClientConfigTests : IDisposable
     [Theory]
     [InlineData("plugin.security.provider = file\nplugin.choria.middleware_hosts = b:4222\nplugin.security.file.key = /k\nplugin.security.file.ca = /ca\n", "plugin.security.file.certificate is not set in {0}: the file security provider needs it.")]
     [InlineData("plugin.security.provider = pkcs11\nplugin.choria.middleware_hosts = b:4222\n", "plugin.security.provider = pkcs11 in {0} is not supported: use file, puppet or choria.")]
-    [InlineData("plugin.choria.middleware_hosts = b:4222\n", "plugin.security.certname (or identity) is not set in {0}: the puppet security provider needs the certificate name.")]
+    [InlineData("plugin.choria.middleware_hosts = b:4222\n", "plugin.security.certname (or identity, or MCOLLECTIVE_CERTNAME) is not set in {0}: the puppet security provider needs the certificate name.")]
     [InlineData("identity = x\n", "plugin.choria.middleware_hosts is not set in {0} (SRV lookup is not supported): set it, or Nats:Url.")]
     public void Resolve_BrokenFile_SaysWhichKeyInWhichFile(string text, string message)
     {
