@@ -15,6 +15,7 @@ public sealed class BrokerConnectionMonitor
     private readonly Lock _gate = new();
     private BrokerStatus _status;
     private DateTimeOffset? _clientCertificateNotAfter;
+    private DateTimeOffset? _tokenNotAfter;
     private bool _presentsClientCertificate;
 
     public BrokerConnectionMonitor(TimeProvider time, IFleetWriter? fleet = null)
@@ -32,6 +33,7 @@ public sealed class BrokerConnectionMonitor
     public void Attach(INatsConnection connection, int expectedSubscriptions, BrokerConnectionSettings? settings = null)
     {
         _clientCertificateNotAfter = settings?.ClientCertificateNotAfter;
+        _tokenNotAfter = settings?.TokenNotAfter;
         _presentsClientCertificate = settings?.Tls?.CertFile is not null;
         Update(s => s with { ExpectedSubscriptions = expectedSubscriptions, Security = settings?.Description, Warning = settings?.Warning });
         connection.ConnectionOpened += (_, e) =>
@@ -100,7 +102,7 @@ public sealed class BrokerConnectionMonitor
         return string.Join(" <- ", messages.Distinct());
     }
 
-    private string? ReasonFor(string? message) => BrokerFailureReason.Describe(message, _clientCertificateNotAfter, _time.GetUtcNow());
+    private string? ReasonFor(string? message) => BrokerFailureReason.Describe(message, _clientCertificateNotAfter, _time.GetUtcNow(), _tokenNotAfter);
 
     /// <summary>A subscription is in place (for a subject, confirmed by a round trip to the broker); clears its refusal.</summary>
     public void SubscriptionStarted(string? subject = null) => Update(s => s with

@@ -56,6 +56,11 @@ public sealed class NatsIngestService : BackgroundService
             _logger.LogWarning("Insecure broker connection: {Warning}. Use this for labs only.", warning);
         }
 
+        if (_connectionSettings.TokenNotAfter is { } expires && expires < _time.GetUtcNow())
+        {
+            _logger.LogWarning("The Choria token (plugin.security.choria.token_file in {Source}) expired on {Expired:u}; the broker will refuse it. Issue a new token.", _connectionSettings.Source, expires);
+        }
+
         _connection.MessageDropped += (_, e) =>
         {
             _counters.Rejected(RejectionReason.Dropped, e.Subject, "the ingest fell behind and the NATS client dropped a message (Nats:PendingMessagesLimit)");

@@ -99,6 +99,7 @@ public static class BrokerConnectionResolver
             Jwt = choria?.Token,
             InboxPrefix = choria?.InboxPrefix,
             ClientCertificateNotAfter = notAfter,
+            TokenNotAfter = choria?.ExpiresAt,
             NKeySeedFile = nkeyFile,
             NKeySeed = nkey?.Seed ?? choria?.NKeySeed,
             NKeyPublicKey = nkey?.PublicKey,

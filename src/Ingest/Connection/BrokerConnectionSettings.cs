@@ -50,6 +50,9 @@ public sealed class BrokerConnectionSettings
     /// <summary>When the client certificate expires, to say "certificate expired" when the broker refuses it.</summary>
     public DateTimeOffset? ClientCertificateNotAfter { get; init; }
 
+    /// <summary>When the Choria token expires (its <c>exp</c> claim), to say "token expired" when the broker refuses it.</summary>
+    public DateTimeOffset? TokenNotAfter { get; init; }
+
     /// <summary>Where these settings came from: <c>Nats:*</c> or the Choria configuration file.</summary>
     public string Source { get; init; } = "Nats:*";
 

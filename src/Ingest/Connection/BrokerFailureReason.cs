@@ -10,13 +10,15 @@ public static class BrokerFailureReason
     public const string AuthorizationViolation = "authorization violation: the broker refused the credentials";
     public const string ClientCertificateNotTrusted = "certificate not trusted: the broker refused the client certificate (is it signed by the broker's CA?)";
     public const string CertificateExpired = "certificate expired";
+    public const string TokenExpired = "token expired";
     public const string BrokerCertificateNotTrusted = "certificate not trusted: the broker's certificate does not chain to the configured CA";
     public const string BrokerNameMismatch = "certificate not trusted: the broker's certificate is not for this host name";
     public const string SubscriptionRefused = "subscription refused by permissions";
     public const string TlsFailed = "TLS handshake failed";
 
     /// <summary>The reason in words, or null when the message is not one we recognise.</summary>
-    public static string? Describe(string? message, DateTimeOffset? clientCertificateNotAfter, DateTimeOffset now)
+    /// <param name="tokenNotAfter">When the Choria token in use expires; a refusal after it is put down to the expiry.</param>
+    public static string? Describe(string? message, DateTimeOffset? clientCertificateNotAfter, DateTimeOffset now, DateTimeOffset? tokenNotAfter = null)
     {
         if (string.IsNullOrEmpty(message))
         {
@@ -30,7 +32,9 @@ public static class BrokerFailureReason
 
         if (Has(message, "Authorization Violation") || Has(message, "authentication expired") || Has(message, "User Authentication Revoked"))
         {
-            return AuthorizationViolation;
+            return tokenNotAfter < now
+                ? $"{TokenExpired}: the broker refused the Choria token, which expired on {tokenNotAfter:u} (plugin.security.choria.token_file)"
+                : AuthorizationViolation;
         }
 
         if (Has(message, "certificate expired") || Has(message, "certificate_expired") || Has(message, "NotTimeValid"))

@@ -10,7 +10,8 @@ namespace ChoriaDashboard.Ingest.Connection;
 /// <param name="Token">The JWT; secret.</param>
 /// <param name="NKeySeed">The seed of the seed file, as the NKey user seed the NATS client signs nonces with; secret.</param>
 /// <param name="InboxPrefix"><c>&lt;collective&gt;.reply.&lt;md5 of the caller&gt;</c>, the only replies the broker lets this token receive.</param>
-public sealed record ChoriaJwtCredentials(string Token, string NKeySeed, string InboxPrefix);
+/// <param name="ExpiresAt">The token's <c>exp</c> claim, when it has one: a Choria broker refuses the token after it.</param>
+public sealed record ChoriaJwtCredentials(string Token, string NKeySeed, string InboxPrefix, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>
 /// Reads the token and seed files of the <c>choria</c> security provider as go-choria's client does
@@ -34,7 +35,7 @@ public static class ChoriaJwt
         var seed = seedFile is null ? null : ReadSeed($"{ChoriaClientConfig.ChoriaSeedFile} in {config.Path}", seedFile, errors);
         return token is null || seed is null
             ? null
-            : new ChoriaJwtCredentials(token.Value.Jwt, seed, $"{Collective(config)}.reply.{UniqueId(token.Value.Identity)}");
+            : new ChoriaJwtCredentials(token.Value.Jwt, seed, $"{Collective(config)}.reply.{UniqueId(token.Value.Identity)}", token.Value.ExpiresAt);
     }
 
     /// <summary>
@@ -51,7 +52,7 @@ public static class ChoriaJwt
     public static string UniqueId(string identity) => Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(identity)));
 #pragma warning restore CA5351
 
-    private static (string Jwt, string Identity)? ReadToken(string name, string path, List<string> errors)
+    private static (string Jwt, string Identity, DateTimeOffset? ExpiresAt)? ReadToken(string name, string path, List<string> errors)
     {
         if (!TlsMaterial.CheckReadable(name, path, errors))
         {
@@ -79,7 +80,12 @@ public static class ChoriaJwt
                 return null;
             }
 
-            return (jwt, id);
+            // exp is seconds since the epoch (RFC 7519); a token without one, or with a value out of range, never expires here.
+            DateTimeOffset? expiresAt = claims.RootElement.TryGetProperty("exp", out var exp) && exp.ValueKind == JsonValueKind.Number
+                && exp.TryGetInt64(out var seconds) && seconds is > 0 and < 253_402_300_799
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : null;
+            return (jwt, id, expiresAt);
         }
         catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
         {

@@ -91,6 +91,35 @@ public sealed class ChoriaJwtConnectTests : IDisposable
     }
 
     [Fact]
+    public async Task App_ChoriaProviderWithAnExpiredToken_BrokerRefusal_SaysTokenExpired()
+    {
+        var expired = DateTimeOffset.UtcNow.AddHours(-2);
+        var jwt = ChoriaTokenFiles.Jwt($$"""{"purpose":"choria_client_id","callerid":"choria=dashboard","exp":{{expired.ToUnixTimeSeconds()}}}""");
+        var (tokenFile, seedFile) = ChoriaTokenFiles.Write(_dir, jwt, ChoriaTokenFiles.NewSeed());
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var broker = RefuseEveryClientAsync(listener, stop.Token);
+        var conf = Path.Combine(_dir, "client.conf");
+        await File.WriteAllTextAsync(conf, $"plugin.security.provider = choria\nplugin.choria.middleware_hosts = 127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}\nplugin.security.choria.token_file = {tokenFile}\nplugin.security.choria.seed_file = {seedFile}\n");
+        await using var app = new DashboardFactory(NatsOptions.DefaultUrl, new Dictionary<string, string?> { ["Nats:ChoriaConfigFile"] = conf });
+        using var http = app.CreateClient();
+
+        var fleet = await Eventually.ValueAsync(
+            () => FleetApiIntegrationTests.GetFleetAsync(http),
+            f => f.GetProperty("nats").GetProperty("reason").ValueKind == JsonValueKind.String,
+            Timeout,
+            "a failure reason in /api/fleet");
+
+        var reason = fleet.GetProperty("nats").GetProperty("reason").GetString();
+        Assert.StartsWith($"token expired: the broker refused the Choria token, which expired on {expired:u}", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(jwt, fleet.ToString(), StringComparison.Ordinal);
+        await stop.CancelAsync();
+        listener.Stop();
+        await broker;
+    }
+
+    [Fact]
     public async Task App_ChoriaProviderWithABadSeed_ExitsWithCode2NamingKeyAndFile()
     {
         var seed = ChoriaTokenFiles.NewSeed();
@@ -124,6 +153,27 @@ public sealed class ChoriaJwtConnectTests : IDisposable
         catch (Exception e) when (!connectSeen.Task.IsCompleted)
         {
             connectSeen.SetException(e);
+        }
+    }
+
+    /// <summary>As a Choria broker with an expired token in front of it: every CONNECT is answered with an authorization violation.</summary>
+    private async Task RefuseEveryClientAsync(TcpListener listener, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                using var client = await listener.AcceptTcpClientAsync(stop);
+                await using var tls = await HandshakeAsync(client, "bm9uY2U");
+                using var reader = new StreamReader(tls, Encoding.ASCII, leaveOpen: true);
+                await ReadConnectAsync(reader);
+                await tls.WriteAsync(Encoding.ASCII.GetBytes("-ERR 'Authorization Violation'\r\n"), stop);
+                await tls.FlushAsync(stop);
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException or System.Security.Authentication.AuthenticationException)
+            {
+                // The client hung up or the test is over; take the next one.
+            }
         }
     }
 

@@ -34,6 +34,22 @@ public sealed class ChoriaProviderTests : IDisposable
         Assert.DoesNotContain(jwt, settings.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(",\"exp\":1796040000", "2026-11-30T12:00:00+00:00")]
+    [InlineData("", null)]
+    [InlineData(",\"exp\":\"tomorrow\"", null)]
+    public void Resolve_ChoriaProvider_ReadsTheTokensExpiry(string expClaim, string? expected)
+    {
+        var jwt = ChoriaTokenFiles.Jwt($$"""{"purpose":"choria_client_id","callerid":"up=rip"{{expClaim}}}""");
+        var (token, seed) = ChoriaTokenFiles.Write(_dir, jwt, _seed);
+        var conf = Write($"plugin.security.provider = choria\nplugin.choria.middleware_hosts = b:4222\nplugin.security.choria.token_file = {token}\nplugin.security.choria.seed_file = {seed}\n");
+
+        var settings = BrokerConnectionResolver.Resolve(new NatsOptions { ChoriaConfigFile = conf }, false, "/home/rip", out var errors);
+
+        Assert.Empty(errors);
+        Assert.Equal(expected is null ? null : DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), settings.TokenNotAfter);
+    }
+
     [Fact]
     public void Resolve_ChoriaProviderWithCaAndCertificate_VerifiesTheBrokerAndPresentsTheCertificate()
     {
