@@ -1,5 +1,6 @@
 using System.Text;
 using ChoriaDashboard.Events;
+using Microsoft.Extensions.Primitives;
 
 namespace ChoriaDashboard.Fleet;
 
@@ -11,7 +12,7 @@ namespace ChoriaDashboard.Fleet;
 /// </summary>
 /// <remarks>
 /// Written by the NATS loops (one per subject) and read on demand by pages, under one short lock: a capture is one
-/// copy of the body into the buffer, no allocation. Records are laid out in a virtual stream of bytes; a record at
+/// copy of the body into the buffer, no allocation (binary mode's headers are turned into text first). Records are laid out in a virtual stream of bytes; a record at
 /// stream position <c>p</c> of length <c>n</c> is still there while <c>p &gt;= written - capacity</c>.
 /// </remarks>
 public sealed class RawEventStore
@@ -19,8 +20,11 @@ public sealed class RawEventStore
     /// <summary>A store that keeps nothing (capture off, or a reader built without one).</summary>
     public static readonly RawEventStore None = new(0);
 
-    /// <summary>Bytes of bookkeeping per record assumed when sizing the index: few Choria events are smaller.</summary>
-    private const int IndexBytesPerRecord = 128;
+    /// <summary>
+    /// One index entry per this many bytes of budget: Choria's smallest events (a legacy alive) are about 350 bytes,
+    /// so the index runs out only for messages smaller than this on average.
+    /// </summary>
+    internal const int BudgetBytesPerRecord = 256;
 
     private readonly Lock _lock = new();
     private readonly byte[] _buffer;
@@ -28,14 +32,16 @@ public sealed class RawEventStore
     private long _written;
     private long _nextId = 1;
 
-    /// <param name="capacityBytes">The byte budget; 0 keeps nothing.</param>
-    public RawEventStore(int capacityBytes)
+    /// <param name="budgetBytes">The byte budget, index included; 0 keeps nothing.</param>
+    public RawEventStore(int budgetBytes)
     {
-        _buffer = new byte[Math.Max(0, capacityBytes)];
-        _index = new Record[Math.Max(1, capacityBytes / IndexBytesPerRecord)];
+        budgetBytes = Math.Max(0, budgetBytes);
+        var records = Math.Max(1, budgetBytes / BudgetBytesPerRecord);
+        _index = new Record[records];
+        _buffer = new byte[Math.Max(0, budgetBytes - (records * System.Runtime.CompilerServices.Unsafe.SizeOf<Record>()))];
     }
 
-    /// <summary>The byte budget.</summary>
+    /// <summary>Bytes kept for messages (the budget less the index).</summary>
     public int CapacityBytes => _buffer.Length;
 
     /// <summary>Ids handed out so far (captures, retained or not).</summary>
@@ -54,7 +60,7 @@ public sealed class RawEventStore
     /// Keeps a copy of one accepted message; returns its id, or 0 when nothing is kept (capture off, or a message
     /// larger than the whole budget). <paramref name="headers"/> are kept as text, one <c>name: value</c> per line.
     /// </summary>
-    public long Capture(string subject, string identity, WireFormat format, DateTimeOffset receivedAt, IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>? headers, ReadOnlySpan<byte> body)
+    public long Capture(string subject, string identity, WireFormat format, DateTimeOffset receivedAt, IEnumerable<KeyValuePair<string, StringValues>>? headers, ReadOnlySpan<byte> body)
     {
         if (_buffer.Length == 0)
         {
@@ -63,25 +69,31 @@ public sealed class RawEventStore
 
         var headerText = headers is null ? null : HeaderText(headers);
         var headerBytes = headerText is null ? 0 : Encoding.UTF8.GetByteCount(headerText);
-        var total = (long)headerBytes + body.Length;
-        if (total > _buffer.Length)
+        var subjectBytes = Encoding.UTF8.GetByteCount(subject);
+        var identityBytes = Encoding.UTF8.GetByteCount(identity);
+        var total = (long)subjectBytes + identityBytes + headerBytes + body.Length;
+        if (total > _buffer.Length || subjectBytes > ushort.MaxValue || identityBytes > ushort.MaxValue)
         {
             return 0;
         }
 
+        var prefix = subjectBytes + identityBytes + headerBytes;
+        var scratch = prefix <= 1024 ? stackalloc byte[prefix] : new byte[prefix];
+        var used = Encoding.UTF8.GetBytes(subject, scratch);
+        used += Encoding.UTF8.GetBytes(identity, scratch[used..]);
+        if (headerText is not null)
+        {
+            Encoding.UTF8.GetBytes(headerText, scratch[used..]);
+        }
+
+        var hash = string.GetHashCode(identity, StringComparison.Ordinal);
         lock (_lock)
         {
             var id = _nextId++;
             var position = _written;
-            if (headerText is not null)
-            {
-                Span<byte> scratch = headerBytes <= 512 ? stackalloc byte[headerBytes] : new byte[headerBytes];
-                Encoding.UTF8.GetBytes(headerText, scratch);
-                Write(scratch);
-            }
-
+            Write(scratch);
             Write(body);
-            _index[id % _index.Length] = new Record(id, position, headerBytes, body.Length, receivedAt.UtcTicks, subject, identity, format);
+            _index[id % _index.Length] = new Record(id, position, receivedAt.UtcTicks, hash, (ushort)subjectBytes, (ushort)identityBytes, headerBytes, body.Length, format);
             return id;
         }
     }
@@ -102,44 +114,52 @@ public sealed class RawEventStore
             }
 
             var record = _index[id % _index.Length];
-            if (record.Id != id || record.Position < _written - _buffer.Length)
+            if (!Retained(record, id))
             {
                 return RawEventLookup.NoLongerRetained;
             }
 
-            var headers = record.HeaderBytes == 0 ? null : Read(record.Position, record.HeaderBytes);
-            var body = Read(record.Position + record.HeaderBytes, record.BodyBytes);
+            var bytes = Read(record.Position, record.SubjectBytes + record.IdentityBytes + record.HeaderBytes + record.BodyBytes);
+            var at = 0;
+            var subject = Encoding.UTF8.GetString(bytes, at, record.SubjectBytes);
+            at += record.SubjectBytes + record.IdentityBytes;
+            var headers = record.HeaderBytes == 0 ? null : Encoding.UTF8.GetString(bytes, at, record.HeaderBytes);
+            at += record.HeaderBytes;
             return new RawEventLookup(new RawEvent(
                 id,
-                record.Subject,
+                subject,
                 record.Format,
                 new DateTimeOffset(record.ReceivedAtUtcTicks, TimeSpan.Zero),
-                headers is null ? null : Encoding.UTF8.GetString(headers),
-                body));
+                headers,
+                bytes[at..]));
         }
     }
 
     /// <summary>
     /// The capture of the message <paramref name="identity"/> sent that was received at <paramref name="receivedAt"/>
-    /// (what a node's history entry records): a scan of the index, newest first, for on-demand lookups only.
+    /// (what a node's history entry, a transition or a check state records): a scan of the index, newest first, for
+    /// on-demand lookups only.
     /// </summary>
     public RawEventLookup Find(string identity, DateTimeOffset receivedAt)
     {
+        var ticks = receivedAt.UtcTicks;
+        var hash = string.GetHashCode(identity, StringComparison.Ordinal);
+        var wanted = Encoding.UTF8.GetBytes(identity);
         long id = 0;
         lock (_lock)
         {
-            var ticks = receivedAt.UtcTicks;
             var oldest = Math.Max(1, _nextId - _index.Length);
             for (var candidate = _nextId - 1; candidate >= oldest; candidate--)
             {
                 var record = _index[candidate % _index.Length];
-                if (record.Id != candidate || record.Position < _written - _buffer.Length || record.ReceivedAtUtcTicks < ticks - TimeSpan.TicksPerSecond)
+                if (!Retained(record, candidate) || record.ReceivedAtUtcTicks < ticks - TimeSpan.TicksPerSecond)
                 {
                     // Captures are in receipt order, give or take the NATS loops racing each other: nothing older can match.
                     break;
                 }
 
-                if (record.ReceivedAtUtcTicks == ticks && string.Equals(record.Identity, identity, StringComparison.Ordinal))
+                if (record.ReceivedAtUtcTicks == ticks && record.IdentityHash == hash && record.IdentityBytes == wanted.Length
+                    && Read(record.Position + record.SubjectBytes, record.IdentityBytes).AsSpan().SequenceEqual(wanted))
                 {
                     id = candidate;
                     break;
@@ -154,6 +174,8 @@ public sealed class RawEventStore
 
         return Find(id);
     }
+
+    private bool Retained(in Record record, long id) => record.Id == id && record.Position >= _written - _buffer.Length;
 
     private void Write(ReadOnlySpan<byte> bytes)
     {
@@ -174,7 +196,7 @@ public sealed class RawEventStore
         return result;
     }
 
-    private static string HeaderText(IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> headers)
+    private static string HeaderText(IEnumerable<KeyValuePair<string, StringValues>> headers)
     {
         var text = new StringBuilder();
         foreach (var (name, values) in headers)
@@ -188,7 +210,8 @@ public sealed class RawEventStore
         return text.ToString();
     }
 
-    private readonly record struct Record(long Id, long Position, int HeaderBytes, int BodyBytes, long ReceivedAtUtcTicks, string Subject, string Identity, WireFormat Format);
+    /// <summary>Where one capture lies in the stream; no references, so the index costs the GC nothing to scan.</summary>
+    private readonly record struct Record(long Id, long Position, long ReceivedAtUtcTicks, int IdentityHash, ushort SubjectBytes, ushort IdentityBytes, int HeaderBytes, int BodyBytes, WireFormat Format);
 }
 
 /// <summary>One captured message as it arrived.</summary>
