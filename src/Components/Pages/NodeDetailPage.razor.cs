@@ -26,7 +26,12 @@ public sealed partial class NodeDetailPage
 
     protected override void OnParametersSet()
     {
-        _raw.Clear();
+        // Called again whenever the layout re-renders: the raw events opened stay open unless the node changed.
+        if (_detail.Identity != Identity)
+        {
+            _raw.Clear();
+        }
+
         Refresh();
     }
 
