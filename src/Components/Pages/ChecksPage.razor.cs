@@ -42,12 +42,20 @@ public sealed partial class ChecksPage
 
     protected override void OnParametersSet()
     {
-        _query = new CheckQuery
+        var query = new CheckQuery
         {
             Statuses = CheckQuery.ParseStatuses(Status),
             Check = Empty(Check),
             Identity = Empty(Identity),
         };
+
+        // Also called when the layout re-renders: the rows are recomputed only for another filter.
+        if (_refreshedAt != 0 && query.Statuses.SetEquals(_query.Statuses) && query.Check == _query.Check && query.Identity == _query.Identity)
+        {
+            return;
+        }
+
+        _query = query;
         Refresh();
     }
 

@@ -12,7 +12,7 @@ namespace ChoriaDashboard.Fleet;
 /// </summary>
 /// <remarks>
 /// Written by the NATS loops (one per subject) and read on demand by pages, under one short lock: a capture is one
-/// copy of the body into the buffer, no allocation (binary mode's headers are turned into text first). Records are laid out in a virtual stream of bytes; a record at
+/// copy of the headers and body into the buffer, no allocation. Records are laid out in a virtual stream of bytes; a record at
 /// stream position <c>p</c> of length <c>n</c> is still there while <c>p &gt;= written - capacity</c>.
 /// </remarks>
 public sealed class RawEventStore
@@ -67,8 +67,7 @@ public sealed class RawEventStore
             return 0;
         }
 
-        var headerText = headers is null ? null : HeaderText(headers);
-        var headerBytes = headerText is null ? 0 : Encoding.UTF8.GetByteCount(headerText);
+        var headerBytes = headers is null ? 0 : HeaderByteCount(headers);
         var subjectBytes = Encoding.UTF8.GetByteCount(subject);
         var identityBytes = Encoding.UTF8.GetByteCount(identity);
         var total = (long)subjectBytes + identityBytes + headerBytes + body.Length;
@@ -81,9 +80,9 @@ public sealed class RawEventStore
         var scratch = prefix <= 1024 ? stackalloc byte[prefix] : new byte[prefix];
         var used = Encoding.UTF8.GetBytes(subject, scratch);
         used += Encoding.UTF8.GetBytes(identity, scratch[used..]);
-        if (headerText is not null)
+        if (headers is not null)
         {
-            Encoding.UTF8.GetBytes(headerText, scratch[used..]);
+            WriteHeaders(headers, scratch[used..]);
         }
 
         var hash = string.GetHashCode(identity, StringComparison.Ordinal);
@@ -196,18 +195,35 @@ public sealed class RawEventStore
         return result;
     }
 
-    private static string HeaderText(IEnumerable<KeyValuePair<string, StringValues>> headers)
+    /// <summary>The headers as UTF-8 <c>name: value</c> lines, counted then written without building a string.</summary>
+    private static int HeaderByteCount(IEnumerable<KeyValuePair<string, StringValues>> headers)
     {
-        var text = new StringBuilder();
+        var count = 0;
         foreach (var (name, values) in headers)
         {
             foreach (var value in values)
             {
-                text.Append(name).Append(": ").Append(value).Append('\n');
+                count += Encoding.UTF8.GetByteCount(name) + 3 + Encoding.UTF8.GetByteCount(value ?? "");
             }
         }
 
-        return text.ToString();
+        return count;
+    }
+
+    private static void WriteHeaders(IEnumerable<KeyValuePair<string, StringValues>> headers, Span<byte> target)
+    {
+        var at = 0;
+        foreach (var (name, values) in headers)
+        {
+            foreach (var value in values)
+            {
+                at += Encoding.UTF8.GetBytes(name, target[at..]);
+                target[at++] = (byte)':';
+                target[at++] = (byte)' ';
+                at += Encoding.UTF8.GetBytes(value ?? "", target[at..]);
+                target[at++] = (byte)'\n';
+            }
+        }
     }
 
     /// <summary>Where one capture lies in the stream; no references, so the index costs the GC nothing to scan.</summary>
