@@ -72,6 +72,21 @@ public sealed class NodeDetailPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void NodeDetail_ParametersSetAgainForTheSameNode_RawEventStaysOpen()
+    {
+        var at = Clock.GetUtcNow().AddMinutes(-1);
+        Store.Raw.Capture("choria.lifecycle.event.alive.server", Web, WireFormat.Legacy, at, null, "{}"u8);
+        Store.Publish(WithHistory(Node(Web, NodeState.Live, lastSeen: at), (at, LifecycleEventType.Alive, "0.29.4")));
+        var cut = Render<NodeDetailPage>(p => p.Add(x => x.Identity, Web));
+        cut.Find("[data-testid=raw-toggle]").Click();
+
+        // What the layout re-rendering does to the page.
+        cut.Render(p => p.Add(x => x.Identity, Web));
+
+        Assert.Single(cut.FindAll("[data-testid=raw-event]"));
+    }
+
+    [Fact]
     public void NodeDetail_NewComponentForThisIdentity_AppearsWithoutReload()
     {
         Store.Publish(Node(Web, NodeState.Live));
