@@ -17,6 +17,17 @@ public sealed class UiOptions
     [Range(1, 10_000)]
     public int NodeListCacheSize { get; set; } = 32;
 
+    /// <summary>Rows a live event tail (<c>/events</c>) keeps on screen; older rows scroll away.</summary>
+    [Range(10, 100_000)]
+    public int EventTailLength { get; set; } = 500;
+
+    /// <summary>
+    /// Rows per second the server sends to each live event tail at most, whatever the event rate; the rest are
+    /// counted and shown as "not shown".
+    /// </summary>
+    [Range(1, 10_000)]
+    public int EventTailRowsPerSecond { get; set; } = 50;
+
     /// <summary>Shown in the app bar and the browser tab.</summary>
     [Required]
     [StringLength(80)]

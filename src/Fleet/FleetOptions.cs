@@ -47,6 +47,18 @@ public sealed class FleetOptions
     [Range(0, 10_000)]
     public int GovernorHistoryLength { get; set; } = 100;
 
+    /// <summary>Recent transitions kept per autonomous agent machine (node detail page).</summary>
+    [Range(0, 1024)]
+    public int MachineTransitionHistory { get; set; } = 10;
+
+    /// <summary>The newest accepted events kept for a live tail (<c>/events</c>) to show when it opens.</summary>
+    [Range(0, 100_000)]
+    public int EventFeedLength { get; set; } = 200;
+
+    /// <summary>Accepted events buffered per live tail; a tail further behind loses events, counted and shown to it.</summary>
+    [Range(1, 1_000_000)]
+    public int EventFeedSubscriberBuffer { get; set; } = 4096;
+
     /// <summary>How often silent nodes are re-evaluated (live → stale → dead → forgotten).</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -35,4 +35,19 @@ public interface IFleetReader
 
     /// <summary>The current summary plus a stream of change batches from now on. Dispose to unsubscribe.</summary>
     FleetSubscription Subscribe();
+
+    // ---- Event tail and raw events (node detail, /events) ----
+
+    /// <summary>
+    /// The newest accepted events (at most <c>Fleet:EventFeedLength</c>) and every accepted event from now on, in the
+    /// order the writer applied them. A subscriber further behind than <c>Fleet:EventFeedSubscriberBuffer</c> loses
+    /// events (counted); the writer never waits for it. Dispose to unsubscribe.
+    /// </summary>
+    EventFeedSubscription SubscribeEvents();
+
+    /// <summary>The message captured as <paramref name="id"/> (a <see cref="TailEvent.RawId"/>), exactly as received, or why it is not there.</summary>
+    RawEventLookup FindRawEvent(long id);
+
+    /// <summary>The message <paramref name="identity"/> sent that was received at <paramref name="receivedAt"/> (a history entry's, transition's or check state's receipt time).</summary>
+    RawEventLookup FindRawEvent(string identity, DateTimeOffset receivedAt);
 }

@@ -49,13 +49,17 @@ public static class ServiceRegistration
             new ClientFailureObserver(sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<BrokerConnectionMonitor>().ConnectionFailed),
             sp.GetRequiredService<BrokerConnectionMonitor>().ConnectionRefused)));
 
+        // Accepted messages as received, within Ingest:RawEventBytes: written by the ingest, read through the fleet reader.
+        services.AddSingleton(sp => new RawEventStore(sp.GetRequiredService<IOptions<IngestOptions>>().Value.RawEventBytes));
+
         // The fleet: one store, one writer loop; readers see it only as an IFleetReader.
         services.AddSingleton(sp => new FleetStore(
             sp.GetRequiredService<IOptions<FleetOptions>>(),
             sp.GetRequiredService<IngestCounters>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<FleetStore>>(),
-            sp.GetRequiredService<IOptions<IngestOptions>>().Value.QueueCapacity));
+            sp.GetRequiredService<IOptions<IngestOptions>>().Value.QueueCapacity,
+            sp.GetRequiredService<RawEventStore>()));
         services.AddSingleton<IFleetReader>(sp => sp.GetRequiredService<FleetStore>());
         services.AddSingleton<IFleetWriter>(sp => sp.GetRequiredService<FleetStore>());
         services.AddHostedService(sp => sp.GetRequiredService<FleetStore>());

@@ -50,6 +50,13 @@ public sealed class IngestOptions
     [Range(0, 1 << 20)]
     public int StringPoolSize { get; set; } = 8192;
 
+    /// <summary>
+    /// Bytes of accepted messages kept exactly as received (subject, headers, body), for the raw JSON on the node
+    /// detail page and the event tail: one buffer for the whole fleet, newest kept, oldest overwritten; 0 keeps none.
+    /// </summary>
+    [Range(0, 1024 * 1024 * 1024)]
+    public int RawEventBytes { get; set; } = 32 * 1024 * 1024;
+
     /// <summary>Capacity of the queue between the NATS loops and the fleet writer (messages).</summary>
     [Range(16, 1_000_000)]
     public int QueueCapacity { get; set; } = 65_536;

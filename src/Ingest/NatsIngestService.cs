@@ -19,6 +19,7 @@ public sealed class NatsIngestService : BackgroundService
     private readonly IFleetWriter _fleet;
     private readonly ChoriaEventDecoder _decoder;
     private readonly IngestCounters _counters;
+    private readonly RawEventStore _raw;
     private readonly BrokerConnectionMonitor _monitor;
     private readonly NatsOptions _settings;
     private readonly BrokerConnectionSettings _connectionSettings;
@@ -34,8 +35,10 @@ public sealed class NatsIngestService : BackgroundService
         IOptions<NatsOptions> settings,
         BrokerConnectionSettings connectionSettings,
         TimeProvider time,
-        ILogger<NatsIngestService> logger)
+        ILogger<NatsIngestService> logger,
+        RawEventStore? raw = null)
     {
+        _raw = raw ?? RawEventStore.None;
         _connection = connection;
         _fleet = fleet;
         _decoder = decoder;
@@ -233,7 +236,9 @@ public sealed class NatsIngestService : BackgroundService
 
         if (result.Event is { } evt)
         {
-            batch.Add(evt, msg.Subject, _time.GetUtcNow());
+            var receivedAt = _time.GetUtcNow();
+            var rawId = _raw.Capture(msg.Subject, evt.Identity, evt.Format, receivedAt, msg.Headers, body.Memory.Span);
+            batch.Add(evt, msg.Subject, receivedAt, rawId);
         }
         else
         {

@@ -20,11 +20,59 @@ public sealed class FakeFleetStore : IFleetReader, IFleetWriter
 
     public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => _nodes;
 
-    public IReadOnlyDictionary<string, MachineHost> Machines { get; } = new Dictionary<string, MachineHost>();
+    private readonly ConcurrentDictionary<string, MachineHost> _machines = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, MachineHost> Machines => _machines;
 
     public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts { get; } = new Dictionary<(string Governor, string Event), long>();
 
-    public IReadOnlyList<GovernorHistoryEntry> GovernorHistory { get; } = [];
+    /// <summary>Governor events as the real store keeps them; tests add to it.</summary>
+    public List<GovernorHistoryEntry> GovernorEntries { get; } = [];
+
+    public IReadOnlyList<GovernorHistoryEntry> GovernorHistory => GovernorEntries;
+
+    /// <summary>A real feed: tests publish to it as the writer would.</summary>
+    public EventFeed Feed { get; } = new(length: 50, subscriberBuffer: 100_000);
+
+    /// <summary>A real raw store: tests capture into it as the ingest would.</summary>
+    public RawEventStore Raw { get; } = new(1 << 20);
+
+    public EventFeedSubscription SubscribeEvents() => Feed.Subscribe();
+
+    public RawEventLookup FindRawEvent(long id) => Raw.Find(id);
+
+    public RawEventLookup FindRawEvent(string identity, DateTimeOffset receivedAt) => Raw.Find(identity, receivedAt);
+
+    /// <summary>Publishes one accepted event to live tails, captured raw as <paramref name="body"/> (none when null); returns its raw id.</summary>
+    public long Tail(ChoriaEvent evt, DateTimeOffset receivedAt, string? body = null, string subject = "choria.test")
+    {
+        var rawId = body is null ? 0 : Raw.Capture(subject, evt.Identity, evt.Format, receivedAt, null, System.Text.Encoding.UTF8.GetBytes(body));
+        Feed.Publish(receivedAt, evt, subject, rawId);
+        return rawId;
+    }
+
+    /// <summary>Sets a machine (with its watchers) on <paramref name="identity"/> and publishes a change batch naming the host.</summary>
+    public MachineHost PublishMachine(string identity, string machine, MachineSnapshot latest, params (string Name, string Type, WatcherSnapshot State)[] watchers)
+    {
+        var host = _machines.GetOrAdd(identity, id => new MachineHost(id));
+        var entry = new MachineEntry(machine, latest, latest.LastTransitionAt ?? DateTimeOffset.UnixEpoch);
+        var map = SmallDictionary<WatcherEntry>.Empty;
+        foreach (var (name, type, state) in watchers)
+        {
+            map = map.SetItem(name, new WatcherEntry(name, type, state));
+        }
+
+        entry.SetWatchers(map);
+        host.SetMachines(host.MachineMap.SetItem(machine, entry));
+        Summary = Summarise();
+        var changes = new FleetChanges(Summary.Revision, [], [], [host], Summary);
+        foreach (var subscription in _subscriptions)
+        {
+            subscription.Offer(changes);
+        }
+
+        return host;
+    }
 
     /// <summary>The nagios health the next <see cref="Publish"/> reports (the fake keeps no checks of its own).</summary>
     public HealthSummary Health { get; set; } = HealthSummary.Empty;

@@ -231,5 +231,11 @@ public class NodeListLedgerBenchmarks
         }
 
         public FleetSubscription Subscribe() => throw new NotSupportedException();
+
+        public EventFeedSubscription SubscribeEvents() => throw new NotSupportedException();
+
+        public RawEventLookup FindRawEvent(long id) => RawEventLookup.NotCaptured;
+
+        public RawEventLookup FindRawEvent(string identity, DateTimeOffset receivedAt) => RawEventLookup.NotCaptured;
     }
 }

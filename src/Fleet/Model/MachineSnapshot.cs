@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace ChoriaDashboard.Fleet;
 
 /// <summary>What a machine last said about itself, apart from its watchers.</summary>
@@ -16,4 +18,11 @@ public sealed record MachineSnapshot
     public string? LastTransition { get; init; }
 
     public DateTimeOffset? LastTransitionAt { get; init; }
+
+    /// <summary>The newest transitions, oldest first, at most <c>Fleet:MachineTransitionHistory</c>.</summary>
+    public ImmutableArray<MachineTransition> Transitions { get; init; } = [];
 }
+
+/// <summary>One transition of a machine.</summary>
+/// <param name="ReceivedAt">When the dashboard received it (UTC); with the identity, it finds the raw event.</param>
+public sealed record MachineTransition(DateTimeOffset ReceivedAt, string Transition, string FromState, string ToState);

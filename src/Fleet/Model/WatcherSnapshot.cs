@@ -33,6 +33,15 @@ public sealed record WatcherSnapshot
 
     public ImmutableDictionary<string, string> Annotations { get; init; } = ImmutableDictionary<string, string>.Empty;
 
+    /// <summary>
+    /// Since when a nagios check has been failing (WARNING, CRITICAL or UNKNOWN) without a break, as received; null
+    /// while it is not failing. Set by the fleet writer.
+    /// </summary>
+    public DateTimeOffset? FailingSince { get; init; }
+
+    /// <summary>True for WARNING, CRITICAL and UNKNOWN: what Scout lists as failing.</summary>
+    public bool IsFailing => Health is NagiosStatus.Warning or NagiosStatus.Critical or NagiosStatus.Unknown;
+
     /// <summary>Other watcher types: the state's data as received (JSON), if any.</summary>
     public string? RawData { get; init; }
 

@@ -61,6 +61,11 @@ internal sealed class MachineRules(FleetState fleet)
         if (w is not null)
         {
             var state = WatcherSnapshot.From(w, receivedAt);
+            if (state.IsFailing)
+            {
+                state = state with { FailingSince = watcher?.Latest is { IsFailing: true, FailingSince: { } since } ? since : receivedAt };
+            }
+
             if (watcher is null)
             {
                 watcher = new WatcherEntry(w.Name, w.WatcherType, state);
@@ -84,6 +89,17 @@ internal sealed class MachineRules(FleetState fleet)
     {
         if (evt is MachineTransitionEvent t)
         {
+            var transitions = latest.Transitions;
+            if (_options.MachineTransitionHistory > 0)
+            {
+                if (transitions.Length >= _options.MachineTransitionHistory)
+                {
+                    transitions = transitions.RemoveRange(0, transitions.Length - _options.MachineTransitionHistory + 1);
+                }
+
+                transitions = transitions.Add(new MachineTransition(receivedAt, t.Transition, t.FromState, t.ToState));
+            }
+
             return new MachineSnapshot
             {
                 Version = evt.MachineVersion,
@@ -91,6 +107,7 @@ internal sealed class MachineRules(FleetState fleet)
                 State = t.ToState,
                 LastTransition = t.Transition,
                 LastTransitionAt = receivedAt,
+                Transitions = transitions,
             };
         }
 

@@ -18,6 +18,8 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     private readonly IngestCounters _counters;
     private readonly TimeProvider _time;
     private readonly ILogger<FleetStore> _logger;
+    private readonly EventFeed _feed;
+    private readonly RawEventStore _raw;
     private readonly Lock _subscribersLock = new();
     private FleetSubscription[] _subscribers = [];
     private FleetSummary _summary = FleetSummary.Empty;
@@ -29,9 +31,12 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     private int _queued;
 
     /// <param name="queueCapacity">Events queued between the ingest and the writer (<c>Ingest:QueueCapacity</c>).</param>
-    public FleetStore(IOptions<FleetOptions> options, IngestCounters counters, TimeProvider time, ILogger<FleetStore> logger, int queueCapacity)
+    /// <param name="raw">Where the ingest keeps accepted messages as received; none kept when null.</param>
+    public FleetStore(IOptions<FleetOptions> options, IngestCounters counters, TimeProvider time, ILogger<FleetStore> logger, int queueCapacity, RawEventStore? raw = null)
     {
         _options = options.Value;
+        _feed = new EventFeed(_options.EventFeedLength, _options.EventFeedSubscriberBuffer);
+        _raw = raw ?? RawEventStore.None;
         _state = new FleetState(_options);
         _counters = counters;
         _time = time;
@@ -63,6 +68,17 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     public IReadOnlyList<GovernorHistoryEntry> GovernorHistory => _state.GovernorHistory;
 
     public int QueueLength => Volatile.Read(ref _queued);
+
+    // ---- Event tail and raw events (node detail, /events) ----
+
+    public EventFeedSubscription SubscribeEvents() => _feed.Subscribe();
+
+    public RawEventLookup FindRawEvent(long id) => _raw.Find(id);
+
+    public RawEventLookup FindRawEvent(string identity, DateTimeOffset receivedAt) => _raw.Find(identity, receivedAt);
+
+    /// <summary>Live tails open now.</summary>
+    public int EventSubscriberCount => _feed.SubscriberCount;
 
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
 
@@ -208,7 +224,13 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     {
         try
         {
-            switch (_state.Apply(evt, input.ReceivedAt, changes))
+            var outcome = _state.Apply(evt, input.ReceivedAt, changes);
+            if (outcome is ApplyOutcome.Accepted or ApplyOutcome.CountedOnly)
+            {
+                _feed.Publish(input.ReceivedAt, evt, input.Subject, input.RawId);
+            }
+
+            switch (outcome)
             {
                 case ApplyOutcome.FleetFull:
                     _counters.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: the fleet holds its maximum of {_options.MaxNodes} nodes (Fleet:MaxNodes)");

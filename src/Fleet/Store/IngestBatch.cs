@@ -25,7 +25,8 @@ public sealed class IngestBatch
     public bool IsFull => Count >= MaxCount;
 
     /// <summary>Adds one event; false (and nothing added) when the batch already holds <see cref="MaxCount"/>.</summary>
-    public bool Add(ChoriaEvent evt, string subject, DateTimeOffset receivedAt)
+    /// <param name="rawId">The id of its raw capture in the <see cref="RawEventStore"/>; 0 when not captured.</param>
+    public bool Add(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, long rawId = 0)
     {
         if (IsFull)
         {
@@ -37,11 +38,11 @@ public sealed class IngestBatch
             Array.Resize(ref _items, Math.Min(Math.Max(_items.Length * 2, 8), MaxCount));
         }
 
-        _items[Count++] = new Item(evt, subject, receivedAt);
+        _items[Count++] = new Item(evt, subject, receivedAt, rawId);
         return true;
     }
 
     internal ReadOnlySpan<Item> Items => _items.AsSpan(0, Count);
 
-    internal readonly record struct Item(ChoriaEvent Event, string Subject, DateTimeOffset ReceivedAt);
+    internal readonly record struct Item(ChoriaEvent Event, string Subject, DateTimeOffset ReceivedAt, long RawId);
 }

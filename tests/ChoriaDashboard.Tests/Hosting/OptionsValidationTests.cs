@@ -329,6 +329,27 @@ public sealed class OptionsValidationTests
         Assert.Contains("Fleet:DeadAfter (00:30:00) must be longer than StaleAfter (01:00:00)", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Ingest:RawEventBytes", "-1")]
+    [InlineData("Fleet:EventFeedSubscriberBuffer", "0")]
+    [InlineData("Fleet:MachineTransitionHistory", "5000")]
+    [InlineData("Ui:EventTailRowsPerSecond", "0")]
+    [InlineData("Ui:EventTailLength", "1")]
+    public async Task AddChoriaDashboard_EventTailAndRawLimitOutOfRange_ThrowsNamingTheSetting(string key, string value)
+    {
+        await using var app = Build(new Dictionary<string, string?> { [key] = value });
+        var section = key[..key.IndexOf(':', StringComparison.Ordinal)];
+
+        var error = Assert.ThrowsAny<OptionsValidationException>(() => _ = section switch
+        {
+            "Ingest" => (object)app.Services.GetRequiredService<IOptions<IngestOptions>>().Value,
+            "Fleet" => app.Services.GetRequiredService<IOptions<FleetOptions>>().Value,
+            _ => app.Services.GetRequiredService<IOptions<ChoriaDashboard.Components.UiOptions>>().Value,
+        });
+
+        Assert.Contains(key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..], error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AddChoriaDashboard_BadComponentOverride_ThrowsNamingTheComponentKey()
     {

@@ -113,6 +113,12 @@ public sealed class NodeListCacheTests
 
         public FleetSubscription Subscribe() => FleetSubscription.CreateDetached(Summary);
 
+        public EventFeedSubscription SubscribeEvents() => EventFeedSubscription.CreateDetached([]);
+
+        public RawEventLookup FindRawEvent(long id) => RawEventLookup.NotCaptured;
+
+        public RawEventLookup FindRawEvent(string identity, DateTimeOffset receivedAt) => RawEventLookup.NotCaptured;
+
         public void Set(params NodeSnapshot[] nodes)
         {
             _nodes = nodes.ToDictionary(n => n.Key);

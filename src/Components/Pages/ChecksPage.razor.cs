@@ -1,0 +1,131 @@
+using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace ChoriaDashboard.Components.Pages;
+
+/// <summary>
+/// Every nagios check of the fleet, as Choria Scout lists them: counts per status, then the checks, failing first.
+/// Filters live in the URL (<c>/checks?status=critical,warning&amp;check=…&amp;identity=…</c>); the rows are virtualised.
+/// </summary>
+public sealed partial class ChecksPage
+{
+    private static readonly NagiosStatus[] Statuses =
+        [NagiosStatus.Critical, NagiosStatus.Warning, NagiosStatus.Unknown, NagiosStatus.NotChecked, NagiosStatus.Ok];
+
+    private CheckQuery _query = new();
+    private CheckRow[] _rows = [];
+    private long _refreshedAt;
+    private TimeSpan _refreshCost;
+    private bool _refreshPending;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
+
+    /// <summary>Comma-separated: ok, warning, critical, unknown, notchecked.</summary>
+    [SupplyParameterFromQuery(Name = "status")]
+    public string? Status { get; set; }
+
+    [SupplyParameterFromQuery(Name = "check")]
+    public string? Check { get; set; }
+
+    [SupplyParameterFromQuery(Name = "identity")]
+    public string? Identity { get; set; }
+
+    protected override TimeSpan? ClockInterval => Ui.Value.RelativeTimeRefresh;
+
+    private DateTimeOffset Now => Time.GetUtcNow();
+
+    /// <summary>The rows shown now, in order (for tests and the count).</summary>
+    internal IReadOnlyList<CheckRow> Rows => _rows;
+
+    protected override void OnParametersSet()
+    {
+        var query = new CheckQuery
+        {
+            Statuses = CheckQuery.ParseStatuses(Status),
+            Check = Empty(Check),
+            Identity = Empty(Identity),
+        };
+
+        // Also called when the layout re-renders: the rows are recomputed only for another filter.
+        if (_refreshedAt != 0 && query.Statuses.SetEquals(_query.Statuses) && query.Check == _query.Check && query.Identity == _query.Identity)
+        {
+            return;
+        }
+
+        _query = query;
+        Refresh();
+    }
+
+    protected override void OnFleetChanged(IReadOnlyList<FleetChanges> batches, bool resynchronised)
+    {
+        if (!resynchronised && !batches.Any(b => b.MachineUpserts.Count > 0))
+        {
+            return;
+        }
+
+        // A large fleet's checks are recomputed at most once per four times what the last recomputation cost, so a
+        // check storm cannot take the server's CPU from the ingest; the clock tick catches up.
+        if (!resynchronised && Time.GetElapsedTime(_refreshedAt) < _refreshCost * 4)
+        {
+            _refreshPending = true;
+            return;
+        }
+
+        Refresh();
+    }
+
+    protected override void OnClockTick()
+    {
+        if (_refreshPending)
+        {
+            Refresh();
+        }
+    }
+
+    private void Refresh()
+    {
+        var started = Time.GetTimestamp();
+        _rows = _query.Apply(Fleet.Machines);
+        _refreshedAt = Time.GetTimestamp();
+        _refreshCost = Time.GetElapsedTime(started, _refreshedAt);
+        _refreshPending = false;
+    }
+
+    private int Count(NagiosStatus status) => status switch
+    {
+        NagiosStatus.Ok => Summary.Health.Ok,
+        NagiosStatus.Warning => Summary.Health.Warning,
+        NagiosStatus.Critical => Summary.Health.Critical,
+        NagiosStatus.Unknown => Summary.Health.Unknown,
+        _ => Summary.Health.NotChecked,
+    };
+
+    private void Navigate(CheckQuery query) => Navigation.NavigateTo(Link(query), replace: true);
+
+    private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>The URL of the checks page with a filter: what the overview's health counts link to.</summary>
+    public static string Link(CheckQuery query)
+    {
+        var parameters = new Dictionary<string, string?>();
+        if (query.Statuses.Count > 0)
+        {
+            parameters["status"] = string.Join(',', Statuses.Where(query.Statuses.Contains).Select(CheckQuery.NameOf));
+        }
+
+        if (query.Check is not null)
+        {
+            parameters["check"] = query.Check;
+        }
+
+        if (query.Identity is not null)
+        {
+            parameters["identity"] = query.Identity;
+        }
+
+        return QueryHelpers.AddQueryString("checks", parameters);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using ChoriaDashboard.Fleet;
+using Microsoft.AspNetCore.Components;
+
+namespace ChoriaDashboard.Components.Pages;
+
+/// <summary>
+/// One identity: its components, recent events, machines and checks, and any event's raw form on demand. Re-read from
+/// the fleet when a change batch names this identity (at most once per <c>Ui:UpdateInterval</c>).
+/// </summary>
+public sealed partial class NodeDetailPage
+{
+    private NodeDetail _detail = new() { Identity = "", Components = [], Events = [], Machines = [], Checks = [] };
+    private readonly Dictionary<string, RawEventLookup> _raw = new(StringComparer.Ordinal);
+
+    /// <summary>The node's identity, from the URL (escaped there, as <see cref="Link"/> writes it).</summary>
+    [Parameter]
+    public string Identity { get; set; } = "";
+
+    protected override TimeSpan? ClockInterval => Ui.Value.RelativeTimeRefresh;
+
+    private DateTimeOffset Now => Time.GetUtcNow();
+
+    /// <summary>The URL of a node's detail page.</summary>
+    public static string Link(string identity) => "nodes/" + Uri.EscapeDataString(identity);
+
+    protected override void OnParametersSet()
+    {
+        // Called again whenever the layout re-renders: the raw events opened stay open unless the node changed.
+        if (_detail.Identity != Identity)
+        {
+            _raw.Clear();
+        }
+
+        Refresh();
+    }
+
+    protected override void OnFleetChanged(IReadOnlyList<FleetChanges> batches, bool resynchronised)
+    {
+        if (resynchronised || batches.Any(Names))
+        {
+            Refresh();
+        }
+    }
+
+    private bool Names(FleetChanges batch) =>
+        batch.Upserts.Any(n => n.Identity == Identity)
+        || batch.Removals.Any(k => k.Identity == Identity)
+        || batch.MachineUpserts.Any(h => h.Identity == Identity);
+
+    private void Refresh() => _detail = NodeDetail.For(Fleet, Identity);
+
+    private void ToggleRaw(string key, string sender, DateTimeOffset receivedAt)
+    {
+        if (!_raw.Remove(key))
+        {
+            _raw[key] = Fleet.FindRawEvent(sender, receivedAt);
+        }
+    }
+
+    private static string RawKey(string sender, DateTimeOffset receivedAt) => $"{receivedAt.UtcTicks}|{sender}";
+
+    private string Uptime(NodeSnapshot node) =>
+        node.State is NodeState.Live or NodeState.Stale && node.LastStartup is { } startup
+            ? DisplayFormat.Ago(Now - startup).Replace(" ago", "", StringComparison.Ordinal)
+            : "—";
+
+    private static string Clock(DateTimeOffset at) => at.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static string Exact(DateTimeOffset at) => at.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,114 @@
+using System.Collections.Immutable;
+using ChoriaDashboard.Events;
+
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>One nagios check on one node: what <c>/checks</c> lists.</summary>
+/// <param name="Identity">The node.</param>
+/// <param name="Machine">The autonomous agent machine that runs the check.</param>
+/// <param name="Check">The nagios watcher's name.</param>
+/// <param name="State">Its latest state (status, output, perfdata, history, failing since).</param>
+public sealed record CheckRow(string Identity, string Machine, string Check, WatcherSnapshot State)
+{
+    public NagiosStatus Health => State.Health ?? NagiosStatus.Unknown;
+}
+
+/// <summary>
+/// Which nagios checks <c>/checks</c> shows, and in what order: failing first (CRITICAL, WARNING, UNKNOWN; within each,
+/// the longest failing first), then NOT CHECKED, then OK; ties by identity and check name. Every filter is exact.
+/// </summary>
+public sealed record CheckQuery
+{
+    /// <summary>Statuses to show; empty shows every status.</summary>
+    public ImmutableHashSet<NagiosStatus> Statuses { get; init; } = [];
+
+    /// <summary>Only checks of this name (the watcher's name), exactly.</summary>
+    public string? Check { get; init; }
+
+    /// <summary>Only checks of this node, exactly.</summary>
+    public string? Identity { get; init; }
+
+    /// <summary>The URL spelling of each status: <c>ok</c>, <c>warning</c>, <c>critical</c>, <c>unknown</c>, <c>notchecked</c>.</summary>
+    public static string NameOf(NagiosStatus status) => status switch
+    {
+        NagiosStatus.Ok => "ok",
+        NagiosStatus.Warning => "warning",
+        NagiosStatus.Critical => "critical",
+        NagiosStatus.Unknown => "unknown",
+        _ => "notchecked",
+    };
+
+    /// <summary>Statuses from a comma-separated URL value; unknown words are ignored.</summary>
+    public static ImmutableHashSet<NagiosStatus> ParseStatuses(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return [];
+        }
+
+        var all = Enum.GetValues<NagiosStatus>();
+        return [.. value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .SelectMany(word => all.Where(s => NameOf(s).Equals(word, StringComparison.OrdinalIgnoreCase)))];
+    }
+
+    /// <summary>Order of the statuses on the page: problems first.</summary>
+    public static int Rank(NagiosStatus status) => status switch
+    {
+        NagiosStatus.Critical => 0,
+        NagiosStatus.Warning => 1,
+        NagiosStatus.Unknown => 2,
+        NagiosStatus.NotChecked => 3,
+        _ => 4,
+    };
+
+    /// <summary>The matching checks of <paramref name="hosts"/>, in page order.</summary>
+    public CheckRow[] Apply(IReadOnlyDictionary<string, MachineHost> hosts)
+    {
+        IEnumerable<MachineHost> source = hosts.Values;
+        if (Identity is not null)
+        {
+            source = hosts.TryGetValue(Identity, out var host) ? [host] : [];
+        }
+
+        var rows = new List<CheckRow>();
+        foreach (var host in source)
+        {
+            foreach (var machine in host.Machines.Values)
+            {
+                foreach (var watcher in machine.Watchers.Values)
+                {
+                    var state = watcher.Latest;
+                    if (state.Health is not { } health
+                        || (Statuses.Count > 0 && !Statuses.Contains(health))
+                        || (Check is not null && !string.Equals(watcher.Name, Check, StringComparison.Ordinal)))
+                    {
+                        continue;
+                    }
+
+                    rows.Add(new CheckRow(host.Identity, machine.Machine, watcher.Name, state));
+                }
+            }
+        }
+
+        rows.Sort(Compare);
+        return [.. rows];
+    }
+
+    private static int Compare(CheckRow a, CheckRow b)
+    {
+        var byRank = Rank(a.Health).CompareTo(Rank(b.Health));
+        if (byRank != 0)
+        {
+            return byRank;
+        }
+
+        var bySince = Nullable.Compare(a.State.FailingSince, b.State.FailingSince);
+        if (bySince != 0)
+        {
+            return bySince;
+        }
+
+        var byIdentity = string.CompareOrdinal(a.Identity, b.Identity);
+        return byIdentity != 0 ? byIdentity : string.CompareOrdinal(a.Check, b.Check);
+    }
+}
