@@ -33,6 +33,9 @@ public sealed class FakeFleetStore : IFleetReader, IFleetWriter
 
     public event Action<BrokerStatus>? BrokerChanged;
 
+    /// <summary>What the view's currency is; set it, then publish a batch so pages hear of it.</summary>
+    public ViewCurrency Currency { get; set; } = ViewCurrency.Current;
+
     public IIngestCounts Ingest { get; } = new IngestCounters(NullLogger<IngestCounters>.Instance, TimeProvider.System, 0, TimeSpan.FromMinutes(1));
 
     public int QueueLength => 0;
