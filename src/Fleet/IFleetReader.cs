@@ -33,6 +33,13 @@ public interface IFleetReader
     /// </summary>
     ViewCurrency Currency => ViewCurrency.Current;
 
+    /// <summary>Raised after <see cref="Currency"/> changes, on the reporting thread; handlers must not block.</summary>
+    event Action<ViewCurrency>? CurrencyChanged
+    {
+        add { }
+        remove { }
+    }
+
     /// <summary>Messages received, events accepted, rejections by reason.</summary>
     IIngestCounts Ingest { get; }
 

@@ -33,8 +33,16 @@ public sealed class FakeFleetStore : IFleetReader, IFleetWriter
 
     public event Action<BrokerStatus>? BrokerChanged;
 
-    /// <summary>What the view's currency is; set it, then publish a batch so pages hear of it.</summary>
-    public ViewCurrency Currency { get; set; } = ViewCurrency.Current;
+    public ViewCurrency Currency { get; private set; } = ViewCurrency.Current;
+
+    public event Action<ViewCurrency>? CurrencyChanged;
+
+    /// <summary>Sets the view's currency and tells readers, as the real store does when the ingest reports.</summary>
+    public void ReportCurrency(ViewCurrency currency)
+    {
+        Currency = currency;
+        CurrencyChanged?.Invoke(currency);
+    }
 
     public IIngestCounts Ingest { get; } = new IngestCounters(NullLogger<IngestCounters>.Instance, TimeProvider.System, 0, TimeSpan.FromMinutes(1));
 

@@ -57,6 +57,8 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
 
     public ViewCurrency Currency => _currency.Current;
 
+    public event Action<ViewCurrency>? CurrencyChanged;
+
     public IIngestCounts Ingest => _counters;
 
     public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => _state.Nodes;
@@ -97,6 +99,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     {
         Volatile.Write(ref _currencyChanged, 1);
         _queue.Writer.TryWrite(IngestBatch.Wake);
+        CurrencyChanged?.Invoke(_currency.Current);
     }
 
     public ValueTask EnqueueAsync(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken)
@@ -191,6 +194,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
                     if (_currency.Dropped(_counters.Dropped, now))
                     {
                         Volatile.Write(ref _currencyChanged, 1);
+                        CurrencyChanged?.Invoke(_currency.Current);
                     }
 
                     // Frozen while cut off from the broker or replaying: no node turns stale or dead from silence the
