@@ -24,7 +24,7 @@ internal sealed class CurrencyTracker
         _deaf = new DeafTime(maxOutages);
         _missedEventsNotice = missedEventsNotice;
         _broker = initial;
-        _deaf.Set(!initial.Ready, now);
+        _deaf.Set(IsCutOff(initial), now);
         _current = Compute(now, null);
     }
 
@@ -36,7 +36,7 @@ internal sealed class CurrencyTracker
         lock (_gate)
         {
             _broker = status;
-            _deaf.Set(!status.Ready, now);
+            _deaf.Set(IsCutOff(status), now);
             return Refresh(now);
         }
     }
@@ -95,7 +95,7 @@ internal sealed class CurrencyTracker
         }
 
         var replaying = _replay.State == ReplayState.Replaying;
-        var cutOff = !_broker.Ready;
+        var cutOff = IsCutOff(_broker);
         string? reason = cutOff ? CutOffReason(_broker)
             : replaying ? "replaying history from Choria Streams"
             : missing ? $"the NATS client dropped {_dropped - _droppedAtNotice:N0} messages (slow consumer): the view may be missing events"
@@ -116,6 +116,10 @@ internal sealed class CurrencyTracker
 
     // Whole seconds: the currency is compared to decide whether readers hear of a change.
     private TimeSpan RoundedDeafTime(DateTimeOffset now) => _deaf.IsDeaf ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Floor(_deaf.Snapshot(now).Total.TotalSeconds));
+
+    // Expecting no subscriptions means no ingest reported yet (a store on its own, in tests and benchmarks): nothing to be
+    // cut off from.
+    private static bool IsCutOff(BrokerStatus broker) => broker.ExpectedSubscriptions > 0 && !broker.Ready;
 
     private static string CutOffReason(BrokerStatus broker)
     {
