@@ -39,7 +39,7 @@ public sealed class ReplayOptions
     [Range(0, 10_000_000)]
     public int MaxOverlapMessages { get; set; } = 65_536;
 
-    /// <summary>Messages asked of the broker per pull while replaying.</summary>
+    /// <summary>Messages asked of the broker per pull while replaying; keep it below <c>Nats:PendingMessagesLimit</c>.</summary>
     [Range(1, 100_000)]
     public int PullBatchSize { get; set; } = 4096;
 }

@@ -198,48 +198,57 @@ public sealed class StreamReplay
         var subscription = "replay " + plan.Stream;
         var batch = new IngestBatch(IngestBatch.MaxCount);
         var counted = false;
-        await foreach (var msg in consumer.ConsumeAsync<NatsMemoryOwner<byte>>(opts: new NatsJSConsumeOpts { MaxMsgs = _options.PullBatchSize }, cancellationToken: cancellationToken))
+        var done = false;
+
+        // Pull by pull: the broker sends at most a pull's worth ahead of us, so a replay that waits for the writer
+        // never overflows the client's buffers (a continuous consume would, and drop messages).
+        while (!done)
         {
-            if (msg.Metadata is not { } meta)
+            var got = 0;
+            await foreach (var msg in consumer.FetchNoWaitAsync<NatsMemoryOwner<byte>>(new NatsJSFetchOpts { MaxMsgs = _options.PullBatchSize }, cancellationToken: cancellationToken))
             {
-                msg.Data.Dispose();
-                continue;
-            }
-
-            if (!counted)
-            {
-                // The first message tells how many are left to the end; ours ends at the mark taken before.
-                counted = true;
-                var toEnd = meta.Sequence.Stream > plan.EndSeq ? 0 : Math.Min((long)meta.NumPending + 1, (long)(plan.EndSeq - meta.Sequence.Stream) + 1);
-                Interlocked.Add(ref _total, toEnd);
-            }
-
-            if (meta.Sequence.Stream > plan.EndSeq)
-            {
-                msg.Data.Dispose();
-                break;
-            }
-
-            using (var body = msg.Data)
-            {
-                Interlocked.Increment(ref _replayed);
-                var live = meta.Sequence.Stream > plan.StartSeq && _overlap.TakeIfSeen(msg.Subject, body.Memory.Span, msg.Headers);
-                if (!live)
+                got++;
+                if (done || msg.Metadata is not { } meta)
                 {
-                    Handle(subscription, msg.Subject, body.Memory, msg.Headers, meta.Timestamp, batch);
+                    msg.Data.Dispose();
+                    continue;
                 }
+
+                if (!counted)
+                {
+                    // The first message tells how many are left to the end; ours ends at the mark taken before.
+                    counted = true;
+                    var toEnd = meta.Sequence.Stream > plan.EndSeq ? 0 : Math.Min((long)meta.NumPending + 1, (long)(plan.EndSeq - meta.Sequence.Stream) + 1);
+                    Interlocked.Add(ref _total, toEnd);
+                }
+
+                if (meta.Sequence.Stream > plan.EndSeq)
+                {
+                    msg.Data.Dispose();
+                    done = true;
+                    continue;
+                }
+
+                using (var body = msg.Data)
+                {
+                    Interlocked.Increment(ref _replayed);
+                    var live = meta.Sequence.Stream > plan.StartSeq && _overlap.TakeIfSeen(msg.Subject, body.Memory.Span, msg.Headers);
+                    if (!live)
+                    {
+                        Handle(subscription, msg.Subject, body.Memory, msg.Headers, meta.Timestamp, batch);
+                    }
+                }
+
+                if (batch.IsFull)
+                {
+                    await _fleet.EnqueueAsync(batch, cancellationToken);
+                    batch = new IngestBatch(IngestBatch.MaxCount);
+                }
+
+                done = meta.Sequence.Stream >= plan.EndSeq || meta.NumPending == 0;
             }
 
-            if (batch.IsFull)
-            {
-                await _fleet.EnqueueAsync(batch, cancellationToken);
-                batch = new IngestBatch(IngestBatch.MaxCount);
-            }
-
-            if (meta.Sequence.Stream >= plan.EndSeq || meta.NumPending == 0)
-            {
-                break;
-            }
+            done |= got == 0;
         }
 
         await _fleet.EnqueueAsync(batch, cancellationToken);
@@ -296,7 +305,7 @@ public sealed class StreamReplay
     private void Finish(DateTimeOffset? cutAt)
     {
         Volatile.Write(ref _finished, 1);
-        var reason = _unavailable.Count == 0 ? null : "history unavailable: " + string.Join("; ", _unavailable);
+        var reason = _unavailable.Count == 0 ? null : string.Join("; ", _unavailable);
         if (_overlap.Overflowed > 0)
         {
             _logger.LogWarning("{Overflowed} live messages arrived during the replay beyond Replay:MaxOverlapMessages; they may have been applied twice", _overlap.Overflowed);
