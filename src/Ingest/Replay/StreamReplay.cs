@@ -92,25 +92,16 @@ public sealed class StreamReplay
         await WaitConnectedAsync(cancellationToken);
         _from = _time.GetUtcNow() - _window;
         var js = new NatsJSContext(_connection);
-        foreach (var (name, subjects) in new[] { (_options.EventsStream, ChoriaStreams.EventsSubjects), (_options.MachineStream, ChoriaStreams.MachineSubjects) })
+        // Both at once: without rights on $JS.API each waits for the request timeout, and the live subscriptions wait for this.
+        var streams = new[] { (_options.EventsStream, ChoriaStreams.EventsSubjects), (_options.MachineStream, ChoriaStreams.MachineSubjects) }
+            .Where(s => !string.IsNullOrWhiteSpace(s.Item1))
+            .Select(s => MarkAsync(js, s.Item1, s.Item2, cancellationToken))
+            .ToArray();
+        foreach (var plan in await Task.WhenAll(streams))
         {
-            if (string.IsNullOrWhiteSpace(name))
+            if (plan is not null)
             {
-                continue;
-            }
-
-            try
-            {
-                var stream = await js.GetStreamAsync(name, cancellationToken: cancellationToken);
-                _plans.Add(new Plan(name, stream.Info.State.LastSeq));
-            }
-            catch (NatsJSApiException e) when (e.Error.Code == 404 && _options.CreateStreams)
-            {
-                await CreateAsync(js, name, subjects, cancellationToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                Unavailable(name, e);
+                _plans.Add(plan);
             }
         }
 
@@ -318,6 +309,26 @@ public sealed class StreamReplay
             : new ReplayStatus(ReplayState.Unavailable, null, reason));
     }
 
+    /// <summary>Where <paramref name="name"/> ends now; null when it cannot be replayed (missing, created empty, no rights).</summary>
+    private async Task<Plan?> MarkAsync(NatsJSContext js, string name, string subjects, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = await js.GetStreamAsync(name, cancellationToken: cancellationToken);
+            return new Plan(name, stream.Info.State.LastSeq);
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404 && _options.CreateStreams)
+        {
+            await CreateAsync(js, name, subjects, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Unavailable(name, e);
+        }
+
+        return null;
+    }
+
     private async Task CreateAsync(NatsJSContext js, string name, string subjects, CancellationToken cancellationToken)
     {
         try
@@ -343,9 +354,12 @@ public sealed class StreamReplay
                 $"no answer about stream {stream} (no JetStream, or no rights on $JS.API)",
             _ => $"stream {stream}: {e.Message}",
         };
-        if (!_unavailable.Contains(reason))
+        lock (_unavailable)
         {
-            _unavailable.Add(reason);
+            if (!_unavailable.Contains(reason))
+            {
+                _unavailable.Add(reason);
+            }
         }
 
         _logger.LogWarning("History from Choria Streams unavailable: {Reason}. The view fills from live events only.", reason);
