@@ -57,7 +57,7 @@ public sealed class StreamReplayTests : IClassFixture<NatsServerFixture>
         await TestStreams.RecreateAsync(_nats.Url);
         await using var publisher = new TestPublisher(_nats.Url);
 
-        // Enough history that the replay takes a while, then events published while the app starts and replays.
+        // History for the replay to read while live delivery runs.
         for (var i = 0; i < 20_000; i++)
         {
             await publisher.PublishAsync(Alive(Identity(i % 2000, "history")), WireFormat.Legacy);
@@ -66,15 +66,16 @@ public sealed class StreamReplayTests : IClassFixture<NatsServerFixture>
         await publisher.FlushAsync();
         await Eventually.TrueAsync(async () => await TestStreams.MessagesAsync(_nats.Url, ChoriaStreams.Events) == 20_000, Timeout, "the history to be stored");
 
-        await using var app = new DashboardFactory(_nats.Url);
-        using var http = app.CreateClient();
-        const int during = 3000;
+        // Governor events published without pause from before the app starts until it is ready: some fall between
+        // where the replay starts and where it ends, and arrive both live and replayed.
+        using var stop = new CancellationTokenSource();
+        var published = 0;
         var publishing = Task.Run(async () =>
         {
-            for (var i = 0; i < during; i++)
+            while (!stop.IsCancellationRequested)
             {
-                await publisher.PublishAsync(Governor(Identity(i, "during"), governor: "DURING", sequence: (ulong)i), WireFormat.CloudEventStructured);
-                if (i % 100 == 0)
+                await publisher.PublishAsync(Governor(Identity(published, "during"), governor: "DURING", sequence: (ulong)published), WireFormat.CloudEventStructured);
+                if (++published % 50 == 0)
                 {
                     await publisher.FlushAsync();
                 }
@@ -82,8 +83,15 @@ public sealed class StreamReplayTests : IClassFixture<NatsServerFixture>
 
             await publisher.FlushAsync();
         });
-        await publishing;
+        await Eventually.TrueAsync(() => Volatile.Read(ref published) > 500, Timeout, "publishing to be under way");
+        await using var app = new DashboardFactory(_nats.Url);
+        using var http = app.CreateClient();
         await FleetApiIntegrationTests.WaitReadyAsync(http);
+        var before = Volatile.Read(ref published);
+        await Eventually.TrueAsync(() => Volatile.Read(ref published) > before + 500, Timeout, "publishing to go on after the replay");
+        await stop.CancelAsync();
+        await publishing;
+        var during = published;
 
         // Each governor event is counted: one applied twice, or lost between replay and live delivery, shows here.
         var fleet = await Eventually.ValueAsync(
