@@ -7,6 +7,8 @@
 #   scripts/bench.sh micro [ARGS]    BenchmarkDotNet micro-benchmarks (decode, FleetState, NodeQuery); ARGS go to it,
 #                                    e.g. --filter '*Decode*' or --full
 #   scripts/bench.sh measure [ARGS]  end-to-end with any LoadGen measure options (see: --help)
+#   scripts/bench.sh replay [ARGS]   restart recovery: 100,000 nodes x 3 events in Choria Streams, process start to a
+#                                    complete view with replay (3 runs) and without; ARGS e.g. --nodes 2000 --runs 1
 #
 # Results: artifacts/bench/results.md (or results-smoke.md), logs of nats-server and the app beside it,
 # micro-benchmark reports under artifacts/bench/micro/.
@@ -47,6 +49,13 @@ case "$mode" in
     timeout --kill-after=30 1500 dotnet bench/ChoriaDashboard.LoadGen/bin/Release/net10.0/ChoriaDashboard.LoadGen.dll \
       measure --app artifacts/bench/app/ChoriaDashboard.dll --environment Production "$@"
     ;;
+  replay)
+    shift
+    ensure_packages nats-server:nats-server
+    build_bench
+    timeout --kill-after=30 1200 dotnet bench/ChoriaDashboard.LoadGen/bin/Release/net10.0/ChoriaDashboard.LoadGen.dll \
+      replay --app artifacts/bench/app/ChoriaDashboard.dll --environment Production "$@"
+    ;;
   full)
     need
     build_bench
@@ -54,7 +63,7 @@ case "$mode" in
       measure --nodes 100000 --app artifacts/bench/app/ChoriaDashboard.dll --environment Production
     ;;
   *)
-    echo "usage: scripts/bench.sh [--smoke | micro [ARGS] | measure [ARGS]]" >&2
+    echo "usage: scripts/bench.sh [--smoke | micro [ARGS] | measure [ARGS] | replay [ARGS]]" >&2
     exit 2
     ;;
 esac

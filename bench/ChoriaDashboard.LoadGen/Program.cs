@@ -16,6 +16,9 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
                   N startups, as fast as NATS takes them (or at a rate)
           mix     --url URL --nodes N [--messages M]
                   M pre-encoded messages: alive, startup, nagios state, transition in all three shapes, as fast as possible
+          replay  [--nodes 100000] [--runs 3] [--app DLL] [--environment Production] [--out FILE]
+                  stores 3 events per node in Choria Streams (nats-server with JetStream), then times process start
+                  to a complete view with replay, N runs, and the RSS after it; and a start without replay.
           measure [--nodes 100000] [--smoke] [--app DLL] [--environment Production|Development] [--out FILE]
                   [--browsers 50] [--latency-trials 50] [--steady-nodes 50000] [--steady-interval 10s]
                   [--mixed 300000] [--history 32] [--pages /,/nodes] [--app-setting Section:Key=value]... [--app-env NAME=value]... [--open-budget 150s]
@@ -91,6 +94,19 @@ try
                 await publisher.FlushAsync();
                 Log.Line($"mix: published {mixed.Length:N0} in {elapsed.TotalSeconds:0.00} s ({mixed.Length / elapsed.TotalSeconds:N0} msg/s)");
                 return 0;
+            }
+
+        case "replay":
+            {
+                var replayOptions = new ReplayBenchOptions(
+                    options.Int("nodes", 100_000),
+                    options.Int("runs", 3),
+                    Path.GetFullPath(options.String("app") ?? DefaultApp()),
+                    options.String("environment") ?? "Production",
+                    Path.GetFullPath(options.String("out", Path.Combine("artifacts", "bench", "replay.md"))),
+                    "ChoriaDashboard.LoadGen " + string.Join(' ', args));
+                options.EnsureAllUsed();
+                return await new ReplayBench(replayOptions).RunAsync();
             }
 
         case "measure":

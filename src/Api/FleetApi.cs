@@ -22,7 +22,10 @@ public static class FleetApi
     }
 }
 
-/// <summary><c>GET /api/fleet</c>: per component counts by state and version, the broker connection, the ingest counters.</summary>
+/// <summary>
+/// <c>GET /api/fleet</c>: per component counts by state and version, the broker connection, the ingest counters, and
+/// whether the view is current (<c>currency</c>: cut off from the broker, replaying history, missing events).
+/// </summary>
 /// <param name="Revision">The summary's revision; serialised as <c>version</c>, the name existing clients read.</param>
 /// <param name="Broker">The broker connection; serialised as <c>nats</c>, the name existing clients read.</param>
 public sealed record FleetResponse(
@@ -34,7 +37,8 @@ public sealed record FleetResponse(
     HealthSummary Health,
     [property: JsonPropertyName("nats")] BrokerResponse Broker,
     IngestResponse Ingest,
-    GovernorResponse Governor)
+    GovernorResponse Governor,
+    ViewCurrency Currency)
 {
     public static FleetResponse From(IFleetReader fleet)
     {
@@ -65,7 +69,8 @@ public sealed record FleetResponse(
             new GovernorResponse(
                 [.. fleet.GovernorCounts.OrderBy(c => c.Key.Governor, StringComparer.Ordinal).ThenBy(c => c.Key.Event, StringComparer.Ordinal)
                     .Select(c => new GovernorCountResponse(c.Key.Governor, c.Key.Event, c.Value))],
-                fleet.GovernorHistory));
+                fleet.GovernorHistory),
+            fleet.Currency);
     }
 }
 

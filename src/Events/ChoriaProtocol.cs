@@ -85,6 +85,22 @@ public static class ChoriaSubjects
     public static string WatcherState(string watcherType) => "choria.machine.watcher." + watcherType + ".state";
 }
 
+/// <summary>The JetStream streams Choria Streams keeps events in (24 hours by default), and the subjects they take.</summary>
+public static class ChoriaStreams
+{
+    /// <summary>Lifecycle events.</summary>
+    public const string Events = "CHORIA_EVENTS";
+
+    /// <summary>What <see cref="Events"/> takes.</summary>
+    public const string EventsSubjects = "choria.lifecycle.>";
+
+    /// <summary>Autonomous agent machine transitions and watcher states.</summary>
+    public const string Machine = "CHORIA_MACHINE";
+
+    /// <summary>What <see cref="Machine"/> takes.</summary>
+    public const string MachineSubjects = "choria.machine.>";
+}
+
 /// <summary>Components with rules of their own in the fleet view.</summary>
 public static class ChoriaComponents
 {

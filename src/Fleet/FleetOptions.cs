@@ -76,6 +76,13 @@ public sealed class FleetOptions
     [Range(1, 1_000_000)]
     public int SubscriberBufferSize { get; set; } = 1024;
 
+    /// <summary>
+    /// Periods of being cut off from the broker remembered, so that silence the dashboard could not hear does not count
+    /// against a node; beyond, the oldest is dropped (silence across it counts again).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxOutages { get; set; } = 1024;
+
     /// <summary>The thresholds in force for a component.</summary>
     public LivenessThresholds ThresholdsFor(string component)
     {

@@ -27,6 +27,19 @@ public interface IFleetReader
     /// <summary>Raised after <see cref="Broker"/> changes, on the reporting thread; handlers must not block.</summary>
     event Action<BrokerStatus>? BrokerChanged;
 
+    /// <summary>
+    /// Whether the view can be trusted now: cut off from the broker, replaying history, missing events. The one place
+    /// readers learn it; a change is also published as a change batch (<see cref="FleetSummary.Currency"/>).
+    /// </summary>
+    ViewCurrency Currency => ViewCurrency.Current;
+
+    /// <summary>Raised after <see cref="Currency"/> changes, on the reporting thread; handlers must not block.</summary>
+    event Action<ViewCurrency>? CurrencyChanged
+    {
+        add { }
+        remove { }
+    }
+
     /// <summary>Messages received, events accepted, rejections by reason.</summary>
     IIngestCounts Ingest { get; }
 

@@ -13,4 +13,9 @@ public interface IFleetWriter
 
     /// <summary>Records the broker connection's new state, for readers and for the liveness rules.</summary>
     void ReportBroker(BrokerStatus status);
+
+    /// <summary>Records where the replay of Choria Streams stands: while it runs, node states are frozen.</summary>
+    void ReportReplay(ReplayStatus status)
+    {
+    }
 }

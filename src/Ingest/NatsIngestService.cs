@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Ingest.Connection;
+using ChoriaDashboard.Ingest.Replay;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ public sealed class NatsIngestService : BackgroundService
     private readonly BrokerConnectionSettings _connectionSettings;
     private readonly TimeProvider _time;
     private readonly ILogger<NatsIngestService> _logger;
+    private readonly StreamReplay _replay;
 
     public NatsIngestService(
         INatsConnection connection,
@@ -36,8 +38,10 @@ public sealed class NatsIngestService : BackgroundService
         BrokerConnectionSettings connectionSettings,
         TimeProvider time,
         ILogger<NatsIngestService> logger,
+        StreamReplay replay,
         RawEventStore? raw = null)
     {
+        _replay = replay;
         _raw = raw ?? RawEventStore.None;
         _connection = connection;
         _fleet = fleet;
@@ -88,7 +92,11 @@ public sealed class NatsIngestService : BackgroundService
         }
 
         _monitor.Observe(_connection.ConnectionState);
-        var loops = _settings.Subjects.Select(subject => SubscribeAsync(subject, stoppingToken)).ToArray();
+
+        // Where the streams end before the live subscriptions exist, then live first and the replay behind it: no gap.
+        await _replay.PrepareAsync(stoppingToken);
+        var loops = _settings.Subjects.Select(subject => SubscribeAsync(subject, stoppingToken)).ToList();
+        loops.Add(_replay.RunAsync(stoppingToken));
         await Task.WhenAll(loops);
     }
 
@@ -221,6 +229,7 @@ public sealed class NatsIngestService : BackgroundService
             return;
         }
 
+        _replay.SeenLive(msg.Subject, body.Memory.Span, msg.Headers);
         DecodeResult result;
         try
         {

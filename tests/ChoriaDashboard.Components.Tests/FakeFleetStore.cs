@@ -81,6 +81,17 @@ public sealed class FakeFleetStore : IFleetReader, IFleetWriter
 
     public event Action<BrokerStatus>? BrokerChanged;
 
+    public ViewCurrency Currency { get; private set; } = ViewCurrency.Current;
+
+    public event Action<ViewCurrency>? CurrencyChanged;
+
+    /// <summary>Sets the view's currency and tells readers, as the real store does when the ingest reports.</summary>
+    public void ReportCurrency(ViewCurrency currency)
+    {
+        Currency = currency;
+        CurrencyChanged?.Invoke(currency);
+    }
+
     public IIngestCounts Ingest { get; } = new IngestCounters(NullLogger<IngestCounters>.Instance, TimeProvider.System, 0, TimeSpan.FromMinutes(1));
 
     public int QueueLength => 0;

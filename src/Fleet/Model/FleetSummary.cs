@@ -18,6 +18,9 @@ public sealed record FleetSummary(
 {
     public static readonly FleetSummary Empty = new(0, DateTimeOffset.MinValue, [], 0, HealthSummary.Empty);
 
+    /// <summary>Whether the view is current (see <see cref="ViewCurrency"/>) as of this summary.</summary>
+    public ViewCurrency Currency { get; init; } = ViewCurrency.Current;
+
     public int TotalNodes => Components.Sum(c => c.Total);
 
     public int Count(NodeState state) => Components.Sum(c => c.Count(state));

@@ -13,4 +13,10 @@ public enum ApplyOutcome
 
     /// <summary>A new machine or watcher was turned away: <c>Fleet:MaxMachinesPerNode</c> or <c>MaxWatchersPerMachine</c> is reached.</summary>
     MachineLimit,
+
+    /// <summary>
+    /// Older than what is already known of the node, machine or watcher (replayed history that the live subscription
+    /// overtook): taken, but it moves nothing backwards.
+    /// </summary>
+    Outdated,
 }

@@ -68,7 +68,7 @@ internal sealed class FleetState
     };
 
     /// <summary>Moves silent nodes to stale or dead, and forgets nodes, machines and watchers silent past <c>ForgetAfter</c>.</summary>
-    public void Sweep(DateTimeOffset now, FleetChangeSet changes) => _liveness.Sweep(now, changes);
+    public void Sweep(DateTimeOffset now, FleetChangeSet changes, DeafTimeline? deaf = null) => _liveness.Sweep(now, changes, deaf ?? DeafTimeline.None);
 
     /// <summary>Builds the summary from the running counters: cost grows with components × versions, not nodes.</summary>
     public FleetSummary BuildSummary(long revision, DateTimeOffset asOf)

@@ -21,6 +21,12 @@ internal sealed class LifecycleRules(FleetState fleet, ProvisioningRules provisi
             return ApplyOutcome.FleetFull;
         }
 
+        if (old is not null && receivedAt < old.LastSeen)
+        {
+            // Replayed history the live subscription overtook: applying it would move the node back in time.
+            return ApplyOutcome.Outdated;
+        }
+
         if (old is { State: NodeState.Live } && evt is AliveEvent alive
             && old.Version is { } running && running == alive.Version && old.UpgradingTo != running)
         {

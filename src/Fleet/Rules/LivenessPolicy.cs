@@ -20,7 +20,13 @@ public sealed class LivenessPolicy
     public LivenessThresholds For(string component) => _cache.TryGetValue(component, out var t) ? t : _default;
 
     /// <summary>The state a node is in now, given the state its last event left it in.</summary>
-    public NodeState Evaluate(NodeSnapshot node, DateTimeOffset now)
+    public NodeState Evaluate(NodeSnapshot node, DateTimeOffset now) => Evaluate(node, now, DeafTimeline.None);
+
+    /// <summary>
+    /// The state a node is in now, counting only the silence the dashboard could have heard: time it was cut off from
+    /// the broker (<paramref name="deaf"/>) is not silence.
+    /// </summary>
+    public NodeState Evaluate(NodeSnapshot node, DateTimeOffset now, DeafTimeline deaf)
     {
         if (node.State == NodeState.Stopped)
         {
@@ -28,15 +34,20 @@ public sealed class LivenessPolicy
         }
 
         var thresholds = For(node.Component);
-        var silence = now - node.LastSeen;
+        var silence = HeardSilence(node.LastSeen, now, deaf);
         return silence > thresholds.DeadAfter ? NodeState.Dead
             : silence > thresholds.StaleAfter ? NodeState.Stale
             : NodeState.Live;
     }
 
+    /// <summary>The silence since <paramref name="lastSeen"/> the dashboard could have heard: wall time less the time it was cut off.</summary>
+    public static TimeSpan HeardSilence(DateTimeOffset lastSeen, DateTimeOffset now, DeafTimeline deaf) => now - lastSeen - deaf.Between(lastSeen, now);
+
     /// <summary>True when a node has been silent long enough to drop it from the view.</summary>
-    public bool ShouldForget(NodeSnapshot node, DateTimeOffset now) => now - node.LastSeen > For(node.Component).ForgetAfter;
+    public bool ShouldForget(NodeSnapshot node, DateTimeOffset now, DeafTimeline? deaf = null) =>
+        HeardSilence(node.LastSeen, now, deaf ?? DeafTimeline.None) > For(node.Component).ForgetAfter;
 
     /// <summary>True when a machine host has been silent longer than the fleet-wide forget threshold.</summary>
-    public bool ShouldForget(DateTimeOffset lastSeen, DateTimeOffset now) => now - lastSeen > _options.ForgetAfter;
+    public bool ShouldForget(DateTimeOffset lastSeen, DateTimeOffset now, DeafTimeline? deaf = null) =>
+        HeardSilence(lastSeen, now, deaf ?? DeafTimeline.None) > _options.ForgetAfter;
 }

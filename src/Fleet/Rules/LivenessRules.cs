@@ -9,11 +9,12 @@ internal sealed class LivenessRules(FleetState fleet)
     private readonly LivenessPolicy _policy = fleet.Policy;
 
     /// <summary>Moves silent nodes to stale or dead, and forgets those silent past <c>ForgetAfter</c>.</summary>
-    public void Sweep(DateTimeOffset now, FleetChangeSet changes)
+    /// <param name="deaf">Time the dashboard was cut off from the broker, which does not count as silence.</param>
+    public void Sweep(DateTimeOffset now, FleetChangeSet changes, DeafTimeline deaf)
     {
         foreach (var (key, node) in fleet.NodeTable)
         {
-            if (node.State is NodeState.Dead or NodeState.Stopped && _policy.ShouldForget(node, now))
+            if (node.State is NodeState.Dead or NodeState.Stopped && _policy.ShouldForget(node, now, deaf))
             {
                 if (fleet.RemoveNode(key, node))
                 {
@@ -23,7 +24,7 @@ internal sealed class LivenessRules(FleetState fleet)
                 continue;
             }
 
-            var state = _policy.Evaluate(node, now);
+            var state = _policy.Evaluate(node, now, deaf);
             if (state != node.State)
             {
                 var next = node with { State = state };
@@ -34,18 +35,18 @@ internal sealed class LivenessRules(FleetState fleet)
 
         foreach (var (identity, host) in fleet.Hosts)
         {
-            SweepMachines(identity, host, now, changes);
+            SweepMachines(identity, host, now, changes, deaf);
         }
     }
 
     /// <summary>Forgets machines and watchers silent past <c>ForgetAfter</c>, one by one, so renamed checks do not pile up.</summary>
-    private void SweepMachines(string identity, MachineHost host, DateTimeOffset now, FleetChangeSet changes)
+    private void SweepMachines(string identity, MachineHost host, DateTimeOffset now, FleetChangeSet changes, DeafTimeline deaf)
     {
         var before = host.MachineMap;
         var machines = before;
         foreach (var machine in before.Values)
         {
-            if (_policy.ShouldForget(machine.LastSeen, now))
+            if (_policy.ShouldForget(machine.LastSeen, now, deaf))
             {
                 machines = machines.Remove(machine.Machine);
                 fleet.MachineCount--;
@@ -60,7 +61,7 @@ internal sealed class LivenessRules(FleetState fleet)
             var watchers = machine.WatcherMap;
             foreach (var watcher in machine.WatcherMap.Values)
             {
-                if (_policy.ShouldForget(watcher.ReceivedAt, now))
+                if (_policy.ShouldForget(watcher.ReceivedAt, now, deaf))
                 {
                     watchers = watchers.Remove(watcher.Name);
                     fleet.CountHealth(watcher.Latest, -1);

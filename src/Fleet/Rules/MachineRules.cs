@@ -32,6 +32,14 @@ internal sealed class MachineRules(FleetState fleet)
             return ApplyOutcome.MachineLimit;
         }
 
+        // Replayed history the live subscription overtook moves nothing back: a transition older than the machine's
+        // last one, a watcher state older than the watcher's.
+        if ((evt is MachineTransitionEvent && machine is not null && receivedAt < machine.Latest.LastTransitionAt)
+            || (watcher is not null && receivedAt < watcher.Latest.ReceivedAt))
+        {
+            return ApplyOutcome.Outdated;
+        }
+
         if (host is null)
         {
             // The node's server entry usually holds the same identity already: share that string.
@@ -51,7 +59,11 @@ internal sealed class MachineRules(FleetState fleet)
         }
         else
         {
-            machine.Seen(receivedAt);
+            if (receivedAt > machine.LastSeen)
+            {
+                machine.Seen(receivedAt);
+            }
+
             if (!ReferenceEquals(next, latest))
             {
                 machine.SetLatest(next);

@@ -40,6 +40,9 @@ public sealed class IngestCounters : IIngestCounts
 
     public long TotalRejected => _rejected.Sum();
 
+    /// <summary>Messages the NATS client dropped because the ingest fell behind (slow consumer).</summary>
+    public long Dropped => Interlocked.Read(ref _rejected[(int)RejectionReason.Dropped]);
+
     /// <summary>Messages received per subscription subject pattern.</summary>
     public IReadOnlyDictionary<string, long> ReceivedBySubscription =>
         _received.ToDictionary(r => r.Key, r => Interlocked.Read(ref r.Value.Value), StringComparer.Ordinal);

@@ -21,6 +21,8 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     private readonly EventFeed _feed;
     private readonly RawEventStore _raw;
     private readonly Lock _subscribersLock = new();
+    private readonly CurrencyTracker _currency;
+    private int _currencyChanged;
     private FleetSubscription[] _subscribers = [];
     private FleetSummary _summary = FleetSummary.Empty;
     private BrokerStatus _broker;
@@ -49,6 +51,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
             FullMode = BoundedChannelFullMode.Wait,
         });
         _lastSweep = time.GetUtcNow();
+        _currency = new CurrencyTracker(_broker, _options.MaxOutages, _options.StaleAfter, _lastSweep);
     }
 
     public FleetSummary Summary => Volatile.Read(ref _summary);
@@ -56,6 +59,10 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     public BrokerStatus Broker => Volatile.Read(ref _broker);
 
     public event Action<BrokerStatus>? BrokerChanged;
+
+    public ViewCurrency Currency => _currency.Current;
+
+    public event Action<ViewCurrency>? CurrencyChanged;
 
     public IIngestCounts Ingest => _counters;
 
@@ -86,8 +93,29 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     {
         if (Interlocked.Exchange(ref _broker, status) != status)
         {
+            if (_currency.Broker(status, _time.GetUtcNow()))
+            {
+                CurrencyMoved();
+            }
+
             BrokerChanged?.Invoke(status);
         }
+    }
+
+    public void ReportReplay(ReplayStatus status)
+    {
+        if (_currency.Replay(status, _time.GetUtcNow()))
+        {
+            CurrencyMoved();
+        }
+    }
+
+    /// <summary>Has the writer publish a batch with the new currency (and sweep, should the freeze have ended).</summary>
+    private void CurrencyMoved()
+    {
+        Volatile.Write(ref _currencyChanged, 1);
+        _queue.Writer.TryWrite(IngestBatch.Wake);
+        CurrencyChanged?.Invoke(_currency.Current);
     }
 
     public ValueTask EnqueueAsync(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, CancellationToken cancellationToken)
@@ -179,13 +207,22 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
                 var now = _time.GetUtcNow();
                 try
                 {
-                    if (now - _lastSweep >= _options.SweepInterval)
+                    if (_currency.Dropped(_counters.Dropped, now))
                     {
-                        _lastSweep = now;
-                        _state.Sweep(now, changes);
+                        Volatile.Write(ref _currencyChanged, 1);
+                        CurrencyChanged?.Invoke(_currency.Current);
                     }
 
-                    if (!changes.IsEmpty)
+                    // Frozen while cut off from the broker or replaying: no node turns stale or dead from silence the
+                    // dashboard could not hear, or before the replay has brought in its last events. Once the freeze
+                    // ends, the next batch sweeps.
+                    if (now - _lastSweep >= _options.SweepInterval && !_currency.Current.LivenessPaused)
+                    {
+                        _lastSweep = now;
+                        _state.Sweep(now, changes, _currency.Deaf(now));
+                    }
+
+                    if (!changes.IsEmpty || Interlocked.Exchange(ref _currencyChanged, 0) == 1)
                     {
                         Publish(changes, now);
                     }
@@ -268,7 +305,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
 
     private void Publish(FleetChangeSet changes, DateTimeOffset now)
     {
-        var summary = _state.BuildSummary(++_revision, now);
+        var summary = _state.BuildSummary(++_revision, now) with { Currency = _currency.Current };
         var batch = changes.ToChanges(summary);
         lock (_subscribersLock)
         {

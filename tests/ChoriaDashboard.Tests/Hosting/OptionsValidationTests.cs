@@ -393,6 +393,24 @@ public sealed class OptionsValidationTests
         Assert.Contains(member, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Replay:Margin", "-00:01:00", "Replay:Margin")]
+    [InlineData("Replay:CreatedStreamMaxAge", "00:00:10", "Replay:CreatedStreamMaxAge")]
+    [InlineData("Replay:EventsStream", "CHORIA.EVENTS", "Replay:EventsStream")]
+    [InlineData("Replay:MaxOverlapMessages", "-1", "MaxOverlapMessages")]
+    [InlineData("Replay:PullBatchSize", "0", "PullBatchSize")]
+    [InlineData("Fleet:MaxOutages", "0", "MaxOutages")]
+    public async Task AddChoriaDashboard_ReplaySettingInvalid_ThrowsNamingTheKey(string key, string value, string named)
+    {
+        await using var app = Build(new Dictionary<string, string?> { [key] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => key.StartsWith("Fleet", StringComparison.Ordinal)
+            ? (object)app.Services.GetRequiredService<IOptions<FleetOptions>>().Value
+            : app.Services.GetRequiredService<IOptions<ChoriaDashboard.Ingest.Replay.ReplayOptions>>().Value);
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AddChoriaDashboard_FleetLimits_BindEachToItsOwnKey()
     {

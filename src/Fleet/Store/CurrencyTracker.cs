@@ -1,0 +1,139 @@
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>
+/// Works out the view's <see cref="ViewCurrency"/> from what the ingest reports (broker status, replay status, dropped
+/// messages) and keeps the periods the dashboard was cut off (<see cref="DeafTime"/>). Thread-safe: reports come from
+/// the ingest's threads, the writer reads.
+/// </summary>
+internal sealed class CurrencyTracker
+{
+    private readonly Lock _gate = new();
+    private readonly DeafTime _deaf;
+    private readonly TimeSpan _missedEventsNotice;
+    private BrokerStatus _broker;
+    private ReplayStatus _replay = ReplayStatus.Off;
+    private long _dropped;
+    private long _droppedAtNotice;
+    private DateTimeOffset? _lastDrop;
+    private ViewCurrency _current;
+
+    /// <param name="maxOutages">Cut-off periods remembered (<c>Fleet:MaxOutages</c>).</param>
+    /// <param name="missedEventsNotice">How long "may be missing events" stays after the last dropped message.</param>
+    public CurrencyTracker(BrokerStatus initial, int maxOutages, TimeSpan missedEventsNotice, DateTimeOffset now)
+    {
+        _deaf = new DeafTime(maxOutages);
+        _missedEventsNotice = missedEventsNotice;
+        _broker = initial;
+        _deaf.Set(IsCutOff(initial), now);
+        _current = Compute(now, null);
+    }
+
+    public ViewCurrency Current => Volatile.Read(ref _current);
+
+    /// <summary>Records the broker's new status; true when the currency changed.</summary>
+    public bool Broker(BrokerStatus status, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _broker = status;
+            _deaf.Set(IsCutOff(status), now);
+            return Refresh(now);
+        }
+    }
+
+    /// <summary>Records the replay's new status; true when the currency changed.</summary>
+    public bool Replay(ReplayStatus status, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _replay = status;
+            if (status is { State: ReplayState.CaughtUp, HeardFrom: { } from, HeardUntil: { } until })
+            {
+                _deaf.Heard(from, until);
+            }
+
+            return Refresh(now);
+        }
+    }
+
+    /// <summary>The NATS client's count of dropped messages now; true when the currency changed.</summary>
+    public bool Dropped(long dropped, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (dropped > _dropped)
+            {
+                _dropped = dropped;
+                _lastDrop = now;
+            }
+
+            return Refresh(now);
+        }
+    }
+
+    /// <summary>The cut-off periods up to now, for the sweep.</summary>
+    public DeafTimeline Deaf(DateTimeOffset now) => _deaf.Snapshot(now);
+
+    private bool Refresh(DateTimeOffset now)
+    {
+        var next = Compute(now, _current);
+        if (next == _current)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _current, next);
+        return true;
+    }
+
+    private ViewCurrency Compute(DateTimeOffset now, ViewCurrency? before)
+    {
+        var missing = _lastDrop is { } drop && now - drop < _missedEventsNotice;
+        if (!missing)
+        {
+            _droppedAtNotice = _dropped;
+        }
+
+        var replaying = _replay.State == ReplayState.Replaying;
+        var cutOff = IsCutOff(_broker);
+        string? reason = cutOff ? CutOffReason(_broker)
+            : replaying ? "replaying history from Choria Streams"
+            : missing ? $"the NATS client dropped {_dropped - _droppedAtNotice:N0} messages (slow consumer): the view may be missing events"
+            : null;
+        var isCurrent = reason is null;
+        return new ViewCurrency
+        {
+            IsCurrent = isCurrent,
+            NotCurrentSince = isCurrent ? null : before is { IsCurrent: false, NotCurrentSince: { } since } ? since : now,
+            Reason = reason,
+            LivenessPaused = cutOff || replaying,
+            MayBeMissingEvents = missing,
+            Replay = replaying ? _replay.Progress : null,
+            HistoryUnavailable = _replay.State == ReplayState.Unavailable || (_replay.State == ReplayState.CaughtUp && _replay.Reason is not null) ? _replay.Reason : null,
+            DeafTime = RoundedDeafTime(now),
+        };
+    }
+
+    // Whole seconds: the currency is compared to decide whether readers hear of a change.
+    private TimeSpan RoundedDeafTime(DateTimeOffset now) => _deaf.IsDeaf ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Floor(_deaf.Snapshot(now).Total.TotalSeconds));
+
+    // Expecting no subscriptions means no ingest reported yet (a store on its own, in tests and benchmarks): nothing to be
+    // cut off from.
+    private static bool IsCutOff(BrokerStatus broker) => broker.ExpectedSubscriptions > 0 && !broker.Ready;
+
+    private static string CutOffReason(BrokerStatus broker)
+    {
+        if (!broker.RefusedSubjects.IsEmpty)
+        {
+            return $"the broker refused the subscription to {string.Join(", ", broker.RefusedSubjects.Keys)}";
+        }
+
+        return broker.State switch
+        {
+            BrokerState.Connecting => "connecting to the broker",
+            BrokerState.Reconnecting => "broker disconnected, reconnecting",
+            BrokerState.Disconnected => "broker disconnected",
+            _ => $"subscribed to {broker.Subscriptions} of {broker.ExpectedSubscriptions} subjects",
+        };
+    }
+}

@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+using ChoriaDashboard.Events;
+
+namespace ChoriaDashboard.Ingest.Replay;
+
+/// <summary>Restart recovery from Choria Streams (section <c>Replay</c>).</summary>
+public sealed class ReplayOptions
+{
+    public const string Section = "Replay";
+
+    /// <summary>Replay the streams at start. Off: the view fills as nodes send their next alive, as before.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The stream of lifecycle events (<c>choria.lifecycle.&gt;</c>); empty skips it.</summary>
+    public string EventsStream { get; set; } = ChoriaStreams.Events;
+
+    /// <summary>The stream of machine events (<c>choria.machine.&gt;</c>); empty skips it.</summary>
+    public string MachineStream { get; set; } = ChoriaStreams.Machine;
+
+    /// <summary>
+    /// Replayed from <c>now - (Fleet:DeadAfter + Margin)</c>: nodes silent for up to that long before the start come
+    /// back as stale or dead; nodes silent for longer do not come back at all.
+    /// </summary>
+    public TimeSpan Margin { get; set; } = TimeSpan.FromMinutes(40);
+
+    /// <summary>
+    /// Create the two streams when they are absent (for plain NATS without Choria Streams). Off by default: the
+    /// dashboard is passive. The user then needs the rights to create streams.
+    /// </summary>
+    public bool CreateStreams { get; set; }
+
+    /// <summary>How long streams the dashboard creates keep events (Choria Streams' own default is a day).</summary>
+    public TimeSpan CreatedStreamMaxAge { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Live messages remembered while the replay runs, to recognise them when the replay reaches them and apply them
+    /// once; beyond, a live message the replay also brings may be applied twice (it moves no node back in time).
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int MaxOverlapMessages { get; set; } = 65_536;
+
+    /// <summary>Messages asked of the broker per pull while replaying; keep it below <c>Nats:PendingMessagesLimit</c>.</summary>
+    [Range(1, 100_000)]
+    public int PullBatchSize { get; set; } = 4096;
+}

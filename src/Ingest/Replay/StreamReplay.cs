@@ -1,0 +1,431 @@
+using System.Diagnostics;
+using System.Globalization;
+using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+
+namespace ChoriaDashboard.Ingest.Replay;
+
+/// <summary>
+/// Restart recovery: replays Choria Streams (<c>CHORIA_EVENTS</c>, <c>CHORIA_MACHINE</c>) from
+/// <c>now - (Fleet:DeadAfter + Replay:Margin)</c> with one ordered, ephemeral consumer per stream, applying each event
+/// with the stream's timestamp as its receipt time, while the live subscriptions already run.
+/// <para>
+/// No gap, no double counts: <see cref="PrepareAsync"/> notes each stream's last sequence before the live subscriptions
+/// exist; <see cref="RunAsync"/> starts once they are in place and replays up to the last sequence then. A replayed
+/// message up to the first mark cannot have come live; one after it is applied unless the live subscription already
+/// delivered it (<see cref="LiveOverlap"/>). Live events overtake replayed ones; the fleet's rules ignore an event older
+/// than what a node already has, so nothing moves back in time.
+/// </para>
+/// Plain NATS without JetStream, a missing stream, or no rights on it: the dashboard carries on as without replay,
+/// and says why in the log and on the page.
+/// </summary>
+public sealed class StreamReplay
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+
+    private readonly INatsConnection _connection;
+    private readonly IFleetWriter _fleet;
+    private readonly ChoriaEventDecoder _decoder;
+    private readonly IngestCounters _counters;
+    private readonly BrokerConnectionMonitor _monitor;
+    private readonly ReplayOptions _options;
+    private readonly TimeSpan _window;
+    private readonly TimeProvider _time;
+    private readonly ILogger<StreamReplay> _logger;
+    private readonly LiveOverlap _overlap;
+    private readonly List<Plan> _plans = [];
+    private readonly List<string> _unavailable = [];
+    private long _replayed;
+    private long _total;
+    private DateTimeOffset _from;
+    private DateTimeOffset _startedAt;
+    private int _finished;
+
+    public StreamReplay(
+        INatsConnection connection,
+        IFleetWriter fleet,
+        ChoriaEventDecoder decoder,
+        IngestCounters counters,
+        BrokerConnectionMonitor monitor,
+        IOptions<ReplayOptions> options,
+        IOptions<FleetOptions> fleetOptions,
+        TimeProvider time,
+        ILogger<StreamReplay> logger)
+    {
+        _connection = connection;
+        _fleet = fleet;
+        _decoder = decoder;
+        _counters = counters;
+        _monitor = monitor;
+        _options = options.Value;
+        _window = fleetOptions.Value.DeadAfter + _options.Margin;
+        _time = time;
+        _logger = logger;
+        _overlap = new LiveOverlap(_options.MaxOverlapMessages);
+    }
+
+    /// <summary>Stream messages handed to the fleet by the last replay.</summary>
+    public long Replayed => Interlocked.Read(ref _replayed);
+
+    /// <summary>Called by the live loops for every message: remembered while a replay runs, to apply it once.</summary>
+    public void SeenLive(string subject, ReadOnlySpan<byte> payload, NatsHeaders? headers) => _overlap.Seen(subject, payload, headers);
+
+    /// <summary>
+    /// Before the live subscriptions: says a replay is coming (node states freeze), waits for the connection, and
+    /// notes where each stream ends now. Never throws but for cancellation.
+    /// </summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled)
+        {
+            _fleet.ReportReplay(ReplayStatus.Off);
+            return;
+        }
+
+        _startedAt = _time.GetUtcNow();
+        _fleet.ReportReplay(new ReplayStatus(ReplayState.Replaying, new ReplayProgress(0, 0, _startedAt, null)));
+        await WaitConnectedAsync(cancellationToken);
+        _from = _time.GetUtcNow() - _window;
+        var js = new NatsJSContext(_connection);
+        // Both at once: without rights on $JS.API each waits for the request timeout, and the live subscriptions wait for this.
+        var streams = new[] { (_options.EventsStream, ChoriaStreams.EventsSubjects), (_options.MachineStream, ChoriaStreams.MachineSubjects) }
+            .Where(s => !string.IsNullOrWhiteSpace(s.Item1))
+            .Select(s => MarkAsync(js, s.Item1, s.Item2, cancellationToken))
+            .ToArray();
+        foreach (var plan in await Task.WhenAll(streams))
+        {
+            if (plan is not null)
+            {
+                _plans.Add(plan);
+            }
+        }
+
+        if (_plans.Count > 0)
+        {
+            _overlap.Start();
+        }
+    }
+
+    /// <summary>
+    /// Once the live subscriptions are in place: replays each stream up to where it ends now, then reports that the
+    /// replay caught up (liveness is judged from then on). Never throws but for cancellation.
+    /// </summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_plans.Count == 0)
+            {
+                Finish(null);
+                return;
+            }
+
+            await WaitSubscribedAsync(cancellationToken);
+
+            // A round trip: the broker has taken our subscriptions before we ask where the streams end.
+            await _connection.PingAsync(cancellationToken);
+            var js = new NatsJSContext(_connection);
+            var cutAt = _time.GetUtcNow();
+            var watch = Stopwatch.StartNew();
+            var runs = new List<Task>();
+            foreach (var plan in _plans)
+            {
+                try
+                {
+                    var stream = await js.GetStreamAsync(plan.Stream, cancellationToken: cancellationToken);
+                    plan.EndSeq = stream.Info.State.LastSeq;
+                    plan.EndTime = LastTimestamp(stream.Info.State);
+                    runs.Add(ReplayStreamAsync(js, plan, cancellationToken));
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    Unavailable(plan.Stream, e);
+                }
+            }
+
+            var reporter = ReportProgressAsync(cancellationToken);
+            await Task.WhenAll(runs);
+            _logger.LogInformation("Replayed {Replayed} messages from {Streams} in {Elapsed} ms", Replayed, string.Join(", ", _plans.Select(p => p.Stream)), watch.ElapsedMilliseconds);
+            Finish(cutAt);
+            await reporter;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // A replay that broke half-way leaves the view as live delivery makes it: say so, do not freeze it forever.
+            _logger.LogWarning(e, "Replaying Choria Streams failed after {Replayed} messages; carrying on with live events only", Replayed);
+            _unavailable.Add($"replay failed: {e.Message}");
+            Finish(null);
+        }
+        finally
+        {
+            _overlap.Stop();
+        }
+    }
+
+    private async Task ReplayStreamAsync(NatsJSContext js, Plan plan, CancellationToken cancellationToken)
+    {
+        if (plan.EndSeq == 0 || plan.EndTime < _from)
+        {
+            return;
+        }
+
+        var consumer = await js.CreateOrderedConsumerAsync(
+            plan.Stream,
+            new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = _from },
+            cancellationToken);
+        var subscription = "replay " + plan.Stream;
+        var batch = new IngestBatch(IngestBatch.MaxCount);
+        var counted = false;
+        var done = false;
+
+        // Pull by pull: the broker sends at most a pull's worth ahead of us, so a replay that waits for the writer
+        // never overflows the client's buffers (a continuous consume would, and drop messages).
+        while (!done)
+        {
+            var got = 0;
+            await foreach (var msg in consumer.FetchNoWaitAsync<NatsMemoryOwner<byte>>(new NatsJSFetchOpts { MaxMsgs = _options.PullBatchSize }, cancellationToken: cancellationToken))
+            {
+                got++;
+                if (done || msg.Metadata is not { } meta)
+                {
+                    msg.Data.Dispose();
+                    continue;
+                }
+
+                if (!counted)
+                {
+                    // The first message tells how many are left to the end; ours ends at the mark taken before.
+                    counted = true;
+                    var toEnd = meta.Sequence.Stream > plan.EndSeq ? 0 : Math.Min((long)meta.NumPending + 1, (long)(plan.EndSeq - meta.Sequence.Stream) + 1);
+                    Interlocked.Add(ref _total, toEnd);
+                }
+
+                if (meta.Sequence.Stream > plan.EndSeq)
+                {
+                    msg.Data.Dispose();
+                    done = true;
+                    continue;
+                }
+
+                using (var body = msg.Data)
+                {
+                    Interlocked.Increment(ref _replayed);
+                    var live = meta.Sequence.Stream > plan.StartSeq && _overlap.TakeIfSeen(msg.Subject, body.Memory.Span, msg.Headers);
+                    if (!live)
+                    {
+                        Handle(subscription, msg.Subject, body.Memory, msg.Headers, meta.Timestamp, batch);
+                    }
+                }
+
+                if (batch.IsFull)
+                {
+                    await _fleet.EnqueueAsync(batch, cancellationToken);
+                    batch = new IngestBatch(IngestBatch.MaxCount);
+                }
+
+                done = meta.Sequence.Stream >= plan.EndSeq || meta.NumPending == 0;
+            }
+
+            done |= got == 0;
+        }
+
+        await _fleet.EnqueueAsync(batch, cancellationToken);
+    }
+
+    private void Handle(string subscription, string subject, ReadOnlyMemory<byte> body, NatsHeaders? headers, DateTimeOffset storedAt, IngestBatch batch)
+    {
+        _counters.Received(subscription);
+        DecodeResult result;
+        try
+        {
+            result = _decoder.Decode(body, headers);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _counters.Rejected(RejectionReason.InvalidValue, subject, $"decoder failed: {e.GetType().Name}: {UntrustedText.Excerpt(e.Message)}");
+            return;
+        }
+
+        if (result.Event is { } evt)
+        {
+            batch.Add(evt, subject, storedAt);
+        }
+        else
+        {
+            _counters.Rejected(result.Reason, subject, result.Detail);
+        }
+    }
+
+    private async Task ReportProgressAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(ProgressInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken) && Volatile.Read(ref _finished) == 0)
+            {
+                _fleet.ReportReplay(new ReplayStatus(ReplayState.Replaying, Progress()));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private ReplayProgress Progress()
+    {
+        var replayed = Replayed;
+        var total = Math.Max(Interlocked.Read(ref _total), replayed);
+        var elapsed = _time.GetUtcNow() - _startedAt;
+        TimeSpan? left = replayed > 0 && elapsed > TimeSpan.Zero ? elapsed * ((double)(total - replayed) / replayed) : null;
+        return new ReplayProgress(replayed, total, _startedAt, left);
+    }
+
+    private void Finish(DateTimeOffset? cutAt)
+    {
+        Volatile.Write(ref _finished, 1);
+        var reason = _unavailable.Count == 0 ? null : string.Join("; ", _unavailable);
+        if (_overlap.Overflowed > 0)
+        {
+            _logger.LogWarning("{Overflowed} live messages arrived during the replay beyond Replay:MaxOverlapMessages; they may have been applied twice", _overlap.Overflowed);
+        }
+
+        // Caught up: every stream there is was replayed (possibly none, e.g. just created); unavailable: none could be.
+        _fleet.ReportReplay(cutAt is { } until
+            ? new ReplayStatus(ReplayState.CaughtUp, Progress(), reason, _from, until)
+            : reason is null ? new ReplayStatus(ReplayState.CaughtUp, Progress(), null)
+            : new ReplayStatus(ReplayState.Unavailable, null, reason));
+    }
+
+    /// <summary>Where <paramref name="name"/> ends now; null when it cannot be replayed (missing, created empty, no rights).</summary>
+    private async Task<Plan?> MarkAsync(NatsJSContext js, string name, string subjects, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = await js.GetStreamAsync(name, cancellationToken: cancellationToken);
+            return new Plan(name, stream.Info.State.LastSeq);
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404 && _options.CreateStreams)
+        {
+            await CreateAsync(js, name, subjects, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Unavailable(name, e);
+        }
+
+        return null;
+    }
+
+    private async Task CreateAsync(NatsJSContext js, string name, string subjects, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await js.CreateStreamAsync(new StreamConfig(name, [subjects]) { MaxAge = _options.CreatedStreamMaxAge, Storage = StreamConfigStorage.File }, cancellationToken);
+            _logger.LogInformation("Created the stream {Stream} for {Subjects} (Replay:CreateStreams); it keeps events for {MaxAge}", name, subjects, _options.CreatedStreamMaxAge);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Unavailable(name, e);
+        }
+    }
+
+    private void Unavailable(string stream, Exception e)
+    {
+        var reason = e switch
+        {
+            NatsNoRespondersException => "JetStream is not enabled on the broker",
+            NatsJSApiException { Error.Code: 404 } => $"stream {stream} not found",
+            NatsJSApiException { Error.Code: 503 } => "JetStream is not available on the broker",
+            NatsJSApiException api => $"stream {stream}: {api.Error.Description}",
+            NatsJSApiNoResponseException or NatsNoReplyException or TimeoutException or NatsJSTimeoutException =>
+                $"no answer about stream {stream} (no JetStream, or no rights on $JS.API)",
+            _ => $"stream {stream}: {e.Message}",
+        };
+        lock (_unavailable)
+        {
+            if (!_unavailable.Contains(reason))
+            {
+                _unavailable.Add(reason);
+            }
+        }
+
+        _logger.LogWarning("History from Choria Streams unavailable: {Reason}. The view fills from live events only.", reason);
+    }
+
+    private async Task WaitConnectedAsync(CancellationToken cancellationToken)
+    {
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(BrokerStatus s)
+        {
+            if (s.State == BrokerState.Connected)
+            {
+                connected.TrySetResult();
+            }
+        }
+
+        _monitor.Changed += OnChanged;
+        try
+        {
+            if (_connection.ConnectionState != NatsConnectionState.Open)
+            {
+                await connected.Task.WaitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            _monitor.Changed -= OnChanged;
+        }
+    }
+
+    private async Task WaitSubscribedAsync(CancellationToken cancellationToken)
+    {
+        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChanged(BrokerStatus s)
+        {
+            // Every subscription in place or refused (a refused one is retried; it cannot hold the replay back).
+            if (s.Subscriptions + s.RefusedSubjects.Count >= s.ExpectedSubscriptions)
+            {
+                settled.TrySetResult();
+            }
+        }
+
+        _monitor.Changed += OnChanged;
+        try
+        {
+            OnChanged(_monitor.Current);
+            await settled.Task.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            _monitor.Changed -= OnChanged;
+        }
+    }
+
+    private static DateTimeOffset LastTimestamp(StreamState state) =>
+        DateTimeOffset.TryParse(state.LastTs, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MaxValue;
+
+    /// <summary>One stream: where it ended before the live subscriptions (<see cref="StartSeq"/>) and once they were in place.</summary>
+    private sealed class Plan(string stream, ulong startSeq)
+    {
+        public string Stream { get; } = stream;
+
+        public ulong StartSeq { get; } = startSeq;
+
+        public ulong EndSeq { get; set; }
+
+        public DateTimeOffset EndTime { get; set; }
+    }
+}
