@@ -20,7 +20,10 @@ public sealed class FakeFleetStore : IFleetReader, IFleetWriter
 
     public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => _nodes;
 
-    public IReadOnlyDictionary<string, MachineHost> Machines { get; } = new Dictionary<string, MachineHost>();
+    public IReadOnlyDictionary<string, MachineHost> Machines => Hosts;
+
+    /// <summary>The machines <see cref="Machines"/> reports, by identity; tests add hosts here.</summary>
+    public ConcurrentDictionary<string, MachineHost> Hosts { get; } = new();
 
     public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts { get; } = new Dictionary<(string Governor, string Event), long>();
 
