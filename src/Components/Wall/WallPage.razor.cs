@@ -21,7 +21,7 @@ public sealed partial class WallPage
     public const int ComponentProblemRows = 9;
 
     /// <summary>Rows per page of the problems view.</summary>
-    public const int ProblemRows = 12;
+    public const int ProblemRows = 9;
 
     /// <summary>Rows per page of the checks view.</summary>
     public const int CheckRows = 10;
@@ -30,7 +30,7 @@ public sealed partial class WallPage
     public const int ComponentVersionRows = 7;
 
     /// <summary>Ticker entries in the band at the bottom.</summary>
-    public const int TickerEntries = 4;
+    public const int TickerEntries = 3;
 
     /// <summary>Failing checks are re-read from the machines at most this often (they cost machines × watchers).</summary>
     private static readonly TimeSpan ChecksRefresh = TimeSpan.FromSeconds(2);
@@ -235,7 +235,7 @@ public sealed partial class WallPage
     private IReadOnlyList<NodeSnapshot> ProblemsOf(string? component) =>
         component is null ? _problems.Rows : [.. _problems.Rows.Where(n => n.Component == component)];
 
-    private string Silent(NodeSnapshot node) => $"silent {DisplayFormat.Ago(Now - node.LastSeen).Replace(" ago", "", StringComparison.Ordinal)}";
+    private string Silent(NodeSnapshot node) => DisplayFormat.Ago(Now - node.LastSeen).Replace(" ago", "", StringComparison.Ordinal);
 
     /// <summary>The versions of a component newest first (semantic version order), with the share of its active nodes.</summary>
     private static IReadOnlyList<VersionCount> NewestFirst(ComponentSummary component) =>
