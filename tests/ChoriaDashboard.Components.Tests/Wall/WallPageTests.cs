@@ -231,9 +231,10 @@ public sealed class WallPageTests : DashboardTestContext
         Store.Publish(Node("u.example.net", NodeState.Live, "0.29.3") with { UpgradingTo = "0.29.4", Activity = new NodeActivity(at + TimeSpan.FromSeconds(2), LifecycleEventType.Upgraded) });
         Store.Publish(Node("d.example.net", NodeState.Dead));
         Store.Publish(Node("a.example.net", NodeState.Live)); // an alive: no news
+        Advance(cut, 1); // past the update interval, so the coalesced batches render
 
         // The band shows the newest three; the startup, oldest, has dropped off the screen.
-        cut.WaitForAssertion(() => Assert.Contains("DEAD", cut.Find("[data-testid=ticker-entry]").TextContent), Wait);
+        cut.WaitForAssertion(() => Assert.Contains("DEAD", cut.Find("[data-testid=wall-ticker]").TextContent), Wait);
         var entries = cut.FindAll("[data-testid=ticker-entry]").Select(e => Squash(e.TextContent)).ToArray();
         Assert.Equal(WallPage.TickerEntries, entries.Length);
         Assert.Contains("DEADd.example.netserver", entries[0]);
