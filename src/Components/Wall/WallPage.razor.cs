@@ -35,6 +35,12 @@ public sealed partial class WallPage
     /// <summary>Failing checks are re-read from the machines at most this often (they cost machines × watchers).</summary>
     private static readonly TimeSpan ChecksRefresh = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// The problem list is rebuilt at most this often: while nodes die one batch after another, each new state means a
+    /// scan of the whole fleet for the shared dead and stale lists, and the board redraws once a second anyway.
+    /// </summary>
+    private static readonly TimeSpan ProblemsRefresh = TimeSpan.FromSeconds(1);
+
     private readonly WallProblems _problems = new();
     private readonly WallChecks _checks = new();
     private WallTicker _ticker = default!;
@@ -45,6 +51,7 @@ public sealed partial class WallPage
     private DateTimeOffset? _newestEvent;
     private HealthSummary? _checksHealth;
     private bool _checksDirty = true;
+    private DateTimeOffset _problemsAt = DateTimeOffset.MinValue;
 
     [Inject]
     private NodeListCache Lists { get; set; } = default!;
@@ -97,6 +104,7 @@ public sealed partial class WallPage
         var chosen = _chosen;
         _showsComponent = chosen is null ? null : chosen.Contains;
         _checksDirty = true;
+        _problemsAt = DateTimeOffset.MinValue;
         Recompute();
     }
 
@@ -126,11 +134,16 @@ public sealed partial class WallPage
         Recompute();
     }
 
-    /// <summary>Brings the slides, the problem list and (at most every two seconds) the failing checks up to date.</summary>
+    /// <summary>Brings the slides, the problem list (at most every second) and the failing checks (every two) up to date.</summary>
     private void Recompute()
     {
         _rotation.SetSlides(BuildSlides());
-        _problems.Refresh(Lists, Summary, _showsComponent, c => FleetLimits.Value.ThresholdsFor(c).StaleAfter);
+        if (Now - _problemsAt >= ProblemsRefresh)
+        {
+            _problemsAt = Now;
+            _problems.Refresh(Lists, Summary, _showsComponent, c => FleetLimits.Value.ThresholdsFor(c).StaleAfter);
+        }
+
         if (_checksDirty && Now - _checks.BuiltAt >= ChecksRefresh)
         {
             _checksHealth = Summary.Health;
