@@ -21,12 +21,17 @@ internal sealed record MeasureOptions
     public TimeSpan CpuWindow { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan PacedStorm { get; init; } = TimeSpan.FromSeconds(10);
     public IReadOnlyList<string> CircuitPages { get; init; } = ["/", "/nodes"];
+
+    /// <summary>Wallboards opened in the wall phase, the link they open, and how many CPU windows are measured.</summary>
+    public int Walls { get; init; } = 10;
+    public string WallPath { get; init; } = "/wall?views=overview,problems,checks&interval=20s";
+    public int WallWindows { get; init; } = 5;
     public required string AppDll { get; init; }
     public required string Environment { get; init; }
     public IReadOnlyList<string> AppSettings { get; init; } = [];
     public IReadOnlyList<string> AppEnvironment { get; init; } = [];
 
-    /// <summary>Phases to run (storm, ingest, render, memory, latency, circuits); empty for all.</summary>
+    /// <summary>Phases to run (storm, ingest, render, memory, latency, circuits, wall); empty for all.</summary>
     public IReadOnlyList<string> Only { get; init; } = [];
     public required string Output { get; init; }
     public required string CommandLine { get; init; }
@@ -104,6 +109,7 @@ internal sealed partial class Measure
             await Task.Delay(TimeSpan.FromSeconds(_o.Smoke ? 1 : 3));
             await Phase("latency", () => LatencyAsync(publisher, browser));
             await Phase("circuits", () => CircuitsAsync(browser));
+            await Phase("wall", () => WallsAsync(browser));
             await steadyStop.CancelAsync();
             var steadySent = await steadyTask;
             Log.Line($"steady load stopped after {steadySent:N0} messages");

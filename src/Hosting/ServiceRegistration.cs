@@ -1,5 +1,6 @@
 using ChoriaDashboard.Api;
 using ChoriaDashboard.Components;
+using ChoriaDashboard.Components.Wall;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Ingest;
 using ChoriaDashboard.Ingest.Connection;
@@ -32,6 +33,7 @@ public static class ServiceRegistration
             .Validate(o => o.UpdateInterval >= TimeSpan.FromMilliseconds(50) && o.UpdateInterval <= TimeSpan.FromSeconds(30), "Ui:UpdateInterval must be between 50 ms and 30 s.")
             .Validate(o => o.RelativeTimeRefresh >= TimeSpan.FromSeconds(1), "Ui:RelativeTimeRefresh must be at least 1 second.")
             .ValidateOnStart();
+        services.AddOptions<WallOptions>().Bind(config.GetSection(WallOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
 

@@ -20,9 +20,10 @@ public sealed class FakeFleetStore : IFleetReader, IFleetWriter
 
     public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => _nodes;
 
-    private readonly ConcurrentDictionary<string, MachineHost> _machines = new(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, MachineHost> Machines => Hosts;
 
-    public IReadOnlyDictionary<string, MachineHost> Machines => _machines;
+    /// <summary>The machines <see cref="Machines"/> reports, by identity; tests add hosts here.</summary>
+    public ConcurrentDictionary<string, MachineHost> Hosts { get; } = new(StringComparer.Ordinal);
 
     public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts { get; } = new Dictionary<(string Governor, string Event), long>();
 
@@ -54,7 +55,7 @@ public sealed class FakeFleetStore : IFleetReader, IFleetWriter
     /// <summary>Sets a machine (with its watchers) on <paramref name="identity"/> and publishes a change batch naming the host.</summary>
     public MachineHost PublishMachine(string identity, string machine, MachineSnapshot latest, params (string Name, string Type, WatcherSnapshot State)[] watchers)
     {
-        var host = _machines.GetOrAdd(identity, id => new MachineHost(id));
+        var host = Hosts.GetOrAdd(identity, id => new MachineHost(id));
         var entry = new MachineEntry(machine, latest, latest.LastTransitionAt ?? DateTimeOffset.UnixEpoch);
         var map = SmallDictionary<WatcherEntry>.Empty;
         foreach (var (name, type, state) in watchers)
