@@ -61,6 +61,7 @@ internal sealed class MachineRules(FleetState fleet)
         if (w is not null)
         {
             var state = WatcherSnapshot.From(w, receivedAt);
+            fleet.NoteCheck(host.Identity, machine.Machine, w.Name, watcher?.Latest, state);
             if (watcher is null)
             {
                 watcher = new WatcherEntry(w.Name, w.WatcherType, state);

@@ -18,6 +18,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     private readonly IngestCounters _counters;
     private readonly TimeProvider _time;
     private readonly ILogger<FleetStore> _logger;
+    private readonly FleetSeries _series;
     private readonly Lock _subscribersLock = new();
     private FleetSubscription[] _subscribers = [];
     private FleetSummary _summary = FleetSummary.Empty;
@@ -27,12 +28,14 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     private DateTimeOffset _errorWindowStart;
     private int _errorsInWindow;
     private int _queued;
+    private long _latestEventTicks;
 
     /// <param name="queueCapacity">Events queued between the ingest and the writer (<c>Ingest:QueueCapacity</c>).</param>
     public FleetStore(IOptions<FleetOptions> options, IngestCounters counters, TimeProvider time, ILogger<FleetStore> logger, int queueCapacity)
     {
         _options = options.Value;
         _state = new FleetState(_options);
+        _series = new FleetSeries(_options.SeriesInterval, _options.SeriesLength);
         _counters = counters;
         _time = time;
         _logger = logger;
@@ -63,6 +66,14 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     public IReadOnlyList<GovernorHistoryEntry> GovernorHistory => _state.GovernorHistory;
 
     public int QueueLength => Volatile.Read(ref _queued);
+
+    // ---- Over time: the overview's chart, feed and status bar ----
+
+    public IReadOnlyList<FleetSample> Series => _series.Samples;
+
+    public IReadOnlyList<NotableChange> NotableChanges => _state.Notable.Recent;
+
+    public DateTimeOffset? LatestEventAt => Interlocked.Read(ref _latestEventTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
 
@@ -145,6 +156,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
             {
                 var taken = 0;
                 var accepted = 0;
+                var latest = 0L;
                 // Whole ingest batches: a change batch can take up to IngestBatch.MaxCount - 1 events past MaxBatchSize.
                 while (taken < _options.MaxBatchSize && reader.TryRead(out var batch))
                 {
@@ -153,6 +165,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
                         if (ApplyOne(input.Event, input, changes))
                         {
                             accepted++;
+                            latest = Math.Max(latest, input.ReceivedAt.UtcTicks);
                         }
                     }
 
@@ -173,6 +186,8 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
                     {
                         Publish(changes, now);
                     }
+
+                    _series.TrySample(now, Summary);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -186,6 +201,10 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
                     // Counted once the batch's summary is out, so /api/fleet never reports more accepted events than
                     // its totals show.
                     _counters.AddAccepted(accepted);
+                    if (latest > Interlocked.Read(ref _latestEventTicks))
+                    {
+                        Interlocked.Exchange(ref _latestEventTicks, latest);
+                    }
                 }
 
                 // A batch that did not fill up means the writer is ahead of the ingest: let events gather for a moment
