@@ -166,6 +166,12 @@ internal sealed class FleetState
     {
         if (old is null)
         {
+            // A node first heard of through its upgrade announcement.
+            if (next.UpgradingTo is { } announced)
+            {
+                Notable.Add(new NotableChange(_now, NotableChangeKind.Upgraded, next.Identity, next.Component, null, $"{next.Version ?? VersionCount.Unknown} → {announced}"));
+            }
+
             return;
         }
 
