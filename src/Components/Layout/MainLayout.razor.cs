@@ -17,6 +17,7 @@ public sealed partial class MainLayout : IAsyncDisposable
     private bool _isDark = true;
     private bool _systemDark;
     private bool _disposed;
+    private bool _themeLoaded;
 
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
@@ -52,6 +53,7 @@ public sealed partial class MainLayout : IAsyncDisposable
             _mode = ThemeModes.Parse(await JS.InvokeAsync<string?>("choriaTheme.get"));
             _systemDark = await _themeProvider.GetSystemDarkModeAsync();
             await _themeProvider.WatchSystemDarkModeAsync(OnSystemDarkModeChangedAsync);
+            _themeLoaded = true;
             await ApplyAsync(remember: false);
         }
         catch (JSDisconnectedException)
@@ -67,6 +69,12 @@ public sealed partial class MainLayout : IAsyncDisposable
         _systemDark = dark;
         return _mode == ThemeMode.System ? ApplyAsync(remember: false) : Task.CompletedTask;
     }
+
+    /// <summary>
+    /// The provider follows the system by itself; the mode in force decides (a picked one wins), so it is put back.
+    /// The system's value itself arrives through <see cref="OnSystemDarkModeChangedAsync"/>.
+    /// </summary>
+    private Task OnProviderDarkModeChangedAsync(bool dark) => dark == _isDark ? Task.CompletedTask : ApplyAsync(remember: false);
 
     private Task OnModeChangedAsync(ThemeMode mode)
     {
