@@ -2,6 +2,7 @@ using Bunit;
 using ChoriaDashboard.Components.Pages;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using MudBlazor;
 using Xunit;
 using static ChoriaDashboard.TestKit.TestSnapshots;
 
@@ -36,6 +37,7 @@ public sealed class OverviewTests : DashboardTestContext
         Assert.All(server.QuerySelectorAll("[data-testid=version-share]"), share => Assert.Equal("50%", share.TextContent.Trim()));
         var links = server.QuerySelectorAll("a").Select(a => a.GetAttribute("href")).ToArray();
         Assert.Contains("nodes?component=server&state=dead", links);
+        Assert.Contains("nodes?component=server", links); // the component's total
     }
 
     [Fact]
@@ -226,13 +228,17 @@ public sealed class OverviewTests : DashboardTestContext
 
         var cut = Render<Overview>();
 
-        var states = cut.Find("[data-testid=trend-states]");
-        Assert.NotNull(states.QuerySelector("svg"));
-        Assert.Contains("live", states.TextContent, StringComparison.Ordinal);
-        Assert.Contains("dead", states.TextContent, StringComparison.Ordinal);
-        var versions = cut.Find("[data-testid=trend-versions-server]");
-        Assert.Contains("0.29.4", versions.TextContent, StringComparison.Ordinal);
-        Assert.Contains("0.29.3", versions.TextContent, StringComparison.Ordinal);
+        // What MudBlazor's charts are handed: the fleet's states, then each component's version shares, newest first.
+        Assert.NotNull(cut.Find("[data-testid=trend-states]"));
+        Assert.NotNull(cut.Find("[data-testid=trend-versions-server]"));
+        var charts = cut.FindComponents<MudChart<double>>().Select(c => c.Instance.ChartSeries!).ToArray();
+        Assert.Equal(2, charts.Length);
+        Assert.Equal(["live", "stale", "dead"], charts[0].Select(s => s.Name));
+        Assert.Equal([4.0, 3.0, 4.0], charts[0][0].Data.Values);
+        Assert.Equal([0.0, 1.0, 0.0], charts[0][2].Data.Values);
+        Assert.Equal(["0.29.4", "0.29.3"], charts[1].Select(s => s.Name));
+        Assert.Equal([0.0, 33.3, 100.0], charts[1][0].Data.Values);
+        Assert.Equal([100.0, 66.7, 0.0], charts[1][1].Data.Values);
     }
 
     [Fact]
