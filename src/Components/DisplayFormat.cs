@@ -20,6 +20,16 @@ public static class DisplayFormat
             : $"{(int)elapsed.TotalDays}d ago";
     }
 
+    /// <summary>A duration as people say it: <c>30 s</c>, <c>1 min</c>, <c>2 h</c>.</summary>
+    public static string Interval(TimeSpan interval) =>
+        interval.TotalSeconds < 60 ? $"{interval.TotalSeconds:0.#} s"
+        : interval.TotalMinutes < 60 ? $"{interval.TotalMinutes:0.#} min"
+        : $"{interval.TotalHours:0.#} h";
+
+    /// <summary>Events per second: whole numbers from 10 up, one decimal below.</summary>
+    public static string Rate(double perSecond) =>
+        perSecond >= 10 ? perSecond.ToString("N0", CultureInfo.InvariantCulture) : perSecond.ToString("0.#", CultureInfo.InvariantCulture);
+
     public static string NameOf(NodeState state) => state switch
     {
         NodeState.Live => "live",

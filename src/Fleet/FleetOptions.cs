@@ -82,6 +82,18 @@ public sealed class FleetOptions
     /// </summary>
     [Range(1, 1_000_000)]
     public int MaxOutages { get; set; } = 1024;
+    // ---- Over time: the overview's chart and feed ----
+
+    /// <summary>How often the writer samples the fleet's counts for the overview's chart (at most once per sweep, <see cref="SweepInterval"/>).</summary>
+    public TimeSpan SeriesInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Samples kept (oldest dropped first): with the default interval, 6 hours.</summary>
+    [Range(0, 100_000)]
+    public int SeriesLength { get; set; } = 360;
+
+    /// <summary>The newest notable changes kept for the overview's feed (deaths, returns, upgrades, stops, critical checks).</summary>
+    [Range(0, 10_000)]
+    public int NotableChangesLength { get; set; } = 200;
 
     /// <summary>The thresholds in force for a component.</summary>
     public LivenessThresholds ThresholdsFor(string component)

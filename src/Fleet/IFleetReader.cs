@@ -46,6 +46,20 @@ public interface IFleetReader
     /// <summary>Events waiting for the writer.</summary>
     int QueueLength { get; }
 
+    // ---- Over time: the overview's chart, feed and status bar ----
+
+    /// <summary>
+    /// The fleet's counts over time, oldest first: one sample per <c>Fleet:SeriesInterval</c> (taken by the writer),
+    /// at most <c>Fleet:SeriesLength</c>. Immutable.
+    /// </summary>
+    IReadOnlyList<FleetSample> Series { get; }
+
+    /// <summary>The newest notable changes (died, came back, upgraded, stopped, check turned critical), newest first, at most <c>Fleet:NotableChangesLength</c>. Immutable.</summary>
+    IReadOnlyList<NotableChange> NotableChanges { get; }
+
+    /// <summary>When the newest accepted event was received; null before the first.</summary>
+    DateTimeOffset? LatestEventAt { get; }
+
     /// <summary>The current summary plus a stream of change batches from now on. Dispose to unsubscribe.</summary>
     FleetSubscription Subscribe();
 

@@ -28,6 +28,11 @@ public sealed class ValidateFleetOptions : IValidateOptions<FleetOptions>
             errors.Add($"Fleet:SweepInterval must be between 0 and 10 minutes, not {options.SweepInterval}.");
         }
 
+        if (options.SeriesInterval < TimeSpan.FromSeconds(1) || options.SeriesInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"Fleet:SeriesInterval must be between 1 second and 1 day, not {options.SeriesInterval}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -95,6 +95,7 @@ public static class ServiceRegistration
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapFleetApi();
+        app.MapNodeExport();
 
         // Liveness: the process answers. Readiness: connected to the broker and subscribed.
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false });

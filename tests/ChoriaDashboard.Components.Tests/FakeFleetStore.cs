@@ -97,6 +97,21 @@ public sealed class FakeFleetStore : IFleetReader, IFleetWriter
 
     public int QueueLength => 0;
 
+    // ---- Over time: set by tests ----
+
+    public List<FleetSample> SeriesSamples { get; } = [];
+
+    public IReadOnlyList<FleetSample> Series => SeriesSamples;
+
+    public List<NotableChange> Notable { get; } = [];
+
+    public IReadOnlyList<NotableChange> NotableChanges => Notable;
+
+    public DateTimeOffset? LatestEventAt { get; set; }
+
+    /// <summary>Accepted events the status bar reads (the fake's ingest counters).</summary>
+    public void Accept(int count) => ((IngestCounters)Ingest).AddAccepted(count);
+
     public void ReportBroker(BrokerStatus status)
     {
         Broker = status;
@@ -146,7 +161,7 @@ public sealed class FakeFleetStore : IFleetReader, IFleetWriter
                 g.Count(n => n.State == NodeState.Stopped),
                 [.. g.GroupBy(n => n.Version ?? "unknown")
                     .Select(v => new VersionCount(v.Key, v.Count(), v.Count(n => n.State is NodeState.Live or NodeState.Stale)))
-                    .OrderByDescending(v => v.Active).ThenByDescending(v => v.Nodes).ThenBy(v => v.Version, StringComparer.Ordinal)]))
+                    .OrderByDescending(v => v.Version, VersionComparer.Instance)]))
             .ToImmutableArray();
         ++_revision;
         return new FleetSummary(_revision, DateTimeOffset.UnixEpoch, components, 0, Health, NodeListRevision: _revision);

@@ -224,6 +224,12 @@ public class NodeListLedgerBenchmarks
 
         public int QueueLength => 0;
 
+        public IReadOnlyList<FleetSample> Series => [];
+
+        public IReadOnlyList<NotableChange> NotableChanges => [];
+
+        public DateTimeOffset? LatestEventAt => null;
+
         public event Action<BrokerStatus>? BrokerChanged
         {
             add { }

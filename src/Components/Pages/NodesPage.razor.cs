@@ -35,6 +35,10 @@ public sealed partial class NodesPage
     [SupplyParameterFromQuery(Name = "version")]
     public string? Version { get; set; }
 
+    /// <summary>Only nodes not on their component's newest version: <c>outdated=true</c>.</summary>
+    [SupplyParameterFromQuery(Name = "outdated")]
+    public string? Outdated { get; set; }
+
     [SupplyParameterFromQuery(Name = "sort")]
     public string? Sort { get; set; }
 
@@ -48,15 +52,17 @@ public sealed partial class NodesPage
 
     protected override void OnParametersSet()
     {
-        _query = new NodeQuery
+        _query = NodeQueryString.Parse(name => name switch
         {
-            Search = Empty(Search),
-            Component = Empty(Component),
-            State = ParseState(State),
-            Version = Empty(Version),
-            Sort = Enum.TryParse<NodeSort>(Sort, ignoreCase: true, out var sort) ? sort : NodeSort.State,
-            Descending = Descending is { } desc && (desc.Equals("true", StringComparison.OrdinalIgnoreCase) || desc == "1"),
-        };
+            "q" => Search,
+            "component" => Component,
+            "state" => State,
+            "version" => Version,
+            "outdated" => Outdated,
+            "sort" => Sort,
+            "desc" => Descending,
+            _ => null,
+        });
         Refresh();
     }
 
@@ -138,45 +144,23 @@ public sealed partial class NodesPage
 
     private string Arrow(NodeSort sort) => _query.Sort != sort ? "" : _query.Descending ? " ▼" : " ▲";
 
-    internal static NodeState? ParseState(string? value) =>
-        Enum.TryParse<NodeState>(value, ignoreCase: true, out var state) && Enum.IsDefined(state) && !int.TryParse(value, out _) ? state : null;
+    internal static NodeState? ParseState(string? value) => NodeQueryString.ParseState(value);
 
     private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     /// <summary>The URL of the node list with a filter: what overview counts link to.</summary>
-    public static string Link(NodeQuery query)
-    {
-        var parameters = new Dictionary<string, string?>();
-        if (query.Search is not null)
-        {
-            parameters["q"] = query.Search;
-        }
+    public static string Link(NodeQuery query) => NodeQueryString.Link("nodes", query);
 
-        if (query.Component is not null)
-        {
-            parameters["component"] = query.Component;
-        }
+    /// <summary>The URL of a node's own page (built by the node detail page), the identity escaped as one path segment.</summary>
+    public static string NodeLink(string identity) => "nodes/" + Uri.EscapeDataString(identity);
 
-        if (query.State is { } state)
-        {
-            parameters["state"] = DisplayFormat.NameOf(state);
-        }
+    /// <summary>The export of the current view: the same filter and order, the whole filtered set.</summary>
+    private string ExportLink(string format) => NodeQueryString.Link($"export/nodes.{format}", _query);
 
-        if (query.Version is not null)
-        {
-            parameters["version"] = query.Version;
-        }
-
-        if (query.Sort != NodeSort.State)
-        {
-            parameters["sort"] = query.Sort.ToString().ToLowerInvariant();
-        }
-
-        if (query.Descending)
-        {
-            parameters["desc"] = "true";
-        }
-
-        return QueryHelpers.AddQueryString("nodes", parameters);
-    }
+    /// <summary>Versions to filter by: the chosen component's, or every component's, newest first.</summary>
+    private IEnumerable<string> VersionChoices => Summary.Components
+        .Where(c => _query.Component is null || c.Component == _query.Component)
+        .SelectMany(c => c.Versions.Select(v => v.Version))
+        .Distinct(StringComparer.Ordinal)
+        .OrderDescending(VersionComparer.Instance);
 }

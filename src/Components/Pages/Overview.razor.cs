@@ -1,11 +1,54 @@
 using ChoriaDashboard.Fleet;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+using MudBlazor;
 
 namespace ChoriaDashboard.Components.Pages;
 
-/// <summary>Per component: how many nodes are live, stale, dead and stopped, and which versions run.</summary>
+/// <summary>
+/// Per component: how many nodes are live, stale, dead and stopped, which versions run (newest first, the newest
+/// marked) and how many nodes are not on it; nagios health; recent notable changes; the fleet over the last hours.
+/// </summary>
 public sealed partial class Overview
 {
     private static readonly NodeState[] States = [NodeState.Live, NodeState.Stale, NodeState.Dead, NodeState.Stopped];
+
+    /// <summary>Notable changes shown; the store keeps <c>Fleet:NotableChangesLength</c>.</summary>
+    internal const int FeedLength = 25;
+
+    private FleetTrend _trend = FleetTrend.Empty;
+    private FleetSample? _trendThrough;
+    private IReadOnlyList<NotableChange> _notable = [];
+
+    [Inject]
+    private IOptions<FleetOptions> FleetOptions { get; set; } = default!;
+
+    protected override TimeSpan? ClockInterval => Ui.Value.RelativeTimeRefresh;
+
+    private DateTimeOffset Now => Time.GetUtcNow();
+
+    protected override void OnInitialized()
+    {
+        base.OnInitialized();
+        Refresh();
+    }
+
+    protected override void OnFleetChanged(IReadOnlyList<FleetChanges> batches, bool resynchronised) => Refresh();
+
+    /// <summary>Samples are taken on a timer, with or without change batches: the clock picks them up too.</summary>
+    protected override void OnClockTick() => Refresh();
+
+    private void Refresh()
+    {
+        _notable = Fleet.NotableChanges.Take(FeedLength).ToArray();
+        var series = Fleet.Series;
+        var last = series.Count == 0 ? null : series[^1];
+        if (!ReferenceEquals(last, _trendThrough))
+        {
+            _trendThrough = last;
+            _trend = FleetTrend.From(series);
+        }
+    }
 
     private static string NodesLink(string? component, NodeState state) =>
         NodesPage.Link(new NodeQuery { Component = component, State = state });
@@ -13,5 +56,37 @@ public sealed partial class Overview
     private static string VersionLink(string component, string version) =>
         NodesPage.Link(new NodeQuery { Component = component, Version = version });
 
+    private static string OutdatedLink(string component) =>
+        NodesPage.Link(new NodeQuery { Component = component, Outdated = true });
+
+    /// <summary>The health checks page filtered to one status (<c>ok</c>, <c>warning</c>, <c>critical</c>, <c>unknown</c>, <c>notchecked</c>).</summary>
+    internal static string ChecksLink(string status) => $"checks?status={status}";
+
     private static double Share(int part, int whole) => whole == 0 ? 0 : 100.0 * part / whole;
+
+    internal static string Describe(NotableChangeKind kind) => kind switch
+    {
+        NotableChangeKind.Died => "died",
+        NotableChangeKind.CameBack => "came back",
+        NotableChangeKind.Upgraded => "upgraded",
+        NotableChangeKind.Stopped => "stopped",
+        _ => "check critical",
+    };
+
+    private static string IconOf(NotableChangeKind kind) => kind switch
+    {
+        NotableChangeKind.Died => Icons.Material.Filled.HeartBroken,
+        NotableChangeKind.CameBack => Icons.Material.Filled.Replay,
+        NotableChangeKind.Upgraded => Icons.Material.Filled.Upgrade,
+        NotableChangeKind.Stopped => Icons.Material.Filled.PowerSettingsNew,
+        _ => Icons.Material.Filled.Error,
+    };
+
+    private static Color ColorOf(NotableChangeKind kind) => kind switch
+    {
+        NotableChangeKind.Died or NotableChangeKind.CheckCritical => Color.Error,
+        NotableChangeKind.CameBack => Color.Success,
+        NotableChangeKind.Upgraded => Color.Info,
+        _ => Color.Default,
+    };
 }

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace ChoriaDashboard.Fleet;
 
-/// <summary>Counts for one component: by state, and by version.</summary>
+/// <summary>Counts for one component: by state, and by version (newest first, see <see cref="VersionComparer"/>).</summary>
 public sealed record ComponentSummary(
     string Component,
     int Live,
@@ -11,7 +11,17 @@ public sealed record ComponentSummary(
     int Stopped,
     ImmutableArray<VersionCount> Versions)
 {
+    private string? _newest;
+    private int _outdated = -1;
+
     public int Total => Live + Stale + Dead + Stopped;
+
+    /// <summary>The newest version any node of this component runs (see <see cref="VersionComparer"/>); null when none is known.</summary>
+    public string? Newest => _newest ??= VersionComparer.Newest(Versions.Select(v => v.Version).Where(v => v != VersionCount.Unknown));
+
+    /// <summary>Nodes on a known version other than <see cref="Newest"/>, whatever their state.</summary>
+    public int Outdated => _outdated >= 0 ? _outdated
+        : _outdated = Versions.Where(v => v.Version != VersionCount.Unknown && v.Version != Newest).Sum(v => v.Nodes);
 
     public int Count(NodeState state) => state switch
     {

@@ -12,24 +12,69 @@ public sealed record NodeQuery
 
     public string? Version { get; init; }
 
+    /// <summary>Only nodes not on their component's newest version (<see cref="ComponentSummary.Newest"/>); unknown versions never match.</summary>
+    public bool Outdated { get; init; }
+
     public NodeSort Sort { get; init; } = NodeSort.State;
 
     public bool Descending { get; init; }
 
-    public bool Matches(NodeSnapshot node) =>
+    /// <summary>Whether <paramref name="node"/> passes the filter; <paramref name="newest"/> (component to newest version) is needed for <see cref="Outdated"/>.</summary>
+    public bool Matches(NodeSnapshot node, IReadOnlyDictionary<string, string>? newest = null) =>
         (State is null || node.State == State)
         && (Component is null || node.Component == Component)
-        && (Version is null || (node.Version ?? "unknown") == Version)
+        && (Version is null || (node.Version ?? VersionCount.Unknown) == Version)
+        && (!Outdated || (node.Version is { } version && newest?.GetValueOrDefault(node.Component) is { } latest && version != latest))
         && (string.IsNullOrEmpty(Search) || node.Identity.Contains(Search, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Filters and sorts. The default order puts trouble first: dead, stale, stopped, then live; then by identity.</summary>
+    /// <summary>Each component's newest version over <paramref name="nodes"/>, as <see cref="ComponentSummary.Newest"/> computes it from counts.</summary>
+    public static Dictionary<string, string> NewestVersions(IEnumerable<NodeSnapshot> nodes)
+    {
+        var versions = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            if (node.Version is { } version)
+            {
+                if (!versions.TryGetValue(node.Component, out var set))
+                {
+                    versions[node.Component] = set = new HashSet<string>(StringComparer.Ordinal);
+                }
+
+                set.Add(version);
+            }
+        }
+
+        var newest = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (component, set) in versions)
+        {
+            if (VersionComparer.Newest(set) is { } latest)
+            {
+                newest[component] = latest;
+            }
+        }
+
+        return newest;
+    }
+
+    /// <summary>
+    /// Filters and sorts. The default order puts trouble first: dead, stale, stopped, then live; then by identity in
+    /// natural order (<c>web-2</c> before <c>web-10</c>).
+    /// </summary>
     /// <remarks>
     /// Sorting 100,000 rows is the costly part, so each row's primary key is computed once (a rank for components and
     /// versions, of which there are few) and the sort compares plain keys, never re-deriving them per comparison.
     /// </remarks>
     public NodeSnapshot[] Apply(IEnumerable<NodeSnapshot> nodes)
     {
-        var rows = nodes.Where(Matches).ToArray();
+        Dictionary<string, string>? newest = null;
+        if (Outdated)
+        {
+            var all = nodes as IReadOnlyCollection<NodeSnapshot> ?? [.. nodes];
+            newest = NewestVersions(all);
+            nodes = all;
+        }
+
+        var rows = nodes.Where(n => Matches(n, newest)).ToArray();
         var keys = new SortKey[rows.Length];
         var ranks = Sort is NodeSort.Component or NodeSort.Version ? Ranks(rows) : null;
         for (var i = 0; i < rows.Length; i++)
@@ -80,7 +125,7 @@ public sealed record NodeQuery
                 return c;
             }
 
-            c = string.CompareOrdinal(x.Identity, y.Identity);
+            c = NaturalStringComparer.Instance.Compare(x.Identity, y.Identity);
             if (c != 0)
             {
                 return identityDescending ? -c : c;

@@ -1,8 +1,23 @@
+using Semver;
+
 namespace ChoriaDashboard.Fleet;
 
-/// <summary>Orders version strings the way people read them: 0.29.10 after 0.29.9; unknown (null) first.</summary>
+/// <summary>
+/// Orders version strings oldest first, by semantic versioning (the Semver package): 0.29.10 after 0.29.9, 0.29.4-rc1
+/// before 0.29.4. Choria versions are read leniently (<c>v0.29</c> is 0.29.0, leading zeros and surrounding white
+/// space are allowed). The order is total: null first, then strings Semver cannot read (empty, garbage, four-part
+/// versions) in ordinal order, then readable versions by semantic version sort order (pre-releases before their
+/// release; build metadata last); two strings that read as the same version (<c>v0.29</c> and <c>0.29.0</c>) are
+/// ordered by their text, so only equal strings compare as equal.
+/// </summary>
 public sealed class VersionComparer : IComparer<string?>
 {
+    /// <summary>What Choria and people write: a leading v, leading zeros, a missing minor or patch, surrounding spaces.</summary>
+    private const SemVersionStyles Lenient = SemVersionStyles.Any;
+
+    /// <summary>Versions longer than this are not parsed (field lengths are capped at ingest anyway).</summary>
+    private const int MaxLength = 1024;
+
     public static readonly VersionComparer Instance = new();
 
     public int Compare(string? x, string? y)
@@ -22,28 +37,24 @@ public sealed class VersionComparer : IComparer<string?>
             return 1;
         }
 
-        var xs = Parts(x);
-        var ys = Parts(y);
-        for (var i = 0; i < Math.Min(xs.Length, ys.Length); i++)
+        var xs = Parse(x);
+        var ys = Parse(y);
+        var c = (xs, ys) switch
         {
-            // Numeric parts compare as numbers and sort before text parts, so the order is consistent (transitive).
-            var xNumeric = long.TryParse(xs[i], out var xn);
-            var yNumeric = long.TryParse(ys[i], out var yn);
-            var c = (xNumeric, yNumeric) switch
-            {
-                (true, true) => xn.CompareTo(yn),
-                (true, false) => -1,
-                (false, true) => 1,
-                _ => string.CompareOrdinal(xs[i], ys[i]),
-            };
-            if (c != 0)
-            {
-                return c;
-            }
-        }
-
-        return xs.Length.CompareTo(ys.Length);
+            (null, null) => 0,
+            (null, _) => -1,
+            (_, null) => 1,
+            _ => SemVersion.CompareSortOrder(xs, ys),
+        };
+        return c != 0 ? c : string.CompareOrdinal(x, y);
     }
 
-    private static string[] Parts(string version) => version.Split('.', '-', '+');
+    /// <summary>True when <paramref name="version"/> reads as a semantic version (leniently).</summary>
+    public static bool IsSemantic(string? version) => version is not null && Parse(version) is not null;
+
+    /// <summary>The newest of <paramref name="versions"/> by this order; null when there are none.</summary>
+    public static string? Newest(IEnumerable<string?> versions) => versions.Max(Instance);
+
+    private static SemVersion? Parse(string version) =>
+        version.Length > 0 && SemVersion.TryParse(version, Lenient, out var parsed, MaxLength) ? parsed : null;
 }

@@ -37,9 +37,7 @@ internal sealed class ComponentCounter
         _states[(int)NodeState.Dead],
         _states[(int)NodeState.Stopped],
         _versions
-            .OrderByDescending(v => v.Value.Active)
-            .ThenByDescending(v => v.Value.Nodes)
-            .ThenBy(v => v.Key, StringComparer.Ordinal)
+            .OrderByDescending(v => v.Key, VersionComparer.Instance)
             .Select(v => new VersionCount(v.Key, v.Value.Nodes, v.Value.Active))
             .ToImmutableArray());
 }

@@ -13,7 +13,7 @@ namespace ChoriaDashboard.Fleet;
 /// </summary>
 internal sealed class FleetState
 {
-    private const string UnknownVersion = "unknown";
+    private const string UnknownVersion = VersionCount.Unknown;
 
     /// <summary>Nodes the table is sized for at start (it grows beyond when needed).</summary>
     private const int InitialNodeCapacity = 1 << 17;
@@ -24,6 +24,9 @@ internal sealed class FleetState
     private readonly MachineRules _machineRules;
     private readonly GovernorRules _governor;
     private readonly LivenessRules _liveness;
+
+    /// <summary>The time of the event or sweep being applied: when a notable change happened.</summary>
+    private DateTimeOffset _now;
 
     public FleetState(FleetOptions options)
     {
@@ -39,7 +42,11 @@ internal sealed class FleetState
         _machineRules = new MachineRules(this);
         _governor = new GovernorRules(options.MaxGovernorCounters, options.GovernorHistoryLength);
         _liveness = new LivenessRules(this);
+        Notable = new NotableChangeLog(options.NotableChangesLength);
     }
+
+    /// <summary>The recent notable changes (deaths, returns, upgrades, stops, critical checks).</summary>
+    public NotableChangeLog Notable { get; }
 
     /// <summary>The nodes now, as readers may see them (see <see cref="NodeView"/>).</summary>
     public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes { get; }
@@ -58,7 +65,13 @@ internal sealed class FleetState
     public long NodeListRevision { get; private set; }
 
     /// <summary>Applies one event received at <paramref name="receivedAt"/>, recording what changed.</summary>
-    public ApplyOutcome Apply(ChoriaEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes) => evt switch
+    public ApplyOutcome Apply(ChoriaEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes)
+    {
+        _now = receivedAt;
+        return ApplyEvent(evt, receivedAt, changes);
+    }
+
+    private ApplyOutcome ApplyEvent(ChoriaEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes) => evt switch
     {
         GovernorEvent g => _governor.Apply(g, receivedAt),
         LifecycleEvent l => _lifecycle.Apply(l, receivedAt, changes),
@@ -68,7 +81,11 @@ internal sealed class FleetState
     };
 
     /// <summary>Moves silent nodes to stale or dead, and forgets nodes, machines and watchers silent past <c>ForgetAfter</c>.</summary>
-    public void Sweep(DateTimeOffset now, FleetChangeSet changes, DeafTimeline? deaf = null) => _liveness.Sweep(now, changes, deaf ?? DeafTimeline.None);
+    public void Sweep(DateTimeOffset now, FleetChangeSet changes, DeafTimeline? deaf = null)
+    {
+        _now = now;
+        _liveness.Sweep(now, changes, deaf ?? DeafTimeline.None);
+    }
 
     /// <summary>Builds the summary from the running counters: cost grows with components × versions, not nodes.</summary>
     public FleetSummary BuildSummary(long revision, DateTimeOffset asOf)
@@ -114,6 +131,7 @@ internal sealed class FleetState
         }
 
         Count(next, +1);
+        NoteChange(old, next);
         NodeTable[next.Key] = next;
         if (old is null)
         {
@@ -134,6 +152,55 @@ internal sealed class FleetState
         NodeListRevision++;
         return true;
     }
+
+    /// <summary>Records a nagios check that turned CRITICAL (it was not critical before, or is new).</summary>
+    internal void NoteCheck(string identity, string machine, string watcher, WatcherSnapshot? before, WatcherSnapshot after)
+    {
+        if (after.Health == NagiosStatus.Critical && before?.Health != NagiosStatus.Critical)
+        {
+            Notable.Add(new NotableChange(_now, NotableChangeKind.CheckCritical, identity, null, $"{machine}/{watcher}", Excerpt(after.Output)));
+        }
+    }
+
+    private void NoteChange(NodeSnapshot? old, NodeSnapshot next)
+    {
+        if (old is null)
+        {
+            // A node first heard of through its upgrade announcement.
+            if (next.UpgradingTo is { } announced)
+            {
+                Notable.Add(new NotableChange(_now, NotableChangeKind.Upgraded, next.Identity, next.Component, null, $"{next.Version ?? VersionCount.Unknown} → {announced}"));
+            }
+
+            return;
+        }
+
+        if (old.State != next.State)
+        {
+            NotableChangeKind? kind = next.State switch
+            {
+                NodeState.Dead => NotableChangeKind.Died,
+                NodeState.Stopped => NotableChangeKind.Stopped,
+                NodeState.Live when old.State is NodeState.Dead or NodeState.Stopped => NotableChangeKind.CameBack,
+                _ => null,
+            };
+            if (kind is { } k)
+            {
+                Notable.Add(new NotableChange(_now, k, next.Identity, next.Component, null, null));
+            }
+        }
+
+        if (next.UpgradingTo is { } target && target != old.UpgradingTo)
+        {
+            Notable.Add(new NotableChange(_now, NotableChangeKind.Upgraded, next.Identity, next.Component, null, $"{next.Version ?? VersionCount.Unknown} → {target}"));
+        }
+        else if (old.Version is { } from && next.Version is { } to && from != to)
+        {
+            Notable.Add(new NotableChange(_now, NotableChangeKind.Upgraded, next.Identity, next.Component, null, $"{from} → {to}"));
+        }
+    }
+
+    private static string? Excerpt(string? output) => output is null || output.Length <= 200 ? output : output[..200] + "…";
 
     /// <summary>Adds <paramref name="delta"/> to the health count of a nagios check's state; other watchers have none.</summary>
     internal void CountHealth(WatcherSnapshot watcher, int delta)

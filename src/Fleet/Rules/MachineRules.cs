@@ -78,6 +78,7 @@ internal sealed class MachineRules(FleetState fleet)
                 state = state with { FailingSince = watcher?.Latest is { IsFailing: true, FailingSince: { } since } ? since : receivedAt };
             }
 
+            fleet.NoteCheck(host.Identity, machine.Machine, w.Name, watcher?.Latest, state);
             if (watcher is null)
             {
                 watcher = new WatcherEntry(w.Name, w.WatcherType, state);

@@ -20,6 +20,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     private readonly ILogger<FleetStore> _logger;
     private readonly EventFeed _feed;
     private readonly RawEventStore _raw;
+    private readonly FleetSeries _series;
     private readonly Lock _subscribersLock = new();
     private readonly CurrencyTracker _currency;
     private int _currencyChanged;
@@ -31,6 +32,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     private DateTimeOffset _errorWindowStart;
     private int _errorsInWindow;
     private int _queued;
+    private long _latestEventTicks;
 
     /// <param name="queueCapacity">Events queued between the ingest and the writer (<c>Ingest:QueueCapacity</c>).</param>
     /// <param name="raw">Where the ingest keeps accepted messages as received; none kept when null.</param>
@@ -40,6 +42,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
         _feed = new EventFeed(_options.EventFeedLength, _options.EventFeedSubscriberBuffer);
         _raw = raw ?? RawEventStore.None;
         _state = new FleetState(_options);
+        _series = new FleetSeries(_options.SeriesInterval, _options.SeriesLength);
         _counters = counters;
         _time = time;
         _logger = logger;
@@ -86,6 +89,13 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
 
     /// <summary>Live tails open now.</summary>
     public int EventSubscriberCount => _feed.SubscriberCount;
+    // ---- Over time: the overview's chart, feed and status bar ----
+
+    public IReadOnlyList<FleetSample> Series => _series.Samples;
+
+    public IReadOnlyList<NotableChange> NotableChanges => _state.Notable.Recent;
+
+    public DateTimeOffset? LatestEventAt => Interlocked.Read(ref _latestEventTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
 
@@ -189,6 +199,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
             {
                 var taken = 0;
                 var accepted = 0;
+                var latest = 0L;
                 // Whole ingest batches: a change batch can take up to IngestBatch.MaxCount - 1 events past MaxBatchSize.
                 while (taken < _options.MaxBatchSize && reader.TryRead(out var batch))
                 {
@@ -197,6 +208,7 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
                         if (ApplyOne(input.Event, input, changes))
                         {
                             accepted++;
+                            latest = Math.Max(latest, input.ReceivedAt.UtcTicks);
                         }
                     }
 
@@ -226,6 +238,8 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
                     {
                         Publish(changes, now);
                     }
+
+                    _series.TrySample(now, Summary);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -239,6 +253,10 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
                     // Counted once the batch's summary is out, so /api/fleet never reports more accepted events than
                     // its totals show.
                     _counters.AddAccepted(accepted);
+                    if (latest > Interlocked.Read(ref _latestEventTicks))
+                    {
+                        Interlocked.Exchange(ref _latestEventTicks, latest);
+                    }
                 }
 
                 // A batch that did not fill up means the writer is ahead of the ingest: let events gather for a moment

@@ -25,6 +25,30 @@ public sealed class BrokerIndicatorTests : DashboardTestContext
     }
 
     [Fact]
+    public void BrokerIndicator_NoEventsYet_SaysSo()
+    {
+        var cut = Render<BrokerIndicator>();
+
+        Assert.Equal("no events yet", cut.Find("[data-testid=latest-event]").TextContent.Trim());
+        Assert.Equal("– events/s", cut.Find("[data-testid=ingest-rate]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void BrokerIndicator_EventsAccepted_ShowsAgeOfNewestAndRatePerSecond()
+    {
+        Store.LatestEventAt = Clock.GetUtcNow() - TimeSpan.FromSeconds(12);
+        var cut = Render<BrokerIndicator>();
+        Assert.Equal("last event 12s ago", cut.Find("[data-testid=latest-event]").TextContent.Trim());
+
+        // 50 events in the 5 s (Ui:RelativeTimeRefresh) until the next tick: 10 per second.
+        Store.Accept(50);
+        Clock.Advance(TimeSpan.FromSeconds(5));
+
+        cut.WaitForAssertion(() => Assert.Equal("10 events/s", cut.Find("[data-testid=ingest-rate]").TextContent.Trim()), TimeSpan.FromSeconds(5));
+        Assert.Equal("last event 17s ago", cut.Find("[data-testid=latest-event]").TextContent.Trim());
+    }
+
+    [Fact]
     public void BrokerIndicator_NoInsecureSetting_ShowsNoWarning()
     {
         var cut = Render<BrokerIndicator>();

@@ -113,4 +113,72 @@ public sealed class NodesPageTests : DashboardTestContext
         var identities = cut.FindAll("[data-testid=node-row]").Select(r => r.GetAttribute("data-identity") ?? "").ToArray();
         Assert.Equal(new[] { "b.example.net", "a.example.net" }, identities);
     }
+
+    [Fact]
+    public void NodesPage_NumberedIdentities_ProblemsFirstThenNaturalOrder()
+    {
+        Store.Publish(
+            Node("web-1", NodeState.Live),
+            Node("web-10", NodeState.Dead),
+            Node("web-2", NodeState.Dead),
+            Node("web-9", NodeState.Live));
+
+        var cut = Render<NodesPage>();
+
+        Assert.Equal(["web-2", "web-10", "web-1", "web-9"], cut.FindAll("[data-testid=node-row]").Select(r => r.GetAttribute("data-identity") ?? ""));
+    }
+
+    [Fact]
+    public void NodesPage_OutdatedInUrl_ShowsOnlyNodesNotOnTheirNewestVersion()
+    {
+        Store.Publish(
+            Node("web-1", NodeState.Live, "0.29.10"),
+            Node("web-2", NodeState.Live, "0.29.9"),
+            Node("web-3", NodeState.Dead, "0.29.4"),
+            Node("web-4", NodeState.Stopped, null),
+            Node("web-1", NodeState.Live, "0.1.0", component: ChoriaComponents.Provisioner));
+        Services.GetRequiredService<NavigationManager>().NavigateTo("nodes?outdated=true");
+
+        var cut = Render<NodesPage>();
+
+        Assert.Equal(["web-3", "web-2"], cut.FindAll("[data-testid=node-row]").Select(r => r.GetAttribute("data-identity") ?? ""));
+        Assert.Contains("not on newest version", cut.Find("[data-testid=filter-outdated-chip]").TextContent);
+        Assert.Contains("2 of 5 nodes", cut.Find("[data-testid=row-count]").TextContent);
+    }
+
+    [Fact]
+    public void NodesPage_VersionInUrl_FiltersAndOffersVersionsNewestFirst()
+    {
+        Store.Publish(Node("web-1", NodeState.Live, "0.29.9"), Node("web-2", NodeState.Live, "0.29.10"));
+        Services.GetRequiredService<NavigationManager>().NavigateTo("nodes?version=0.29.9");
+
+        var cut = Render<NodesPage>();
+
+        Assert.Equal("web-1", Assert.Single(cut.FindAll("[data-testid=node-row]")).GetAttribute("data-identity"));
+        Assert.Contains("version 0.29.9", cut.Find("[data-testid=filter-version]").TextContent);
+    }
+
+    [Fact]
+    public void NodesPage_Identity_LinksToItsNodePageEscaped()
+    {
+        Store.Publish(Node("web/1?x=%", NodeState.Live));
+
+        var cut = Render<NodesPage>();
+
+        var link = cut.Find("[data-testid=node-row] td.identity a");
+        Assert.Equal("nodes/web%2F1%3Fx%3D%25", link.GetAttribute("href"));
+        Assert.Equal("web/1?x=%", link.TextContent);
+    }
+
+    [Fact]
+    public void NodesPage_ExportButtons_CarryTheCurrentFilterAndOrder()
+    {
+        Store.Publish(Node("web-1", NodeState.Dead));
+        Services.GetRequiredService<NavigationManager>().NavigateTo("nodes?state=dead&outdated=true&sort=identity&desc=true");
+
+        var cut = Render<NodesPage>();
+
+        Assert.Equal("export/nodes.csv?state=dead&outdated=true&sort=identity&desc=true", cut.Find("[data-testid=export-csv]").GetAttribute("href"));
+        Assert.Equal("export/nodes.json?state=dead&outdated=true&sort=identity&desc=true", cut.Find("[data-testid=export-json]").GetAttribute("href"));
+    }
 }

@@ -2,6 +2,7 @@ using Bunit;
 using ChoriaDashboard.Components.Pages;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using MudBlazor;
 using Xunit;
 using static ChoriaDashboard.TestKit.TestSnapshots;
 
@@ -30,12 +31,13 @@ public sealed class OverviewTests : DashboardTestContext
         Assert.Contains("4 nodes", server.QuerySelector("[data-testid=component-total]")!.TextContent);
         var versions = server.QuerySelectorAll("[data-testid=version-row]").Select(r => r.TextContent).ToArray();
         Assert.Equal(2, versions.Length);
-        Assert.Contains("0.29.3", versions[0]); // one active (b), one dead: active 1
-        Assert.Contains("0.29.4", versions[1]);
+        Assert.Contains("0.29.4", versions[0]); // newest first
+        Assert.Contains("0.29.3", versions[1]);
         // Of the two active server nodes (a live, b live; c dead and d stopped are not active), each version runs one.
         Assert.All(server.QuerySelectorAll("[data-testid=version-share]"), share => Assert.Equal("50%", share.TextContent.Trim()));
         var links = server.QuerySelectorAll("a").Select(a => a.GetAttribute("href")).ToArray();
         Assert.Contains("nodes?component=server&state=dead", links);
+        Assert.Contains("nodes?component=server", links); // the component's total
     }
 
     [Fact]
@@ -128,4 +130,128 @@ public sealed class OverviewTests : DashboardTestContext
         // Leaving the page cancels and awaits its consume loop, which lets go of the subscription.
         Assert.Equal(0, Store.Subscribers);
     }
+
+    [Fact]
+    public void Overview_VersionsOfAComponent_NewestFirstByVersionAndMarkedInText()
+    {
+        Store.Publish(
+            Node("web-1", NodeState.Live, "0.29.9"),
+            Node("web-2", NodeState.Live, "0.29.9"),
+            Node("web-3", NodeState.Live, "0.29.10"),
+            Node("web-4", NodeState.Dead, "garbage"),
+            Node("web-5", NodeState.Live, "0.29.10-rc1"));
+
+        var cut = Render<Overview>();
+
+        var server = cut.Find("[data-testid=component-server]");
+        var rows = server.QuerySelectorAll("[data-testid=version-row]");
+        Assert.Equal(["0.29.10", "0.29.10-rc1", "0.29.9", "garbage"], rows.Select(r => r.QuerySelector("a")!.TextContent));
+        Assert.Equal("★ newest", Assert.Single(server.QuerySelectorAll("[data-testid=newest-mark]")).TextContent.Trim());
+        Assert.NotNull(rows[0].QuerySelector("[data-testid=newest-mark]"));
+        Assert.Equal("0.29.10", server.QuerySelector("[data-testid=newest-version]")!.TextContent);
+    }
+
+    [Fact]
+    public void Overview_NodesOnOlderVersions_CountedAndLinkedToTheirList()
+    {
+        Store.Publish(
+            Node("web-1", NodeState.Live, "0.29.9"),
+            Node("web-2", NodeState.Dead, "0.29.9"),
+            Node("web-3", NodeState.Live, "0.29.10"),
+            Node("web-4", NodeState.Stopped, null), // unknown: not counted as outdated
+            Node("p-1", NodeState.Live, "0.1.0", component: ChoriaComponents.Provisioner));
+
+        var cut = Render<Overview>();
+
+        var server = cut.Find("[data-testid=component-server] [data-testid=outdated-count]");
+        Assert.Equal("nodes?component=server&outdated=true", server.GetAttribute("href"));
+        Assert.Equal("not on newest 2", Squash(server.TextContent));
+        Assert.Equal("not on newest 0", Squash(cut.Find("[data-testid=component-provisioner] [data-testid=outdated-count]").TextContent));
+    }
+
+    [Fact]
+    public void Overview_HealthCounts_LinkToTheChecksPageFilteredByStatus()
+    {
+        Store.Health = new HealthSummary(Ok: 3, Warning: 1, Critical: 1, Unknown: 0, NotChecked: 2);
+        Store.Publish(Node("a.example.net", NodeState.Live));
+
+        var cut = Render<Overview>();
+
+        var links = cut.FindAll("[data-testid=health] a").Select(a => a.GetAttribute("href") ?? "").ToArray();
+        Assert.Equal(["checks?status=ok", "checks?status=warning", "checks?status=critical", "checks?status=unknown", "checks?status=notchecked"], links);
+    }
+
+    [Fact]
+    public void Overview_NotableChanges_ListedNewestFirstWithKindInTextAndNodeLinks()
+    {
+        const string hostile = "<img src=x onerror=alert(1)>";
+        Store.Notable.AddRange(
+        [
+            new NotableChange(Clock.GetUtcNow().AddMinutes(-1), NotableChangeKind.CheckCritical, "web/7", null, "check_disk/disk", "CRITICAL: " + hostile),
+            new NotableChange(Clock.GetUtcNow().AddMinutes(-2), NotableChangeKind.Upgraded, "web-2", "server", null, "0.29.3 → 0.29.4"),
+            new NotableChange(Clock.GetUtcNow().AddMinutes(-3), NotableChangeKind.Died, "web-3", "server", null, null),
+        ]);
+        Store.Publish(Node("web-2", NodeState.Live));
+
+        var cut = Render<Overview>();
+
+        var rows = cut.FindAll("[data-testid=notable-row]");
+        Assert.Equal(["check critical", "upgraded", "died"], rows.Select(r => r.QuerySelector(".notable-kind")!.TextContent));
+        Assert.Equal(["nodes/web%2F7", "nodes/web-2", "nodes/web-3"], rows.Select(r => r.QuerySelector("a")!.GetAttribute("href") ?? ""));
+        Assert.Contains("CRITICAL: " + hostile, rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-testid=notable] img"));
+        Assert.Contains("0.29.3 → 0.29.4", rows[1].TextContent, StringComparison.Ordinal);
+        Assert.Contains("3m ago", rows[2].TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Overview_NothingNotable_SaysWhatWouldShow()
+    {
+        Store.Publish(Node("web-2", NodeState.Live));
+
+        var cut = Render<Overview>();
+
+        Assert.Contains("Nothing notable yet", cut.Find("[data-testid=notable-empty]").TextContent);
+    }
+
+    [Fact]
+    public void Overview_SeriesSampled_ChartsStatesAndEachComponentsVersions()
+    {
+        var t0 = Clock.GetUtcNow();
+        Store.SeriesSamples.AddRange(
+        [
+            Sample(t0, live: 4, dead: 0, ("0.29.3", 4)),
+            Sample(t0.AddMinutes(1), live: 3, dead: 1, ("0.29.3", 2), ("0.29.4", 1)),
+            Sample(t0.AddMinutes(2), live: 4, dead: 0, ("0.29.4", 4)),
+        ]);
+        Store.Publish(Node("web-2", NodeState.Live));
+
+        var cut = Render<Overview>();
+
+        // What MudBlazor's charts are handed: the fleet's states, then each component's version shares, newest first.
+        Assert.NotNull(cut.Find("[data-testid=trend-states]"));
+        Assert.NotNull(cut.Find("[data-testid=trend-versions-server]"));
+        var charts = cut.FindComponents<MudChart<double>>().Select(c => c.Instance.ChartSeries!).ToArray();
+        Assert.Equal(2, charts.Length);
+        Assert.Equal(["live", "stale", "dead"], charts[0].Select(s => s.Name));
+        Assert.Equal([4.0, 3.0, 4.0], charts[0][0].Data.Values);
+        Assert.Equal([0.0, 1.0, 0.0], charts[0][2].Data.Values);
+        Assert.Equal(["0.29.4", "0.29.3"], charts[1].Select(s => s.Name));
+        Assert.Equal([0.0, 33.3, 100.0], charts[1][0].Data.Values);
+        Assert.Equal([100.0, 66.7, 0.0], charts[1][1].Data.Values);
+    }
+
+    [Fact]
+    public void Overview_FewerThanTwoSamples_SaysTheChartsFillIn()
+    {
+        Store.SeriesSamples.Add(Sample(Clock.GetUtcNow(), live: 1, dead: 0, ("0.29.4", 1)));
+        Store.Publish(Node("web-2", NodeState.Live));
+
+        var cut = Render<Overview>();
+
+        Assert.Contains("1 of 2 samples", cut.Find("[data-testid=trend-waiting]").TextContent);
+    }
+
+    private static FleetSample Sample(DateTimeOffset at, int live, int dead, params (string Version, int Active)[] versions) =>
+        new(at, [new ComponentSummary("server", live, 0, dead, 0, [.. versions.Select(v => new VersionCount(v.Version, v.Active, v.Active))])]);
 }

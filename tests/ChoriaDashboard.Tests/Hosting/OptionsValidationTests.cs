@@ -111,6 +111,17 @@ public sealed class OptionsValidationTests
         Assert.StartsWith("Fleet:SweepInterval", Assert.Single(result.Failures!), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(0.5)]
+    [InlineData(86_401)]
+    public void ValidateFleetOptions_SeriesIntervalOutOfRange_Fails(double seconds)
+    {
+        var result = new ValidateFleetOptions().Validate(null, new FleetOptions { SeriesInterval = TimeSpan.FromSeconds(seconds) });
+
+        Assert.StartsWith("Fleet:SeriesInterval", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
     // ---- Nats ----
 
     [Theory]

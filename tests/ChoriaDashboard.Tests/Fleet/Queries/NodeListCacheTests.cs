@@ -105,6 +105,12 @@ public sealed class NodeListCacheTests
 
         public int QueueLength => 0;
 
+        public IReadOnlyList<FleetSample> Series => [];
+
+        public IReadOnlyList<NotableChange> NotableChanges => [];
+
+        public DateTimeOffset? LatestEventAt => null;
+
         public event Action<BrokerStatus>? BrokerChanged
         {
             add { }

@@ -225,65 +225,37 @@ public sealed class NodeQueryTests
         Assert.Equal(expected, NodeQuery.Severity(state));
     }
 
-    [Theory]
-    [InlineData("0.29.10", "0.29.9")]
-    [InlineData("0.30.0", "0.29.99")]
-    [InlineData("1.0.0", "0.99.99")]
-    [InlineData("0.29.4", null)]
-    [InlineData("", null)]
-    [InlineData("0.29.4.1", "0.29.4")]
-    [InlineData("0.29.4-rc2", "0.29.4-rc1")]
-    [InlineData("0.29.x", "0.29.9")]
-    [InlineData("0.29.b", "0.29.a")]
-    [InlineData("0.29.4+build10", "0.29.4+build1")]
-    public void VersionComparer_Compare_OrdersAsPeopleReadVersions(string? later, string? earlier)
+    [Fact]
+    public void Apply_NumberedIdentities_SortedNaturally()
     {
-        Assert.True(VersionComparer.Instance.Compare(later, earlier) > 0, $"{later} should sort after {earlier}");
-        Assert.True(VersionComparer.Instance.Compare(earlier, later) < 0, $"{earlier} should sort before {later}");
-    }
+        NodeSnapshot[] fleet = [.. new[] { "web-10", "web-2", "web-1", "web-20" }.Select(i => Node(i, NodeState.Live, "0.29.4", 0))];
 
-    [Theory]
-    [InlineData(null, null)]
-    [InlineData("0.29.4", "0.29.4")]
-    [InlineData("0.29.04", "0.29.4")]
-    public void VersionComparer_Compare_EqualVersions_ReturnsZero(string? x, string? y)
-    {
-        Assert.Equal(0, VersionComparer.Instance.Compare(x, y));
+        Assert.Equal(["web-1", "web-2", "web-10", "web-20"], new NodeQuery().Apply(fleet).Select(r => r.Identity));
+        Assert.Equal(["web-20", "web-10", "web-2", "web-1"], new NodeQuery { Sort = NodeSort.Identity, Descending = true }.Apply(fleet).Select(r => r.Identity));
     }
 
     [Fact]
-    public void VersionComparer_SortingAList_GivesNaturalVersionOrder()
+    public void Apply_Outdated_KeepsNodesOnAnOlderVersionOfTheirComponent()
     {
-        string?[] versions = ["0.29.10", "0.3.0", null, "0.29.9", "0.29.1", "1.0.0", "0.29.10-rc1", "0.100.0"];
+        // Server's newest is 1.0.0 (the provisioner has its own); unknown versions are never counted as outdated.
+        NodeSnapshot[] fleet =
+        [
+            Node("a", NodeState.Live, "0.29.10", 0),
+            Node("b", NodeState.Dead, "0.29.9", 0),
+            Node("c", NodeState.Live, "1.0.0", 0),
+            Node("d", NodeState.Stopped, null, 0),
+            Node("e", NodeState.Live, "garbage", 0),
+            Node("a", NodeState.Live, "0.1.0", 0, component: ChoriaComponents.Provisioner),
+        ];
 
-        var sorted = versions.Order(VersionComparer.Instance).Select(v => v ?? "(null)");
+        var rows = new NodeQuery { Outdated = true, Sort = NodeSort.Identity }.Apply(fleet);
 
-        Assert.Equal(["(null)", "0.3.0", "0.29.1", "0.29.9", "0.29.10", "0.29.10-rc1", "0.100.0", "1.0.0"], sorted);
+        Assert.Equal(["a/server", "b/server", "e/server"], Keys(rows));
+        Assert.Equal(["b/server"], Keys((new NodeQuery { Outdated = true, State = NodeState.Dead }).Apply(fleet)));
     }
 
     private static string[] Keys(IEnumerable<NodeSnapshot> rows) => [.. rows.Select(r => r.Key.ToString())];
 
     private static NodeSnapshot Node(string identity, NodeState state, string? version, int lastSeenMinutes, string component = ChoriaComponents.Server) =>
         TestSnapshots.Node(identity, state, version, component, lastSeen: T0 + TimeSpan.FromMinutes(lastSeenMinutes), firstSeen: T0);
-
-    [Fact]
-    public void VersionComparer_MixedNumericAndTextParts_IsTransitive()
-    {
-        string[] versions = ["1a", "2", "10", "1", "1.0", "rc", "0.29.4-rc1", "0.29.4"];
-
-        foreach (var a in versions)
-        {
-            foreach (var b in versions)
-            {
-                foreach (var c in versions)
-                {
-                    var comparer = VersionComparer.Instance;
-                    if (comparer.Compare(a, b) < 0 && comparer.Compare(b, c) < 0)
-                    {
-                        Assert.True(comparer.Compare(a, c) < 0, $"{a} < {b} < {c} but not {a} < {c}");
-                    }
-                }
-            }
-        }
-    }
 }

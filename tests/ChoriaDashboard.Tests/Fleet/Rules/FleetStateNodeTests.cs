@@ -244,7 +244,9 @@ public sealed class FleetStateNodeTests
         Assert.Equal((3, 0, 0, 1), (server.Live, server.Stale, server.Dead, server.Stopped));
         Assert.Equal((2, 2), (FleetHarness.Version(server, "1.0").Nodes, FleetHarness.Version(server, "1.0").Active));
         Assert.Equal((2, 1), (FleetHarness.Version(server, "2.0").Nodes, FleetHarness.Version(server, "2.0").Active));
-        Assert.Equal("1.0", server.Versions[0].Version); // most active first
+        Assert.Equal(["2.0", "1.0"], server.Versions.Select(v => v.Version)); // newest first, however many run it
+        Assert.Equal("2.0", server.Newest);
+        Assert.Equal(2, server.Outdated); // both nodes on 1.0
         Assert.Equal(1, FleetHarness.Component(summary, Ev.Provisioner).Live);
         AssertConsistent(fleet, summary);
 

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using ChoriaDashboard.Fleet;
+using CsvHelper;
+
+namespace ChoriaDashboard.Api;
+
+/// <summary>
+/// <c>GET /export/nodes.csv</c> and <c>/export/nodes.json</c>: the node list's current view (the same query parameters
+/// as <c>/nodes</c>: filter and order), every matching row, written to the response as it is enumerated. The rows are the
+/// node list's shared view, so an export holds no copy of the fleet beyond the writer's buffer.
+/// </summary>
+public static class NodeExport
+{
+    /// <summary>The columns, in order: the same in CSV and JSON.</summary>
+    public static readonly string[] Columns = ["identity", "component", "version", "upgradingTo", "state", "lastSeen", "lastEvent", "firstSeen"];
+
+    /// <summary>
+    /// CSV as RFC 4180 with a header; a text cell a spreadsheet would run as a formula (starting with <c>= + - @</c>, tab
+    /// or CR) gets a leading <c>'</c>: event data is untrusted.
+    /// </summary>
+    public static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
+
+    public static IEndpointRouteBuilder MapNodeExport(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/export/nodes.csv", (HttpContext http, IFleetReader fleet, NodeListCache lists) =>
+            WriteCsvAsync(http, Rows(http, fleet, lists)));
+        endpoints.MapGet("/export/nodes.json", (HttpContext http, IFleetReader fleet, NodeListCache lists) =>
+            WriteJsonAsync(http, Rows(http, fleet, lists)));
+        return endpoints;
+    }
+
+    private static NodeSnapshot[] Rows(HttpContext http, IFleetReader fleet, NodeListCache lists)
+    {
+        var query = NodeQueryString.Parse(name => http.Request.Query.TryGetValue(name, out var v) ? v.FirstOrDefault() : null);
+        return lists.Get(query, NodeListCache.RevisionFor(query, fleet.Summary));
+    }
+
+    /// <summary>Writes <paramref name="rows"/> as CSV to <paramref name="destination"/>, flushing as its buffer fills.</summary>
+    public static async Task WriteCsvAsync(Stream destination, IEnumerable<NodeSnapshot> rows, CancellationToken cancellationToken)
+    {
+        await using var csv = CsvWriter.Create(destination, CsvOptions, leaveOpen: true);
+        foreach (var column in Columns)
+        {
+            csv.WriteField(column);
+        }
+
+        await csv.EndRecordAsync(cancellationToken);
+        foreach (var node in rows)
+        {
+            csv.WriteField(node.Identity);
+            csv.WriteField(node.Component);
+            csv.WriteField(node.Version);
+            csv.WriteField(node.UpgradingTo);
+            csv.WriteField(NodeQueryString.NameOf(node.State));
+            csv.WriteField(node.LastSeen.ToString("O"));
+            csv.WriteField(EventName(node));
+            csv.WriteField(node.FirstSeen.ToString("O"));
+            await csv.EndRecordAsync(cancellationToken);
+        }
+
+        await csv.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Writes <paramref name="rows"/> as a JSON array of objects (see <see cref="Columns"/>), flushing every few KB.</summary>
+    public static async Task WriteJsonAsync(Stream destination, IEnumerable<NodeSnapshot> rows, CancellationToken cancellationToken)
+    {
+        await using var json = new Utf8JsonWriter(destination);
+        json.WriteStartArray();
+        foreach (var node in rows)
+        {
+            json.WriteStartObject();
+            json.WriteString(Columns[0], node.Identity);
+            json.WriteString(Columns[1], node.Component);
+            json.WriteString(Columns[2], node.Version);
+            json.WriteString(Columns[3], node.UpgradingTo);
+            json.WriteString(Columns[4], NodeQueryString.NameOf(node.State));
+            json.WriteString(Columns[5], node.LastSeen);
+            json.WriteString(Columns[6], EventName(node));
+            json.WriteString(Columns[7], node.FirstSeen);
+            json.WriteEndObject();
+            if (json.BytesPending > 16 * 1024)
+            {
+                await json.FlushAsync(cancellationToken);
+            }
+        }
+
+        json.WriteEndArray();
+        await json.FlushAsync(cancellationToken);
+    }
+
+    private static Task WriteCsvAsync(HttpContext http, NodeSnapshot[] rows)
+    {
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = "attachment; filename=\"nodes.csv\"";
+        return WriteCsvAsync(http.Response.Body, rows, http.RequestAborted);
+    }
+
+    private static Task WriteJsonAsync(HttpContext http, NodeSnapshot[] rows)
+    {
+        http.Response.ContentType = "application/json; charset=utf-8";
+        http.Response.Headers.ContentDisposition = "attachment; filename=\"nodes.json\"";
+        return WriteJsonAsync(http.Response.Body, rows, http.RequestAborted);
+    }
+
+    private static string EventName(NodeSnapshot node) => node.LastEvent.ToString().ToLowerInvariant();
+}
