@@ -6,11 +6,14 @@ namespace ChoriaDashboard.Fleet;
 /// <summary>One nagios check on one node: what <c>/checks</c> lists.</summary>
 /// <param name="Identity">The node.</param>
 /// <param name="Machine">The autonomous agent machine that runs the check.</param>
-/// <param name="Check">The nagios watcher's name.</param>
+/// <param name="Watcher">The nagios watcher's name inside the machine.</param>
 /// <param name="State">Its latest state (status, output, perfdata, history, failing since).</param>
-public sealed record CheckRow(string Identity, string Machine, string Check, WatcherSnapshot State)
+public sealed record CheckRow(string Identity, string Machine, string Watcher, WatcherSnapshot State)
 {
     public NagiosStatus Health => State.Health ?? NagiosStatus.Unknown;
+
+    /// <summary>The check's name as people know it: see <see cref="CheckQuery.NameOf(string, string)"/>.</summary>
+    public string Check => CheckQuery.NameOf(Machine, Watcher);
 }
 
 /// <summary>
@@ -22,8 +25,22 @@ public sealed record CheckQuery
     /// <summary>Statuses to show; empty shows every status.</summary>
     public ImmutableHashSet<NagiosStatus> Statuses { get; init; } = [];
 
-    /// <summary>Only checks of this name (the watcher's name), exactly.</summary>
+    /// <summary>
+    /// Only checks of this name, exactly: the check's name (<see cref="NameOf(string, string)"/>), its machine's name or
+    /// its watcher's name.
+    /// </summary>
     public string? Check { get; init; }
+
+    /// <summary>What Choria's own watcher names a nagios watcher inside a Scout check machine.</summary>
+    public const string ScoutWatcherName = "check";
+
+    /// <summary>
+    /// A check's name: Choria Scout runs one machine per check (<c>check_httpd</c>) with one nagios watcher named
+    /// <c>check</c>, so the machine's name is the check's name; any other layout reads as Choria's own
+    /// <c>machine#watcher</c> (as <c>choria machine watch</c> prints it).
+    /// </summary>
+    public static string NameOf(string machine, string watcher) =>
+        watcher == ScoutWatcherName || watcher == machine ? machine : $"{machine}#{watcher}";
 
     /// <summary>Only checks of this node, exactly.</summary>
     public string? Identity { get; init; }
@@ -80,7 +97,7 @@ public sealed record CheckQuery
                     var state = watcher.Latest;
                     if (state.Health is not { } health
                         || (Statuses.Count > 0 && !Statuses.Contains(health))
-                        || (Check is not null && !string.Equals(watcher.Name, Check, StringComparison.Ordinal)))
+                        || (Check is not null && !Matches(machine.Machine, watcher.Name, Check)))
                     {
                         continue;
                     }
@@ -93,6 +110,9 @@ public sealed record CheckQuery
         rows.Sort(Compare);
         return [.. rows];
     }
+
+    private static bool Matches(string machine, string watcher, string check) =>
+        check == machine || check == watcher || check == NameOf(machine, watcher);
 
     private static int Compare(CheckRow a, CheckRow b)
     {

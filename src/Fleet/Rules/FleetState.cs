@@ -158,7 +158,7 @@ internal sealed class FleetState
     {
         if (after.Health == NagiosStatus.Critical && before?.Health != NagiosStatus.Critical)
         {
-            Notable.Add(new NotableChange(_now, NotableChangeKind.CheckCritical, identity, null, $"{machine}/{watcher}", Excerpt(after.Output)));
+            Notable.Add(new NotableChange(_now, NotableChangeKind.CheckCritical, identity, null, CheckQuery.NameOf(machine, watcher), Excerpt(after.Output)));
         }
     }
 

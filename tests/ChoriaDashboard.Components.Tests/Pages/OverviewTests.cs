@@ -187,7 +187,7 @@ public sealed class OverviewTests : DashboardTestContext
         const string hostile = "<img src=x onerror=alert(1)>";
         Store.Notable.AddRange(
         [
-            new NotableChange(Clock.GetUtcNow().AddMinutes(-1), NotableChangeKind.CheckCritical, "web/7", null, "check_disk/disk", "CRITICAL: " + hostile),
+            new NotableChange(Clock.GetUtcNow().AddMinutes(-1), NotableChangeKind.CheckCritical, "web/7", null, "check_disk#disk", "CRITICAL: " + hostile),
             new NotableChange(Clock.GetUtcNow().AddMinutes(-2), NotableChangeKind.Upgraded, "web-2", "server", null, "0.29.3 → 0.29.4"),
             new NotableChange(Clock.GetUtcNow().AddMinutes(-3), NotableChangeKind.Died, "web-3", "server", null, null),
         ]);

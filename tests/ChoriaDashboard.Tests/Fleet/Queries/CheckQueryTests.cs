@@ -40,6 +40,22 @@ public sealed class CheckQueryTests
         Assert.Empty(new CheckQuery { Identity = "web" }.Apply(fleet.State.Machines));
     }
 
+    [Fact]
+    public void Apply_ScoutLayout_ChecksNamedByTheirMachineAndFoundByIt()
+    {
+        // Choria Scout: one machine per check, its nagios watcher named "check" (docs: choria-events.md, 3.3).
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Nagios("web-1", "check_httpd", "check", 2));
+        fleet.Apply(Ev.Nagios("web-1", "check_disk", "check", 0));
+        fleet.Apply(Ev.Nagios("web-1", "app_health", "disk", 1));
+
+        var rows = new CheckQuery().Apply(fleet.State.Machines);
+
+        Assert.Equal(["check_httpd", "app_health#disk", "check_disk"], rows.Select(r => r.Check));
+        Assert.Equal("check_httpd", Assert.Single(new CheckQuery { Check = "check_httpd" }.Apply(fleet.State.Machines)).Check);
+        Assert.Equal("app_health#disk", Assert.Single(new CheckQuery { Check = "app_health#disk" }.Apply(fleet.State.Machines)).Check);
+    }
+
     [Theory]
     [InlineData("critical", new[] { NagiosStatus.Critical })]
     [InlineData("OK, notchecked,bogus", new[] { NagiosStatus.Ok, NagiosStatus.NotChecked })]

@@ -71,7 +71,7 @@ public sealed class FleetStateNotableTests
         Assert.Equal(2, feed.Length);
         Assert.All(feed, c => Assert.Equal(NotableChangeKind.CheckCritical, c.Kind));
         Assert.Equal("CRITICAL: again", feed[0].Detail);
-        Assert.Equal("check_disk/disk", feed[0].Check);
+        Assert.Equal("check_disk#disk", feed[0].Check);
 
         static Events.NagiosWatcherState Check(int code, string output) => Ev.Nagios("n1", "check_disk", "disk", code) with { Output = output };
         Assert.Null(feed[0].Component);
