@@ -41,11 +41,20 @@ internal sealed class CurrencyTracker
         }
     }
 
-    /// <summary>Records the replay's new status; true when the currency changed.</summary>
+    /// <summary>
+    /// Records the replay's new status; true when the currency changed. A <see cref="ReplayState.Replaying"/> report after
+    /// the replay ended (<see cref="ReplayState.CaughtUp"/> or <see cref="ReplayState.Unavailable"/>) is a late progress
+    /// report and is ignored: it would freeze liveness with nothing left to report again.
+    /// </summary>
     public bool Replay(ReplayStatus status, DateTimeOffset now)
     {
         lock (_gate)
         {
+            if (status.State == ReplayState.Replaying && _replay.State is ReplayState.CaughtUp or ReplayState.Unavailable)
+            {
+                return false;
+            }
+
             _replay = status;
             if (status is { State: ReplayState.CaughtUp, HeardFrom: { } from, HeardUntil: { } until })
             {

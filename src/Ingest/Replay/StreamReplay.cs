@@ -153,11 +153,21 @@ public sealed class StreamReplay
                 }
             }
 
-            var reporter = ReportProgressAsync(cancellationToken);
-            await Task.WhenAll(runs);
+            // The reporter ends before Finish reports the end, so a late progress report cannot follow it.
+            using var reporting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var reporter = ReportProgressAsync(reporting.Token);
+            try
+            {
+                await Task.WhenAll(runs);
+            }
+            finally
+            {
+                await reporting.CancelAsync();
+                await reporter;
+            }
+
             _logger.LogInformation("Replayed {Replayed} messages from {Streams} in {Elapsed} ms", Replayed, string.Join(", ", _plans.Select(p => p.Stream)), watch.ElapsedMilliseconds);
             Finish(cutAt);
-            await reporter;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
