@@ -18,7 +18,8 @@ public sealed class ReplayOptions
     public string MachineStream { get; set; } = ChoriaStreams.Machine;
 
     /// <summary>
-    /// Replayed from <c>now - (Fleet:DeadAfter + Margin)</c>: nodes silent for up to that long before the start come
+    /// Replayed from <c>now - (DeadAfter + Margin)</c>, with the longest DeadAfter of <c>Fleet</c> and of any
+    /// <c>Fleet:Components</c> entry, capped at its ForgetAfter: nodes silent for up to that long before the start come
     /// back as stale or dead; nodes silent for longer do not come back at all.
     /// </summary>
     public TimeSpan Margin { get; set; } = TimeSpan.FromMinutes(40);

@@ -12,7 +12,8 @@ namespace ChoriaDashboard.Ingest.Replay;
 
 /// <summary>
 /// Restart recovery: replays Choria Streams (<c>CHORIA_EVENTS</c>, <c>CHORIA_MACHINE</c>) from
-/// <c>now - (Fleet:DeadAfter + Replay:Margin)</c> with one ordered, ephemeral consumer per stream, applying each event
+/// <c>now - (the longest DeadAfter of the fleet and its components + Replay:Margin)</c>, capped at ForgetAfter (see
+/// <see cref="FleetOptions.ReplayWindow"/>), with one ordered, ephemeral consumer per stream, applying each event
 /// with the stream's timestamp as its receipt time, while the live subscriptions already run.
 /// <para>
 /// No gap, no double counts: <see cref="PrepareAsync"/> notes each stream's last sequence before the live subscriptions
@@ -63,7 +64,7 @@ public sealed class StreamReplay
         _counters = counters;
         _monitor = monitor;
         _options = options.Value;
-        _window = fleetOptions.Value.DeadAfter + _options.Margin;
+        _window = fleetOptions.Value.ReplayWindow(_options.Margin);
         _time = time;
         _logger = logger;
         _overlap = new LiveOverlap(_options.MaxOverlapMessages);
