@@ -19,8 +19,8 @@ namespace ChoriaDashboard.Ingest.Replay;
 /// No gap, no double counts: <see cref="PrepareAsync"/> notes each stream's last sequence before the live subscriptions
 /// exist; <see cref="RunAsync"/> starts once they are in place and replays up to the last sequence then. A replayed
 /// message up to the first mark cannot have come live; one after it is applied unless the live subscription already
-/// delivered it (<see cref="LiveOverlap"/>). Live events overtake replayed ones; the fleet's rules ignore an event older
-/// than what a node already has, so nothing moves back in time.
+/// delivered it (<see cref="LiveOverlap"/>). Live events overtake replayed ones; the fleet's rules take a replayed event
+/// older than what a node already has as superseded (<see cref="ApplyOutcome.Superseded"/>), so nothing moves back in time.
 /// </para>
 /// Plain NATS without JetStream, a missing stream, or no rights on it: the dashboard carries on as without replay,
 /// and says why in the log and on the page.
@@ -272,7 +272,7 @@ public sealed class StreamReplay
 
         if (result.Event is { } evt)
         {
-            batch.Add(evt, subject, storedAt);
+            batch.Add(evt, subject, storedAt, replayed: true);
         }
         else
         {
