@@ -34,8 +34,9 @@ public sealed class ReplayOptions
     public TimeSpan CreatedStreamMaxAge { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
-    /// Live messages remembered while the replay runs, to recognise them when the replay reaches them and apply them
-    /// once; beyond, a live message the replay also brings may be applied twice (it moves no node back in time).
+    /// Messages shared by the replay and live delivery remembered while the replay runs (live ones the replay has yet to
+    /// reach, and replayed ones a lagging live loop has yet to deliver), to apply each once; beyond, a message both bring
+    /// may be applied twice (it moves no node back in time).
     /// </summary>
     [Range(0, 10_000_000)]
     public int MaxOverlapMessages { get; set; } = 65_536;

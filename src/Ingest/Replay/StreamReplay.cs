@@ -19,7 +19,7 @@ namespace ChoriaDashboard.Ingest.Replay;
 /// No gap, no double counts: <see cref="PrepareAsync"/> notes each stream's last sequence before the live subscriptions
 /// exist; <see cref="RunAsync"/> starts once they are in place and replays up to the last sequence then. A replayed
 /// message up to the first mark cannot have come live; one after it is applied unless the live subscription already
-/// delivered it (<see cref="LiveOverlap"/>). Live events overtake replayed ones; the fleet's rules take a replayed event
+/// delivered it, and when the replay applies it first the live loop skips its copy (<see cref="LiveOverlap"/>). Live events overtake replayed ones; the fleet's rules take a replayed event
 /// older than what a node already has as superseded (<see cref="ApplyOutcome.Superseded"/>), so nothing moves back in time.
 /// </para>
 /// Plain NATS without JetStream, a missing stream, or no rights on it: the dashboard carries on as without replay,
@@ -67,14 +67,17 @@ public sealed class StreamReplay
         _window = fleetOptions.Value.ReplayWindow(_options.Margin);
         _time = time;
         _logger = logger;
-        _overlap = new LiveOverlap(_options.MaxOverlapMessages);
+        _overlap = new LiveOverlap(_options.MaxOverlapMessages, time);
     }
 
     /// <summary>Stream messages handed to the fleet by the last replay.</summary>
     public long Replayed => Interlocked.Read(ref _replayed);
 
-    /// <summary>Called by the live loops for every message: remembered while a replay runs, to apply it once.</summary>
-    public void SeenLive(string subject, ReadOnlySpan<byte> payload, NatsHeaders? headers) => _overlap.Seen(subject, payload, headers);
+    /// <summary>
+    /// Called by the live loops for every message: remembered while a replay runs, to apply it once. True when the
+    /// replay already applied this message (the live loop lagged behind it): the live loop skips it.
+    /// </summary>
+    public bool SeenLive(string subject, ReadOnlySpan<byte> payload, NatsHeaders? headers) => _overlap.Seen(subject, payload, headers);
 
     /// <summary>
     /// Before the live subscriptions: says a replay is coming (node states freeze), waits for the connection, and
@@ -310,7 +313,7 @@ public sealed class StreamReplay
         var reason = _unavailable.Count == 0 ? null : string.Join("; ", _unavailable);
         if (_overlap.Overflowed > 0)
         {
-            _logger.LogWarning("{Overflowed} live messages arrived during the replay beyond Replay:MaxOverlapMessages; they may have been applied twice", _overlap.Overflowed);
+            _logger.LogWarning("{Overflowed} messages shared by the replay and live delivery went beyond Replay:MaxOverlapMessages; they may have been applied twice", _overlap.Overflowed);
         }
 
         // Caught up: every stream there is was replayed (possibly none, e.g. just created); unavailable: none could be.
