@@ -293,6 +293,10 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
                 case ApplyOutcome.FleetFull:
                     _counters.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: the fleet holds its maximum of {_options.MaxNodes} nodes (Fleet:MaxNodes)");
                     break;
+                case ApplyOutcome.Superseded:
+                    // Changed nothing: neither accepted nor the latest event.
+                    _counters.AddSuperseded();
+                    break;
                 case ApplyOutcome.MachineLimit:
                     _counters.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: at most {_options.MaxMachinesPerNode} machines per node and {_options.MaxWatchersPerMachine} watchers per machine are kept (Fleet:MaxMachinesPerNode, Fleet:MaxWatchersPerMachine)");
                     break;

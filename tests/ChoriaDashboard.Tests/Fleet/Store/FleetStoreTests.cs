@@ -313,10 +313,12 @@ public sealed class FleetStoreTests
         await fixture.Store.EnqueueAsync(Ev.Startup("n1", "0.29.5"), Subject, now, CancellationToken.None);
         await fixture.EnqueueReplayedAsync(Ev.Shutdown("n1"), now - TimeSpan.FromSeconds(5));
         await fixture.EnqueueReplayedAsync(Ev.Alive("n1", "0.29.4"), now - TimeSpan.FromSeconds(10));
-        await Eventually.TrueAsync(() => fixture.Stats.Accepted == 3, TimeSpan.FromSeconds(10), "all three to be taken");
+        await Eventually.TrueAsync(() => fixture.Stats.Superseded == 2, TimeSpan.FromSeconds(10), "both replayed events to be taken as superseded");
 
         var node = fixture.Store.Nodes[new NodeKey("n1", Ev.Server)];
         Assert.Equal((NodeState.Live, "0.29.5", now), (node.State, node.Version, node.LastSeen));
+        Assert.Equal(1, fixture.Stats.Accepted);
+        Assert.Equal(now, fixture.Store.LatestEventAt);
     }
 
     [Fact]
