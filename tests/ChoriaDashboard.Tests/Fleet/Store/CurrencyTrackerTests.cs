@@ -37,4 +37,18 @@ public sealed class CurrencyTrackerTests
         Assert.False(tracker.Current.LivenessPaused);
         Assert.Equal("replay failed: boom", tracker.Current.HistoryUnavailable);
     }
+
+    [Fact]
+    public void CurrencyTracker_CutOffAgain_DeafTimeStillShowsTheEarlierOutage()
+    {
+        var tracker = new CurrencyTracker(Broker(BrokerState.Connected, 3), 10, TimeSpan.FromMinutes(40), Start);
+        tracker.Broker(Broker(BrokerState.Reconnecting, 0), Start + TimeSpan.FromMinutes(5));
+        tracker.Broker(Broker(BrokerState.Connected, 3), Start + TimeSpan.FromMinutes(15));
+        Assert.Equal(TimeSpan.FromMinutes(10), tracker.Current.DeafTime);
+
+        tracker.Broker(Broker(BrokerState.Reconnecting, 0), Start + TimeSpan.FromMinutes(20));
+
+        Assert.False(tracker.Current.IsCurrent);
+        Assert.Equal(TimeSpan.FromMinutes(10), tracker.Current.DeafTime);
+    }
 }
