@@ -65,7 +65,8 @@ public sealed record FleetResponse(
                 stats.TotalRejected,
                 stats.RejectedByReason.Where(r => r.Value > 0).ToDictionary(r => JsonNamingPolicy.CamelCase.ConvertName(r.Key.ToString()), r => r.Value),
                 stats.ReceivedBySubscription.ToDictionary(r => r.Key, r => r.Value),
-                fleet.QueueLength),
+                fleet.QueueLength,
+                stats.Superseded),
             new GovernorResponse(
                 [.. fleet.GovernorCounts.OrderBy(c => c.Key.Governor, StringComparer.Ordinal).ThenBy(c => c.Key.Event, StringComparer.Ordinal)
                     .Select(c => new GovernorCountResponse(c.Key.Governor, c.Key.Event, c.Value))],
@@ -94,8 +95,8 @@ public sealed record BrokerResponse(
     string? Warning,
     IReadOnlyDictionary<string, string> RefusedSubjects);
 
-/// <summary>Accepted events, rejections by reason (only reasons seen), messages received per subscription, queue length.</summary>
-public sealed record IngestResponse(long Accepted, long Rejected, IReadOnlyDictionary<string, long> RejectedByReason, IReadOnlyDictionary<string, long> Received, int QueueLength);
+/// <summary>Accepted events, rejections by reason (only reasons seen), messages received per subscription, queue length, replayed events superseded (changed nothing).</summary>
+public sealed record IngestResponse(long Accepted, long Rejected, IReadOnlyDictionary<string, long> RejectedByReason, IReadOnlyDictionary<string, long> Received, int QueueLength, long Superseded = 0);
 
 /// <summary>Governor events: counts by governor and event type, and the newest events with their slot holders as sent.</summary>
 public sealed record GovernorResponse(IReadOnlyList<GovernorCountResponse> Counts, IReadOnlyList<GovernorHistoryEntry> Recent);

@@ -229,7 +229,12 @@ public sealed class NatsIngestService : BackgroundService
             return;
         }
 
-        _replay.SeenLive(msg.Subject, body.Memory.Span, msg.Headers);
+        if (_replay.SeenLive(msg.Subject, body.Memory.Span, msg.Headers))
+        {
+            // The replay already applied this very message (the live loop lagged behind it).
+            return;
+        }
+
         DecodeResult result;
         try
         {

@@ -15,8 +15,8 @@ public enum ApplyOutcome
     MachineLimit,
 
     /// <summary>
-    /// Older than what is already known of the node, machine or watcher (replayed history that the live subscription
-    /// overtook): taken, but it moves nothing backwards.
+    /// A replayed event older than what is already known of the node, machine or watcher (history that the live
+    /// subscription overtook): taken, but it moves nothing backwards. Only replayed events can be superseded.
     /// </summary>
-    Outdated,
+    Superseded,
 }

@@ -89,6 +89,21 @@ internal sealed class DeafTime(int maxPeriods)
         }
     }
 
+    /// <summary>The length of the periods that have ended (one still going on is not counted yet).</summary>
+    public TimeSpan ClosedTotal()
+    {
+        lock (_gate)
+        {
+            var total = TimeSpan.Zero;
+            foreach (var (start, end) in _closed)
+            {
+                total += end - start;
+            }
+
+            return total;
+        }
+    }
+
     /// <summary>An immutable copy to judge silences with; a period still open ends at <paramref name="now"/>.</summary>
     public DeafTimeline Snapshot(DateTimeOffset now)
     {

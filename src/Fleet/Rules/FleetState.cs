@@ -65,18 +65,23 @@ internal sealed class FleetState
     public long NodeListRevision { get; private set; }
 
     /// <summary>Applies one event received at <paramref name="receivedAt"/>, recording what changed.</summary>
-    public ApplyOutcome Apply(ChoriaEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes)
+    /// <param name="replayed">
+    /// Replayed from Choria Streams (<paramref name="receivedAt"/> is the stream's timestamp): older than what is known
+    /// of the node, machine or watcher, it is <see cref="ApplyOutcome.Superseded"/>. A live event is always applied: its
+    /// receipt time comes from the dashboard's clock, which cannot be compared with the broker's.
+    /// </param>
+    public ApplyOutcome Apply(ChoriaEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes, bool replayed = false)
     {
         _now = receivedAt;
-        return ApplyEvent(evt, receivedAt, changes);
+        return ApplyEvent(evt, receivedAt, changes, replayed);
     }
 
-    private ApplyOutcome ApplyEvent(ChoriaEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes) => evt switch
+    private ApplyOutcome ApplyEvent(ChoriaEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes, bool replayed) => evt switch
     {
         GovernorEvent g => _governor.Apply(g, receivedAt),
-        LifecycleEvent l => _lifecycle.Apply(l, receivedAt, changes),
-        MachineTransitionEvent t => _machineRules.Apply(t, receivedAt, changes),
-        WatcherStateEvent w => _machineRules.Apply(w, receivedAt, changes),
+        LifecycleEvent l => _lifecycle.Apply(l, receivedAt, changes, replayed),
+        MachineTransitionEvent t => _machineRules.Apply(t, receivedAt, changes, replayed),
+        WatcherStateEvent w => _machineRules.Apply(w, receivedAt, changes, replayed),
         _ => ApplyOutcome.CountedOnly,
     };
 

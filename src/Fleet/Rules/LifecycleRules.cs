@@ -12,7 +12,7 @@ internal sealed class LifecycleRules(FleetState fleet, ProvisioningRules provisi
     private readonly FleetOptions _options = fleet.Options;
     private readonly ConcurrentDictionary<NodeKey, NodeSnapshot> _nodes = fleet.NodeTable;
 
-    public ApplyOutcome Apply(LifecycleEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes)
+    public ApplyOutcome Apply(LifecycleEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes, bool replayed = false)
     {
         var key = new NodeKey(evt.Identity, evt.Component);
         var exists = _nodes.TryGetValue(key, out var old);
@@ -21,10 +21,11 @@ internal sealed class LifecycleRules(FleetState fleet, ProvisioningRules provisi
             return ApplyOutcome.FleetFull;
         }
 
-        if (old is not null && receivedAt < old.LastSeen)
+        if (replayed && old is not null && receivedAt < old.LastSeen)
         {
-            // Replayed history the live subscription overtook: applying it would move the node back in time.
-            return ApplyOutcome.Outdated;
+            // Replayed history the live subscription overtook: applying it would move the node back in time. Only
+            // replayed events: a live one's receipt time is on the dashboard's clock, the stream's on the broker's.
+            return ApplyOutcome.Superseded;
         }
 
         if (old is { State: NodeState.Live } && evt is AliveEvent alive

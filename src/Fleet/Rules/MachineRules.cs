@@ -10,7 +10,7 @@ internal sealed class MachineRules(FleetState fleet)
 {
     private readonly FleetOptions _options = fleet.Options;
 
-    public ApplyOutcome Apply(MachineEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes)
+    public ApplyOutcome Apply(MachineEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes, bool replayed = false)
     {
         // Every limit is checked before anything is created, so a rejected event leaves no trace.
         if (!fleet.Hosts.TryGetValue(evt.Identity, out var host) && fleet.HostCount >= _options.MaxNodes)
@@ -33,11 +33,12 @@ internal sealed class MachineRules(FleetState fleet)
         }
 
         // Replayed history the live subscription overtook moves nothing back: a transition older than the machine's
-        // last one, a watcher state older than the watcher's.
-        if ((evt is MachineTransitionEvent && machine is not null && receivedAt < machine.Latest.LastTransitionAt)
-            || (watcher is not null && receivedAt < watcher.Latest.ReceivedAt))
+        // last one, a watcher state older than the watcher's. Live events always apply (another clock).
+        if (replayed
+            && ((evt is MachineTransitionEvent && machine is not null && receivedAt < machine.Latest.LastTransitionAt)
+                || (watcher is not null && receivedAt < watcher.Latest.ReceivedAt)))
         {
-            return ApplyOutcome.Outdated;
+            return ApplyOutcome.Superseded;
         }
 
         if (host is null)

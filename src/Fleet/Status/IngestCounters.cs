@@ -22,6 +22,7 @@ public sealed class IngestCounters : IIngestCounts
     private readonly int _logBurst;
     private readonly TimeSpan _logInterval;
     private long _accepted;
+    private long _superseded;
 
     /// <param name="logBurst">Rejections logged per reason in each <paramref name="logInterval"/>; the rest are only counted.</param>
     public IngestCounters(ILogger<IngestCounters> logger, TimeProvider time, int logBurst, TimeSpan logInterval)
@@ -39,6 +40,8 @@ public sealed class IngestCounters : IIngestCounts
     public long Accepted => Interlocked.Read(ref _accepted);
 
     public long TotalRejected => _rejected.Sum();
+
+    public long Superseded => Interlocked.Read(ref _superseded);
 
     /// <summary>Messages the NATS client dropped because the ingest fell behind (slow consumer).</summary>
     public long Dropped => Interlocked.Read(ref _rejected[(int)RejectionReason.Dropped]);
@@ -62,6 +65,9 @@ public sealed class IngestCounters : IIngestCounts
             Interlocked.Add(ref _accepted, count);
         }
     }
+
+    /// <summary>Counts a replayed event that was superseded (older than what the fleet already knows).</summary>
+    public void AddSuperseded() => Interlocked.Increment(ref _superseded);
 
     /// <summary>Counts a rejection and logs it unless this reason has already been logged often in this interval.</summary>
     public void Rejected(RejectionReason reason, string subject, string? detail)

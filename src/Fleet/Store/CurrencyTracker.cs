@@ -41,11 +41,20 @@ internal sealed class CurrencyTracker
         }
     }
 
-    /// <summary>Records the replay's new status; true when the currency changed.</summary>
+    /// <summary>
+    /// Records the replay's new status; true when the currency changed. A <see cref="ReplayState.Replaying"/> report after
+    /// the replay ended (<see cref="ReplayState.CaughtUp"/> or <see cref="ReplayState.Unavailable"/>) is a late progress
+    /// report and is ignored: it would freeze liveness with nothing left to report again.
+    /// </summary>
     public bool Replay(ReplayStatus status, DateTimeOffset now)
     {
         lock (_gate)
         {
+            if (status.State == ReplayState.Replaying && _replay.State is ReplayState.CaughtUp or ReplayState.Unavailable)
+            {
+                return false;
+            }
+
             _replay = status;
             if (status is { State: ReplayState.CaughtUp, HeardFrom: { } from, HeardUntil: { } until })
             {
@@ -110,12 +119,13 @@ internal sealed class CurrencyTracker
             MayBeMissingEvents = missing,
             Replay = replaying ? _replay.Progress : null,
             HistoryUnavailable = _replay.State == ReplayState.Unavailable || (_replay.State == ReplayState.CaughtUp && _replay.Reason is not null) ? _replay.Reason : null,
-            DeafTime = RoundedDeafTime(now),
+            DeafTime = RoundedDeafTime(),
         };
     }
 
-    // Whole seconds: the currency is compared to decide whether readers hear of a change.
-    private TimeSpan RoundedDeafTime(DateTimeOffset now) => _deaf.IsDeaf ? TimeSpan.Zero : TimeSpan.FromSeconds(Math.Floor(_deaf.Snapshot(now).Total.TotalSeconds));
+    // Whole seconds, periods that ended only (also while cut off again: earlier outages stay visible): the currency is
+    // compared to decide whether readers hear of a change, and an open period would change it every second.
+    private TimeSpan RoundedDeafTime() => TimeSpan.FromSeconds(Math.Floor(_deaf.ClosedTotal().TotalSeconds));
 
     // Expecting no subscriptions means no ingest reported yet (a store on its own, in tests and benchmarks): nothing to be
     // cut off from.

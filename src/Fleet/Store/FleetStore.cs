@@ -200,15 +200,18 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
                 var taken = 0;
                 var accepted = 0;
                 var latest = 0L;
+                var appliedAt = _time.GetUtcNow();
                 // Whole ingest batches: a change batch can take up to IngestBatch.MaxCount - 1 events past MaxBatchSize.
                 while (taken < _options.MaxBatchSize && reader.TryRead(out var batch))
                 {
                     foreach (var input in batch.Items)
                     {
-                        if (ApplyOne(input.Event, input, changes))
+                        // A replayed receipt time is the broker's clock: never later than the dashboard's now.
+                        var receivedAt = input.Replayed && input.ReceivedAt > appliedAt ? appliedAt : input.ReceivedAt;
+                        if (ApplyOne(input.Event, input, receivedAt, changes))
                         {
                             accepted++;
-                            latest = Math.Max(latest, input.ReceivedAt.UtcTicks);
+                            latest = Math.Max(latest, receivedAt.UtcTicks);
                         }
                     }
 
@@ -275,20 +278,24 @@ public sealed class FleetStore : BackgroundService, IFleetReader, IFleetWriter
     }
 
     /// <summary>Applies one event; true when it was accepted into the fleet (or counted, for governor events).</summary>
-    private bool ApplyOne(ChoriaEvent evt, in IngestBatch.Item input, FleetChangeSet changes)
+    private bool ApplyOne(ChoriaEvent evt, in IngestBatch.Item input, DateTimeOffset receivedAt, FleetChangeSet changes)
     {
         try
         {
-            var outcome = _state.Apply(evt, input.ReceivedAt, changes);
+            var outcome = _state.Apply(evt, receivedAt, changes, input.Replayed);
             if (outcome is ApplyOutcome.Accepted or ApplyOutcome.CountedOnly)
             {
-                _feed.Publish(input.ReceivedAt, evt, input.Subject, input.RawId);
+                _feed.Publish(receivedAt, evt, input.Subject, input.RawId);
             }
 
             switch (outcome)
             {
                 case ApplyOutcome.FleetFull:
                     _counters.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: the fleet holds its maximum of {_options.MaxNodes} nodes (Fleet:MaxNodes)");
+                    break;
+                case ApplyOutcome.Superseded:
+                    // Changed nothing: neither accepted nor the latest event.
+                    _counters.AddSuperseded();
                     break;
                 case ApplyOutcome.MachineLimit:
                     _counters.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: at most {_options.MaxMachinesPerNode} machines per node and {_options.MaxWatchersPerMachine} watchers per machine are kept (Fleet:MaxMachinesPerNode, Fleet:MaxWatchersPerMachine)");

@@ -26,7 +26,12 @@ public sealed class IngestBatch
 
     /// <summary>Adds one event; false (and nothing added) when the batch already holds <see cref="MaxCount"/>.</summary>
     /// <param name="rawId">The id of its raw capture in the <see cref="RawEventStore"/>; 0 when not captured.</param>
-    public bool Add(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, long rawId = 0)
+    /// <param name="replayed">
+    /// True for an event replayed from Choria Streams: <paramref name="receivedAt"/> is then the broker's stream
+    /// timestamp (another clock, clamped to the dashboard's now when applied), and the event is superseded when older
+    /// than what is already known. A live event is always applied.
+    /// </param>
+    public bool Add(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, long rawId = 0, bool replayed = false)
     {
         if (IsFull)
         {
@@ -38,11 +43,11 @@ public sealed class IngestBatch
             Array.Resize(ref _items, Math.Min(Math.Max(_items.Length * 2, 8), MaxCount));
         }
 
-        _items[Count++] = new Item(evt, subject, receivedAt, rawId);
+        _items[Count++] = new Item(evt, subject, receivedAt, rawId, replayed);
         return true;
     }
 
     internal ReadOnlySpan<Item> Items => _items.AsSpan(0, Count);
 
-    internal readonly record struct Item(ChoriaEvent Event, string Subject, DateTimeOffset ReceivedAt, long RawId);
+    internal readonly record struct Item(ChoriaEvent Event, string Subject, DateTimeOffset ReceivedAt, long RawId, bool Replayed);
 }

@@ -18,7 +18,8 @@ public sealed class ReplayOptions
     public string MachineStream { get; set; } = ChoriaStreams.Machine;
 
     /// <summary>
-    /// Replayed from <c>now - (Fleet:DeadAfter + Margin)</c>: nodes silent for up to that long before the start come
+    /// Replayed from <c>now - (DeadAfter + Margin)</c>, with the longest DeadAfter of <c>Fleet</c> and of any
+    /// <c>Fleet:Components</c> entry, capped at its ForgetAfter: nodes silent for up to that long before the start come
     /// back as stale or dead; nodes silent for longer do not come back at all.
     /// </summary>
     public TimeSpan Margin { get; set; } = TimeSpan.FromMinutes(40);
@@ -33,8 +34,9 @@ public sealed class ReplayOptions
     public TimeSpan CreatedStreamMaxAge { get; set; } = TimeSpan.FromDays(1);
 
     /// <summary>
-    /// Live messages remembered while the replay runs, to recognise them when the replay reaches them and apply them
-    /// once; beyond, a live message the replay also brings may be applied twice (it moves no node back in time).
+    /// Messages shared by the replay and live delivery remembered while the replay runs (live ones the replay has yet to
+    /// reach, and replayed ones a lagging live loop has yet to deliver), to apply each once; beyond, a message both bring
+    /// may be applied twice (it moves no node back in time).
     /// </summary>
     [Range(0, 10_000_000)]
     public int MaxOverlapMessages { get; set; } = 65_536;

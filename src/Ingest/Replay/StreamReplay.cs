@@ -12,14 +12,15 @@ namespace ChoriaDashboard.Ingest.Replay;
 
 /// <summary>
 /// Restart recovery: replays Choria Streams (<c>CHORIA_EVENTS</c>, <c>CHORIA_MACHINE</c>) from
-/// <c>now - (Fleet:DeadAfter + Replay:Margin)</c> with one ordered, ephemeral consumer per stream, applying each event
+/// <c>now - (the longest DeadAfter of the fleet and its components + Replay:Margin)</c>, capped at ForgetAfter (see
+/// <see cref="FleetOptions.ReplayWindow"/>), with one ordered, ephemeral consumer per stream, applying each event
 /// with the stream's timestamp as its receipt time, while the live subscriptions already run.
 /// <para>
 /// No gap, no double counts: <see cref="PrepareAsync"/> notes each stream's last sequence before the live subscriptions
 /// exist; <see cref="RunAsync"/> starts once they are in place and replays up to the last sequence then. A replayed
 /// message up to the first mark cannot have come live; one after it is applied unless the live subscription already
-/// delivered it (<see cref="LiveOverlap"/>). Live events overtake replayed ones; the fleet's rules ignore an event older
-/// than what a node already has, so nothing moves back in time.
+/// delivered it, and when the replay applies it first the live loop skips its copy (<see cref="LiveOverlap"/>). Live events overtake replayed ones; the fleet's rules take a replayed event
+/// older than what a node already has as superseded (<see cref="ApplyOutcome.Superseded"/>), so nothing moves back in time.
 /// </para>
 /// Plain NATS without JetStream, a missing stream, or no rights on it: the dashboard carries on as without replay,
 /// and says why in the log and on the page.
@@ -63,17 +64,20 @@ public sealed class StreamReplay
         _counters = counters;
         _monitor = monitor;
         _options = options.Value;
-        _window = fleetOptions.Value.DeadAfter + _options.Margin;
+        _window = fleetOptions.Value.ReplayWindow(_options.Margin);
         _time = time;
         _logger = logger;
-        _overlap = new LiveOverlap(_options.MaxOverlapMessages);
+        _overlap = new LiveOverlap(_options.MaxOverlapMessages, time);
     }
 
     /// <summary>Stream messages handed to the fleet by the last replay.</summary>
     public long Replayed => Interlocked.Read(ref _replayed);
 
-    /// <summary>Called by the live loops for every message: remembered while a replay runs, to apply it once.</summary>
-    public void SeenLive(string subject, ReadOnlySpan<byte> payload, NatsHeaders? headers) => _overlap.Seen(subject, payload, headers);
+    /// <summary>
+    /// Called by the live loops for every message: remembered while a replay runs, to apply it once. True when the
+    /// replay already applied this message (the live loop lagged behind it): the live loop skips it.
+    /// </summary>
+    public bool SeenLive(string subject, ReadOnlySpan<byte> payload, NatsHeaders? headers) => _overlap.Seen(subject, payload, headers);
 
     /// <summary>
     /// Before the live subscriptions: says a replay is coming (node states freeze), waits for the connection, and
@@ -153,11 +157,21 @@ public sealed class StreamReplay
                 }
             }
 
-            var reporter = ReportProgressAsync(cancellationToken);
-            await Task.WhenAll(runs);
+            // The reporter ends before Finish reports the end, so a late progress report cannot follow it.
+            using var reporting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var reporter = ReportProgressAsync(reporting.Token);
+            try
+            {
+                await Task.WhenAll(runs);
+            }
+            finally
+            {
+                await reporting.CancelAsync();
+                await reporter;
+            }
+
             _logger.LogInformation("Replayed {Replayed} messages from {Streams} in {Elapsed} ms", Replayed, string.Join(", ", _plans.Select(p => p.Stream)), watch.ElapsedMilliseconds);
             Finish(cutAt);
-            await reporter;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -261,7 +275,7 @@ public sealed class StreamReplay
 
         if (result.Event is { } evt)
         {
-            batch.Add(evt, subject, storedAt);
+            batch.Add(evt, subject, storedAt, replayed: true);
         }
         else
         {
@@ -299,7 +313,7 @@ public sealed class StreamReplay
         var reason = _unavailable.Count == 0 ? null : string.Join("; ", _unavailable);
         if (_overlap.Overflowed > 0)
         {
-            _logger.LogWarning("{Overflowed} live messages arrived during the replay beyond Replay:MaxOverlapMessages; they may have been applied twice", _overlap.Overflowed);
+            _logger.LogWarning("{Overflowed} messages shared by the replay and live delivery went beyond Replay:MaxOverlapMessages; they may have been applied twice", _overlap.Overflowed);
         }
 
         // Caught up: every stream there is was replayed (possibly none, e.g. just created); unavailable: none could be.

@@ -311,12 +311,46 @@ public sealed class FleetStoreTests
 
         // Live first: the node restarted on 0.29.5; the replay then brings its older shutdown and alive.
         await fixture.Store.EnqueueAsync(Ev.Startup("n1", "0.29.5"), Subject, now, CancellationToken.None);
-        await fixture.Store.EnqueueAsync(Ev.Shutdown("n1"), Subject, now - TimeSpan.FromSeconds(5), CancellationToken.None);
-        await fixture.Store.EnqueueAsync(Ev.Alive("n1", "0.29.4"), Subject, now - TimeSpan.FromSeconds(10), CancellationToken.None);
-        await Eventually.TrueAsync(() => fixture.Stats.Accepted == 3, TimeSpan.FromSeconds(10), "all three to be taken");
+        await fixture.EnqueueReplayedAsync(Ev.Shutdown("n1"), now - TimeSpan.FromSeconds(5));
+        await fixture.EnqueueReplayedAsync(Ev.Alive("n1", "0.29.4"), now - TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => fixture.Stats.Superseded == 2, TimeSpan.FromSeconds(10), "both replayed events to be taken as superseded");
 
         var node = fixture.Store.Nodes[new NodeKey("n1", Ev.Server)];
         Assert.Equal((NodeState.Live, "0.29.5", now), (node.State, node.Version, node.LastSeen));
+        Assert.Equal(1, fixture.Stats.Accepted);
+        Assert.Equal(now, fixture.Store.LatestEventAt);
+    }
+
+    [Fact]
+    public async Task FleetStore_BrokerClockAhead_LiveStartupAfterReplayedShutdownMakesTheNodeLive()
+    {
+        await using var fixture = await StoreFixture.StartAsync();
+        using var subscription = fixture.Store.Subscribe();
+        var now = fixture.Time.GetUtcNow();
+
+        // The broker's clock is 5 minutes ahead: the replayed shutdown carries a stream time after the dashboard's now.
+        await fixture.EnqueueReplayedAsync(Ev.Shutdown("n1"), now + TimeSpan.FromMinutes(5));
+        await ReadUntilAsync(subscription, b => b.Summary.Count(NodeState.Stopped) == 1);
+        fixture.Time.Advance(TimeSpan.FromSeconds(30));
+
+        // Then the node starts again, heard live on the dashboard's clock.
+        await fixture.EnqueueAsync(Ev.Startup("n1", "0.29.5"));
+
+        var live = await ReadUntilAsync(subscription, b => b.Summary.Count(NodeState.Live) == 1);
+        Assert.Equal(0, live.Summary.Count(NodeState.Stopped));
+        Assert.Equal("0.29.5", fixture.Store.Nodes[new NodeKey("n1", Ev.Server)].Version);
+    }
+
+    [Fact]
+    public async Task FleetStore_ReplayedTimeAheadOfTheDashboardsClock_IsClampedToNow()
+    {
+        await using var fixture = await StoreFixture.StartAsync();
+        var now = fixture.Time.GetUtcNow();
+
+        await fixture.EnqueueReplayedAsync(Ev.Startup("n1", "0.29.4"), now + TimeSpan.FromMinutes(5));
+        await Eventually.TrueAsync(() => fixture.Stats.Accepted == 1, TimeSpan.FromSeconds(10), "the replayed startup to be taken");
+
+        Assert.Equal(now, fixture.Store.Nodes[new NodeKey("n1", Ev.Server)].LastSeen);
     }
 
     [Fact]
@@ -359,6 +393,13 @@ public sealed class FleetStoreTests
             var fixture = new StoreFixture(options);
             await fixture.Store.StartAsync(CancellationToken.None);
             return fixture;
+        }
+
+        public ValueTask EnqueueReplayedAsync(ChoriaEvent evt, DateTimeOffset storedAt)
+        {
+            var batch = new IngestBatch(1);
+            batch.Add(evt, Subject, storedAt, replayed: true);
+            return Store.EnqueueAsync(batch, CancellationToken.None);
         }
 
         public ValueTask EnqueueAsync(ChoriaEvent evt) =>

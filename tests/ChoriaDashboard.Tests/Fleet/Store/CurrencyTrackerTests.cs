@@ -1,0 +1,54 @@
+using ChoriaDashboard.Fleet;
+using Xunit;
+
+namespace ChoriaDashboard.Tests.Fleet;
+
+public sealed class CurrencyTrackerTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
+
+    private static BrokerStatus Broker(BrokerState state, int subscriptions) => new(state, DateTimeOffset.UnixEpoch, "nats://broker:4222", subscriptions, 3, null);
+
+    [Fact]
+    public void CurrencyTracker_LateReplayingReportAfterCaughtUp_ViewStaysCurrentAndLivenessRuns()
+    {
+        var tracker = new CurrencyTracker(Broker(BrokerState.Connected, 3), 10, TimeSpan.FromMinutes(40), Start);
+        tracker.Replay(new ReplayStatus(ReplayState.Replaying, new ReplayProgress(0, 10, Start, null)), Start);
+        tracker.Replay(new ReplayStatus(ReplayState.CaughtUp, new ReplayProgress(10, 10, Start, TimeSpan.Zero), null, Start - TimeSpan.FromHours(2), Start), Start);
+
+        // The progress reporter's last tick, racing the end of the replay, lands after it.
+        var changed = tracker.Replay(new ReplayStatus(ReplayState.Replaying, new ReplayProgress(9, 10, Start, TimeSpan.Zero)), Start);
+
+        Assert.False(changed);
+        Assert.True(tracker.Current.IsCurrent);
+        Assert.False(tracker.Current.LivenessPaused);
+        Assert.Null(tracker.Current.Replay);
+    }
+
+    [Fact]
+    public void CurrencyTracker_LateReplayingReportAfterUnavailable_LivenessRuns()
+    {
+        var tracker = new CurrencyTracker(Broker(BrokerState.Connected, 3), 10, TimeSpan.FromMinutes(40), Start);
+        tracker.Replay(new ReplayStatus(ReplayState.Replaying, new ReplayProgress(0, 0, Start, null)), Start);
+        tracker.Replay(new ReplayStatus(ReplayState.Unavailable, null, "replay failed: boom"), Start);
+
+        tracker.Replay(new ReplayStatus(ReplayState.Replaying, new ReplayProgress(3, 10, Start, null)), Start);
+
+        Assert.False(tracker.Current.LivenessPaused);
+        Assert.Equal("replay failed: boom", tracker.Current.HistoryUnavailable);
+    }
+
+    [Fact]
+    public void CurrencyTracker_CutOffAgain_DeafTimeStillShowsTheEarlierOutage()
+    {
+        var tracker = new CurrencyTracker(Broker(BrokerState.Connected, 3), 10, TimeSpan.FromMinutes(40), Start);
+        tracker.Broker(Broker(BrokerState.Reconnecting, 0), Start + TimeSpan.FromMinutes(5));
+        tracker.Broker(Broker(BrokerState.Connected, 3), Start + TimeSpan.FromMinutes(15));
+        Assert.Equal(TimeSpan.FromMinutes(10), tracker.Current.DeafTime);
+
+        tracker.Broker(Broker(BrokerState.Reconnecting, 0), Start + TimeSpan.FromMinutes(20));
+
+        Assert.False(tracker.Current.IsCurrent);
+        Assert.Equal(TimeSpan.FromMinutes(10), tracker.Current.DeafTime);
+    }
+}
