@@ -81,6 +81,15 @@ public static class ChoriaSubjects
     public static string Lifecycle(LifecycleEventType type, string component) =>
         LifecyclePrefix + ChoriaProtocol.TypeName(type) + "." + component;
 
+    /// <summary>Every lifecycle event of one component: <c>choria.lifecycle.event.*.&lt;component&gt;</c>.</summary>
+    public static string LifecycleOf(string component) => LifecyclePrefix + "*." + component;
+
+    /// <summary>True when <paramref name="text"/> can be one token of a NATS subject: non-empty, no dot, wildcard or space.</summary>
+    public static bool IsSubjectToken(string text) =>
+        text.Length > 0 && !text.AsSpan().ContainsAny(NotInToken);
+
+    private static readonly System.Buffers.SearchValues<char> NotInToken = System.Buffers.SearchValues.Create(". *>\t\r\n");
+
     /// <summary>The subject of a state of a watcher of <paramref name="watcherType"/>.</summary>
     public static string WatcherState(string watcherType) => "choria.machine.watcher." + watcherType + ".state";
 }

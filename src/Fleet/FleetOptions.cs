@@ -116,7 +116,25 @@ public sealed class FleetOptions
     public TimeSpan ReplayWindow(TimeSpan margin) =>
         Components.Keys.Select(ThresholdsFor)
             .Append(new LivenessThresholds(StaleAfter, DeadAfter, ForgetAfter))
-            .Max(t => t.DeadAfter + margin < t.ForgetAfter ? t.DeadAfter + margin : t.ForgetAfter);
+            .Max(t => Window(t, margin));
+
+    /// <summary>The fleet-wide replay window: <c>DeadAfter</c> plus <paramref name="margin"/>, capped at <c>ForgetAfter</c>.</summary>
+    public TimeSpan FleetReplayWindow(TimeSpan margin) => Window(new LivenessThresholds(StaleAfter, DeadAfter, ForgetAfter), margin);
+
+    /// <summary>
+    /// The components (of <see cref="Components"/>) whose replay window is longer than the fleet-wide one, with theirs,
+    /// longest first: only their lifecycle events need replaying from further back.
+    /// </summary>
+    public IReadOnlyList<(string Component, TimeSpan Window)> LongerReplayWindows(TimeSpan margin)
+    {
+        var fleetWide = FleetReplayWindow(margin);
+        return [.. Components.Keys
+            .Select(c => (Component: c, Window: Window(ThresholdsFor(c), margin)))
+            .Where(c => c.Window > fleetWide)
+            .OrderByDescending(c => c.Window)];
+    }
+
+    private static TimeSpan Window(LivenessThresholds t, TimeSpan margin) => t.DeadAfter + margin < t.ForgetAfter ? t.DeadAfter + margin : t.ForgetAfter;
 }
 
 /// <summary>Per-component overrides; unset values fall back to the fleet-wide ones.</summary>

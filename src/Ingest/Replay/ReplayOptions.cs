@@ -18,9 +18,9 @@ public sealed class ReplayOptions
     public string MachineStream { get; set; } = ChoriaStreams.Machine;
 
     /// <summary>
-    /// Replayed from <c>now - (DeadAfter + Margin)</c>, with the longest DeadAfter of <c>Fleet</c> and of any
-    /// <c>Fleet:Components</c> entry, capped at its ForgetAfter: nodes silent for up to that long before the start come
-    /// back as stale or dead; nodes silent for longer do not come back at all.
+    /// Replayed from <c>now - (Fleet:DeadAfter + Margin)</c>, capped at ForgetAfter; a <c>Fleet:Components</c> entry with
+    /// a longer window has its own lifecycle events replayed from <c>now - (its DeadAfter + Margin)</c>. Nodes silent for
+    /// up to that long before the start come back as stale or dead; nodes silent for longer do not come back at all.
     /// </summary>
     public TimeSpan Margin { get; set; } = TimeSpan.FromMinutes(40);
 

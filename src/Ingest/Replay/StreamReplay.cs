@@ -12,8 +12,8 @@ namespace ChoriaDashboard.Ingest.Replay;
 
 /// <summary>
 /// Restart recovery: replays Choria Streams (<c>CHORIA_EVENTS</c>, <c>CHORIA_MACHINE</c>) from
-/// <c>now - (the longest DeadAfter of the fleet and its components + Replay:Margin)</c>, capped at ForgetAfter (see
-/// <see cref="FleetOptions.ReplayWindow"/>), with one ordered, ephemeral consumer per stream, applying each event
+/// <c>now - (Fleet:DeadAfter + Replay:Margin)</c> with one ordered, ephemeral consumer per stream (plus one consumer
+/// filtered to each component with longer thresholds, for its older lifecycle events), applying each event
 /// with the stream's timestamp as its receipt time, while the live subscriptions already run.
 /// <para>
 /// No gap, no double counts: <see cref="PrepareAsync"/> notes each stream's last sequence before the live subscriptions
@@ -36,6 +36,7 @@ public sealed class StreamReplay
     private readonly BrokerConnectionMonitor _monitor;
     private readonly ReplayOptions _options;
     private readonly TimeSpan _window;
+    private readonly IReadOnlyList<(string Component, TimeSpan Window)> _longer;
     private readonly TimeProvider _time;
     private readonly ILogger<StreamReplay> _logger;
     private readonly LiveOverlap _overlap;
@@ -64,7 +65,8 @@ public sealed class StreamReplay
         _counters = counters;
         _monitor = monitor;
         _options = options.Value;
-        _window = fleetOptions.Value.ReplayWindow(_options.Margin);
+        _window = fleetOptions.Value.FleetReplayWindow(_options.Margin);
+        _longer = fleetOptions.Value.LongerReplayWindows(_options.Margin);
         _time = time;
         _logger = logger;
         _overlap = new LiveOverlap(_options.MaxOverlapMessages, time);
@@ -150,6 +152,10 @@ public sealed class StreamReplay
                     plan.EndSeq = stream.Info.State.LastSeq;
                     plan.EndTime = LastTimestamp(stream.Info.State);
                     runs.Add(ReplayStreamAsync(js, plan, cancellationToken));
+                    if (plan.Stream == _options.EventsStream)
+                    {
+                        runs.AddRange(_longer.Select(c => ReplayOlderAsync(js, plan.Stream, c.Component, cutAt - c.Window, cancellationToken)));
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -187,6 +193,75 @@ public sealed class StreamReplay
         {
             _overlap.Stop();
         }
+    }
+
+    /// <summary>
+    /// The lifecycle events of one component with thresholds longer than the fleet's (a provisioner: only a startup,
+    /// dead after days) from <paramref name="from"/> up to where the fleet-wide window starts, which the main replay
+    /// covers: a filtered consumer reads only that component's events, so a long window costs what that component sent,
+    /// not what the whole fleet did. Nothing here can overlap live delivery (all of it is older than the main window).
+    /// </summary>
+    private async Task ReplayOlderAsync(NatsJSContext js, string stream, string component, DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        if (from >= _from || !ChoriaSubjects.IsSubjectToken(component))
+        {
+            return;
+        }
+
+        // An ephemeral consumer with the one filter subject every JetStream server takes (filter_subjects, plural, came
+        // with nats-server 2.10); no acknowledgements; the broker removes it once idle.
+        var filter = ChoriaSubjects.LifecycleOf(component);
+        var consumer = await js.CreateOrUpdateConsumerAsync(
+            stream,
+            new ConsumerConfig
+            {
+                Name = "dashboard-replay-" + Guid.NewGuid().ToString("N"),
+                FilterSubject = filter,
+                DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime,
+                OptStartTime = from,
+                AckPolicy = ConsumerConfigAckPolicy.None,
+                InactiveThreshold = TimeSpan.FromMinutes(1),
+            },
+            cancellationToken);
+        var subscription = "replay " + stream;
+        var batch = new IngestBatch(IngestBatch.MaxCount);
+        var done = false;
+        while (!done)
+        {
+            var got = 0;
+            await foreach (var msg in consumer.FetchNoWaitAsync<NatsMemoryOwner<byte>>(new NatsJSFetchOpts { MaxMsgs = _options.PullBatchSize }, cancellationToken: cancellationToken))
+            {
+                got++;
+                using var body = msg.Data;
+                if (done || msg.Metadata is not { } meta || meta.Timestamp >= _from)
+                {
+                    done = true;
+                    continue;
+                }
+
+                if (!msg.Subject.EndsWith("." + component, StringComparison.Ordinal))
+                {
+                    // A broker that ignored the filter: the fleet-wide replay covers everything else.
+                    done = meta.NumPending == 0;
+                    continue;
+                }
+
+                Interlocked.Increment(ref _total);
+                Interlocked.Increment(ref _replayed);
+                Handle(subscription, msg.Subject, body.Memory, msg.Headers, meta.Timestamp, batch);
+                if (batch.IsFull)
+                {
+                    await _fleet.EnqueueAsync(batch, cancellationToken);
+                    batch = new IngestBatch(IngestBatch.MaxCount);
+                }
+
+                done = meta.NumPending == 0;
+            }
+
+            done |= got == 0;
+        }
+
+        await _fleet.EnqueueAsync(batch, cancellationToken);
     }
 
     private async Task ReplayStreamAsync(NatsJSContext js, Plan plan, CancellationToken cancellationToken)

@@ -42,4 +42,16 @@ public sealed class ReplayWindowTests
 
         Assert.Equal(TimeSpan.FromHours(24), options.ReplayWindow(Margin));
     }
+
+    [Fact]
+    public void LongerReplayWindows_OnlyComponentsBeyondTheFleetWindow_LongestFirst()
+    {
+        var options = new FleetOptions();
+        options.Components["provisioner"] = new ComponentThresholds { DeadAfter = TimeSpan.FromDays(60), ForgetAfter = TimeSpan.FromDays(60) };
+        options.Components["slow"] = new ComponentThresholds { DeadAfter = TimeSpan.FromHours(5) };
+        options.Components["fast"] = new ComponentThresholds { DeadAfter = TimeSpan.FromMinutes(5) };
+
+        Assert.Equal(TimeSpan.FromMinutes(120), options.FleetReplayWindow(Margin));
+        Assert.Equal([("provisioner", TimeSpan.FromDays(60)), ("slow", TimeSpan.FromHours(5) + Margin)], options.LongerReplayWindows(Margin));
+    }
 }

@@ -52,6 +52,51 @@ public sealed class StreamReplayTests : IClassFixture<NatsServerFixture>
     }
 
     [Fact]
+    public async Task Replay_ComponentWithLongerThresholds_ItsOlderStartupComesBackWhileTheFleetWindowStaysShort()
+    {
+        await TestStreams.RecreateAsync(_nats.Url);
+        await using (var publisher = new TestPublisher(_nats.Url))
+        {
+            await publisher.PublishAsync(Startup("prov-1.example.net", "0.9.0", component: "provisioner"), WireFormat.CloudEventStructured);
+            await publisher.PublishAsync(Startup("old-1.example.net"), WireFormat.Legacy);
+            await publisher.FlushAsync();
+        }
+
+        // Both fall out of the fleet-wide window (DeadAfter 2 s + Margin 1 s) once it has passed; not out of the
+        // provisioner's (DeadAfter 1 h).
+        var storedBy = DateTimeOffset.UtcNow;
+        await Eventually.TrueAsync(() => Task.FromResult(DateTimeOffset.UtcNow - storedBy > TimeSpan.FromSeconds(4)), Timeout, "the fleet-wide replay window to pass");
+        await using (var publisher = new TestPublisher(_nats.Url))
+        {
+            await publisher.PublishAsync(Startup("new-1.example.net"), WireFormat.CloudEventBinary);
+            await publisher.FlushAsync();
+        }
+
+        await using var app = new DashboardFactory(_nats.Url, new Dictionary<string, string?>
+        {
+            ["Fleet:StaleAfter"] = "00:00:01",
+            ["Fleet:DeadAfter"] = "00:00:02",
+            ["Fleet:ForgetAfter"] = "01:00:00",
+            ["Replay:Margin"] = "00:00:01",
+            ["Fleet:Components:provisioner:StaleAfter"] = "00:30:00",
+            ["Fleet:Components:provisioner:DeadAfter"] = "01:00:00",
+            ["Fleet:Components:provisioner:ForgetAfter"] = "02:00:00",
+        });
+        using var http = app.CreateClient();
+
+        var fleet = await Eventually.ValueAsync(
+            () => FleetApiIntegrationTests.GetFleetAsync(http),
+            f => f.GetProperty("currency").GetProperty("isCurrent").GetBoolean(),
+            Timeout,
+            "the replay to catch up");
+
+        var components = fleet.GetProperty("components").EnumerateArray().ToDictionary(c => c.GetProperty("component").GetString()!, c => c.GetProperty("total").GetInt32());
+        Assert.True(components.GetValueOrDefault("provisioner") == 1, fleet.GetProperty("currency").ToString());
+        Assert.Equal(1, components.GetValueOrDefault(ChoriaComponents.Server));
+        Assert.Equal(2, fleet.GetProperty("totals").GetProperty("nodes").GetInt32());
+    }
+
+    [Fact]
     public async Task Replay_EventsPublishedDuringTheReplay_AreAppliedOnce()
     {
         await TestStreams.RecreateAsync(_nats.Url);
