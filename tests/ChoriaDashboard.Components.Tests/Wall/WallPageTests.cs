@@ -185,6 +185,21 @@ public sealed class WallPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void Wall_NewestVersionOnlyOnADeadNode_MarkedNewestAsOnTheOverview()
+    {
+        Store.Publish(
+            Node("a.example.net", NodeState.Live, "0.29.3"),
+            Node("b.example.net", NodeState.Live, "0.29.3"),
+            Node("c.example.net", NodeState.Dead, "0.29.4"));
+        var cut = Open("?components=server&views=component");
+        var overview = Render<ChoriaDashboard.Components.Pages.Overview>();
+
+        var versions = cut.FindAll("[data-testid=wall-version]").Select(v => Squash(v.TextContent)).ToArray();
+        Assert.Equal(["0.29.4(newest)0%0", "0.29.3100%2"], versions);
+        Assert.Equal("0.29.4", overview.Find("[data-testid=newest-version]").TextContent);
+    }
+
+    [Fact]
     public void Wall_ChosenComponents_OnlyTheirNumbersAndProblemsCount()
     {
         Store.Publish(
