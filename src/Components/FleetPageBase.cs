@@ -108,11 +108,19 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
                 });
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
         catch (ObjectDisposedException)
         {
+            // The circuit went away between a tick and its render.
+        }
+        catch (Exception e)
+        {
+            // A failed tick freezes the clock (and whatever hangs off it, like the wall's rotation and reload): log
+            // it and let Blazor show its error bar instead of going quietly stale.
+            LoggerFactory.CreateLogger(GetType()).LogError(e, "The clock of {Page} stopped ticking", GetType().Name);
+            await DispatchExceptionAsync(e);
         }
     }
 
@@ -137,7 +145,7 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
                 }
                 catch (Exception)
                 {
-                    // Already logged and reported by the loop itself.
+                    // Both loops log and report their own failures; nothing is left to do here.
                 }
             }
         }

@@ -93,6 +93,18 @@ public sealed class FakeFleetStore : IFleetReader, IFleetWriter
         CurrencyChanged?.Invoke(currency);
     }
 
+    /// <summary>
+    /// Two reports from different threads whose notifications arrive in the opposite order: <paramref name="older"/>
+    /// is set first and <paramref name="newer"/> second, but the notification for <paramref name="older"/> lands last.
+    /// </summary>
+    public void ReportCurrencyRace(ViewCurrency older, ViewCurrency newer)
+    {
+        Currency = older;
+        Currency = newer;
+        CurrencyChanged?.Invoke(newer);
+        CurrencyChanged?.Invoke(older);
+    }
+
     public IIngestCounts Ingest { get; } = new IngestCounters(NullLogger<IngestCounters>.Instance, TimeProvider.System, 0, TimeSpan.FromMinutes(1));
 
     public int QueueLength => 0;

@@ -43,9 +43,11 @@ public sealed partial class CurrencyBanner : IDisposable
         Fleet.CurrencyChanged += OnChanged;
     }
 
+    // Reports come from several threads and their notifications can arrive out of order, so the value passed along
+    // may already be outdated: read the newest one on the renderer's context instead.
     private void OnChanged(ViewCurrency currency) => _ = InvokeAsync(() =>
     {
-        _currency = currency;
+        _currency = Fleet.Currency;
         StateHasChanged();
     });
 

@@ -20,6 +20,9 @@ public sealed partial class EventsPage
     private TailEvent[] _rowsView = [];
     private IReadOnlyList<TailEvent>? _rowsSource;
 
+    // The sequence of the newest feed event the consume loop has handed to the tail; only touched on the renderer's context.
+    private long _consumedSequence;
+
     [Inject]
     private IFleetReader Fleet { get; set; } = default!;
 
@@ -86,7 +89,10 @@ public sealed partial class EventsPage
         _open.Clear();
         if (_subscription is not null)
         {
-            Tail.Add(_subscription.Recent, Time.GetUtcNow());
+            // Refill from what the feed holds now, up to the last event this page has taken from its subscription:
+            // the rest is still on its way through the consume loop and would otherwise show twice.
+            var consumed = _consumedSequence;
+            Tail.Add([.. _subscription.RecentNow().Where(e => e.Sequence <= consumed)], Time.GetUtcNow());
         }
     }
 
@@ -106,6 +112,7 @@ public sealed partial class EventsPage
             await InvokeAsync(() =>
             {
                 Tail.Add(subscription.Recent, Time.GetUtcNow());
+                Consumed(subscription.Recent);
                 StateHasChanged();
             });
             await foreach (var batch in subscription.Events.GetBatchesAsync(Ui.Value.UpdateInterval, Time, cancellationToken))
@@ -113,6 +120,7 @@ public sealed partial class EventsPage
                 await InvokeAsync(() =>
                 {
                     Tail.Add(batch, Time.GetUtcNow());
+                    Consumed(batch);
                     StateHasChanged();
                 });
             }
@@ -128,6 +136,14 @@ public sealed partial class EventsPage
         {
             Logger.LogError(e, "The live event tail stopped updating");
             await DispatchExceptionAsync(e);
+        }
+    }
+
+    private void Consumed(IReadOnlyList<TailEvent> events)
+    {
+        if (events.Count > 0)
+        {
+            _consumedSequence = Math.Max(_consumedSequence, events[^1].Sequence);
         }
     }
 

@@ -21,7 +21,7 @@ public sealed partial class NodeDetailPage
 
     private DateTimeOffset Now => Time.GetUtcNow();
 
-    /// <summary>The URL of a node's detail page.</summary>
+    /// <summary>The URL of a node's detail page, relative to the base: <c>nodes/</c> and the identity escaped as one path segment.</summary>
     public static string Link(string identity) => "nodes/" + Uri.EscapeDataString(identity);
 
     protected override void OnParametersSet()

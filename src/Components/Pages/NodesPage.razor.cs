@@ -151,9 +151,6 @@ public sealed partial class NodesPage
     /// <summary>The URL of the node list with a filter: what overview counts link to.</summary>
     public static string Link(NodeQuery query) => NodeQueryString.Link("nodes", query);
 
-    /// <summary>The URL of a node's own page (built by the node detail page), the identity escaped as one path segment.</summary>
-    public static string NodeLink(string identity) => "nodes/" + Uri.EscapeDataString(identity);
-
     /// <summary>The export of the current view: the same filter and order, the whole filtered set.</summary>
     private string ExportLink(string format) => NodeQueryString.Link($"export/nodes.{format}", _query);
 

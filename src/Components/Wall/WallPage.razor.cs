@@ -250,13 +250,6 @@ public sealed partial class WallPage
 
     private string Silent(NodeSnapshot node) => DisplayFormat.Ago(Now - node.LastSeen).Replace(" ago", "", StringComparison.Ordinal);
 
-    /// <summary>The versions of a component newest first (semantic version order), with the share of its active nodes.</summary>
-    private static IReadOnlyList<VersionCount> NewestFirst(ComponentSummary component) =>
-        [.. component.Versions.OrderByDescending(v => v.Version == "unknown" ? null : v.Version, VersionComparer.Instance)];
-
-    private static string? NewestVersion(ComponentSummary component) =>
-        component.Versions.Where(v => v.Active > 0 && v.Version != "unknown").Select(v => v.Version).Max(VersionComparer.Instance);
-
     private static string TickerText(WallTickerKind kind) => kind switch
     {
         WallTickerKind.Startup => "started",

@@ -14,8 +14,9 @@ public enum WallTickerKind : byte
 
 /// <summary>One ticker line: what happened to which node, and when.</summary>
 /// <param name="At">Receipt time of the event; for a death, when the dashboard judged the node dead.</param>
-/// <param name="Detail">The version started, or "old → new" for an upgrade; null otherwise.</param>
-public sealed record WallTickerEntry(DateTimeOffset At, WallTickerKind Kind, NodeKey Node, string? Detail);
+/// <param name="Version">The version started, or the version upgraded from; null otherwise or when not known.</param>
+/// <param name="UpgradedTo">For an upgrade, the version upgraded to (null when not known); null otherwise.</param>
+public sealed record WallTickerEntry(DateTimeOffset At, WallTickerKind Kind, NodeKey Node, string? Version, string? UpgradedTo);
 
 /// <summary>
 /// The board's ticker of recent startups, shutdowns, upgrades and deaths, derived from the change batches the board
@@ -60,13 +61,9 @@ public sealed class WallTicker
                 if (Classify(node, shows) is { } kind)
                 {
                     var at = kind == WallTickerKind.Death ? batch.Summary.AsOf : node.LastSeen;
-                    var detail = kind switch
-                    {
-                        WallTickerKind.Startup => node.Version,
-                        WallTickerKind.Upgrade => $"{node.Version ?? "?"} → {node.UpgradingTo ?? "?"}",
-                        _ => null,
-                    };
-                    Add(new WallTickerEntry(at, kind, node.Key, detail));
+                    var version = kind is WallTickerKind.Startup or WallTickerKind.Upgrade ? node.Version : null;
+                    var upgradedTo = kind == WallTickerKind.Upgrade ? node.UpgradingTo : null;
+                    Add(new WallTickerEntry(at, kind, node.Key, version, upgradedTo));
                 }
             }
         }

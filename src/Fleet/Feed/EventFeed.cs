@@ -58,17 +58,31 @@ public sealed class EventFeed
     {
         lock (_lock)
         {
-            var count = (int)Math.Min(_published, _ring.Length);
-            var recent = new TailEvent[count];
-            for (var i = 0; i < count; i++)
-            {
-                recent[i] = _ring[(_published - count + i) % _ring.Length];
-            }
-
-            var subscription = new EventFeedSubscription(this, recent, _subscriberBuffer);
+            var subscription = new EventFeedSubscription(this, RecentLocked(), _subscriberBuffer);
             Volatile.Write(ref _subscribers, [.. _subscribers, subscription]);
             return subscription;
         }
+    }
+
+    /// <summary>The recent events the feed holds now (at most <c>Fleet:EventFeedLength</c>), oldest first; a copy.</summary>
+    public IReadOnlyList<TailEvent> Recent()
+    {
+        lock (_lock)
+        {
+            return RecentLocked();
+        }
+    }
+
+    private TailEvent[] RecentLocked()
+    {
+        var count = (int)Math.Min(_published, _ring.Length);
+        var recent = new TailEvent[count];
+        for (var i = 0; i < count; i++)
+        {
+            recent[i] = _ring[(_published - count + i) % _ring.Length];
+        }
+
+        return recent;
     }
 
     internal void Unsubscribe(EventFeedSubscription subscription)
@@ -107,6 +121,12 @@ public sealed class EventFeedSubscription : IDisposable
 
     /// <summary>The feed's recent events when this subscription started, oldest first.</summary>
     public IReadOnlyList<TailEvent> Recent { get; }
+
+    /// <summary>
+    /// The feed's recent events now, oldest first (for a detached subscription, <see cref="Recent"/>). Events the
+    /// reader has not yet taken from <see cref="Events"/> may be among them: compare <see cref="TailEvent.Sequence"/>.
+    /// </summary>
+    public IReadOnlyList<TailEvent> RecentNow() => _feed?.Recent() ?? Recent;
 
     public ChannelReader<TailEvent> Events => _channel.Reader;
 

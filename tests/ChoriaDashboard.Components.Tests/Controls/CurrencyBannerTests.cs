@@ -35,6 +35,20 @@ public sealed class CurrencyBannerTests : DashboardTestContext
     }
 
     [Fact]
+    public void CurrencyBanner_OlderNotificationLandsLast_ShowsTheCurrentState()
+    {
+        var cut = Render<CurrencyBanner>();
+        var disconnected = new ViewCurrency { IsCurrent = false, NotCurrentSince = Clock.GetUtcNow(), Reason = "broker disconnected", LivenessPaused = true };
+        Store.ReportCurrency(disconnected);
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=currency-banner]")));
+
+        // The broker came back (current) while the notification of the disconnect was still on its way.
+        Store.ReportCurrencyRace(older: disconnected, newer: ViewCurrency.Current);
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=currency-banner]")));
+    }
+
+    [Fact]
     public void CurrencyBanner_Replaying_ShowsProgressAndTimeLeft()
     {
         Store.ReportCurrency(new ViewCurrency

@@ -29,6 +29,28 @@ public sealed class EventsPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void Events_FilterChangedAfterNewEvents_ShowsTheNewestEventsFirstNotTheSnapshotFromOpening()
+    {
+        Store.Tail(Alive("old.example.net"), Clock.GetUtcNow());
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        navigation.NavigateTo("events");
+        var cut = Render<EventsPage>();
+        cut.WaitForAssertion(() => Assert.Equal(1, Store.Feed.SubscriberCount));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Store.Tail(Startup("new.example.net"), Clock.GetUtcNow());
+        Store.Tail(Alive("new.example.net"), Clock.GetUtcNow());
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=tail-row]").Count), TimeSpan.FromSeconds(5));
+
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        navigation.NavigateTo("events?type=alive");
+
+        cut.WaitForAssertion(() => Assert.Equal(
+            ["new.example.net", "old.example.net"],
+            cut.FindAll("[data-testid=tail-row]").Select(r => r.GetAttribute("data-identity"))), TimeSpan.FromSeconds(5));
+        Assert.All(cut.FindAll("[data-testid=tail-row]"), r => Assert.Equal("alive", r.GetAttribute("data-type")));
+    }
+
+    [Fact]
     public void Events_Paused_CountsWhatItMissesAndResumesWithNewEvents()
     {
         var cut = Render<EventsPage>();

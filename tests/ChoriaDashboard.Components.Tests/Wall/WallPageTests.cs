@@ -1,3 +1,4 @@
+using AngleSharp.Dom;
 using Bunit;
 using ChoriaDashboard.Components.Wall;
 using ChoriaDashboard.Events;
@@ -184,6 +185,21 @@ public sealed class WallPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void Wall_NewestVersionOnlyOnADeadNode_MarkedNewestAsOnTheOverview()
+    {
+        Store.Publish(
+            Node("a.example.net", NodeState.Live, "0.29.3"),
+            Node("b.example.net", NodeState.Live, "0.29.3"),
+            Node("c.example.net", NodeState.Dead, "0.29.4"));
+        var cut = Open("?components=server&views=component");
+        var overview = Render<ChoriaDashboard.Components.Pages.Overview>();
+
+        var versions = cut.FindAll("[data-testid=wall-version]").Select(v => Squash(v.TextContent)).ToArray();
+        Assert.Equal(["0.29.4(newest)0%0", "0.29.3100%2"], versions);
+        Assert.Equal("0.29.4", overview.Find("[data-testid=newest-version]").TextContent);
+    }
+
+    [Fact]
     public void Wall_ChosenComponents_OnlyTheirNumbersAndProblemsCount()
     {
         Store.Publish(
@@ -297,6 +313,66 @@ public sealed class WallPageTests : DashboardTestContext
 
         Assert.Equal(hostile, cut.Find("[data-testid=problem-row] .wall-identity").TextContent);
         Assert.Empty(cut.FindAll("img"));
+    }
+
+    public static TheoryData<string> HostileStrings => new()
+    {
+        "<img src=x onerror=\"window.__xss=1\">",
+        "</script><script>window.__xss=1</script>",
+        "\u202Eten.elpmaxe.live",
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileStrings))]
+    public void Wall_HostileIdentityAndVersion_ShownLiterallyInsideIsolatingElements(string hostile)
+    {
+        Store.Publish(Node("a.example.net", NodeState.Live), Node(hostile, NodeState.Dead));
+        var cut = Open();
+
+        Store.Publish(Node(hostile, NodeState.Live, version: hostile) with { Activity = new NodeActivity(Now, LifecycleEventType.Startup) });
+
+        // Live again: the version is on the tile, the startup (identity and version) on the ticker.
+        cut.WaitForAssertion(() => Assert.Contains(hostile, cut.Find("[data-testid=ticker-entry]").TextContent, StringComparison.Ordinal), Wait);
+        AdvanceUntil(cut, () => Assert.Contains(hostile, cut.Find("[data-testid=tile-versions]").TextContent, StringComparison.Ordinal));
+        AssertShownLiterallyAndIsolated(cut, hostile, atLeast: 3);
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileStrings))]
+    public void Wall_HostileDeadIdentityAndCheckOutput_ShownLiterallyInsideIsolatingElements(string hostile)
+    {
+        Store.Hosts[hostile] = WallFleet.Host(hostile, Now, (hostile, NagiosStatus.Critical, hostile));
+        Store.Health = new HealthSummary(Ok: 0, Warning: 0, Critical: 1, Unknown: 0);
+        Store.Publish(Node(hostile, NodeState.Dead, version: hostile));
+
+        var cut = Open("?views=checks,problems");
+
+        // Identity, check name and output on the checks slide.
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=check-row]")), Wait);
+        AssertShownLiterallyAndIsolated(cut, hostile, atLeast: 3);
+    }
+
+    /// <summary>
+    /// Every text node with <paramref name="hostile"/> in it holds exactly that text (never markup), and it and every
+    /// other text with a bidi override (the checks' machine is named after the identity) sits in an element marked untrusted, which app.css isolates (<c>unicode-bidi: isolate</c>) so a bidi override cannot spill over.
+    /// </summary>
+    private static void AssertShownLiterallyAndIsolated(IRenderedComponent<WallPage> cut, string hostile, int atLeast)
+    {
+        var texts = cut.Nodes.SelectMany(n => n.GetDescendantsAndSelf()).OfType<AngleSharp.Dom.IText>()
+            .Where(t => t.Data.Contains(hostile, StringComparison.Ordinal) || t.Data.Contains('\u202E', StringComparison.Ordinal))
+            .ToArray();
+        Assert.True(texts.Length >= atLeast, $"expected the hostile string at least {atLeast} times, found {texts.Length}");
+        Assert.All(texts, t =>
+        {
+            if (t.Data.Contains(hostile, StringComparison.Ordinal))
+            {
+                Assert.Equal(hostile, t.Data.Trim());
+            }
+
+            Assert.NotNull(t.ParentElement?.Closest(".untrusted"));
+        });
+        Assert.Empty(cut.FindAll("img"));
+        Assert.Empty(cut.FindAll("script"));
     }
 
     [Fact]
