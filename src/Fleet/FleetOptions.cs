@@ -106,18 +106,6 @@ public sealed class FleetOptions
         return new LivenessThresholds(StaleAfter, DeadAfter, ForgetAfter);
     }
 
-    /// <summary>
-    /// How far back a restart recovery replays Choria Streams: the longest <c>DeadAfter</c> (fleet-wide or of any entry
-    /// in <see cref="Components"/>) plus <paramref name="margin"/>, so a node of any component that went silent before
-    /// the start comes back as stale or dead (a provisioner that only sends a startup, with a DeadAfter of days, too).
-    /// Per threshold set it is capped at its <c>ForgetAfter</c>: older events would be forgotten at once. The streams'
-    /// own retention (24 hours in Choria) caps it further.
-    /// </summary>
-    public TimeSpan ReplayWindow(TimeSpan margin) =>
-        Components.Keys.Select(ThresholdsFor)
-            .Append(new LivenessThresholds(StaleAfter, DeadAfter, ForgetAfter))
-            .Max(t => Window(t, margin));
-
     /// <summary>The fleet-wide replay window: <c>DeadAfter</c> plus <paramref name="margin"/>, capped at <c>ForgetAfter</c>.</summary>
     public TimeSpan FleetReplayWindow(TimeSpan margin) => Window(new LivenessThresholds(StaleAfter, DeadAfter, ForgetAfter), margin);
 
