@@ -31,6 +31,7 @@ public sealed class RawEventStore
     private readonly Record[] _index;
     private long _written;
     private long _nextId = 1;
+    private long _firstCaptureTicks = long.MaxValue;
 
     /// <param name="budgetBytes">The byte budget, index included; 0 keeps nothing.</param>
     public RawEventStore(int budgetBytes)
@@ -89,6 +90,7 @@ public sealed class RawEventStore
         lock (_lock)
         {
             var id = _nextId++;
+            _firstCaptureTicks = Math.Min(_firstCaptureTicks, receivedAt.UtcTicks);
             var position = _written;
             Write(scratch);
             Write(body);
@@ -167,7 +169,9 @@ public sealed class RawEventStore
 
             if (id == 0)
             {
-                return _nextId > 1 ? RawEventLookup.NoLongerRetained : RawEventLookup.NotCaptured;
+                // Received before the first capture: replayed from Choria Streams at start (replayed events are not captured).
+                return ticks < _firstCaptureTicks - TimeSpan.TicksPerSecond ? RawEventLookup.Replayed
+                    : _nextId > 1 ? RawEventLookup.NoLongerRetained : RawEventLookup.NotCaptured;
             }
         }
 
@@ -244,13 +248,20 @@ public sealed record RawEvent(long Id, string Subject, WireFormat Format, DateTi
 }
 
 /// <summary>The answer to a raw event lookup: the message, or why there is none.</summary>
-public readonly record struct RawEventLookup(RawEvent? Event, bool Overwritten = false)
+/// <param name="WasReplayed">
+/// Not captured because it was replayed from Choria Streams (its receipt time is before anything this process captured):
+/// say so rather than "no longer retained".
+/// </param>
+public readonly record struct RawEventLookup(RawEvent? Event, bool Overwritten = false, bool WasReplayed = false)
 {
     /// <summary>The id was never handed out (capture off, or the message was larger than the budget).</summary>
     public static RawEventLookup NotCaptured => default;
 
     /// <summary>It was captured, and newer messages have since taken its place in the budget.</summary>
     public static RawEventLookup NoLongerRetained => new(null, Overwritten: true);
+
+    /// <summary>Replayed from Choria Streams at start and not captured (only live messages are captured).</summary>
+    public static RawEventLookup Replayed => new(null, WasReplayed: true);
 
     public bool Found => Event is not null;
 }

@@ -24,7 +24,7 @@ internal sealed class CurrencyTracker
         _deaf = new DeafTime(maxOutages);
         _missedEventsNotice = missedEventsNotice;
         _broker = initial;
-        _deaf.Set(IsCutOff(initial), now);
+        _deaf.Set(IsDeaf(initial), now);
         _current = Compute(now, null);
     }
 
@@ -36,7 +36,7 @@ internal sealed class CurrencyTracker
         lock (_gate)
         {
             _broker = status;
-            _deaf.Set(IsCutOff(status), now);
+            _deaf.Set(IsDeaf(status), now);
             return Refresh(now);
         }
     }
@@ -115,7 +115,7 @@ internal sealed class CurrencyTracker
             IsCurrent = isCurrent,
             NotCurrentSince = isCurrent ? null : before is { IsCurrent: false, NotCurrentSince: { } since } ? since : now,
             Reason = reason,
-            LivenessPaused = cutOff || replaying,
+            LivenessPaused = IsDeaf(_broker) || replaying,
             MayBeMissingEvents = missing,
             Replay = replaying ? _replay.Progress : null,
             HistoryUnavailable = _replay.State == ReplayState.Unavailable || (_replay.State == ReplayState.CaughtUp && _replay.Reason is not null) ? _replay.Reason : null,
@@ -130,6 +130,18 @@ internal sealed class CurrencyTracker
     // Expecting no subscriptions means no ingest reported yet (a store on its own, in tests and benchmarks): nothing to be
     // cut off from.
     private static bool IsCutOff(BrokerStatus broker) => broker.ExpectedSubscriptions > 0 && !broker.Ready;
+
+    // Node liveness depends on lifecycle events only: cut off from them, node states freeze (and the silence does not
+    // count). Connected, with every subscription in place but refused machine ones, liveness goes on; the view is still
+    // not current, and says which subject is refused.
+    private static bool IsDeaf(BrokerStatus broker) =>
+        IsCutOff(broker)
+        && !(broker.State == BrokerState.Connected
+            && !broker.RefusedSubjects.IsEmpty
+            && broker.Subscriptions + broker.RefusedSubjects.Count >= broker.ExpectedSubscriptions
+            && broker.RefusedSubjects.Keys.All(IsMachineSubject));
+
+    private static bool IsMachineSubject(string subject) => subject.StartsWith("choria.machine.", StringComparison.Ordinal);
 
     private static string CutOffReason(BrokerStatus broker)
     {

@@ -116,6 +116,20 @@ public sealed class RawEventStoreTests
     }
 
     [Fact]
+    public void FindByIdentityAndTime_ReceivedBeforeTheFirstCapture_SaysReplayedNotNoLongerRetained()
+    {
+        var store = new RawEventStore(4096);
+        store.Capture("s", "n1", WireFormat.Legacy, At, null, Body(1, 20));
+
+        // A history entry from the replay at start: its receipt time is the stream's, before anything was captured live.
+        var lookup = store.Find("n2", At - TimeSpan.FromMinutes(30));
+
+        Assert.False(lookup.Found);
+        Assert.True(lookup.WasReplayed);
+        Assert.False(lookup.Overwritten);
+    }
+
+    [Fact]
     public async Task Capture_FromSeveralLoopsAtOnce_EveryRetainedMessageReadsBackWhole()
     {
         var store = new RawEventStore(64 * 1024);

@@ -1,3 +1,4 @@
+using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
 using Xunit;
 
@@ -51,4 +52,33 @@ public sealed class CurrencyTrackerTests
         Assert.False(tracker.Current.IsCurrent);
         Assert.Equal(TimeSpan.FromMinutes(10), tracker.Current.DeafTime);
     }
+
+    [Fact]
+    public void CurrencyTracker_MachineSubjectRefused_NodeLivenessRunsAndTheBannerNamesTheSubject()
+    {
+        var tracker = new CurrencyTracker(Broker(BrokerState.Connected, 3), 10, TimeSpan.FromMinutes(40), Start);
+
+        tracker.Broker(Refused(ChoriaSubjects.Transition), Start + TimeSpan.FromMinutes(1));
+        tracker.Broker(Refused(ChoriaSubjects.Transition), Start + TimeSpan.FromMinutes(30));
+
+        Assert.False(tracker.Current.IsCurrent);
+        Assert.False(tracker.Current.LivenessPaused);
+        Assert.Contains(ChoriaSubjects.Transition, tracker.Current.Reason);
+        Assert.Equal(TimeSpan.Zero, tracker.Deaf(Start + TimeSpan.FromMinutes(30)).Total);
+    }
+
+    [Fact]
+    public void CurrencyTracker_LifecycleSubjectRefused_NodeLivenessFreezes()
+    {
+        var tracker = new CurrencyTracker(Broker(BrokerState.Connected, 3), 10, TimeSpan.FromMinutes(40), Start);
+
+        tracker.Broker(Refused(ChoriaSubjects.AllLifecycle), Start + TimeSpan.FromMinutes(1));
+
+        Assert.True(tracker.Current.LivenessPaused);
+        Assert.Contains(ChoriaSubjects.AllLifecycle, tracker.Current.Reason);
+        Assert.Equal(TimeSpan.FromMinutes(9), tracker.Deaf(Start + TimeSpan.FromMinutes(10)).Total);
+    }
+
+    private static BrokerStatus Refused(string subject) =>
+        Broker(BrokerState.Connected, 2) with { RefusedSubjects = System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty.Add(subject, "Permissions Violation") };
 }
