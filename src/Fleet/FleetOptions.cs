@@ -82,6 +82,13 @@ public sealed class FleetOptions
     /// </summary>
     [Range(1, 1_000_000)]
     public int MaxOutages { get; set; } = 1024;
+
+    /// <summary>
+    /// Distinct versions counted separately per component; beyond, nodes on further new versions are counted together
+    /// under <see cref="VersionCount.Other"/> until that bucket empties again.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxVersionsPerComponent { get; set; } = 256;
     // ---- Over time: the overview's chart and feed ----
 
     /// <summary>How often the writer samples the fleet's counts for the overview's chart (at most once per sweep, <see cref="SweepInterval"/>).</summary>

@@ -179,9 +179,11 @@ public sealed class FleetPagesTests(BrowserFixture browser, FleetPagesApp fleet)
         await Assertions.Expect(_page.GetByTestId("check-output")).ToHaveTextAsync(Hostile, new() { Timeout = 20_000 });
         await ClickUntilShownAsync(_page.Locator("[data-testid=check-row] button"));
         await Assertions.Expect(_page.GetByTestId("raw-event")).ToContainTextAsync(Hostile, Wait);
+        await AssertNothingInjectedAsync("node detail");
 
         await _page.GotoAsync(Url("/checks?identity=" + id));
         await Assertions.Expect(_page.GetByTestId("check-output")).ToHaveTextAsync(Hostile, new() { Timeout = 20_000 });
+        await AssertNothingInjectedAsync("checks");
 
         await _page.GotoAsync(Url("/events?identity=" + id));
         await Assertions.Expect(_page.GetByTestId("tail-status")).ToContainTextAsync("live", Wait);
@@ -191,8 +193,16 @@ public sealed class FleetPagesTests(BrowserFixture browser, FleetPagesApp fleet)
         await Assertions.Expect(row).ToContainTextAsync(Hostile, Wait);
         await ClickUntilShownAsync(row);
         await Assertions.Expect(_page.GetByTestId("raw-event")).ToContainTextAsync(Hostile, Wait);
+        await AssertNothingInjectedAsync("events");
+    }
 
-        Assert.Equal(0, await _page.Locator("main img").CountAsync());
-        Assert.True(await _page.EvaluateAsync<bool>("() => window.__xss === undefined"));
+    /// <summary>
+    /// The page now on screen ran none of the hostile markup: no injected image, no script set <c>window.__xss</c>.
+    /// Checked on each page, because every navigation loads a fresh document with a fresh <c>window</c>.
+    /// </summary>
+    private async Task AssertNothingInjectedAsync(string page)
+    {
+        Assert.True(await _page.Locator("main img").CountAsync() == 0, $"an image was injected on {page}");
+        Assert.True(await _page.EvaluateAsync<bool>("() => window.__xss === undefined"), $"a script ran on {page}");
     }
 }

@@ -17,11 +17,11 @@ public sealed record ComponentSummary(
     public int Total => Live + Stale + Dead + Stopped;
 
     /// <summary>The newest version any node of this component runs (see <see cref="VersionComparer"/>); null when none is known.</summary>
-    public string? Newest => _newest ??= VersionComparer.Newest(Versions.Select(v => v.Version).Where(v => v != VersionCount.Unknown));
+    public string? Newest => _newest ??= VersionComparer.Newest(Versions.Select(v => v.Version).Where(v => v is not VersionCount.Unknown and not VersionCount.Other));
 
     /// <summary>Nodes on a known version other than <see cref="Newest"/>, whatever their state.</summary>
     public int Outdated => _outdated >= 0 ? _outdated
-        : _outdated = Versions.Where(v => v.Version != VersionCount.Unknown && v.Version != Newest).Sum(v => v.Nodes);
+        : _outdated = Versions.Where(v => v.Version is not VersionCount.Unknown and not VersionCount.Other && v.Version != Newest).Sum(v => v.Nodes);
 
     public int Count(NodeState state) => state switch
     {

@@ -7,4 +7,10 @@ public sealed record VersionCount(string Version, int Nodes, int Active)
 {
     /// <summary>The version counted for nodes whose version is not known (only a shutdown or provisioned was seen).</summary>
     public const string Unknown = "unknown";
+
+    /// <summary>
+    /// The bucket for nodes on versions beyond <c>Fleet:MaxVersionsPerComponent</c> distinct ones (listed last); also
+    /// the chart line for the versions beyond the largest few.
+    /// </summary>
+    public const string Other = "(other versions)";
 }

@@ -37,8 +37,15 @@ public sealed class VersionComparer : IComparer<string?>
             return 1;
         }
 
-        var xs = Parse(x);
-        var ys = Parse(y);
+        return Compare(x, Parse(x), y, Parse(y));
+    }
+
+    /// <summary>
+    /// The same order for versions already parsed with <see cref="ParseVersion"/>, for callers that keep the parsed
+    /// value instead of parsing on every comparison.
+    /// </summary>
+    internal static int Compare(string x, SemVersion? xs, string y, SemVersion? ys)
+    {
         var c = (xs, ys) switch
         {
             (null, null) => 0,
@@ -54,6 +61,9 @@ public sealed class VersionComparer : IComparer<string?>
 
     /// <summary>The newest of <paramref name="versions"/> by this order; null when there are none.</summary>
     public static string? Newest(IEnumerable<string?> versions) => versions.Max(Instance);
+
+    /// <summary>The semantic version <paramref name="version"/> reads as (leniently); null when it does not.</summary>
+    internal static SemVersion? ParseVersion(string version) => Parse(version);
 
     private static SemVersion? Parse(string version) =>
         version.Length > 0 && SemVersion.TryParse(version, Lenient, out var parsed, MaxLength) ? parsed : null;

@@ -220,7 +220,7 @@ internal sealed class FleetState
     {
         if (!_counters.TryGetValue(node.Component, out var counter))
         {
-            counter = new ComponentCounter();
+            counter = new ComponentCounter(Options.MaxVersionsPerComponent);
             _counters[node.Component] = counter;
         }
 

@@ -47,6 +47,22 @@ public sealed class FleetTrendTests
     }
 
     [Fact]
+    public void From_ManyVersions_TheLargestNewestFirstAndTheRestAsOneOtherLine()
+    {
+        // 20 versions: 0.1.i on i + 1 nodes, so the largest are 0.1.12 to 0.1.19; plus the store's own other bucket.
+        var versions = Enumerable.Range(0, 20).Select(i => ($"0.1.{i}", i + 1)).Append((VersionCount.Other, 10)).ToArray();
+        var active = versions.Sum(v => v.Item2);
+        var trend = FleetTrend.From([new FleetSample(T0, [Component("server", active, 0, 0, versions)])]);
+
+        var lines = Assert.Single(trend.Versions).Lines;
+        Assert.Equal(FleetTrend.MaxVersionLines + 1, lines.Length);
+        Assert.Equal([.. Enumerable.Range(12, 8).Reverse().Select(i => $"0.1.{i}"), VersionCount.Other], lines.Select(l => l.Name));
+        var rest = Enumerable.Range(1, 12).Sum() + 10;
+        Assert.Equal(Math.Round(100.0 * rest / active, 1), lines[^1].Values[0]);
+        Assert.Equal(100.0, lines.Sum(l => l.Values[0]), precision: 0);
+    }
+
+    [Fact]
     public void From_NoSamples_IsEmpty()
     {
         Assert.Same(FleetTrend.Empty, FleetTrend.From([]));

@@ -411,6 +411,7 @@ public sealed class OptionsValidationTests
     [InlineData("Replay:MaxOverlapMessages", "-1", "MaxOverlapMessages")]
     [InlineData("Replay:PullBatchSize", "0", "PullBatchSize")]
     [InlineData("Fleet:MaxOutages", "0", "MaxOutages")]
+    [InlineData("Fleet:MaxVersionsPerComponent", "0", "MaxVersionsPerComponent")]
     public async Task AddChoriaDashboard_ReplaySettingInvalid_ThrowsNamingTheKey(string key, string value, string named)
     {
         await using var app = Build(new Dictionary<string, string?> { [key] = value });
