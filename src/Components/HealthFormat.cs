@@ -57,7 +57,9 @@ public static class HealthFormat
     {
         if (lookup.Event is not { } raw)
         {
-            return lookup.Overwritten
+            return lookup.WasReplayed
+                ? "Replayed from Choria Streams at start: replayed events are not captured."
+                : lookup.Overwritten
                 ? "No longer retained: newer events have taken its place (Ingest:RawEventBytes)."
                 : "Not captured (Ingest:RawEventBytes is 0, or the message was larger than it).";
         }
