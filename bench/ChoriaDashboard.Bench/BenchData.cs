@@ -1,5 +1,7 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Rules;
+using ChoriaDashboard.Fleet.Store;
 using ChoriaDashboard.TestKit;
 
 namespace ChoriaDashboard.Bench;

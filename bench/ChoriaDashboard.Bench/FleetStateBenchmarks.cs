@@ -1,6 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Rules;
+using ChoriaDashboard.Fleet.Store;
 
 namespace ChoriaDashboard.Bench;
 

@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Queries;
 
 namespace ChoriaDashboard.Bench;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Queries;
 using CsvHelper;
 
 namespace ChoriaDashboard.Api;

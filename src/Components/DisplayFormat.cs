@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
 using MudBlazor;
 
 namespace ChoriaDashboard.Components;

@@ -1,4 +1,5 @@
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
 using MudBlazor;
 
 namespace ChoriaDashboard.Components;

@@ -1,3 +1,7 @@
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Status;
+using ChoriaDashboard.Fleet.Store;
+
 namespace ChoriaDashboard.Fleet;
 
 /// <summary>

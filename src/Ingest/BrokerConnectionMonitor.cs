@@ -1,4 +1,6 @@
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Status;
+using ChoriaDashboard.Fleet.Store;
 using ChoriaDashboard.Ingest.Connection;
 using NATS.Client.Core;
 

@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Raw;
+using ChoriaDashboard.Fleet.Store;
 using ChoriaDashboard.Ingest.Connection;
 using ChoriaDashboard.Ingest.Replay;
 using Microsoft.Extensions.Hosting;

@@ -16,7 +16,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
         Services.AddSingleton<Fleet.IFleetReader>(Store);
-        Services.AddSingleton(new Fleet.NodeListCache(Store, 8));
+        Services.AddSingleton(new Fleet.Queries.NodeListCache(Store, 8));
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Monitor);
         Services.AddSingleton(Options.Create(new UiOptions { UpdateInterval = TimeSpan.FromMilliseconds(50) }));

@@ -2,6 +2,11 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Queries;
+using ChoriaDashboard.Fleet.Raw;
+using ChoriaDashboard.Fleet.Status;
+using ChoriaDashboard.Fleet.Store;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ChoriaDashboard.Components.Tests;

@@ -4,6 +4,11 @@ using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Queries;
+using ChoriaDashboard.Fleet.Rules;
+using ChoriaDashboard.Fleet.Status;
+using ChoriaDashboard.Fleet.Store;
 
 namespace ChoriaDashboard.Bench.Ledger;
 

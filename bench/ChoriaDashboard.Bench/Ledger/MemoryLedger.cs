@@ -3,6 +3,9 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Rules;
+using ChoriaDashboard.Fleet.Store;
 using ChoriaDashboard.Ingest;
 
 namespace ChoriaDashboard.Bench.Ledger;

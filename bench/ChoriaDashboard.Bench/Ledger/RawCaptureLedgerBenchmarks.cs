@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Raw;
+using ChoriaDashboard.Fleet.Store;
 using ChoriaDashboard.Ingest;
 using Microsoft.Extensions.Primitives;
 

@@ -3,6 +3,9 @@ using System.Collections.Immutable;
 using BenchmarkDotNet.Attributes;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Rules;
+using ChoriaDashboard.Fleet.Store;
 
 namespace ChoriaDashboard.Bench.Ledger;
 

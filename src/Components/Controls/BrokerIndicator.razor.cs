@@ -1,4 +1,5 @@
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Status;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 

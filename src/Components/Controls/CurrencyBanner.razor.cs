@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Status;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 

@@ -1,5 +1,7 @@
 using System.Globalization;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Queries;
 using Microsoft.AspNetCore.Components;
 
 namespace ChoriaDashboard.Components.Pages;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace ChoriaDashboard.Components;

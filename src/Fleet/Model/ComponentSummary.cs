@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
+using ChoriaDashboard.Fleet.Queries;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>Counts for one component: by state, and by version (newest first, see <see cref="VersionComparer"/>).</summary>
 public sealed record ComponentSummary(

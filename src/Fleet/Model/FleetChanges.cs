@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>What one writer batch changed: new node snapshots, forgotten nodes, machine hosts, and the new summary.</summary>
 public sealed record FleetChanges(

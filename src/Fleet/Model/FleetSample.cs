@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>
 /// The fleet's counts at one moment, one point of the series the overview charts (see <see cref="IFleetReader.Series"/>).

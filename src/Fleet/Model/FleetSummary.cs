@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
+using ChoriaDashboard.Fleet.Status;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>The whole fleet in numbers: immutable, replaced after every change batch.</summary>
 /// <param name="Revision">Counts change batches: 0 before the first, one more with each.</param>

@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>One governor event as received: which governor, what happened to which slot holder, and when.</summary>
 /// <param name="ReceivedAt">When the dashboard received it (UTC).</param>

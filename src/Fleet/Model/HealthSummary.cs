@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>Nagios health counts over the latest state of every check.</summary>
 /// <param name="NotChecked">Checks with no result yet (<c>NOTCHECKED</c>, <c>SKIPPED</c>): neither OK nor a problem.</param>

@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>One machine on one node: its name, when it was last heard from, what it last reported, and its watchers.</summary>
 public sealed class MachineEntry

@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>
 /// All autonomous agent machines known on one identity. Long-lived: the fleet writer keeps one per identity and

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>What a machine last said about itself, apart from its watchers.</summary>
 public sealed record MachineSnapshot

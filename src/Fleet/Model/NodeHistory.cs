@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>A copy of a node's recent events, newest last, at most <c>Fleet:HistoryLength</c>. It never changes.</summary>
 public readonly struct NodeHistory : IReadOnlyList<NodeHistoryEntry>

@@ -1,6 +1,6 @@
 using ChoriaDashboard.Events;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>One entry of a node's recent history: what arrived and when we received it (24 bytes).</summary>
 public readonly struct NodeHistoryEntry : IEquatable<NodeHistoryEntry>

@@ -1,6 +1,6 @@
 using ChoriaDashboard.Events;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>
 /// One node: one component on one identity. Immutable and replaced when its state or versions change, except its live part (when it was

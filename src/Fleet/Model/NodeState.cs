@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>Where a node stands, judged from what it last said and how long ago.</summary>
 public enum NodeState : byte

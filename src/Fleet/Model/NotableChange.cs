@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>What kind of change on-call and admins want to hear about.</summary>
 public enum NotableChangeKind

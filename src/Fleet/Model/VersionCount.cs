@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>How many nodes of a component run one version.</summary>
 /// <param name="Nodes">All nodes known on this version, whatever their state.</param>

@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>One watcher of a machine: its name and type, and the latest state it reported.</summary>
 public sealed class WatcherEntry

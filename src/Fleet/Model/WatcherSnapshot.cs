@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using ChoriaDashboard.Events;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>
 /// The state a watcher last reported: the parts a dashboard shows, not the whole event (its envelope, id and identity

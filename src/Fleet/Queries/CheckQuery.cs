@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet.Model;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Queries;
 
 /// <summary>One nagios check on one node: what <c>/checks</c> lists.</summary>
 /// <param name="Identity">The node.</param>

@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Queries;
 
 /// <summary>
 /// Orders strings as people read numbered names: <c>web-2</c> before <c>web-10</c>. Runs of ASCII digits compare as

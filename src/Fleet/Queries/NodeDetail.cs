@@ -1,6 +1,7 @@
 using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet.Model;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Queries;
 
 /// <summary>
 /// Everything the fleet knows about one identity, read at one moment: the components it runs, their recent events

@@ -1,4 +1,6 @@
-namespace ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+
+namespace ChoriaDashboard.Fleet.Queries;
 
 /// <summary>
 /// Filtered, sorted node lists shared by every page that shows the same view: each (query, node list revision) is computed

@@ -1,4 +1,6 @@
-namespace ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+
+namespace ChoriaDashboard.Fleet.Queries;
 
 /// <summary>A node list filter: every part optional. Filtering runs on the server; the browser gets visible rows only.</summary>
 public sealed record NodeQuery

@@ -1,6 +1,7 @@
+using ChoriaDashboard.Fleet.Model;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Queries;
 
 /// <summary>
 /// A <see cref="NodeQuery"/> as URL query parameters (<c>q</c>, <c>component</c>, <c>state</c>, <c>version</c>,

@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Queries;
 
 /// <summary>Columns the node list sorts by.</summary>
 public enum NodeSort

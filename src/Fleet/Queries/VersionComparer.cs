@@ -1,6 +1,6 @@
 using Semver;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Queries;
 
 /// <summary>
 /// Orders version strings oldest first, by semantic versioning (the Semver package): 0.29.10 after 0.29.9, 0.29.4-rc1

@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Rules;
 
 /// <summary>What applying one event did.</summary>
 public enum ApplyOutcome

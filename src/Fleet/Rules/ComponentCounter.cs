@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Queries;
 using Semver;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Rules;
 
 /// <summary>
 /// Running counts of one component, kept by the writer so summaries never walk the node table. At most

@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Rules;
 
 /// <summary>
 /// The periods the dashboard was cut off from the broker (connection down, a subscription missing), so that silence

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Queries;
+using ChoriaDashboard.Fleet.Store;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Rules;
 
 /// <summary>
 /// The fleet's data and the entry point of the rules that change it: <see cref="Apply"/> hands each event to the rules

@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet.Model;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Rules;
 
 /// <summary>
 /// Governor events are counted by governor and event type, as Choria's tally counts them, and the newest are kept as

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Store;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Rules;
 
 /// <summary>
 /// How lifecycle events change a node: startup and alive say it runs (and which version), shutdown that it

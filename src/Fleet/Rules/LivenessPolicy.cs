@@ -1,4 +1,6 @@
-namespace ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+
+namespace ChoriaDashboard.Fleet.Rules;
 
 /// <summary>Decides a node's state from its silence, per component thresholds. Pure, so it is tested without waiting.</summary>
 public sealed class LivenessPolicy

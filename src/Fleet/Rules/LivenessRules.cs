@@ -1,4 +1,7 @@
-namespace ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Store;
+
+namespace ChoriaDashboard.Fleet.Rules;
 
 /// <summary>
 /// The sweep: silence moves nodes to stale or dead (by <see cref="LivenessPolicy"/>), and nodes, machines and watchers

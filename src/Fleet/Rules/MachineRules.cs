@@ -1,6 +1,8 @@
 using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Store;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Rules;
 
 /// <summary>
 /// How autonomous agent events change a node's machines: transitions set a machine's state, watcher states replace a

@@ -1,6 +1,8 @@
 using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Store;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Rules;
 
 /// <summary>
 /// Provisioning ends with a shutdown of <c>provision_mode_server</c> and a startup as <c>server</c>. Once the node

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Status;
 
 /// <summary>Connection states as the dashboard shows them.</summary>
 public enum BrokerState

@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Status;
 
 /// <summary>The ingest counters as readers see them: read-only, each figure read whole.</summary>
 public interface IIngestCounts

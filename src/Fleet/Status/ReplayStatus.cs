@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Status;
 
 /// <summary>Where the replay of Choria Streams stands, as the ingest reports it to the fleet.</summary>
 public enum ReplayState

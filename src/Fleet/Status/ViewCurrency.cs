@@ -1,4 +1,6 @@
-namespace ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Rules;
+
+namespace ChoriaDashboard.Fleet.Status;
 
 /// <summary>
 /// Whether the fleet view can be trusted now, in one place for every reader (<see cref="IFleetReader.Currency"/>, also

@@ -1,4 +1,7 @@
-namespace ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Rules;
+using ChoriaDashboard.Fleet.Status;
+
+namespace ChoriaDashboard.Fleet.Store;
 
 /// <summary>
 /// Works out the view's <see cref="ViewCurrency"/> from what the ingest reports (broker status, replay status, dropped

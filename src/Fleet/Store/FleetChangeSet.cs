@@ -1,4 +1,6 @@
-namespace ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+
+namespace ChoriaDashboard.Fleet.Store;
 
 /// <summary>Collects what a batch changed, last write wins, so a node changed twice in a batch is sent once.</summary>
 internal sealed class FleetChangeSet

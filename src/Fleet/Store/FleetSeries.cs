@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
+using ChoriaDashboard.Fleet.Model;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Store;
 
 /// <summary>
 /// The fleet's counts over time: at most one sample per <c>Fleet:SeriesInterval</c>, the newest

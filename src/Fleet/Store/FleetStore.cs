@@ -1,10 +1,14 @@
 using System.Threading.Channels;
 using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Raw;
+using ChoriaDashboard.Fleet.Rules;
+using ChoriaDashboard.Fleet.Status;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Store;
 
 /// <summary>
 /// The singleton fleet store. One loop owns <see cref="FleetState"/> and applies queued events in batches; after each

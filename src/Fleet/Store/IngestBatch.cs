@@ -1,6 +1,6 @@
 using ChoriaDashboard.Events;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Store;
 
 /// <summary>
 /// Decoded events handed to the fleet writer in one queue operation. The NATS loops fill one with what their

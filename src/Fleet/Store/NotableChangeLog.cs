@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
+using ChoriaDashboard.Fleet.Model;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Store;
 
 /// <summary>
 /// The newest notable changes (<c>Fleet:NotableChangesLength</c>), for the overview's feed. The writer adds; readers get

@@ -1,6 +1,7 @@
 using Bunit;
 using ChoriaDashboard.Components.Controls;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Status;
 using Xunit;
 
 namespace ChoriaDashboard.Components.Tests.Controls;

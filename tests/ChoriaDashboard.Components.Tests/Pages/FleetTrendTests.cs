@@ -1,5 +1,6 @@
 using ChoriaDashboard.Components.Pages;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
 using Xunit;
 
 namespace ChoriaDashboard.Components.Tests.Pages;

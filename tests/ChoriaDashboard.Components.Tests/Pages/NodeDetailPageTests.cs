@@ -3,6 +3,7 @@ using Bunit;
 using ChoriaDashboard.Components.Pages;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
 using Xunit;
 using static ChoriaDashboard.TestKit.TestSnapshots;
 

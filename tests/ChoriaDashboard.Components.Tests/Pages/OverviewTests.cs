@@ -2,6 +2,7 @@ using Bunit;
 using ChoriaDashboard.Components.Pages;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
 using MudBlazor;
 using Xunit;
 using static ChoriaDashboard.TestKit.TestSnapshots;

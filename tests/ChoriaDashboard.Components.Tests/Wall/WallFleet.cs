@@ -1,5 +1,6 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
 
 namespace ChoriaDashboard.Components.Tests.Wall;
 

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using ChoriaDashboard.Components.Wall;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Status;
 using Xunit;
 using static ChoriaDashboard.TestKit.TestSnapshots;
 

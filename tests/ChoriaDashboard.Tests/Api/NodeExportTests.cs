@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using ChoriaDashboard.Api;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
 using Xunit;
 using static ChoriaDashboard.TestKit.TestSnapshots;
 

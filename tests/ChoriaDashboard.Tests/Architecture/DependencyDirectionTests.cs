@@ -1,5 +1,6 @@
 using System.Reflection;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Store;
 using NetArchTest.Rules;
 using Xunit;
 

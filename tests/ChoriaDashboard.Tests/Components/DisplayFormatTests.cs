@@ -1,5 +1,6 @@
 using ChoriaDashboard.Components;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
 using MudBlazor;
 using Xunit;
 

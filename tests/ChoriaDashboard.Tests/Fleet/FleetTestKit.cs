@@ -1,5 +1,8 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Rules;
+using ChoriaDashboard.Fleet.Store;
 using ChoriaDashboard.TestKit;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;

@@ -1,4 +1,6 @@
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Status;
+using ChoriaDashboard.Fleet.Store;
 using ChoriaDashboard.Ingest;
 using Microsoft.Extensions.Time.Testing;
 using NATS.Client.Core;

@@ -1,4 +1,5 @@
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Store;
 using Xunit;
 using static ChoriaDashboard.TestKit.TestEvents;
 

@@ -1,5 +1,6 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Queries;
 using Xunit;
 
 namespace ChoriaDashboard.Tests.Fleet.Queries;

@@ -1,4 +1,5 @@
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Queries;
 using Xunit;
 
 namespace ChoriaDashboard.Tests.Fleet;

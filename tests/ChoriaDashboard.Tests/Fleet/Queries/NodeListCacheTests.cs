@@ -1,5 +1,9 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Queries;
+using ChoriaDashboard.Fleet.Status;
+using ChoriaDashboard.Fleet.Store;
 using Xunit;
 using static ChoriaDashboard.TestKit.TestSnapshots;
 

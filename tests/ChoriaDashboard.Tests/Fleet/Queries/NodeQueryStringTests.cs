@@ -1,4 +1,6 @@
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Queries;
 using Microsoft.AspNetCore.WebUtilities;
 using Xunit;
 

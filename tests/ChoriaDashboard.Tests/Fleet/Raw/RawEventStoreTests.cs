@@ -1,6 +1,8 @@
 using System.Text;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Raw;
 using Microsoft.Extensions.Primitives;
 using Xunit;
 

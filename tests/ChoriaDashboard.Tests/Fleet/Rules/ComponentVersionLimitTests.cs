@@ -1,4 +1,5 @@
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
 using Xunit;
 
 namespace ChoriaDashboard.Tests.Fleet;

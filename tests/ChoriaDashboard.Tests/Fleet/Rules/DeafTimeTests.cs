@@ -1,4 +1,6 @@
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Rules;
 using Xunit;
 
 namespace ChoriaDashboard.Tests.Fleet;

@@ -1,5 +1,7 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Rules;
 using Xunit;
 
 namespace ChoriaDashboard.Tests.Fleet;

@@ -1,5 +1,7 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Status;
+using ChoriaDashboard.Fleet.Store;
 using Xunit;
 
 namespace ChoriaDashboard.Tests.Fleet;

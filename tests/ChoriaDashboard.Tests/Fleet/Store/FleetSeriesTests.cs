@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Store;
 using Xunit;
 
 namespace ChoriaDashboard.Tests.Fleet;

@@ -1,5 +1,8 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Status;
+using ChoriaDashboard.Fleet.Store;
 using ChoriaDashboard.Ingest;
 using ChoriaDashboard.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,5 @@
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Store;
 using Xunit;
 
 namespace ChoriaDashboard.Tests.Fleet;

@@ -1,5 +1,6 @@
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
 using Xunit;
 
 namespace ChoriaDashboard.Tests.Fleet;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
 using Xunit;
 
 namespace ChoriaDashboard.Tests.Fleet;

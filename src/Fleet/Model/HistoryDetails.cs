@@ -1,4 +1,4 @@
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>
 /// The distinct detail strings of node histories (versions, "old → new"), numbered, so a history entry stores a 4-byte

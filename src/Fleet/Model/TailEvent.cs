@@ -1,6 +1,6 @@
 using ChoriaDashboard.Events;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>
 /// One accepted event as the live tail shows it: the typed event (immutable, shared with the fleet, never copied),

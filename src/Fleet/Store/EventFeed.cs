@@ -1,6 +1,7 @@
 using System.Threading.Channels;
+using ChoriaDashboard.Fleet.Model;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Store;
 
 /// <summary>
 /// The fan-out of accepted events to live tails: the newest <c>Fleet:EventFeedLength</c> kept in a ring (what a tail

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet.Status;
 using Microsoft.Extensions.Logging;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Store;
 
 /// <summary>
 /// Counts what arrived, what the fleet accepted and what was rejected (by reason), and logs rejections with their

@@ -1,6 +1,7 @@
 using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet.Status;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Store;
 
 /// <summary>The write side: the ingest hands decoded events to the single writer through a bounded queue.</summary>
 public interface IFleetWriter

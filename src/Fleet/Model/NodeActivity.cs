@@ -1,6 +1,6 @@
 using ChoriaDashboard.Events;
 
-namespace ChoriaDashboard.Fleet;
+namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>
 /// The live part of one node: when it was last heard from, what it said last, and its recent events. Every

@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Store;
 
 namespace ChoriaDashboard.Fleet;
 
