@@ -18,7 +18,7 @@ public static class FleetApi
     public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder endpoints)
     {
         var api = endpoints.MapGroup("/api");
-        api.MapGet("/fleet", (IFleetReader fleet) => Results.Ok(FleetResponse.From(fleet)))
+        api.MapGet("/fleet", (IFleetView fleet, IFleetStatus status, INodeHistory history) => Results.Ok(FleetResponse.From(fleet, status, history)))
             .WithName("GetFleet");
         return endpoints;
     }
@@ -42,14 +42,14 @@ public sealed record FleetResponse(
     GovernorResponse Governor,
     ViewCurrency Currency)
 {
-    public static FleetResponse From(IFleetReader fleet)
+    public static FleetResponse From(IFleetView fleet, IFleetStatus status, INodeHistory history)
     {
         // The counters before the summary: the writer publishes a batch's summary before counting it as accepted, so
         // read in this order the totals always include at least every accepted event.
-        var stats = fleet.Ingest;
+        var stats = status.Ingest;
         var accepted = stats.Accepted;
         var summary = fleet.Summary;
-        var broker = fleet.Broker;
+        var broker = status.Broker;
         return new FleetResponse(
             summary.AsOf,
             summary.Revision,
@@ -67,13 +67,13 @@ public sealed record FleetResponse(
                 stats.TotalRejected,
                 stats.RejectedByReason.Where(r => r.Value > 0).ToDictionary(r => JsonNamingPolicy.CamelCase.ConvertName(r.Key.ToString()), r => r.Value),
                 stats.ReceivedBySubscription.ToDictionary(r => r.Key, r => r.Value),
-                fleet.QueueLength,
+                status.QueueLength,
                 stats.Superseded),
             new GovernorResponse(
-                [.. fleet.GovernorCounts.OrderBy(c => c.Key.Governor, StringComparer.Ordinal).ThenBy(c => c.Key.Event, StringComparer.Ordinal)
+                [.. history.GovernorCounts.OrderBy(c => c.Key.Governor, StringComparer.Ordinal).ThenBy(c => c.Key.Event, StringComparer.Ordinal)
                     .Select(c => new GovernorCountResponse(c.Key.Governor, c.Key.Event, c.Value))],
-                fleet.GovernorHistory),
-            fleet.Currency);
+                history.GovernorHistory),
+            status.Currency);
     }
 }
 

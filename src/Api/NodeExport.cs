@@ -24,14 +24,14 @@ public static class NodeExport
 
     public static IEndpointRouteBuilder MapNodeExport(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/export/nodes.csv", (HttpContext http, IFleetReader fleet, NodeListCache lists) =>
+        endpoints.MapGet("/export/nodes.csv", (HttpContext http, IFleetView fleet, NodeListCache lists) =>
             WriteCsvAsync(http, Rows(http, fleet, lists)));
-        endpoints.MapGet("/export/nodes.json", (HttpContext http, IFleetReader fleet, NodeListCache lists) =>
+        endpoints.MapGet("/export/nodes.json", (HttpContext http, IFleetView fleet, NodeListCache lists) =>
             WriteJsonAsync(http, Rows(http, fleet, lists)));
         return endpoints;
     }
 
-    private static NodeSnapshot[] Rows(HttpContext http, IFleetReader fleet, NodeListCache lists)
+    private static NodeSnapshot[] Rows(HttpContext http, IFleetView fleet, NodeListCache lists)
     {
         var query = NodeQueryString.Parse(name => http.Request.Query.TryGetValue(name, out var v) ? v.FirstOrDefault() : null);
         return lists.Get(query, NodeListCache.RevisionFor(query, fleet.Summary));

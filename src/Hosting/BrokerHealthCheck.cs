@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace ChoriaDashboard.Hosting;
 
 /// <summary>Ready when connected to the broker with every configured subscription in place, and not replaying history.</summary>
-public sealed class BrokerHealthCheck(IFleetReader fleet) : IHealthCheck
+public sealed class BrokerHealthCheck(IFleetStatus fleet) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -59,7 +59,7 @@ public static class ServiceRegistration
         // Accepted messages as received, within Ingest:RawEventBytes: written by the ingest, read through the fleet reader.
         services.AddSingleton(sp => new RawEventStore(sp.GetRequiredService<IOptions<IngestOptions>>().Value.RawEventBytes));
 
-        // The fleet: one store, one writer loop; readers see it only as an IFleetReader.
+        // The fleet: one store, one writer loop; readers see it only through its reading interfaces.
         services.AddSingleton(sp => new FleetStore(
             sp.GetRequiredService<IOptions<FleetOptions>>(),
             sp.GetRequiredService<IngestCounters>(),
@@ -67,12 +67,15 @@ public static class ServiceRegistration
             sp.GetRequiredService<ILogger<FleetStore>>(),
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.QueueCapacity,
             sp.GetRequiredService<RawEventStore>()));
-        services.AddSingleton<IFleetReader>(sp => sp.GetRequiredService<FleetStore>());
+        services.AddSingleton<IFleetView>(sp => sp.GetRequiredService<FleetStore>());
+        services.AddSingleton<IFleetStatus>(sp => sp.GetRequiredService<FleetStore>());
+        services.AddSingleton<INodeHistory>(sp => sp.GetRequiredService<FleetStore>());
+        services.AddSingleton<IEventTail>(sp => sp.GetRequiredService<FleetStore>());
         services.AddSingleton<IFleetWriter>(sp => sp.GetRequiredService<FleetStore>());
         services.AddHostedService(sp => sp.GetRequiredService<FleetStore>());
         services.AddSingleton<StreamReplay>();
         services.AddHostedService<NatsIngestService>();
-        services.AddSingleton(sp => new NodeListCache(sp.GetRequiredService<IFleetReader>(), sp.GetRequiredService<IOptions<UiOptions>>().Value.NodeListCacheSize));
+        services.AddSingleton(sp => new NodeListCache(sp.GetRequiredService<IFleetView>(), sp.GetRequiredService<IOptions<UiOptions>>().Value.NodeListCacheSize));
 
         if (config.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
         {

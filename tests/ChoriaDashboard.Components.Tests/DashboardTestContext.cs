@@ -1,5 +1,6 @@
 using Bunit;
 using ChoriaDashboard.Ingest;
+using ChoriaDashboard.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -15,7 +16,10 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices();
-        Services.AddSingleton<Fleet.IFleetReader>(Store);
+        Services.AddSingleton<Fleet.IFleetView>(Store);
+        Services.AddSingleton<Fleet.IFleetStatus>(Store);
+        Services.AddSingleton<Fleet.INodeHistory>(Store);
+        Services.AddSingleton<Fleet.IEventTail>(Store);
         Services.AddSingleton(new Fleet.Queries.NodeListCache(Store, 8));
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Monitor);
@@ -29,6 +33,28 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
     protected BrokerConnectionMonitor Monitor => _monitor ??= new BrokerConnectionMonitor(Clock, Store);
 
     private BrokerConnectionMonitor? _monitor;
+
+    /// <summary>
+    /// Waits for <paramref name="assertion"/> while moving the fake clock on by the update interval between tries: live
+    /// components take the fleet's updates at most once per interval of that clock.
+    /// </summary>
+    protected void WaitWhileTheClockRuns<TComponent>(IRenderedComponent<TComponent> cut, Action assertion, TimeSpan? timeout = null)
+        where TComponent : Microsoft.AspNetCore.Components.IComponent
+    {
+        var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
+        while (true)
+        {
+            try
+            {
+                cut.WaitForAssertion(assertion, TimeSpan.FromMilliseconds(100));
+                return;
+            }
+            catch (Exception) when (DateTime.UtcNow < until)
+            {
+                Clock.Advance(TimeSpan.FromMilliseconds(50));
+            }
+        }
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -211,7 +211,7 @@ public class NodeListLedgerBenchmarks
     [Benchmark]
     public int CachedForAnotherBrowser() => _cache.Get(_byVersion, 0).Length;
 
-    private sealed class StateReader(FleetState state) : IFleetReader
+    private sealed class StateReader(FleetState state) : IFleetView
     {
         public FleetSummary Summary => FleetSummary.Empty;
 
@@ -219,34 +219,10 @@ public class NodeListLedgerBenchmarks
 
         public IReadOnlyDictionary<string, MachineHost> Machines => state.Machines;
 
-        public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts => state.GovernorCounts;
-
-        public IReadOnlyList<GovernorHistoryEntry> GovernorHistory => state.GovernorHistory;
-
-        public BrokerStatus Broker => new(BrokerState.Connected, BenchData.Epoch, null, 3, 3, null);
-
-        public IIngestCounts Ingest => throw new NotSupportedException();
-
-        public int QueueLength => 0;
-
         public IReadOnlyList<FleetSample> Series => [];
 
-        public IReadOnlyList<NotableChange> NotableChanges => [];
+        public IReadOnlyList<FleetNews> RecentNews => [];
 
-        public DateTimeOffset? LatestEventAt => null;
-
-        public event Action<BrokerStatus>? BrokerChanged
-        {
-            add { }
-            remove { }
-        }
-
-        public FleetSubscription Subscribe() => throw new NotSupportedException();
-
-        public EventFeedSubscription SubscribeEvents() => throw new NotSupportedException();
-
-        public RawEventLookup FindRawEvent(long id) => RawEventLookup.NotCaptured;
-
-        public RawEventLookup FindRawEvent(string identity, DateTimeOffset receivedAt) => RawEventLookup.NotCaptured;
+        public BroadcastSubscription<FleetUpdate> Subscribe(bool withEvents = false) => throw new NotSupportedException();
     }
 }

@@ -10,14 +10,12 @@ namespace ChoriaDashboard.Components.Controls;
 /// Says prominently, on every page, when the view is not current (cut off from the broker, replaying history, missing
 /// events) and since when, with the replay's progress; and when history from Choria Streams is unavailable, why.
 /// </summary>
-public sealed partial class CurrencyBanner : IDisposable
+public sealed partial class CurrencyBanner
 {
-    private ViewCurrency _currency = ViewCurrency.Current;
+    /// <summary>The view's currency as the fleet's stream last told it: one value, so an older report cannot win.</summary>
+    private ViewCurrency Currency => Summary.Currency;
 
-    [Inject]
-    private IFleetReader Fleet { get; set; } = default!;
-
-    private Severity Severity => _currency.LivenessPaused && _currency.Replay is null ? Severity.Error : Severity.Warning;
+    private Severity Severity => Currency.LivenessPaused && Currency.Replay is null ? Severity.Error : Severity.Warning;
 
     /// <summary>"Data not current since 08:12 — broker disconnected; node states are frozen".</summary>
     public static string Headline(ViewCurrency currency)
@@ -38,19 +36,6 @@ public sealed partial class CurrencyBanner : IDisposable
         ? $"{Math.Max(1, Math.Ceiling(t.TotalSeconds)):0} s"
         : $"{Math.Ceiling(t.TotalMinutes):0} min";
 
-    protected override void OnInitialized()
-    {
-        _currency = Fleet.Currency;
-        Fleet.CurrencyChanged += OnChanged;
-    }
-
-    // Reports come from several threads and their notifications can arrive out of order, so the value passed along
-    // may already be outdated: read the newest one on the renderer's context instead.
-    private void OnChanged(ViewCurrency currency) => _ = InvokeAsync(() =>
-    {
-        _currency = Fleet.Currency;
-        StateHasChanged();
-    });
-
-    public void Dispose() => Fleet.CurrencyChanged -= OnChanged;
+    /// <summary>Renders when the currency or the broker's status changed.</summary>
+    protected override bool OnFleetUpdated(IReadOnlyList<FleetUpdate> updates) => updates.Any(u => u.IsSnapshot || u.StatusChanged);
 }

@@ -4,6 +4,7 @@ using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Queries;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
 
 namespace ChoriaDashboard.Components.Pages;
 
@@ -18,12 +19,14 @@ public sealed partial class ChecksPage
 
     private CheckQuery _query = new();
     private CheckRow[] _rows = [];
-    private long _refreshedAt;
-    private TimeSpan _refreshCost;
-    private bool _refreshPending;
+    private bool _refreshed;
+    private CallbackThrottler _throttle = default!;
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
+
+    [Inject]
+    private ILogger<ChecksPage> Logger { get; set; } = default!;
 
     /// <summary>Comma-separated: ok, warning, critical, unknown, notchecked.</summary>
     [SupplyParameterFromQuery(Name = "status")]
@@ -52,7 +55,7 @@ public sealed partial class ChecksPage
         };
 
         // Also called when the layout re-renders: the rows are recomputed only for another filter.
-        if (_refreshedAt != 0 && query.Statuses.SetEquals(_query.Statuses) && query.Check == _query.Check && query.Identity == _query.Identity)
+        if (_refreshed && query.Statuses.SetEquals(_query.Statuses) && query.Check == _query.Check && query.Identity == _query.Identity)
         {
             return;
         }
@@ -61,39 +64,42 @@ public sealed partial class ChecksPage
         Refresh();
     }
 
-    protected override void OnFleetChanged(IReadOnlyList<FleetChanges> batches, bool resynchronised)
+    protected override void OnInitialized()
     {
-        if (!resynchronised && !batches.Any(b => b.MachineUpserts.Count > 0))
+        base.OnInitialized();
+        _throttle = new CallbackThrottler(Time, () => InvokeAsync(() =>
         {
-            return;
-        }
-
-        // A large fleet's checks are recomputed at most once per four times what the last recomputation cost, so a
-        // check storm cannot take the server's CPU from the ingest; the clock tick catches up.
-        if (!resynchronised && Time.GetElapsedTime(_refreshedAt) < _refreshCost * 4)
-        {
-            _refreshPending = true;
-            return;
-        }
-
-        Refresh();
+            Refresh();
+            StateHasChanged();
+        }), Logger, TimeSpan.Zero);
     }
 
-    protected override void OnClockTick()
+    protected override bool OnFleetUpdated(IReadOnlyList<FleetUpdate> updates)
     {
-        if (_refreshPending)
+        if (updates[0].IsSnapshot)
         {
             Refresh();
         }
+        else if (updates.Any(u => u.ChangedMachines.Count > 0))
+        {
+            // A large fleet's checks are recomputed at most once per four times what the last recomputation cost, so a
+            // check storm cannot take the server's CPU from the ingest; the last request is never lost.
+            _ = _throttle.ExecuteAsync();
+        }
+
+        return true;
     }
 
     private void Refresh()
     {
-        var started = Time.GetTimestamp();
         _rows = _query.Apply(Fleet.Machines);
-        _refreshedAt = Time.GetTimestamp();
-        _refreshCost = Time.GetElapsedTime(started, _refreshedAt);
-        _refreshPending = false;
+        _refreshed = true;
+    }
+
+    protected override async ValueTask DisposeCoreAsync()
+    {
+        _throttle.Dispose();
+        await base.DisposeCoreAsync();
     }
 
     private int Count(NagiosStatus status) => status switch

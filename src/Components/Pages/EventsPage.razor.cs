@@ -1,44 +1,29 @@
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
-using ChoriaDashboard.Fleet.Store;
 using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Components.Pages;
 
 /// <summary>
 /// A live tail of accepted events, like <c>choria tool event</c>: filtered by type, component and identity from the
 /// URL, pausable, bounded in length, and sent at most <c>Ui:EventTailRowsPerSecond</c> new rows a second whatever the
-/// event rate. One consume loop per page, started after the first render, reads the fleet's event feed in batches of
-/// <c>Ui:UpdateInterval</c> and renders once per batch inside <see cref="ComponentBase.InvokeAsync(Action)"/>.
+/// event rate. It follows the fleet's one stream with events (<see cref="FleetUpdate.Events"/>), coalesced per
+/// <c>Ui:UpdateInterval</c>, like every live page.
 /// </summary>
 public sealed partial class EventsPage
 {
-    private readonly CancellationTokenSource _cts = new();
     private readonly Dictionary<long, RawEventLookup> _open = [];
-    private EventFeedSubscription? _subscription;
-    private Task? _loop;
     private TailEvent[] _rowsView = [];
     private IReadOnlyList<TailEvent>? _rowsSource;
 
-    // The sequence of the newest feed event the consume loop has handed to the tail; only touched on the renderer's context.
+    // The sequence of the newest event handed to the tail; only touched on the renderer's context.
     private long _consumedSequence;
 
     [Inject]
-    private IFleetReader Fleet { get; set; } = default!;
-
-    [Inject]
-    private IOptions<UiOptions> Ui { get; set; } = default!;
-
-    [Inject]
-    private TimeProvider Time { get; set; } = default!;
+    private IEventTail Events { get; set; } = default!;
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
-
-    [Inject]
-    private ILogger<EventsPage> Logger { get; set; } = default!;
 
     /// <summary>Comma-separated: startup, shutdown, alive, provisioned, upgraded, governor, transition, state.</summary>
     [SupplyParameterFromQuery(Name = "type")]
@@ -53,8 +38,10 @@ public sealed partial class EventsPage
     /// <summary>What the page shows; its logic lives in <see cref="EventTail"/>.</summary>
     internal EventTail Tail { get; private set; } = default!;
 
-    /// <summary>Events the feed dropped for this page because it fell behind.</summary>
-    private long Dropped => _subscription?.Dropped ?? 0;
+    /// <summary>Events this page never saw because it fell behind the stream (it was handed a snapshot instead).</summary>
+    internal long Dropped { get; private set; }
+
+    protected override bool WithEvents => true;
 
     /// <summary>Rows for the virtualised list (a collection, as Virtualize wants), rebuilt only when the rows changed.</summary>
     private TailEvent[] Rows
@@ -72,7 +59,11 @@ public sealed partial class EventsPage
         }
     }
 
-    protected override void OnInitialized() => Tail = new EventTail(Ui.Value.EventTailLength, Ui.Value.EventTailRowsPerSecond);
+    protected override void OnInitialized()
+    {
+        base.OnInitialized();
+        Tail = new EventTail(Ui.Value.EventTailLength, Ui.Value.EventTailRowsPerSecond);
+    }
 
     protected override void OnParametersSet()
     {
@@ -89,64 +80,42 @@ public sealed partial class EventsPage
 
         Tail.SetFilter(filter);
         _open.Clear();
-        if (_subscription is not null)
+        if (_consumedSequence > 0)
         {
-            // Refill from what the feed holds now, up to the last event this page has taken from its subscription:
-            // the rest is still on its way through the consume loop and would otherwise show twice.
+            // Refill from what the feed holds now, up to the last event this page has taken from the stream: the rest
+            // is still on its way through the consume loop and would otherwise show twice.
             var consumed = _consumedSequence;
-            Tail.Add([.. _subscription.RecentNow().Where(e => e.Sequence <= consumed)], Time.GetUtcNow());
+            Tail.Add([.. Events.RecentEvents().Where(e => e.Sequence <= consumed)], Time.GetUtcNow());
         }
     }
 
-    protected override void OnAfterRender(bool firstRender)
+    protected override bool OnFleetUpdated(IReadOnlyList<FleetUpdate> updates)
     {
-        if (firstRender)
+        var now = Time.GetUtcNow();
+        foreach (var update in updates)
         {
-            _subscription = Fleet.SubscribeEvents();
-            _loop = ConsumeAsync(_subscription, _cts.Token);
-        }
-    }
+            var events = update.Events;
+            if (events.Count == 0)
+            {
+                continue;
+            }
 
-    private async Task ConsumeAsync(EventFeedSubscription subscription, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await InvokeAsync(() =>
+            if (update.IsSnapshot && _consumedSequence > 0 && events[0].Sequence > _consumedSequence + 1)
             {
-                Tail.Add(subscription.Recent, Time.GetUtcNow());
-                Consumed(subscription.Recent);
-                StateHasChanged();
-            });
-            await foreach (var batch in subscription.Events.GetBatchesAsync(Ui.Value.UpdateInterval, Time, cancellationToken))
+                // Fell behind: what lies between the last event taken and the snapshot's oldest was never seen here.
+                Dropped += events[0].Sequence - _consumedSequence - 1;
+            }
+
+            // A snapshot's recent events can overlap what was taken already; a batch's never do, but checking is cheap.
+            IReadOnlyList<TailEvent> fresh = events[^1].Sequence <= _consumedSequence ? [] : events[0].Sequence > _consumedSequence ? events : [.. events.Where(e => e.Sequence > _consumedSequence)];
+            if (fresh.Count > 0)
             {
-                await InvokeAsync(() =>
-                {
-                    Tail.Add(batch, Time.GetUtcNow());
-                    Consumed(batch);
-                    StateHasChanged();
-                });
+                Tail.Add(fresh, now);
+                _consumedSequence = fresh[^1].Sequence;
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-            // The circuit went away between a batch and its render.
-        }
-        catch (Exception e)
-        {
-            Logger.LogError(e, "The live event tail stopped updating");
-            await DispatchExceptionAsync(e);
-        }
-    }
 
-    private void Consumed(IReadOnlyList<TailEvent> events)
-    {
-        if (events.Count > 0)
-        {
-            _consumedSequence = Math.Max(_consumedSequence, events[^1].Sequence);
-        }
+        return true;
     }
 
     private void TogglePause()
@@ -165,7 +134,7 @@ public sealed partial class EventsPage
     {
         if (!_open.Remove(row.Sequence))
         {
-            _open[row.Sequence] = Fleet.FindRawEvent(row.RawId);
+            _open[row.Sequence] = Events.FindRawEvent(row.RawId);
         }
     }
 
@@ -175,23 +144,4 @@ public sealed partial class EventsPage
 
     /// <summary>The URL of the live tail with a filter.</summary>
     public static string Link(EventTailFilter filter) => filter.ToLink();
-
-    public async ValueTask DisposeAsync()
-    {
-        await _cts.CancelAsync();
-        if (_loop is not null)
-        {
-            try
-            {
-                await _loop.ConfigureAwait(false);
-            }
-            catch (Exception)
-            {
-                // Already logged by the loop.
-            }
-        }
-
-        _subscription?.Dispose();
-        _cts.Dispose();
-    }
 }

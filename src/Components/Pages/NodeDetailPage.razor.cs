@@ -19,6 +19,9 @@ public sealed partial class NodeDetailPage
     [Parameter]
     public string Identity { get; set; } = "";
 
+    [Inject]
+    private INodeHistory History { get; set; } = default!;
+
     protected override TimeSpan? ClockInterval => Ui.Value.RelativeTimeRefresh;
 
     private DateTimeOffset Now => Time.GetUtcNow();
@@ -37,26 +40,29 @@ public sealed partial class NodeDetailPage
         Refresh();
     }
 
-    protected override void OnFleetChanged(IReadOnlyList<FleetChanges> batches, bool resynchronised)
+    protected override bool OnFleetUpdated(IReadOnlyList<FleetUpdate> updates)
     {
-        if (resynchronised || batches.Any(Names))
+        if (updates[0].IsSnapshot || updates.Any(Names))
         {
             Refresh();
         }
+
+        return true;
     }
 
-    private bool Names(FleetChanges batch) =>
-        batch.Upserts.Any(n => n.Identity == Identity)
-        || batch.Removals.Any(k => k.Identity == Identity)
-        || batch.MachineUpserts.Any(h => h.Identity == Identity);
+    private bool Names(FleetUpdate update) =>
+        update.ChangedNodes.Any(n => n.Identity == Identity)
+        || update.RemovedNodes.Any(k => k.Identity == Identity)
+        || update.ChangedMachines.Any(h => h.Identity == Identity)
+        || update.News.Any(n => n.Kind == NewsKind.Governor && NodeDetail.IsHolder(n.Identity, Identity));
 
-    private void Refresh() => _detail = NodeDetail.For(Fleet, Identity);
+    private void Refresh() => _detail = NodeDetail.For(Fleet, History, Identity);
 
     private void ToggleRaw(string key, string sender, DateTimeOffset receivedAt)
     {
         if (!_raw.Remove(key))
         {
-            _raw[key] = Fleet.FindRawEvent(sender, receivedAt);
+            _raw[key] = History.FindRawEvent(sender, receivedAt);
         }
     }
 

@@ -3,6 +3,7 @@ using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Queries;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
 
 namespace ChoriaDashboard.Components.Pages;
 
@@ -15,15 +16,16 @@ public sealed partial class NodesPage
     private NodeQuery _query = new();
     private NodeSnapshot[] _rows = [];
     private long _rowsRevision = -1;
-    private long _refreshedAt;
-    private TimeSpan _refreshCost;
-    private bool _refreshPending;
+    private CallbackThrottler _throttle = default!;
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
     [Inject]
     private NodeListCache Lists { get; set; } = default!;
+
+    [Inject]
+    private ILogger<NodesPage> Logger { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "q")]
     public string? Search { get; set; }
@@ -68,70 +70,44 @@ public sealed partial class NodesPage
         Refresh();
     }
 
-    protected override void OnFleetChanged(IReadOnlyList<FleetChanges> batches, bool resynchronised)
+    protected override void OnInitialized()
+    {
+        base.OnInitialized();
+        _throttle = new CallbackThrottler(Time, () => InvokeAsync(() =>
+        {
+            Refresh();
+            StateHasChanged();
+        }), Logger, TimeSpan.Zero);
+    }
+
+    protected override bool OnFleetUpdated(IReadOnlyList<FleetUpdate> updates)
     {
         // Alives that only refresh last-seen times change neither which rows match nor their order: the rows shown
         // are looked up fresh at render time (Current), so the list is recomputed only when it can differ.
-        if (NodeListCache.RevisionFor(_query, Summary) == _rowsRevision && !resynchronised)
-        {
-            return;
-        }
-
-        // While the fleet churns (a restart storm), recompute at most once per four times what the last one cost,
-        // so a large list cannot take the server's CPU from the ingest; a deferred refresh catches up at the end.
-        var wait = _refreshCost * 4 - Time.GetElapsedTime(_refreshedAt);
-        if (!resynchronised && wait > TimeSpan.Zero)
-        {
-            if (!_refreshPending)
-            {
-                _refreshPending = true;
-                _ = RefreshLaterAsync(wait);
-            }
-
-            return;
-        }
-
-        Refresh();
-    }
-
-    private async Task RefreshLaterAsync(TimeSpan wait)
-    {
-        try
-        {
-            await Task.Delay(wait, Time, PageStopping);
-            await InvokeAsync(() =>
-            {
-                if (_refreshPending)
-                {
-                    Refresh();
-                    StateHasChanged();
-                }
-            });
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-    }
-
-    protected override void OnClockTick()
-    {
-        if (_refreshPending)
+        if (updates[0].IsSnapshot)
         {
             Refresh();
         }
+        else if (NodeListCache.RevisionFor(_query, Summary) != _rowsRevision)
+        {
+            // While the fleet churns (a restart storm), recompute at most once per four times what the last one cost,
+            // so a large list cannot take the server's CPU from the ingest; the last request is never lost.
+            _ = _throttle.ExecuteAsync();
+        }
+
+        return true;
     }
 
     private void Refresh()
     {
-        var started = Time.GetTimestamp();
         _rowsRevision = NodeListCache.RevisionFor(_query, Summary);
         _rows = Lists.Get(_query, _rowsRevision);
-        _refreshedAt = Time.GetTimestamp();
-        _refreshCost = Time.GetElapsedTime(started, _refreshedAt);
-        _refreshPending = false;
+    }
+
+    protected override async ValueTask DisposeCoreAsync()
+    {
+        _throttle.Dispose();
+        await base.DisposeCoreAsync();
     }
 
     /// <summary>The newest snapshot of a row's node (its last-seen time moves on between list recomputations).</summary>

@@ -15,12 +15,12 @@ public sealed partial class Overview
 {
     private static readonly NodeState[] States = [NodeState.Live, NodeState.Stale, NodeState.Dead, NodeState.Stopped];
 
-    /// <summary>Notable changes shown; the store keeps <c>Fleet:NotableChangesLength</c>.</summary>
+    /// <summary>Notable news shown; the store keeps <c>Fleet:NotableChangesLength</c>.</summary>
     internal const int FeedLength = 25;
 
     private FleetTrend _trend = FleetTrend.Empty;
     private FleetSample? _trendThrough;
-    private IReadOnlyList<NotableChange> _notable = [];
+    private IReadOnlyList<FleetNews> _notable = [];
 
     [Inject]
     private IOptions<FleetOptions> FleetOptions { get; set; } = default!;
@@ -35,14 +35,18 @@ public sealed partial class Overview
         Refresh();
     }
 
-    protected override void OnFleetChanged(IReadOnlyList<FleetChanges> batches, bool resynchronised) => Refresh();
+    protected override bool OnFleetUpdated(IReadOnlyList<FleetUpdate> updates)
+    {
+        Refresh();
+        return true;
+    }
 
     /// <summary>Samples are taken on a timer, with or without change batches: the clock picks them up too.</summary>
     protected override void OnClockTick() => Refresh();
 
     private void Refresh()
     {
-        _notable = Fleet.NotableChanges.Take(FeedLength).ToArray();
+        _notable = Fleet.RecentNews.Take(FeedLength).ToArray();
         var series = Fleet.Series;
         var last = series.Count == 0 ? null : series[^1];
         if (!ReferenceEquals(last, _trendThrough))
@@ -66,29 +70,29 @@ public sealed partial class Overview
 
     private static double Share(int part, int whole) => whole == 0 ? 0 : 100.0 * part / whole;
 
-    internal static string Describe(NotableChangeKind kind) => kind switch
+    internal static string Describe(NewsKind kind) => kind switch
     {
-        NotableChangeKind.Died => "died",
-        NotableChangeKind.CameBack => "came back",
-        NotableChangeKind.Upgraded => "upgraded",
-        NotableChangeKind.Stopped => "stopped",
+        NewsKind.Died => "died",
+        NewsKind.CameBack => "came back",
+        NewsKind.Upgraded => "upgraded",
+        NewsKind.Stopped => "stopped",
         _ => "check critical",
     };
 
-    private static string IconOf(NotableChangeKind kind) => kind switch
+    private static string IconOf(NewsKind kind) => kind switch
     {
-        NotableChangeKind.Died => Icons.Material.Filled.HeartBroken,
-        NotableChangeKind.CameBack => Icons.Material.Filled.Replay,
-        NotableChangeKind.Upgraded => Icons.Material.Filled.Upgrade,
-        NotableChangeKind.Stopped => Icons.Material.Filled.PowerSettingsNew,
+        NewsKind.Died => Icons.Material.Filled.HeartBroken,
+        NewsKind.CameBack => Icons.Material.Filled.Replay,
+        NewsKind.Upgraded => Icons.Material.Filled.Upgrade,
+        NewsKind.Stopped => Icons.Material.Filled.PowerSettingsNew,
         _ => Icons.Material.Filled.Error,
     };
 
-    private static Color ColorOf(NotableChangeKind kind) => kind switch
+    private static Color ColorOf(NewsKind kind) => kind switch
     {
-        NotableChangeKind.Died or NotableChangeKind.CheckCritical => Color.Error,
-        NotableChangeKind.CameBack => Color.Success,
-        NotableChangeKind.Upgraded => Color.Info,
+        NewsKind.Died or NewsKind.CheckCritical => Color.Error,
+        NewsKind.CameBack => Color.Success,
+        NewsKind.Upgraded => Color.Info,
         _ => Color.Default,
     };
 }

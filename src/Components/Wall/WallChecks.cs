@@ -24,7 +24,7 @@ public sealed class WallChecks
     /// <summary>Reads every machine's watchers; costs machines × watchers, so the board calls it only when health changed.</summary>
     /// <param name="shows">Whether the board shows an identity (it runs a chosen component); null shows all.</param>
     /// <param name="limit">Most rows kept.</param>
-    public void Refresh(IFleetReader fleet, Func<string, bool>? shows, int limit, DateTimeOffset now)
+    public void Refresh(IFleetView fleet, Func<string, bool>? shows, int limit, DateTimeOffset now)
     {
         var failing = new List<WallCheck>();
         foreach (var (identity, host) in fleet.Machines)

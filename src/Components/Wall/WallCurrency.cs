@@ -1,4 +1,4 @@
-using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Status;
 
 namespace ChoriaDashboard.Components.Wall;
 
@@ -14,12 +14,11 @@ public sealed record WallCurrency(bool IsCurrent, DateTimeOffset? NotCurrentSinc
     public static readonly WallCurrency Current = new(true, null, null);
 
     /// <summary>
-    /// The board's one source for "not current": the fleet's own <see cref="IFleetReader.Currency"/> (cut off from the
+    /// The board's one source for "not current": the fleet's own currency as the stream last told it (cut off from the
     /// broker, a subscription missing or refused, a replay running, messages dropped), with a replay's progress in words.
     /// </summary>
-    public static WallCurrency From(IFleetReader fleet)
+    public static WallCurrency From(ViewCurrency currency)
     {
-        var currency = fleet.Currency;
         if (currency.IsCurrent)
         {
             return Current;

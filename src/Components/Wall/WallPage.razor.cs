@@ -95,7 +95,7 @@ public sealed partial class WallPage
         base.OnInitialized();
         _ticker = new WallTicker(WallLimits.Value.TickerLength);
         _rotation = new WallRotation(Now);
-        Currency = WallCurrency.From(Fleet);
+        Currency = WallCurrency.From(Summary.Currency);
         _newestEvent = NewestEventIn(Fleet.Nodes.Values);
     }
 
@@ -110,28 +110,30 @@ public sealed partial class WallPage
         Recompute();
     }
 
-    protected override void OnFleetChanged(IReadOnlyList<FleetChanges> batches, bool resynchronised)
+    protected override bool OnFleetUpdated(IReadOnlyList<FleetUpdate> updates)
     {
-        _ticker.Observe(batches, _showsComponent);
-        if (resynchronised)
+        var snapshot = updates[0].IsSnapshot;
+        _ticker.Observe(updates, _showsComponent);
+        if (snapshot)
         {
             _newestEvent = NewestEventIn(Fleet.Nodes.Values);
         }
 
-        foreach (var batch in batches)
+        foreach (var update in updates)
         {
-            _newestEvent = Max(_newestEvent, NewestEventIn(batch.Upserts));
-            _checksDirty |= batch.MachineUpserts.Count > 0;
+            _newestEvent = Max(_newestEvent, NewestEventIn(update.ChangedNodes));
+            _checksDirty |= update.ChangedMachines.Count > 0;
         }
 
-        _checksDirty |= resynchronised || Summary.Health != _checksHealth;
-        Currency = WallCurrency.From(Fleet);
+        _checksDirty |= snapshot || Summary.Health != _checksHealth;
+        Currency = WallCurrency.From(Summary.Currency);
         Recompute();
+        return true;
     }
 
     protected override void OnClockTick()
     {
-        Currency = WallCurrency.From(Fleet);
+        Currency = WallCurrency.From(Summary.Currency);
         _rotation.Tick(Now, _settings.Interval, _settings.PageInterval);
         Recompute();
     }

@@ -1,4 +1,3 @@
-using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
 
@@ -20,9 +19,9 @@ public enum WallTickerKind : byte
 public sealed record WallTickerEntry(DateTimeOffset At, WallTickerKind Kind, NodeKey Node, string? Version, string? UpgradedTo);
 
 /// <summary>
-/// The board's ticker of recent startups, shutdowns, upgrades and deaths, derived from the change batches the board
-/// receives. Holds at most <c>Wall:TickerLength</c> entries, so a board left open for a week does not grow; only the
-/// newest entries of a large batch (a restart storm) are kept, without a copy of the batch.
+/// The board's ticker of recent startups, shutdowns, upgrades and deaths: the live news of the fleet's stream (history
+/// replayed after a restart is not news to a room). Holds at most <c>Wall:TickerLength</c> entries, so a board left
+/// open for a week does not grow; only the newest entries of a large batch (a restart storm) are kept.
 /// </summary>
 public sealed class WallTicker
 {
@@ -37,34 +36,34 @@ public sealed class WallTicker
 
     public int Count => _count;
 
-    /// <summary>Looks at each batch's node upserts (newest batch last) and records what a person would call news.</summary>
+    /// <summary>Takes each update's news (newest update last) that a person in the room would call news.</summary>
     /// <param name="shows">Whether the board shows a component; null shows every one.</param>
-    public void Observe(IReadOnlyList<FleetChanges> batches, Func<string, bool>? shows)
+    public void Observe(IReadOnlyList<FleetUpdate> updates, Func<string, bool>? shows)
     {
-        foreach (var batch in batches)
+        foreach (var update in updates)
         {
-            // Only the last Capacity news items of a batch can survive in the ring: walk backwards to find where they
+            // Only the last Capacity entries of an update can survive in the ring: walk backwards to find where they
             // start, then record forwards so the ring stays in arrival order.
-            var upserts = batch.Upserts;
-            var start = upserts.Count;
+            var news = update.News;
+            var start = news.Count;
             for (var found = 0; start > 0 && found < _ring.Length;)
             {
                 start--;
-                if (Classify(upserts[start], shows) is not null)
+                if (Classify(news[start], shows) is not null)
                 {
                     found++;
                 }
             }
 
-            for (var i = start; i < upserts.Count; i++)
+            for (var i = start; i < news.Count; i++)
             {
-                var node = upserts[i];
-                if (Classify(node, shows) is { } kind)
+                var item = news[i];
+                if (Classify(item, shows) is { } kind)
                 {
-                    var at = kind == WallTickerKind.Death ? batch.Summary.AsOf : node.LastSeen;
-                    var version = kind is WallTickerKind.Startup or WallTickerKind.Upgrade ? node.Version : null;
-                    var upgradedTo = kind == WallTickerKind.Upgrade ? node.UpgradingTo : null;
-                    Add(new WallTickerEntry(at, kind, node.Key, version, upgradedTo));
+                    var node = new NodeKey(item.Identity, item.Component!);
+                    Add(kind == WallTickerKind.Upgrade
+                        ? new WallTickerEntry(item.At, kind, node, item.FromVersion, item.Version)
+                        : new WallTickerEntry(item.At, kind, node, kind == WallTickerKind.Startup ? item.Version : null, null));
                 }
             }
         }
@@ -81,31 +80,22 @@ public sealed class WallTicker
 
     private void Add(WallTickerEntry entry)
     {
-        // The same news can reach the board twice (a node's snapshot upserted again in a later batch): keep it once.
-        foreach (var existing in Newest(_count))
-        {
-            if (existing.Kind == entry.Kind && existing.At == entry.At && existing.Node == entry.Node)
-            {
-                return;
-            }
-        }
-
         _ring[_next] = entry;
         _next = (_next + 1) % _ring.Length;
         _count = Math.Min(_count + 1, _ring.Length);
     }
 
-    private static WallTickerKind? Classify(NodeSnapshot node, Func<string, bool>? shows)
+    private static WallTickerKind? Classify(FleetNews news, Func<string, bool>? shows)
     {
-        WallTickerKind? kind = node.State switch
+        WallTickerKind? kind = news switch
         {
-            // Only the sweep turns a node dead, and it upserts the node once when it does.
-            NodeState.Dead => WallTickerKind.Death,
-            NodeState.Stopped when node.LastEvent == LifecycleEventType.Shutdown => WallTickerKind.Shutdown,
-            NodeState.Live when node.LastEvent == LifecycleEventType.Startup => WallTickerKind.Startup,
-            NodeState.Live when node.LastEvent == LifecycleEventType.Upgraded => WallTickerKind.Upgrade,
+            { Replayed: true } => null,
+            { Kind: NewsKind.Died } => WallTickerKind.Death,
+            { Kind: NewsKind.Stopped } => WallTickerKind.Shutdown,
+            { Kind: NewsKind.Started } => WallTickerKind.Startup,
+            { Kind: NewsKind.Upgraded, Announced: true } => WallTickerKind.Upgrade,
             _ => null,
         };
-        return kind is not null && (shows is null || shows(node.Component)) ? kind : null;
+        return kind is not null && news.Component is { } component && (shows is null || shows(component)) ? kind : null;
     }
 }

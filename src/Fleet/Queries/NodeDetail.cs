@@ -26,8 +26,8 @@ public sealed record NodeDetail
     /// <summary>False when the fleet has nothing on this identity: it was never seen, or forgotten.</summary>
     public bool Seen => Components.Count > 0 || Machines.Count > 0 || Events.Count > 0;
 
-    /// <summary>Reads the identity's detail from <paramref name="fleet"/>; cost grows with components and machines, not nodes.</summary>
-    public static NodeDetail For(IFleetReader fleet, string identity)
+    /// <summary>Reads the identity's detail from <paramref name="fleet"/> and <paramref name="history"/>; cost grows with components and machines, not nodes.</summary>
+    public static NodeDetail For(IFleetView fleet, INodeHistory history, string identity)
     {
         var components = new List<NodeSnapshot>();
         var events = new List<NodeEventRow>();
@@ -43,7 +43,7 @@ public sealed record NodeDetail
             }
         }
 
-        foreach (var g in fleet.GovernorHistory)
+        foreach (var g in history.GovernorHistory)
         {
             if (IsHolder(g.Holder, identity))
             {

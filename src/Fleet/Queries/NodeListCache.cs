@@ -10,13 +10,13 @@ namespace ChoriaDashboard.Fleet.Queries;
 /// </summary>
 public sealed class NodeListCache
 {
-    private readonly IFleetReader _store;
+    private readonly IFleetView _store;
     private readonly int _capacity;
     private readonly Lock _lock = new();
     private readonly Dictionary<NodeQuery, Entry> _entries = [];
     private long _clock;
 
-    public NodeListCache(IFleetReader store, int capacity)
+    public NodeListCache(IFleetView store, int capacity)
     {
         _store = store;
         _capacity = Math.Max(1, capacity);

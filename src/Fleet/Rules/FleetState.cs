@@ -1,20 +1,21 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet.Model;
-using ChoriaDashboard.Fleet.Queries;
 using ChoriaDashboard.Fleet.Store;
 
 namespace ChoriaDashboard.Fleet.Rules;
 
 /// <summary>
 /// The fleet's data and the entry point of the rules that change it: <see cref="Apply"/> hands each event to the rules
-/// of its family. Owned by one writer (the <see cref="FleetStore"/> loop): only it calls the mutating methods. Readers
-/// may read <see cref="Nodes"/> and <see cref="Machines"/> concurrently; every value there is an immutable snapshot that
-/// is replaced, never changed, except a node's <see cref="NodeActivity"/> (last seen and recent events), which is safe
-/// to read while the writer moves it forward.
+/// of its family. Owned by one writer (the <see cref="FleetStore"/> loop): only it calls the mutating methods, and only
+/// this class changes the tables and counters (partial files by role: nodes here, machines and checks in
+/// <c>FleetState.Machines.cs</c>, news in <c>FleetState.News.cs</c>). Readers may read <see cref="Nodes"/> and
+/// <see cref="Machines"/> concurrently; every value there is an immutable snapshot that is replaced, never changed, except
+/// a node's <see cref="NodeActivity"/> (last seen and recent events), which is safe to read while the writer moves it.
 /// </summary>
-internal sealed class FleetState
+internal sealed partial class FleetState
 {
     private const string UnknownVersion = VersionCount.Unknown;
 
@@ -22,14 +23,11 @@ internal sealed class FleetState
     private const int InitialNodeCapacity = 1 << 17;
 
     private readonly Dictionary<string, ComponentCounter> _counters = new(StringComparer.Ordinal);
-    private readonly int[] _health = new int[5];
     private readonly LifecycleRules _lifecycle;
     private readonly MachineRules _machineRules;
     private readonly GovernorRules _governor;
     private readonly LivenessRules _liveness;
-
-    /// <summary>The time of the event or sweep being applied: when a notable change happened.</summary>
-    private DateTimeOffset _now;
+    private readonly ConcurrentDictionary<NodeKey, NodeSnapshot> _nodeTable;
 
     public FleetState(FleetOptions options)
     {
@@ -38,23 +36,23 @@ internal sealed class FleetState
         Details = new HistoryDetails(options.MaxHistoryDetails);
 
         // A whole fleet starting at once should not rehash the table several times on the way up.
-        NodeTable = new ConcurrentDictionary<NodeKey, NodeSnapshot>(Environment.ProcessorCount, Math.Min(options.MaxNodes, InitialNodeCapacity));
-        Nodes = new NodeView(NodeTable, () => NodeCount);
+        _nodeTable = new ConcurrentDictionary<NodeKey, NodeSnapshot>(Environment.ProcessorCount, Math.Min(options.MaxNodes, InitialNodeCapacity));
+        Nodes = new NodeView(_nodeTable, () => NodeCount);
 
         _lifecycle = new LifecycleRules(this, new ProvisioningRules(this));
         _machineRules = new MachineRules(this);
         _governor = new GovernorRules(options.MaxGovernorCounters, options.GovernorHistoryLength);
         _liveness = new LivenessRules(this);
-        Notable = new NotableChangeLog(options.NotableChangesLength);
+        Notable = new NewsLog(options.NotableChangesLength);
     }
 
-    /// <summary>The recent notable changes (deaths, returns, upgrades, stops, critical checks).</summary>
-    public NotableChangeLog Notable { get; }
+    /// <summary>The recent notable news (deaths, returns, upgrades, stops, critical checks).</summary>
+    public NewsLog Notable { get; }
 
     /// <summary>The nodes now, as readers may see them (see <see cref="NodeView"/>).</summary>
     public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes { get; }
 
-    public IReadOnlyDictionary<string, MachineHost> Machines => Hosts;
+    public IReadOnlyDictionary<string, MachineHost> Machines => _hosts;
 
     public LivenessPolicy Policy { get; }
 
@@ -67,31 +65,30 @@ internal sealed class FleetState
     /// <summary>See <see cref="FleetSummary.NodeListRevision"/>.</summary>
     public long NodeListRevision { get; private set; }
 
-    /// <summary>Applies one event received at <paramref name="receivedAt"/>, recording what changed.</summary>
+    /// <summary>Applies one event received at <paramref name="receivedAt"/>, recording what changed and the news.</summary>
     /// <param name="replayed">
     /// Replayed from Choria Streams (<paramref name="receivedAt"/> is the stream's timestamp): older than what is known
-    /// of the node, machine or watcher, it is <see cref="ApplyOutcome.Superseded"/>. A live event is always applied: its
-    /// receipt time comes from the dashboard's clock, which cannot be compared with the broker's.
+    /// of the node, machine or watcher, it is <see cref="ApplyOutcome.Superseded"/>; its news is flagged replayed. A live
+    /// event is always applied: its receipt time comes from the dashboard's clock, which cannot be compared with the
+    /// broker's.
     /// </param>
     public ApplyOutcome Apply(ChoriaEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes, bool replayed = false)
     {
-        _now = receivedAt;
-        return ApplyEvent(evt, receivedAt, changes, replayed);
+        Begin(receivedAt, changes, replayed);
+        return evt switch
+        {
+            GovernorEvent g => Governor(g, receivedAt),
+            LifecycleEvent l => _lifecycle.Apply(l, receivedAt, changes, replayed),
+            MachineTransitionEvent t => _machineRules.Apply(t, receivedAt, changes, replayed),
+            WatcherStateEvent w => _machineRules.Apply(w, receivedAt, changes, replayed),
+            _ => ApplyOutcome.CountedOnly,
+        };
     }
-
-    private ApplyOutcome ApplyEvent(ChoriaEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes, bool replayed) => evt switch
-    {
-        GovernorEvent g => _governor.Apply(g, receivedAt),
-        LifecycleEvent l => _lifecycle.Apply(l, receivedAt, changes, replayed),
-        MachineTransitionEvent t => _machineRules.Apply(t, receivedAt, changes, replayed),
-        WatcherStateEvent w => _machineRules.Apply(w, receivedAt, changes, replayed),
-        _ => ApplyOutcome.CountedOnly,
-    };
 
     /// <summary>Moves silent nodes to stale or dead, and forgets nodes, machines and watchers silent past <c>ForgetAfter</c>.</summary>
     public void Sweep(DateTimeOffset now, FleetChangeSet changes, DeafTimeline? deaf = null)
     {
-        _now = now;
+        Begin(now, changes, replayed: false);
         _liveness.Sweep(now, changes, deaf ?? DeafTimeline.None);
     }
 
@@ -103,7 +100,7 @@ internal sealed class FleetState
             .OrderBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => c.Value.ToSummary(c.Key))
             .ToImmutableArray();
-        return new FleetSummary(revision, asOf, components, MachineCount, new HealthSummary(_health[0], _health[1], _health[2], _health[3], _health[4]), NodeListRevision);
+        return new FleetSummary(revision, asOf, components, MachineCount, HealthCounts(), NodeListRevision);
     }
 
     // ---- Shared with the rules (writer only) ----
@@ -113,20 +110,19 @@ internal sealed class FleetState
     /// <summary>The numbered history details every node's activity shares.</summary>
     internal HistoryDetails Details { get; }
 
-    internal ConcurrentDictionary<NodeKey, NodeSnapshot> NodeTable { get; }
-
     /// <summary>Kept by the writer: <see cref="ConcurrentDictionary{TKey, TValue}.Count"/> takes every lock of the table.</summary>
     internal int NodeCount { get; private set; }
 
-    internal ConcurrentDictionary<string, MachineHost> Hosts { get; } = new(StringComparer.Ordinal);
+    internal bool TryGetNode(NodeKey key, [NotNullWhen(true)] out NodeSnapshot? node) => _nodeTable.TryGetValue(key, out node);
 
-    /// <summary>Kept by the writer: <see cref="ConcurrentDictionary{TKey, TValue}.Count"/> takes every lock of the table.</summary>
-    internal int HostCount { get; set; }
+    /// <summary>Every node, safe to enumerate while <see cref="ReplaceNode"/> and <see cref="RemoveNode"/> run.</summary>
+    internal IEnumerable<KeyValuePair<NodeKey, NodeSnapshot>> AllNodes => _nodeTable;
 
-    internal int MachineCount { get; set; }
-
-    /// <summary>Publishes <paramref name="next"/> in place of <paramref name="old"/> (null for a new node), keeping the counts.</summary>
-    internal void ReplaceNode(NodeSnapshot? old, NodeSnapshot next)
+    /// <summary>
+    /// Publishes <paramref name="next"/> in place of <paramref name="old"/> (null for a new node), keeping the counts and
+    /// telling the news; <paramref name="cause"/> is the lifecycle event that changed it, null for the sweep.
+    /// </summary>
+    internal void ReplaceNode(NodeSnapshot? old, NodeSnapshot next, LifecycleEventType? cause)
     {
         if (old is null || old.State != next.State || old.Version != next.Version || old.UpgradingTo != next.UpgradingTo)
         {
@@ -139,8 +135,8 @@ internal sealed class FleetState
         }
 
         Count(next, +1);
-        NoteChange(old, next);
-        NodeTable[next.Key] = next;
+        NoteNode(old, next, cause);
+        _nodeTable[next.Key] = next;
         if (old is null)
         {
             NodeCount++;
@@ -150,7 +146,7 @@ internal sealed class FleetState
     /// <summary>Forgets <paramref name="node"/>, keeping the counts; false when it was not in the table.</summary>
     internal bool RemoveNode(NodeKey key, NodeSnapshot node)
     {
-        if (!NodeTable.TryRemove(key, out _))
+        if (!_nodeTable.TryRemove(key, out _))
         {
             return false;
         }
@@ -161,62 +157,10 @@ internal sealed class FleetState
         return true;
     }
 
-    /// <summary>Records a nagios check that turned CRITICAL (it was not critical before, or is new).</summary>
-    internal void NoteCheck(string identity, string machine, string watcher, WatcherSnapshot? before, WatcherSnapshot after)
+    private ApplyOutcome Governor(GovernorEvent g, DateTimeOffset receivedAt)
     {
-        if (after.Health == NagiosStatus.Critical && before?.Health != NagiosStatus.Critical)
-        {
-            Notable.Add(new NotableChange(_now, NotableChangeKind.CheckCritical, identity, null, CheckQuery.NameOf(machine, watcher), Excerpt(after.Output)));
-        }
-    }
-
-    private void NoteChange(NodeSnapshot? old, NodeSnapshot next)
-    {
-        if (old is null)
-        {
-            // A node first heard of through its upgrade announcement.
-            if (next.UpgradingTo is { } announced)
-            {
-                Notable.Add(new NotableChange(_now, NotableChangeKind.Upgraded, next.Identity, next.Component, null, $"{next.Version ?? VersionCount.Unknown} → {announced}"));
-            }
-
-            return;
-        }
-
-        if (old.State != next.State)
-        {
-            NotableChangeKind? kind = next.State switch
-            {
-                NodeState.Dead => NotableChangeKind.Died,
-                NodeState.Stopped => NotableChangeKind.Stopped,
-                NodeState.Live when old.State is NodeState.Dead or NodeState.Stopped => NotableChangeKind.CameBack,
-                _ => null,
-            };
-            if (kind is { } k)
-            {
-                Notable.Add(new NotableChange(_now, k, next.Identity, next.Component, null, null));
-            }
-        }
-
-        if (next.UpgradingTo is { } target && target != old.UpgradingTo)
-        {
-            Notable.Add(new NotableChange(_now, NotableChangeKind.Upgraded, next.Identity, next.Component, null, $"{next.Version ?? VersionCount.Unknown} → {target}"));
-        }
-        else if (old.Version is { } from && next.Version is { } to && from != to)
-        {
-            Notable.Add(new NotableChange(_now, NotableChangeKind.Upgraded, next.Identity, next.Component, null, $"{from} → {to}"));
-        }
-    }
-
-    private static string? Excerpt(string? output) => output is null || output.Length <= 200 ? output : output[..200] + "…";
-
-    /// <summary>Adds <paramref name="delta"/> to the health count of a nagios check's state; other watchers have none.</summary>
-    internal void CountHealth(WatcherSnapshot watcher, int delta)
-    {
-        if (watcher.Health is { } health)
-        {
-            _health[(int)health] += delta;
-        }
+        NoteGovernor(g);
+        return _governor.Apply(g, receivedAt);
     }
 
     private void Count(NodeSnapshot node, int delta)

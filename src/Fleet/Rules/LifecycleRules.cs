@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Store;
@@ -12,12 +11,11 @@ namespace ChoriaDashboard.Fleet.Rules;
 internal sealed class LifecycleRules(FleetState fleet, ProvisioningRules provisioning)
 {
     private readonly FleetOptions _options = fleet.Options;
-    private readonly ConcurrentDictionary<NodeKey, NodeSnapshot> _nodes = fleet.NodeTable;
 
     public ApplyOutcome Apply(LifecycleEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes, bool replayed = false)
     {
         var key = new NodeKey(evt.Identity, evt.Component);
-        var exists = _nodes.TryGetValue(key, out var old);
+        var exists = fleet.TryGetNode(key, out var old);
         if (!exists && fleet.NodeCount >= _options.MaxNodes)
         {
             return ApplyOutcome.FleetFull;
@@ -101,7 +99,7 @@ internal sealed class LifecycleRules(FleetState fleet, ProvisioningRules provisi
             LastStartup = lastStartup,
         };
 
-        fleet.ReplaceNode(old, next);
+        fleet.ReplaceNode(old, next, evt.Type);
         changes.Upsert(next);
 
         if (evt is StartupEvent or AliveEvent)

@@ -15,7 +15,7 @@ internal sealed class LivenessRules(FleetState fleet)
     /// <param name="deaf">Time the dashboard was cut off from the broker, which does not count as silence.</param>
     public void Sweep(DateTimeOffset now, FleetChangeSet changes, DeafTimeline deaf)
     {
-        foreach (var (key, node) in fleet.NodeTable)
+        foreach (var (key, node) in fleet.AllNodes)
         {
             if (node.State is NodeState.Dead or NodeState.Stopped && _policy.ShouldForget(node, now, deaf))
             {
@@ -31,64 +31,54 @@ internal sealed class LivenessRules(FleetState fleet)
             if (state != node.State)
             {
                 var next = node with { State = state };
-                fleet.ReplaceNode(node, next);
+                fleet.ReplaceNode(node, next, cause: null);
                 changes.Upsert(next);
             }
         }
 
-        foreach (var (identity, host) in fleet.Hosts)
+        foreach (var (_, host) in fleet.AllHosts)
         {
-            SweepMachines(identity, host, now, changes, deaf);
+            SweepMachines(host, now, changes, deaf);
         }
     }
 
     /// <summary>Forgets machines and watchers silent past <c>ForgetAfter</c>, one by one, so renamed checks do not pile up.</summary>
-    private void SweepMachines(string identity, MachineHost host, DateTimeOffset now, FleetChangeSet changes, DeafTimeline deaf)
+    private void SweepMachines(MachineHost host, DateTimeOffset now, FleetChangeSet changes, DeafTimeline deaf)
     {
         var before = host.MachineMap;
         var machines = before;
+        List<MachineEntry>? forgottenMachines = null;
         foreach (var machine in before.Values)
         {
             if (_policy.ShouldForget(machine.LastSeen, now, deaf))
             {
                 machines = machines.Remove(machine.Machine);
-                fleet.MachineCount--;
-                foreach (var watcher in machine.WatcherMap.Values)
-                {
-                    fleet.CountHealth(watcher.Latest, -1);
-                }
-
+                (forgottenMachines ??= []).Add(machine);
                 continue;
             }
 
             var watchers = machine.WatcherMap;
+            List<WatcherEntry>? forgottenWatchers = null;
             foreach (var watcher in machine.WatcherMap.Values)
             {
                 if (_policy.ShouldForget(watcher.ReceivedAt, now, deaf))
                 {
                     watchers = watchers.Remove(watcher.Name);
-                    fleet.CountHealth(watcher.Latest, -1);
+                    (forgottenWatchers ??= []).Add(watcher);
                 }
             }
 
-            if (watchers != machine.WatcherMap)
+            if (forgottenWatchers is not null)
             {
-                machine.SetWatchers(watchers);
+                fleet.ForgetWatchers(machine, watchers, forgottenWatchers);
                 changes.Upsert(host);
             }
         }
 
-        if (machines == before)
+        if (forgottenMachines is not null)
         {
-            return;
+            fleet.ForgetMachines(host, machines, forgottenMachines);
+            changes.Upsert(host);
         }
-
-        host.SetMachines(machines);
-        if (machines.IsEmpty && fleet.Hosts.TryRemove(identity, out _))
-        {
-            fleet.HostCount--;
-        }
-
-        changes.Upsert(host);
     }
 }

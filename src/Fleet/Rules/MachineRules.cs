@@ -15,7 +15,7 @@ internal sealed class MachineRules(FleetState fleet)
     public ApplyOutcome Apply(MachineEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes, bool replayed = false)
     {
         // Every limit is checked before anything is created, so a rejected event leaves no trace.
-        if (!fleet.Hosts.TryGetValue(evt.Identity, out var host) && fleet.HostCount >= _options.MaxNodes)
+        if (!fleet.TryGetHost(evt.Identity, out var host) && fleet.HostCount >= _options.MaxNodes)
         {
             return ApplyOutcome.FleetFull;
         }
@@ -43,22 +43,15 @@ internal sealed class MachineRules(FleetState fleet)
             return ApplyOutcome.Superseded;
         }
 
-        if (host is null)
-        {
-            // The node's server entry usually holds the same identity already: share that string.
-            var identity = fleet.NodeTable.TryGetValue(new NodeKey(evt.Identity, ChoriaComponents.Server), out var node) ? node.Identity : evt.Identity;
-            host = new MachineHost(identity);
-            fleet.Hosts[host.Identity] = host;
-            fleet.HostCount++;
-        }
+        // The node's server entry usually holds the same identity already: the host shares that string.
+        host ??= fleet.AddHost(evt.Identity);
 
         var latest = machine?.Latest ?? MachineSnapshot.Unknown;
         var next = NextMachineSnapshot(latest, evt, receivedAt);
         if (machine is null)
         {
             machine = new MachineEntry(evt.Machine, next, receivedAt);
-            host.SetMachines(host.MachineMap.SetItem(machine.Machine, machine));
-            fleet.MachineCount++;
+            fleet.AddMachine(host, machine);
         }
         else
         {
@@ -81,19 +74,7 @@ internal sealed class MachineRules(FleetState fleet)
                 state = state with { FailingSince = watcher?.Latest is { IsFailing: true, FailingSince: { } since } ? since : receivedAt };
             }
 
-            fleet.NoteCheck(host.Identity, machine.Machine, w.Name, watcher?.Latest, state);
-            if (watcher is null)
-            {
-                watcher = new WatcherEntry(w.Name, w.WatcherType, state);
-                machine.SetWatchers(machine.WatcherMap.SetItem(watcher.Name, watcher));
-            }
-            else
-            {
-                fleet.CountHealth(watcher.Latest, -1);
-                watcher.SetLatest(state);
-            }
-
-            fleet.CountHealth(state, +1);
+            fleet.SetWatcher(host, machine, watcher, w.Name, w.WatcherType, state);
         }
 
         changes.Upsert(host);

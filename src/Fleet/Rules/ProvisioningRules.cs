@@ -20,7 +20,7 @@ internal sealed class ProvisioningRules(FleetState fleet)
         }
 
         var provisioning = new NodeKey(key.Identity, ChoriaComponents.ProvisionModeServer);
-        if (fleet.NodeTable.TryGetValue(provisioning, out var node) && node.State == NodeState.Stopped && fleet.RemoveNode(provisioning, node))
+        if (fleet.TryGetNode(provisioning, out var node) && node.State == NodeState.Stopped && fleet.RemoveNode(provisioning, node))
         {
             changes.Remove(provisioning);
         }

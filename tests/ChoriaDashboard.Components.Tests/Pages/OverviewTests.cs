@@ -188,9 +188,9 @@ public sealed class OverviewTests : DashboardTestContext
         const string hostile = "<img src=x onerror=alert(1)>";
         Store.Notable.AddRange(
         [
-            new NotableChange(Clock.GetUtcNow().AddMinutes(-1), NotableChangeKind.CheckCritical, "web/7", null, "check_disk#disk", "CRITICAL: " + hostile),
-            new NotableChange(Clock.GetUtcNow().AddMinutes(-2), NotableChangeKind.Upgraded, "web-2", "server", null, "0.29.3 → 0.29.4"),
-            new NotableChange(Clock.GetUtcNow().AddMinutes(-3), NotableChangeKind.Died, "web-3", "server", null, null),
+            new FleetNews(Clock.GetUtcNow().AddMinutes(-1), NewsKind.CheckCritical, "web/7", null, "check_disk#disk", "CRITICAL: " + hostile, Replayed: false),
+            new FleetNews(Clock.GetUtcNow().AddMinutes(-2), NewsKind.Upgraded, "web-2", "server", null, "0.29.3 → 0.29.4", Replayed: false),
+            new FleetNews(Clock.GetUtcNow().AddMinutes(-3), NewsKind.Died, "web-3", "server", null, null, Replayed: false),
         ]);
         Store.Publish(Node("web-2", NodeState.Live));
 

@@ -4,6 +4,7 @@ using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Status;
+using ChoriaDashboard.TestKit;
 using Xunit;
 using static ChoriaDashboard.TestKit.TestSnapshots;
 
@@ -67,28 +68,52 @@ public sealed class WallModelTests
     public void Ticker_RestartStormLargerThanCapacity_KeepsOnlyTheNewest()
     {
         var ticker = new WallTicker(3);
-        var nodes = Enumerable.Range(0, 1000)
-            .Select(i => Node($"n{i}.example.net", NodeState.Live) with { Activity = new NodeActivity(T0.AddSeconds(i), LifecycleEventType.Startup) })
+        var news = Enumerable.Range(0, 1000)
+            .Select(i => new FleetNews(T0.AddSeconds(i), NewsKind.Started, $"n{i}.example.net", ChoriaComponents.Server, null, null, Replayed: false) { Version = "0.29.4" })
             .ToArray();
-        var summary = FleetSummary.Empty;
 
-        ticker.Observe([new FleetChanges(1, nodes, [], [], summary)], null);
-        ticker.Observe([new FleetChanges(2, nodes[^1..], [], [], summary)], null); // the same news again
+        ticker.Observe([Update(news)], null);
 
         Assert.Equal(3, ticker.Count);
         Assert.Equal(["n999.example.net", "n998.example.net", "n997.example.net"], ticker.Newest(10).Select(e => e.Node.Identity));
+        Assert.All(ticker.Newest(10), e => Assert.Equal(("0.29.4", WallTickerKind.Startup), (e.Version, e.Kind)));
     }
 
     [Fact]
     public void Ticker_ComponentsNotShown_Skipped()
     {
         var ticker = new WallTicker(10);
-        var dead = Node("a.example.net", NodeState.Dead, component: ChoriaComponents.Provisioner);
+        var died = new FleetNews(T0, NewsKind.Died, "a.example.net", ChoriaComponents.Provisioner, null, null, Replayed: false);
 
-        ticker.Observe([new FleetChanges(1, [dead], [], [], FleetSummary.Empty)], c => c == ChoriaComponents.Server);
+        ticker.Observe([Update([died])], c => c == ChoriaComponents.Server);
 
         Assert.Equal(0, ticker.Count);
     }
+
+    [Fact]
+    public void Ticker_ReplayedHistory_NotShownLiveNewsIs()
+    {
+        var ticker = new WallTicker(10);
+        var replayed = new FleetNews(T0, NewsKind.Started, "old.example.net", ChoriaComponents.Server, null, null, Replayed: true);
+        var live = new FleetNews(T0.AddSeconds(1), NewsKind.Upgraded, "new.example.net", ChoriaComponents.Server, null, "0.29.3 → 0.29.4", Replayed: false)
+        {
+            FromVersion = "0.29.3",
+            Version = "0.29.4",
+            Announced = true,
+        };
+
+        ticker.Observe([Update([replayed, live])], null);
+
+        var entry = Assert.Single(ticker.Newest(10));
+        Assert.Equal((WallTickerKind.Upgrade, "new.example.net", "0.29.3", "0.29.4"), (entry.Kind, entry.Node.Identity, entry.Version, entry.UpgradedTo));
+    }
+
+    private static FleetUpdate Update(FleetNews[] news) => new()
+    {
+        Summary = FleetSummary.Empty,
+        Broker = new BrokerStatus(BrokerState.Connected, T0, null, 3, 3, null),
+        News = news,
+    };
 
     [Fact]
     public void Rotation_SlideShorterThanItsPages_PagesCarryOnWhenItComesBack()
@@ -126,19 +151,19 @@ public sealed class WallModelTests
     public void Currency_FromTheFleetsCurrency_WithReplayProgressInWords()
     {
         var store = new FakeFleetStore();
-        Assert.True(WallCurrency.From(store).IsCurrent);
+        Assert.True(WallCurrency.From(store.Currency).IsCurrent);
 
         store.ReportCurrency(new ViewCurrency { IsCurrent = false, NotCurrentSince = T0, Reason = "broker disconnected" });
-        var currency = WallCurrency.From(store);
+        var currency = WallCurrency.From(store.Currency);
         Assert.False(currency.IsCurrent);
         Assert.Equal(T0, currency.NotCurrentSince);
         Assert.Equal("broker disconnected", currency.Reason);
 
         store.ReportCurrency(new ViewCurrency { IsCurrent = false, NotCurrentSince = T0, Reason = "replaying history from Choria Streams", Replay = new ReplayProgress(250, 1000, T0, TimeSpan.FromSeconds(3)) });
-        Assert.Equal("replaying history from Choria Streams: 25 %", WallCurrency.From(store).Reason);
+        Assert.Equal("replaying history from Choria Streams: 25 %", WallCurrency.From(store.Currency).Reason);
 
         store.ReportCurrency(ViewCurrency.Current);
-        Assert.True(WallCurrency.From(store).IsCurrent);
+        Assert.True(WallCurrency.From(store.Currency).IsCurrent);
         Assert.Equal(ImmutableArray<string>.Empty, WallSettings.Default.Notices);
     }
 }

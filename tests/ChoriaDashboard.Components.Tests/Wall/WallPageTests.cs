@@ -266,11 +266,11 @@ public sealed class WallPageTests : DashboardTestContext
         var cut = Open();
 
         var at = Now;
-        Store.Publish(Node("s.example.net", NodeState.Live, "0.29.4") with { Activity = new NodeActivity(at, LifecycleEventType.Startup) });
+        Store.Publish([Node("s.example.net", NodeState.Live, "0.29.4") with { Activity = new NodeActivity(at, LifecycleEventType.Startup) }], [News(NewsKind.Started, "s.example.net", at) with { Version = "0.29.4" }]);
         cut.WaitForAssertion(() => Assert.Contains("starteds.example.netserver0.29.4", Squash(cut.Find("[data-testid=ticker-entry]").TextContent)), Wait);
-        Store.Publish(Node("x.example.net", NodeState.Stopped, lastSeen: at + TimeSpan.FromSeconds(1)));
-        Store.Publish(Node("u.example.net", NodeState.Live, "0.29.3") with { UpgradingTo = "0.29.4", Activity = new NodeActivity(at + TimeSpan.FromSeconds(2), LifecycleEventType.Upgraded) });
-        Store.Publish(Node("d.example.net", NodeState.Dead));
+        Store.Publish([Node("x.example.net", NodeState.Stopped, lastSeen: at + TimeSpan.FromSeconds(1))], [News(NewsKind.Stopped, "x.example.net", at + TimeSpan.FromSeconds(1))]);
+        Store.Publish([Node("u.example.net", NodeState.Live, "0.29.3") with { UpgradingTo = "0.29.4", Activity = new NodeActivity(at + TimeSpan.FromSeconds(2), LifecycleEventType.Upgraded) }], [News(NewsKind.Upgraded, "u.example.net", at + TimeSpan.FromSeconds(2)) with { FromVersion = "0.29.3", Version = "0.29.4", Announced = true }]);
+        Store.Publish([Node("d.example.net", NodeState.Dead)], [News(NewsKind.Died, "d.example.net", Now)]);
         Store.Publish(Node("a.example.net", NodeState.Live)); // an alive: no news
 
         // The band shows the newest three; the startup, oldest, has dropped off the screen.
@@ -331,7 +331,7 @@ public sealed class WallPageTests : DashboardTestContext
         Store.Publish(Node("a.example.net", NodeState.Live), Node(hostile, NodeState.Dead));
         var cut = Open();
 
-        Store.Publish(Node(hostile, NodeState.Live, version: hostile) with { Activity = new NodeActivity(Now, LifecycleEventType.Startup) });
+        Store.Publish([Node(hostile, NodeState.Live, version: hostile) with { Activity = new NodeActivity(Now, LifecycleEventType.Startup) }], [News(NewsKind.Started, hostile, Now) with { Version = hostile }]);
 
         // Live again: the version is on the tile, the startup (identity and version) on the ticker.
         cut.WaitForAssertion(() => Assert.Contains(hostile, cut.Find("[data-testid=ticker-entry]").TextContent, StringComparison.Ordinal), Wait);
@@ -389,4 +389,7 @@ public sealed class WallPageTests : DashboardTestContext
 
     /// <summary>The text without any white space, so markup line breaks do not matter.</summary>
     private static string Squash(string text) => string.Concat(text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+
+    /// <summary>Live news of a server node, as the writer tells it with the node's change.</summary>
+    private static FleetNews News(NewsKind kind, string identity, DateTimeOffset at) => new(at, kind, identity, ChoriaComponents.Server, null, null, Replayed: false);
 }

@@ -9,7 +9,7 @@ namespace ChoriaDashboard.Tests.Architecture;
 /// <summary>
 /// Dependencies point one way: Events &lt;- Ingest -&gt; Fleet &lt;- (Components, Api); Simulation publishes like a
 /// Choria node (Events, Ingest's connection options); Hosting wires everything. Readers see the fleet only through
-/// <see cref="IFleetReader"/>.
+/// its reading interfaces (<see cref="IFleetView"/> and its siblings), never the writer's namespaces.
 /// </summary>
 public sealed class DependencyDirectionTests
 {
@@ -41,20 +41,58 @@ public sealed class DependencyDirectionTests
         Assert.True(result.IsSuccessful, $"{layer} depends the wrong way: {string.Join(", ", result.FailingTypeNames ?? [])}");
     }
 
+    /// <summary>The fleet's writer side: the store and its loop, the rules, the raw capture the ingest writes.</summary>
+    private static readonly string[] WriterNamespaces = [$"{Root}.Fleet.Store", $"{Root}.Fleet.Rules", $"{Root}.Fleet.Raw"];
+
+    /// <summary>Pages, endpoints, and the fleet's own reading side see the fleet only through its reading interfaces.</summary>
     [Theory]
     [InlineData("Components")]
     [InlineData("Api")]
-    public void Reader_SeesTheFleetOnlyThroughItsReadingInterface(string layer)
+    [InlineData("Fleet.Model")]
+    [InlineData("Fleet.Queries")]
+    [InlineData("Fleet.Status")]
+    public void Reader_NeverTouchesTheWritersNamespaces(string reader)
+    {
+        var result = Types.InAssembly(App).That().ResideInNamespace($"{Root}.{reader}").ShouldNot().HaveDependencyOnAny(WriterNamespaces).GetResult();
+
+        Assert.True(result.IsSuccessful, $"{reader} reaches into the fleet's writer side: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Fact]
+    public void ReadingInterfaces_NeverTouchTheWritersNamespaces()
+    {
+        // The root namespace alone (the reading interfaces, the stream, the options), not its sub-namespaces.
+        var types = Types.InAssembly(App).That().ResideInNamespaceMatching($"^{Root}\\.Fleet$");
+        Assert.Contains(typeof(IFleetView), types.GetTypes());
+
+        var result = types.ShouldNot().HaveDependencyOnAny(WriterNamespaces).GetResult();
+
+        Assert.True(result.IsSuccessful, $"the fleet's reading side reaches into its writer side: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Theory]
+    [InlineData("Components")]
+    [InlineData("Api")]
+    public void Reader_SeesTheFleetOnlyThroughItsReadingInterfaces(string layer)
     {
         string[] writerSide =
         [
-            typeof(FleetStore).FullName!, typeof(IFleetWriter).FullName!, $"{Root}.Fleet.FleetState",
-            $"{Root}.Fleet.NodeActivity", $"{Root}.Fleet.HistoryDetails", $"{Root}.Fleet.SmallDictionary`1", typeof(IngestCounters).FullName!,
+            typeof(FleetStore).FullName!, typeof(IFleetWriter).FullName!, $"{Root}.Fleet.Rules.FleetState",
+            $"{Root}.Fleet.Model.NodeActivity", $"{Root}.Fleet.Model.HistoryDetails", $"{Root}.Fleet.Model.SmallDictionary`1", typeof(IngestCounters).FullName!,
         ];
 
         var result = Types.InAssembly(App).That().ResideInNamespace($"{Root}.{layer}").ShouldNot().HaveDependencyOnAny(writerSide).GetResult();
 
         Assert.True(result.IsSuccessful, $"{layer} reaches into the fleet's writer side: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    [Fact]
+    public void Checker_SeesARealNamespaceDependency()
+    {
+        // Guards the namespace rules above against passing because the checker saw nothing: the store does use the rules.
+        var result = Types.InAssembly(App).That().ResideInNamespace($"{Root}.Fleet.Store").ShouldNot().HaveDependencyOnAny(WriterNamespaces[1..]).GetResult();
+
+        Assert.False(result.IsSuccessful);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Rules;
+using ChoriaDashboard.Fleet.Status;
 using ChoriaDashboard.Fleet.Store;
 using ChoriaDashboard.TestKit;
 using Microsoft.Extensions.Time.Testing;
@@ -86,9 +87,9 @@ internal sealed class FleetHarness
     public FleetSummary Summary() => State.BuildSummary(++_version, Now);
 
     /// <summary>What a batch published now would carry; starts a new batch.</summary>
-    public FleetChanges TakeChanges()
+    public FleetUpdate TakeChanges()
     {
-        var changes = Changes.ToChanges(Summary());
+        var changes = Changes.ToUpdate(Summary(), new BrokerStatus(BrokerState.Connected, Now, null, 3, 3, null), statusChanged: false, events: []);
         Changes.Clear();
         return changes;
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,9 +12,12 @@ namespace ChoriaDashboard.Tests.Infrastructure;
 public sealed class DashboardFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public DashboardFactory(string natsUrl, IDictionary<string, string?>? settings = null, bool kestrel = false)
+    /// <param name="services">Changes to the app's services after its own registrations (e.g. a test reader of the fleet).</param>
+    public DashboardFactory(string natsUrl, IDictionary<string, string?>? settings = null, bool kestrel = false, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         _settings = new Dictionary<string, string?>
         {
             ["Nats:Url"] = natsUrl,
@@ -40,5 +44,9 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
+        }
     }
 }

@@ -4,6 +4,7 @@ using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Queries;
 using ChoriaDashboard.Fleet.Status;
 using ChoriaDashboard.Fleet.Store;
+using ChoriaDashboard.TestKit;
 using Xunit;
 using static ChoriaDashboard.TestKit.TestSnapshots;
 
@@ -14,8 +15,8 @@ public sealed class NodeListCacheTests
     [Fact]
     public void Get_ManyPagesSameViewSameVersion_ComputedOnce()
     {
-        var store = new StubStore();
-        store.Set(Node("a", NodeState.Live), Node("b", NodeState.Dead));
+        var store = new FakeFleetStore();
+        store.Publish(Node("a", NodeState.Live), Node("b", NodeState.Dead));
         var cache = new NodeListCache(store, 4);
         var query = new NodeQuery();
 
@@ -29,12 +30,12 @@ public sealed class NodeListCacheTests
     [Fact]
     public void Get_NewerListVersion_Recomputes()
     {
-        var store = new StubStore();
-        store.Set(Node("a", NodeState.Live));
+        var store = new FakeFleetStore();
+        store.Publish(Node("a", NodeState.Live));
         var cache = new NodeListCache(store, 4);
         cache.Get(new NodeQuery(), store.Summary.NodeListRevision);
 
-        store.Set(Node("a", NodeState.Live), Node("c", NodeState.Stale));
+        store.Publish(Node("a", NodeState.Live), Node("c", NodeState.Stale));
         var rows = cache.Get(new NodeQuery(), store.Summary.NodeListRevision);
 
         Assert.Equal(2, cache.Computed);
@@ -44,8 +45,8 @@ public sealed class NodeListCacheTests
     [Fact]
     public void Get_MoreViewsThanCapacity_EvictsLeastRecentlyUsed()
     {
-        var store = new StubStore();
-        store.Set(Node("a", NodeState.Live));
+        var store = new FakeFleetStore();
+        store.Publish(Node("a", NodeState.Live));
         var cache = new NodeListCache(store, 2);
         var byState = new NodeQuery { State = NodeState.Live };
         var bySearch = new NodeQuery { Search = "a" };
@@ -87,52 +88,5 @@ public sealed class NodeListCacheTests
         var beforeShutdown = fleet.Summary().NodeListRevision;
         fleet.Apply(Ev.Shutdown("n1"));
         Assert.True(fleet.Summary().NodeListRevision > beforeShutdown, "a state change must change the list");
-    }
-
-    private sealed class StubStore : IFleetReader
-    {
-        private Dictionary<NodeKey, NodeSnapshot> _nodes = [];
-
-        public FleetSummary Summary { get; private set; } = FleetSummary.Empty;
-
-        public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => _nodes;
-
-        public IReadOnlyDictionary<string, MachineHost> Machines { get; } = new Dictionary<string, MachineHost>();
-
-        public IReadOnlyDictionary<(string Governor, string Event), long> GovernorCounts { get; } = new Dictionary<(string Governor, string Event), long>();
-
-        public IReadOnlyList<GovernorHistoryEntry> GovernorHistory { get; } = [];
-
-        public BrokerStatus Broker { get; } = new(BrokerState.Connected, DateTimeOffset.UnixEpoch, null, 3, 3, null);
-
-        public IIngestCounts Ingest { get; } = new IngestCounters(Microsoft.Extensions.Logging.Abstractions.NullLogger<IngestCounters>.Instance, TimeProvider.System, 0, TimeSpan.FromMinutes(1));
-
-        public int QueueLength => 0;
-
-        public IReadOnlyList<FleetSample> Series => [];
-
-        public IReadOnlyList<NotableChange> NotableChanges => [];
-
-        public DateTimeOffset? LatestEventAt => null;
-
-        public event Action<BrokerStatus>? BrokerChanged
-        {
-            add { }
-            remove { }
-        }
-
-        public FleetSubscription Subscribe() => FleetSubscription.CreateDetached(Summary);
-
-        public EventFeedSubscription SubscribeEvents() => EventFeedSubscription.CreateDetached([]);
-
-        public RawEventLookup FindRawEvent(long id) => RawEventLookup.NotCaptured;
-
-        public RawEventLookup FindRawEvent(string identity, DateTimeOffset receivedAt) => RawEventLookup.NotCaptured;
-
-        public void Set(params NodeSnapshot[] nodes)
-        {
-            _nodes = nodes.ToDictionary(n => n.Key);
-            Summary = Summary with { Revision = Summary.Revision + 1, NodeListRevision = Summary.NodeListRevision + 1 };
-        }
     }
 }

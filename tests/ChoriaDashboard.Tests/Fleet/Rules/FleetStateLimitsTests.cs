@@ -24,7 +24,7 @@ public sealed class FleetStateLimitsTests
         Assert.False(fleet.Has("n4"));
         Assert.False(fleet.Has("n1", Ev.ProvisionModeServer));
         Assert.Equal(3, fleet.State.Nodes.Count);
-        Assert.Empty(fleet.TakeChanges().Upserts);
+        Assert.Empty(fleet.TakeChanges().ChangedNodes);
 
         fleet.AdvanceMinutes(5);
         Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Alive("n1", "0.29.5")));
@@ -78,9 +78,13 @@ public sealed class FleetStateLimitsTests
         Assert.Equal(1, fleet.State.GovernorCounts[("puppet", "exit")]);
         Assert.Equal(1, fleet.State.GovernorCounts[("backup", "timeouts")]);
         Assert.Equal(3, fleet.State.GovernorCounts.Count);
-        Assert.True(fleet.Changes.IsEmpty);
+        var update = fleet.TakeChanges();
+        Assert.Empty(update.ChangedNodes);
+        Assert.Empty(update.ChangedMachines);
+        Assert.Equal(4, update.News.Count(n => n.Kind == NewsKind.Governor));
         Assert.Equal(0, fleet.Summary().TotalNodes);
     }
+
     [Fact]
     public void Governor_PairsBeyondMaxGovernorCounters_AreNotCountedWhileKnownPairsAre()
     {

@@ -78,7 +78,7 @@ public sealed class FleetStateLivenessTests
         fleet.Sweep();
 
         Assert.Equal(NodeState.Live, fleet.Node("n1").State);
-        Assert.DoesNotContain(fleet.TakeChanges().Upserts, n => n.State != NodeState.Live);
+        Assert.DoesNotContain(fleet.TakeChanges().ChangedNodes, n => n.State != NodeState.Live);
     }
 
     [Fact]
@@ -211,7 +211,7 @@ public sealed class FleetStateLivenessTests
             Assert.Equal(NodeState.Stopped, fleet.Node("n1").State);
         }
 
-        Assert.Empty(fleet.TakeChanges().Upserts);
+        Assert.Empty(fleet.TakeChanges().ChangedNodes);
         Assert.Equal(1, FleetHarness.Component(fleet.Summary(), Ev.Server).Stopped);
     }
 
@@ -254,8 +254,8 @@ public sealed class FleetStateLivenessTests
 
         Assert.False(fleet.Has("n1"));
         var changes = fleet.TakeChanges();
-        Assert.Equal(new NodeKey("n1", Ev.Server), Assert.Single(changes.Removals));
-        Assert.DoesNotContain(changes.Upserts, n => n.Identity == "n1");
+        Assert.Equal(new NodeKey("n1", Ev.Server), Assert.Single(changes.RemovedNodes));
+        Assert.DoesNotContain(changes.ChangedNodes, n => n.Identity == "n1");
         var server = FleetHarness.Component(changes.Summary, Ev.Server);
         Assert.Equal((1, 0, 1), (server.Live, server.Dead, server.Total));
         Assert.Equal(1, FleetHarness.Version(server, "0.29.4").Nodes);
@@ -276,7 +276,7 @@ public sealed class FleetStateLivenessTests
         Assert.False(fleet.Has("n1"));
         Assert.Empty(fleet.State.Nodes);
         var changes = fleet.TakeChanges();
-        Assert.Equal(new NodeKey("n1", Ev.Server), Assert.Single(changes.Removals));
+        Assert.Equal(new NodeKey("n1", Ev.Server), Assert.Single(changes.RemovedNodes));
         Assert.Empty(changes.Summary.Components);
         Assert.Equal(0, changes.Summary.TotalNodes);
     }
@@ -294,14 +294,14 @@ public sealed class FleetStateLivenessTests
 
         Assert.Equal(NodeState.Dead, fleet.Node("n1").State);
         var changes = fleet.TakeChanges();
-        Assert.Empty(changes.Removals);
-        Assert.Equal(NodeState.Dead, Assert.Single(changes.Upserts).State);
+        Assert.Empty(changes.RemovedNodes);
+        Assert.Equal(NodeState.Dead, Assert.Single(changes.ChangedNodes).State);
         Assert.Equal(1, FleetHarness.Component(changes.Summary, Ev.Server).Dead);
 
         fleet.Sweep();
 
         Assert.False(fleet.Has("n1"));
-        Assert.Single(fleet.TakeChanges().Removals);
+        Assert.Single(fleet.TakeChanges().RemovedNodes);
     }
 
     [Fact]

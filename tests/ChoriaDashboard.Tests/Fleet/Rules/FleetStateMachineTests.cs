@@ -23,7 +23,7 @@ public sealed class FleetStateMachineTests
         Assert.Equal("1.2.0", machine.Latest.Version);
         Assert.Equal(1, fleet.Summary().Machines);
         Assert.Empty(fleet.State.Nodes); // machines are not node-components
-        Assert.Equal("n1", Assert.Single(fleet.TakeChanges().MachineUpserts).Identity);
+        Assert.Equal("n1", Assert.Single(fleet.TakeChanges().ChangedMachines).Identity);
     }
 
     [Fact]
@@ -229,7 +229,7 @@ public sealed class FleetStateMachineTests
         Assert.False(fleet.State.Machines.ContainsKey("n1"));
         Assert.True(fleet.State.Machines.ContainsKey("n2"));
         var changes = fleet.TakeChanges();
-        var cleared = Assert.Single(changes.MachineUpserts);
+        var cleared = Assert.Single(changes.ChangedMachines);
         Assert.Equal("n1", cleared.Identity);
         Assert.Empty(cleared.Machines);
         Assert.Equal(1, changes.Summary.Machines);

@@ -160,7 +160,7 @@ public sealed class FleetStateNodeTests
             Assert.Equal(ApplyOutcome.Accepted, fleet.Apply(Ev.Alive("n1", "0.29.4", id: $"alive-{i}")));
         }
 
-        var node = Assert.Single(fleet.TakeChanges().Upserts);
+        var node = Assert.Single(fleet.TakeChanges().ChangedNodes);
         Assert.Same(held, node);
         Assert.Equal((fleet.Now, LifecycleEventType.Alive), (node.LastSeen, node.LastEvent));
         Assert.Equal(
@@ -328,7 +328,7 @@ public sealed class FleetStateNodeTests
         Assert.False(fleet.Has("new1", Ev.ProvisionModeServer));
         Assert.Equal(NodeState.Live, fleet.Node("new1").State);
         var changes = fleet.TakeChanges();
-        Assert.Contains(new NodeKey("new1", Ev.ProvisionModeServer), changes.Removals);
+        Assert.Contains(new NodeKey("new1", Ev.ProvisionModeServer), changes.RemovedNodes);
         var summary = fleet.Summary();
         Assert.Equal(0, summary.Count(NodeState.Stopped));
         Assert.DoesNotContain(summary.Components, c => c.Component == Ev.ProvisionModeServer);

@@ -8,7 +8,7 @@ namespace ChoriaDashboard.Tests.Fleet;
 /// <summary>The overview's feed: what the rules record as notable, and what they leave out.</summary>
 public sealed class FleetStateNotableTests
 {
-    private static (NotableChangeKind Kind, string Identity, string? Detail)[] Feed(FleetHarness fleet) =>
+    private static (NewsKind Kind, string Identity, string? Detail)[] Feed(FleetHarness fleet) =>
         [.. fleet.State.Notable.Recent.Select(c => (c.Kind, c.Identity, c.Detail))];
 
     [Fact]
@@ -36,15 +36,15 @@ public sealed class FleetStateNotableTests
 
         Assert.Equal(
             [
-                (NotableChangeKind.Upgraded, "n2", "0.29.3 → 0.29.4"),
-                (NotableChangeKind.CameBack, "n2", null),
-                (NotableChangeKind.Died, "n2", null),
-                (NotableChangeKind.Stopped, "n1", null),
+                (NewsKind.Upgraded, "n2", "0.29.3 → 0.29.4"),
+                (NewsKind.CameBack, "n2", null),
+                (NewsKind.Died, "n2", null),
+                (NewsKind.Stopped, "n1", null),
             ],
             Feed(fleet));
         var recent = fleet.State.Notable.Recent;
-        Assert.Equal(stoppedAt, recent.Single(c => c.Kind == NotableChangeKind.Stopped).At);
-        Assert.Equal(diedAt, recent.Single(c => c.Kind == NotableChangeKind.Died).At);
+        Assert.Equal(stoppedAt, recent.Single(c => c.Kind == NewsKind.Stopped).At);
+        Assert.Equal(diedAt, recent.Single(c => c.Kind == NewsKind.Died).At);
         Assert.Equal(Ev.Server, recent[0].Component);
     }
 
@@ -56,7 +56,7 @@ public sealed class FleetStateNotableTests
         fleet.Apply(Ev.Upgraded("n3", "0.29.3", "0.29.4", Ev.ProvisionModeServer));
 
         var change = Assert.Single(fleet.State.Notable.Recent);
-        Assert.Equal((NotableChangeKind.Upgraded, "n3", "0.29.3 → 0.29.4"), (change.Kind, change.Identity, change.Detail));
+        Assert.Equal((NewsKind.Upgraded, "n3", "0.29.3 → 0.29.4"), (change.Kind, change.Identity, change.Detail));
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class FleetStateNotableTests
 
         var feed = fleet.State.Notable.Recent;
         Assert.Equal(2, feed.Length);
-        Assert.All(feed, c => Assert.Equal(NotableChangeKind.CheckCritical, c.Kind));
+        Assert.All(feed, c => Assert.Equal(NewsKind.CheckCritical, c.Kind));
         Assert.Equal("CRITICAL: again", feed[0].Detail);
         Assert.Equal("check_disk#disk", feed[0].Check);
 
@@ -80,15 +80,15 @@ public sealed class FleetStateNotableTests
     }
 
     [Fact]
-    public void NotableChangeLog_PastItsLength_KeepsTheNewest()
+    public void NewsLog_PastItsLength_KeepsTheNewest()
     {
-        var log = new NotableChangeLog(2);
+        var log = new NewsLog(2);
         foreach (var identity in new[] { "a", "b", "c" })
         {
-            log.Add(new NotableChange(DateTimeOffset.UnixEpoch, NotableChangeKind.Died, identity, "server", null, null));
+            log.Add(new FleetNews(DateTimeOffset.UnixEpoch, NewsKind.Died, identity, "server", null, null, Replayed: false));
         }
 
         Assert.Equal(["c", "b"], log.Recent.Select(c => c.Identity));
-        Assert.Empty(new NotableChangeLog(0).Recent);
+        Assert.Empty(new NewsLog(0).Recent);
     }
 }

@@ -20,13 +20,13 @@ public sealed class FleetChangeSetTests
 
         var changes = fleet.TakeChanges();
 
-        Assert.Equal(2, changes.Upserts.Count);
-        var n1 = Assert.Single(changes.Upserts, n => n.Identity == "n1");
+        Assert.Equal(2, changes.ChangedNodes.Count);
+        var n1 = Assert.Single(changes.ChangedNodes, n => n.Identity == "n1");
         Assert.Equal(LifecycleEventType.Alive, n1.LastEvent);
         Assert.Equal("0.29.5", n1.Version);
         Assert.Equal(fleet.Now, n1.LastSeen);
         Assert.Same(fleet.Node("n1"), n1);
-        Assert.Empty(changes.Removals);
+        Assert.Empty(changes.RemovedNodes);
         Assert.Equal(2, changes.Summary.TotalNodes);
 
         Assert.True(fleet.Changes.IsEmpty); // the next batch starts empty
@@ -42,8 +42,8 @@ public sealed class FleetChangeSetTests
         fleet.Sweep();
 
         var changes = fleet.TakeChanges();
-        Assert.Empty(changes.Upserts);
-        Assert.Equal(new NodeKey("n1", Ev.Server), Assert.Single(changes.Removals));
+        Assert.Empty(changes.ChangedNodes);
+        Assert.Equal(new NodeKey("n1", Ev.Server), Assert.Single(changes.RemovedNodes));
     }
     [Fact]
     public void ChangeSet_SweepWithNothingToChange_IsEmpty()

@@ -21,7 +21,7 @@ public sealed class FleetStoreTests
     {
         await using var fixture = await StoreFixture.StartAsync();
         using var subscription = fixture.Store.Subscribe();
-        Assert.Equal(0, subscription.Initial.TotalNodes);
+        Assert.Equal(0, subscription.Initial.Summary.TotalNodes);
 
         await fixture.EnqueueAsync(Ev.Governor("n3", "puppet", "enter"));
         await fixture.EnqueueAsync(Ev.Startup("n1", "0.29.4"));
@@ -58,8 +58,8 @@ public sealed class FleetStoreTests
         fixture.Time.Advance(TimeSpan.FromMinutes(41));
 
         var stale = await ReadUntilAsync(subscription, b => b.Summary.Count(NodeState.Stale) == 2);
-        Assert.Equal(2, stale.Upserts.Count);
-        Assert.All(stale.Upserts, n => Assert.Equal(NodeState.Stale, n.State));
+        Assert.Equal(2, stale.ChangedNodes.Count);
+        Assert.All(stale.ChangedNodes, n => Assert.Equal(NodeState.Stale, n.State));
         Assert.Equal(0, stale.Summary.Count(NodeState.Live));
         Assert.Equal(NodeState.Stale, fixture.Store.Nodes[new NodeKey("n1", Ev.Server)].State);
 
@@ -85,7 +85,7 @@ public sealed class FleetStoreTests
         await fixture.EnqueueAsync(Ev.Startup("n4", "0.29.4"));
         await fixture.EnqueueAsync(Ev.Alive("n1", "0.29.5"));
 
-        await ReadUntilAsync(subscription, b => b.Upserts.Any(n => n.Identity == "n1" && n.Version == "0.29.5"));
+        await ReadUntilAsync(subscription, b => b.ChangedNodes.Any(n => n.Identity == "n1" && n.Version == "0.29.5"));
 
         Assert.Equal(1, fixture.Stats.RejectedByReason[RejectionReason.FleetFull]);
         await Eventually.TrueAsync(() => fixture.Stats.Accepted == 4, TimeSpan.FromSeconds(10), "the four events that fit counted as accepted");
@@ -95,7 +95,7 @@ public sealed class FleetStoreTests
     }
 
     [Fact]
-    public async Task FleetStore_SubscriberThatNeverReads_IsLaggedAndStoreKeepsGoing()
+    public async Task FleetStore_SubscriberThatNeverReads_FallsBehindAndStoreKeepsGoing()
     {
         await using var fixture = await StoreFixture.StartAsync(o => o.SubscriberBufferSize = 2);
         using var idle = fixture.Store.Subscribe();
@@ -105,19 +105,19 @@ public sealed class FleetStoreTests
         {
             var identity = $"n{i}";
             await fixture.EnqueueAsync(Ev.Startup(identity, "0.29.4"));
-            await ReadUntilAsync(active, b => b.Upserts.Any(n => n.Identity == identity));
+            await ReadUntilAsync(active, b => b.ChangedNodes.Any(n => n.Identity == identity));
         }
 
-        Assert.True(idle.Lagged);
-        Assert.False(active.Lagged);
-        Assert.Equal(2, idle.Changes.Count); // its buffer stays full; the rest were dropped for it alone
+        Assert.True(idle.Lags > 0);
+        Assert.Equal(0, active.Lags);
         Assert.Equal(5, fixture.Store.Summary.TotalNodes);
         Assert.Equal(5, fixture.Store.Nodes.Count);
         Assert.Equal(2, fixture.Store.SubscriberCount);
+        Assert.True(fixture.Store.SubscriberLags > 0);
     }
 
     [Fact]
-    public async Task FleetStore_ResyncAfterLagging_GivesCurrentSummaryAndResumesChanges()
+    public async Task FleetStore_SubscriberFellBehind_GetsOneSnapshotOfNowThenChangesAgain()
     {
         await using var fixture = await StoreFixture.StartAsync(o => o.SubscriberBufferSize = 1);
         using var lagging = fixture.Store.Subscribe();
@@ -126,42 +126,43 @@ public sealed class FleetStoreTests
         {
             var identity = $"n{i}";
             await fixture.EnqueueAsync(Ev.Startup(identity, "0.29.4"));
-            await ReadUntilAsync(active, b => b.Upserts.Any(n => n.Identity == identity));
+            await ReadUntilAsync(active, b => b.ChangedNodes.Any(n => n.Identity == identity));
         }
 
-        Assert.True(lagging.Lagged);
+        var snapshot = await lagging.ReadAsync();
 
-        var summary = lagging.Resync();
-
-        Assert.False(lagging.Lagged);
-        Assert.Equal(0, lagging.Changes.Count);
-        Assert.Same(fixture.Store.Summary, summary);
-        Assert.Equal(3, summary.TotalNodes);
-        Assert.Equal(3, FleetHarness.Component(summary, Ev.Server).Live);
+        Assert.True(snapshot.IsSnapshot);
+        Assert.Empty(snapshot.ChangedNodes);
+        Assert.Same(fixture.Store.Summary, snapshot.Summary);
+        Assert.Equal(3, FleetHarness.Component(snapshot.Summary, Ev.Server).Live);
 
         await fixture.EnqueueAsync(Ev.Shutdown("n1"));
-        var next = await ReadUntilAsync(lagging, b => b.Upserts.Any(n => n.Identity == "n1"));
-        Assert.True(next.Revision > summary.Revision);
+        var next = await ReadUntilAsync(lagging, b => b.ChangedNodes.Any(n => n.Identity == "n1"));
+        Assert.False(next.IsSnapshot);
+        Assert.True(next.Revision > snapshot.Revision);
         Assert.Equal(1, next.Summary.Count(NodeState.Stopped));
-        Assert.False(lagging.Lagged);
     }
 
     [Fact]
-    public async Task FleetStore_Resync_GivesCurrentSummary()
+    public async Task FleetStore_Subscribe_StartsFromASnapshotOfNow()
     {
         await using var fixture = await StoreFixture.StartAsync();
+        using (var first = fixture.Store.Subscribe())
+        {
+            await fixture.EnqueueAsync(Ev.Startup("n1", "0.29.4"));
+            await fixture.EnqueueAsync(Ev.Startup("n2", "0.29.4", Ev.Provisioner));
+            await ReadUntilAsync(first, b => b.Summary.TotalNodes == 2);
+            Assert.Equal(0, first.Initial.Summary.TotalNodes);
+        }
+
         using var subscription = fixture.Store.Subscribe();
-        await fixture.EnqueueAsync(Ev.Startup("n1", "0.29.4"));
-        await fixture.EnqueueAsync(Ev.Startup("n2", "0.29.4", Ev.Provisioner));
-        await ReadUntilAsync(subscription, b => b.Summary.TotalNodes == 2);
 
-        var summary = subscription.Resync();
-
-        Assert.Equal(0, subscription.Initial.TotalNodes);
-        Assert.Equal(fixture.Store.Summary.Revision, summary.Revision);
-        Assert.Equal(2, summary.TotalNodes);
-        Assert.Equal(1, FleetHarness.Component(summary, Ev.Provisioner).Live);
-        Assert.Equal(1, FleetHarness.Component(summary, Ev.Server).Live);
+        var initial = subscription.Initial;
+        Assert.True(initial.IsSnapshot);
+        Assert.Equal(fixture.Store.Summary.Revision, initial.Revision);
+        Assert.Equal(2, initial.Summary.TotalNodes);
+        Assert.Equal(1, FleetHarness.Component(initial.Summary, Ev.Provisioner).Live);
+        Assert.Equal(1, FleetHarness.Component(initial.Summary, Ev.Server).Live);
     }
 
     [Fact]
@@ -174,17 +175,18 @@ public sealed class FleetStoreTests
         subscription.Dispose();
 
         Assert.Equal(0, fixture.Store.SubscriberCount);
-        Assert.True(subscription.Changes.Completion.IsCompleted);
+        Assert.True(subscription.IsDisposed);
+        Assert.False(await subscription.WaitToReadAsync());
     }
 
-    private static async Task<FleetChanges> ReadUntilAsync(FleetSubscription subscription, Func<FleetChanges, bool> condition)
+    private static async Task<FleetUpdate> ReadUntilAsync(BroadcastSubscription<FleetUpdate> subscription, Func<FleetUpdate, bool> condition)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
             while (true)
             {
-                var batch = await subscription.Changes.ReadAsync(timeout.Token);
+                var batch = await subscription.ReadAsync(timeout.Token);
                 if (condition(batch))
                 {
                     return batch;
@@ -193,7 +195,7 @@ public sealed class FleetStoreTests
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
-            throw new TimeoutException("No change batch met the condition within 10 seconds.");
+            throw new TimeoutException("No update met the condition within 10 seconds.");
         }
     }
 
@@ -215,11 +217,11 @@ public sealed class FleetStoreTests
         // fake clock stands still, nothing is published, however many events are queued.
         using (var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(200)))
         {
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => subscription.Changes.WaitToReadAsync(quiet.Token).AsTask());
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => subscription.WaitToReadAsync(quiet.Token).AsTask());
         }
 
         // Move the clock on (repeatedly: the writer's timer may start after the first step) until the batch comes.
-        FleetChanges? batch = null;
+        FleetUpdate? batch = null;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         while (batch is null)
         {
@@ -228,7 +230,7 @@ public sealed class FleetStoreTests
             {
                 using var step = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token);
                 step.CancelAfter(TimeSpan.FromMilliseconds(50));
-                batch = await subscription.Changes.ReadAsync(step.Token);
+                batch = await subscription.ReadAsync(step.Token);
             }
             catch (OperationCanceledException) when (!timeout.IsCancellationRequested)
             {
@@ -236,7 +238,7 @@ public sealed class FleetStoreTests
         }
 
         Assert.Equal(101, batch.Summary.TotalNodes);
-        Assert.Equal(100, batch.Upserts.Count);
+        Assert.Equal(100, batch.ChangedNodes.Count);
     }
 
     private static BrokerStatus Broker(BrokerState state, int subscriptions) => new(state, DateTimeOffset.UnixEpoch, "nats://broker:4222", subscriptions, 3, null);

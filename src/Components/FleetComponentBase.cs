@@ -1,5 +1,6 @@
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Status;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -7,18 +8,23 @@ using Microsoft.Extensions.Options;
 namespace ChoriaDashboard.Components;
 
 /// <summary>
-/// A page that follows the fleet: after the first render it subscribes and runs one consume loop that coalesces
-/// change batches (<c>Ui:UpdateInterval</c>) and renders once per batch, touching state only inside
-/// <see cref="ComponentBase.InvokeAsync(Action)"/>. Disposing cancels and awaits the loop.
+/// A component that follows the fleet: every live page (overview, nodes, node detail, checks, events, wallboard) and
+/// the status controls. After the first render it subscribes to the fleet's one stream and runs one consume loop that
+/// coalesces updates (<c>Ui:UpdateInterval</c>) and renders at most once per coalesced batch, touching state only inside
+/// <see cref="ComponentBase.InvokeAsync(Action)"/>; an optional clock re-renders relative times. Disposing cancels and
+/// awaits both loops and unsubscribes.
 /// </summary>
-public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
+public abstract class FleetComponentBase : ComponentBase, IAsyncDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private Task? _loop;
     private Task? _clock;
 
     [Inject]
-    protected IFleetReader Fleet { get; set; } = default!;
+    protected IFleetView Fleet { get; set; } = default!;
+
+    [Inject]
+    protected IFleetStatus FleetStatus { get; set; } = default!;
 
     [Inject]
     protected IOptions<UiOptions> Ui { get; set; } = default!;
@@ -29,18 +35,29 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
     [Inject]
     private ILoggerFactory LoggerFactory { get; set; } = default!;
 
+    /// <summary>The fleet in numbers as of the last update taken (with its currency).</summary>
     protected FleetSummary Summary { get; private set; } = FleetSummary.Empty;
 
-    /// <summary>How many times this page has rendered because the fleet changed: once per coalesced batch, not per event.</summary>
+    /// <summary>The broker connection as of the last update taken.</summary>
+    protected BrokerStatus Broker { get; private set; } = default!;
+
+    /// <summary>How many times this component has rendered because the fleet changed: once per coalesced batch, not per event.</summary>
     public long FleetRenders { get; private set; }
 
-    /// <summary>Cancelled when the page goes away: for work a page schedules itself.</summary>
+    /// <summary>Cancelled when the component goes away: for work it schedules itself.</summary>
     protected CancellationToken PageStopping => _cts.Token;
 
     /// <summary>Re-render this often even without changes (relative times); null for never.</summary>
     protected virtual TimeSpan? ClockInterval => null;
 
-    protected override void OnInitialized() => Summary = Fleet.Summary;
+    /// <summary>Also receive every accepted event (<see cref="FleetUpdate.Events"/>): for live tails.</summary>
+    protected virtual bool WithEvents => false;
+
+    protected override void OnInitialized()
+    {
+        Summary = Fleet.Summary;
+        Broker = FleetStatus.Broker;
+    }
 
     protected override void OnAfterRender(bool firstRender)
     {
@@ -54,30 +71,28 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
         }
     }
 
-    /// <summary>Called on the renderer's context every <see cref="ClockInterval"/>, before the page re-renders.</summary>
+    /// <summary>Called on the renderer's context every <see cref="ClockInterval"/>, before the component re-renders.</summary>
     protected virtual void OnClockTick()
     {
     }
 
     /// <summary>
-    /// Called on the renderer's context with the batches that arrived since the last render; recompute derived view
-    /// state here. <paramref name="resynchronised"/> is true when batches were missed and the view must be rebuilt.
+    /// Called on the renderer's context with the updates that arrived since the last render, oldest first; recompute
+    /// derived view state here. A snapshot (<see cref="FleetUpdate.IsSnapshot"/>) comes first and again after the
+    /// component fell behind: then rebuild from <see cref="Summary"/> and the fleet view. Return false when nothing this
+    /// component shows changed, to skip the render.
     /// </summary>
-    protected virtual void OnFleetChanged(IReadOnlyList<FleetChanges> batches, bool resynchronised)
-    {
-    }
+    protected virtual bool OnFleetUpdated(IReadOnlyList<FleetUpdate> updates) => true;
 
     private async Task ConsumeAsync(CancellationToken cancellationToken)
     {
-        using var subscription = Fleet.Subscribe();
+        using var subscription = Fleet.Subscribe(WithEvents);
         try
         {
-            await InvokeAsync(() => Apply(subscription.Initial, [], resynchronised: true));
-            await foreach (var batches in subscription.Changes.GetBatchesAsync(Ui.Value.UpdateInterval, Time, cancellationToken))
+            await InvokeAsync(() => Apply([subscription.Initial]));
+            await foreach (var updates in subscription.ReadBatchesAsync(Ui.Value.UpdateInterval, Time, cancellationToken))
             {
-                var lagged = subscription.Lagged;
-                var summary = lagged ? subscription.Resync() : batches[^1].Summary;
-                await InvokeAsync(() => Apply(summary, batches, lagged));
+                await InvokeAsync(() => Apply(updates));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -90,7 +105,7 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
         catch (Exception e)
         {
             // Never go quietly stale: log it, and let Blazor show its error bar to the person watching.
-            LoggerFactory.CreateLogger(GetType()).LogError(e, "The live view of {Page} stopped updating", GetType().Name);
+            LoggerFactory.CreateLogger(GetType()).LogError(e, "The live view of {Component} stopped updating", GetType().Name);
             await DispatchExceptionAsync(e);
         }
     }
@@ -120,17 +135,21 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
         {
             // A failed tick freezes the clock (and whatever hangs off it, like the wall's rotation and reload): log
             // it and let Blazor show its error bar instead of going quietly stale.
-            LoggerFactory.CreateLogger(GetType()).LogError(e, "The clock of {Page} stopped ticking", GetType().Name);
+            LoggerFactory.CreateLogger(GetType()).LogError(e, "The clock of {Component} stopped ticking", GetType().Name);
             await DispatchExceptionAsync(e);
         }
     }
 
-    private void Apply(FleetSummary summary, IReadOnlyList<FleetChanges> batches, bool resynchronised)
+    private void Apply(IReadOnlyList<FleetUpdate> updates)
     {
-        Summary = summary;
-        FleetRenders++;
-        OnFleetChanged(batches, resynchronised);
-        StateHasChanged();
+        var last = updates[^1];
+        Summary = last.Summary;
+        Broker = last.Broker;
+        if (OnFleetUpdated(updates))
+        {
+            FleetRenders++;
+            StateHasChanged();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -151,7 +170,11 @@ public abstract class FleetPageBase : ComponentBase, IAsyncDisposable
             }
         }
 
+        await DisposeCoreAsync();
         _cts.Dispose();
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Releases what a derived component holds, after both loops have stopped.</summary>
+    protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
 }

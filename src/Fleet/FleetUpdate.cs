@@ -1,0 +1,54 @@
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Status;
+
+namespace ChoriaDashboard.Fleet;
+
+/// <summary>
+/// One item of the fleet's one stream (<see cref="IFleetView.Subscribe"/>): everything a reader needs to know of one
+/// writer batch, or, as a snapshot, of the fleet now. Immutable and shared by every subscriber.
+/// </summary>
+/// <remarks>
+/// A snapshot (<see cref="IsSnapshot"/>) comes first on every subscription and again after a reader fell behind: its
+/// change lists are empty, and the reader rebuilds what it shows from <see cref="Summary"/> and the fleet view.
+/// </remarks>
+public sealed record FleetUpdate
+{
+    /// <summary>The summary's revision: one more per writer batch.</summary>
+    public long Revision => Summary.Revision;
+
+    /// <summary>The fleet in numbers after this batch, with its currency (<see cref="FleetSummary.Currency"/>).</summary>
+    public required FleetSummary Summary { get; init; }
+
+    /// <summary>The broker connection as of this batch.</summary>
+    public required BrokerStatus Broker { get; init; }
+
+    /// <summary>Whether the view is current, replay progress, deaf time: <see cref="FleetSummary.Currency"/>.</summary>
+    public ViewCurrency Currency => Summary.Currency;
+
+    /// <summary>True for the state as a whole (first item, and after falling behind); false for one batch's changes.</summary>
+    public bool IsSnapshot { get; init; }
+
+    /// <summary>The broker status or the currency changed with this batch.</summary>
+    public bool StatusChanged { get; init; }
+
+    /// <summary>Nodes added or changed (state, version, or just last seen), newest snapshot of each, once per batch.</summary>
+    public IReadOnlyList<NodeSnapshot> ChangedNodes { get; init; } = [];
+
+    /// <summary>Nodes forgotten (silent past <c>ForgetAfter</c>, or a finished provisioning entry).</summary>
+    public IReadOnlyList<NodeKey> RemovedNodes { get; init; } = [];
+
+    /// <summary>Identities whose machines or checks changed (or were forgotten).</summary>
+    public IReadOnlyList<MachineHost> ChangedMachines { get; init; } = [];
+
+    /// <summary>What happened in this batch, in order, each flagged live or replayed.</summary>
+    public IReadOnlyList<FleetNews> News { get; init; } = [];
+
+    /// <summary>
+    /// For subscriptions that asked for events: the events accepted in this batch in the order applied; in a snapshot,
+    /// the newest accepted events (at most <c>Fleet:EventFeedLength</c>), oldest first. Empty for other subscriptions.
+    /// </summary>
+    public IReadOnlyList<TailEvent> Events { get; init; } = [];
+
+    /// <summary>Whether anything a page shows may have changed (a status-only update is a change too).</summary>
+    public bool IsEmpty => !IsSnapshot && !StatusChanged && ChangedNodes.Count == 0 && RemovedNodes.Count == 0 && ChangedMachines.Count == 0 && News.Count == 0 && Events.Count == 0;
+}

@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet.Model;
+
+namespace ChoriaDashboard.Fleet.Rules;
+
+/// <summary>The fleet's machines and checks: the host table and the machine and health counters, changed only here.</summary>
+internal sealed partial class FleetState
+{
+    private readonly ConcurrentDictionary<string, MachineHost> _hosts = new(StringComparer.Ordinal);
+    private readonly int[] _health = new int[5];
+
+    /// <summary>Kept by the writer: <see cref="ConcurrentDictionary{TKey, TValue}.Count"/> takes every lock of the table.</summary>
+    internal int HostCount { get; private set; }
+
+    internal int MachineCount { get; private set; }
+
+    internal bool TryGetHost(string identity, [NotNullWhen(true)] out MachineHost? host) => _hosts.TryGetValue(identity, out host);
+
+    /// <summary>Every host, safe to enumerate while hosts are added and forgotten.</summary>
+    internal IEnumerable<KeyValuePair<string, MachineHost>> AllHosts => _hosts;
+
+    /// <summary>Adds a host for <paramref name="identity"/>, sharing the string of its server node when there is one.</summary>
+    internal MachineHost AddHost(string identity)
+    {
+        var shared = TryGetNode(new NodeKey(identity, ChoriaComponents.Server), out var node) ? node.Identity : identity;
+        var host = new MachineHost(shared);
+        _hosts[host.Identity] = host;
+        HostCount++;
+        return host;
+    }
+
+    /// <summary>Adds <paramref name="machine"/> (new, without watchers) to <paramref name="host"/>.</summary>
+    internal void AddMachine(MachineHost host, MachineEntry machine)
+    {
+        host.SetMachines(host.MachineMap.SetItem(machine.Machine, machine));
+        MachineCount++;
+    }
+
+    /// <summary>
+    /// Sets a watcher's new state (<paramref name="watcher"/> null: a new watcher), keeping the health counts and telling
+    /// the news of a check that turned critical or recovered.
+    /// </summary>
+    internal void SetWatcher(MachineHost host, MachineEntry machine, WatcherEntry? watcher, string name, string type, WatcherSnapshot state)
+    {
+        NoteCheck(host.Identity, machine.Machine, name, watcher?.Latest, state);
+        if (watcher is null)
+        {
+            machine.SetWatchers(machine.WatcherMap.SetItem(name, new WatcherEntry(name, type, state)));
+        }
+        else
+        {
+            CountHealth(watcher.Latest, -1);
+            watcher.SetLatest(state);
+        }
+
+        CountHealth(state, +1);
+    }
+
+    /// <summary>Sets a host's machines after the sweep forgot some (<paramref name="forgotten"/>), and the host itself when none is left.</summary>
+    internal void ForgetMachines(MachineHost host, SmallDictionary<MachineEntry> remaining, IReadOnlyList<MachineEntry> forgotten)
+    {
+        foreach (var machine in forgotten)
+        {
+            MachineCount--;
+            foreach (var watcher in machine.WatcherMap.Values)
+            {
+                CountHealth(watcher.Latest, -1);
+            }
+        }
+
+        host.SetMachines(remaining);
+        if (remaining.IsEmpty && _hosts.TryRemove(host.Identity, out _))
+        {
+            HostCount--;
+        }
+    }
+
+    /// <summary>Sets a machine's watchers after the sweep forgot some (<paramref name="forgotten"/>).</summary>
+    internal void ForgetWatchers(MachineEntry machine, SmallDictionary<WatcherEntry> remaining, IReadOnlyList<WatcherEntry> forgotten)
+    {
+        foreach (var watcher in forgotten)
+        {
+            CountHealth(watcher.Latest, -1);
+        }
+
+        machine.SetWatchers(remaining);
+    }
+
+    private HealthSummary HealthCounts() => new(_health[0], _health[1], _health[2], _health[3], _health[4]);
+
+    /// <summary>Adds <paramref name="delta"/> to the health count of a nagios check's state; other watchers have none.</summary>
+    private void CountHealth(WatcherSnapshot watcher, int delta)
+    {
+        if (watcher.Health is { } health)
+        {
+            _health[(int)health] += delta;
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Rules;
+using Microsoft.Extensions.Logging;
+
+namespace ChoriaDashboard.Fleet.Store;
+
+/// <summary>The writer loop: takes queued events in batches, applies them, sweeps, and publishes one update per batch.</summary>
+public sealed partial class FleetStore
+{
+    private long _revision;
+    private DateTimeOffset _lastSweep;
+    private DateTimeOffset _errorWindowStart;
+    private int _errorsInWindow;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Wakes an idle writer so silent nodes still turn stale and dead; the sweep itself runs on the writer.
+        var ticker = TickAsync(stoppingToken);
+        var changes = new FleetChangeSet();
+        var reader = _queue.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+            {
+                var taken = 0;
+                var accepted = 0;
+                var latest = 0L;
+                var appliedAt = _time.GetUtcNow();
+
+                // Events travel in the stream only while a live tail listens: without one they cost the ring alone.
+                var events = _stream.Any(tag => ReferenceEquals(tag, WithEvents)) ? new List<TailEvent>() : null;
+
+                // Whole ingest batches: an update can take up to IngestBatch.MaxCount - 1 events past MaxBatchSize.
+                while (taken < _options.MaxBatchSize && reader.TryRead(out var batch))
+                {
+                    foreach (var input in batch.Items)
+                    {
+                        // A replayed receipt time is the broker's clock: never later than the dashboard's now.
+                        var receivedAt = input.Replayed && input.ReceivedAt > appliedAt ? appliedAt : input.ReceivedAt;
+                        if (ApplyOne(input.Event, input, receivedAt, changes, events))
+                        {
+                            accepted++;
+                            latest = Math.Max(latest, receivedAt.UtcTicks);
+                        }
+                    }
+
+                    taken += batch.Count;
+                    Interlocked.Add(ref _queued, -batch.Count);
+                }
+
+                var now = _time.GetUtcNow();
+                try
+                {
+                    if (_currency.Dropped(_counters.Dropped, now))
+                    {
+                        Volatile.Write(ref _statusChanged, 1);
+                    }
+
+                    // Frozen while cut off from the broker or replaying: no node turns stale or dead from silence the
+                    // dashboard could not hear, or before the replay has brought in its last events. Once the freeze
+                    // ends, the next batch sweeps.
+                    if (now - _lastSweep >= _options.SweepInterval && !_currency.Current.LivenessPaused)
+                    {
+                        _lastSweep = now;
+                        _state.LiveSince = Interlocked.Read(ref _liveSinceTicks) is var live and > 0 ? new DateTimeOffset(live, TimeSpan.Zero) : DateTimeOffset.MinValue;
+                        _state.Sweep(now, changes, _currency.Deaf(now));
+                    }
+
+                    var statusChanged = Interlocked.Exchange(ref _statusChanged, 0) == 1;
+                    if (!changes.IsEmpty || statusChanged || events is { Count: > 0 })
+                    {
+                        Publish(changes, now, statusChanged, events);
+                    }
+
+                    _series.TrySample(now, Summary);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // The writer must outlive a bug in one rule; the next batch publishes what this one missed.
+                    LogWriterError(e, "Sweeping or publishing an update failed");
+                }
+                finally
+                {
+                    changes.Clear();
+
+                    // Counted once the batch's summary is out, so /api/fleet never reports more accepted events than
+                    // its totals show.
+                    _counters.AddAccepted(accepted);
+                    if (latest > Interlocked.Read(ref _latestEventTicks))
+                    {
+                        Interlocked.Exchange(ref _latestEventTicks, latest);
+                    }
+                }
+
+                // A batch that did not fill up means the writer is ahead of the ingest: let events gather for a moment
+                // rather than waking (and summarising, and notifying every page) once per event.
+                if (taken < _options.MaxBatchSize && _options.BatchDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(_options.BatchDelay, _time, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await ticker;
+    }
+
+    /// <summary>Applies one event; true when it was accepted into the fleet (or counted, for governor events).</summary>
+    private bool ApplyOne(ChoriaEvent evt, in IngestBatch.Item input, DateTimeOffset receivedAt, FleetChangeSet changes, List<TailEvent>? events)
+    {
+        try
+        {
+            var outcome = _state.Apply(evt, receivedAt, changes, input.Replayed);
+            if (outcome is ApplyOutcome.Accepted or ApplyOutcome.CountedOnly)
+            {
+                var entry = _feed.Publish(receivedAt, evt, input.Subject, input.RawId);
+                events?.Add(entry);
+            }
+
+            switch (outcome)
+            {
+                case ApplyOutcome.FleetFull:
+                    _counters.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: the fleet holds its maximum of {_options.MaxNodes} nodes (Fleet:MaxNodes)");
+                    break;
+                case ApplyOutcome.Superseded:
+                    // Changed nothing: neither accepted nor the latest event.
+                    _counters.AddSuperseded();
+                    break;
+                case ApplyOutcome.MachineLimit:
+                    _counters.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: at most {_options.MaxMachinesPerNode} machines per node and {_options.MaxWatchersPerMachine} watchers per machine are kept (Fleet:MaxMachinesPerNode, Fleet:MaxWatchersPerMachine)");
+                    break;
+                default:
+                    return true;
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug in one rule must not stop the fleet: log it (at a bounded rate) and go on with the next event.
+            LogWriterError(e, $"Applying {evt.Protocol} from {UntrustedText.Excerpt(evt.Identity)} failed");
+        }
+
+        return false;
+    }
+
+    private void LogWriterError(Exception e, string what)
+    {
+        var now = _time.GetUtcNow();
+        if (now - _errorWindowStart > TimeSpan.FromMinutes(1))
+        {
+            _errorWindowStart = now;
+            _errorsInWindow = 0;
+        }
+
+        if (++_errorsInWindow <= 5)
+        {
+            _logger.LogError(e, "{What}", what);
+        }
+    }
+
+    /// <summary>
+    /// Publishes the batch. The summary is set before the update goes out: a reader that subscribes in between starts
+    /// from the new summary and then gets the update as well (harmless), never the other way round (a missed update).
+    /// </summary>
+    private void Publish(FleetChangeSet changes, DateTimeOffset now, bool statusChanged, List<TailEvent>? events)
+    {
+        var summary = _state.BuildSummary(++_revision, now) with { Currency = _currency.Current };
+        Volatile.Write(ref _summary, summary);
+        _stream.Publish(changes.ToUpdate(summary, Broker, statusChanged, events is { Count: > 0 } ? events : []));
+    }
+
+    private async Task TickAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.SweepInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                _queue.Writer.TryWrite(IngestBatch.Wake);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

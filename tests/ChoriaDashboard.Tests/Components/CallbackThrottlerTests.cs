@@ -1,0 +1,101 @@
+using ChoriaDashboard.Components;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace ChoriaDashboard.Tests.Components;
+
+/// <summary>The one throttle of costly page recomputations: at most once per interval, the last request never lost.</summary>
+public sealed class CallbackThrottlerTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 7, 8, 0, 0, TimeSpan.Zero));
+    private int _runs;
+
+    [Fact]
+    public async Task Execute_First_RunsAtOnce()
+    {
+        using var throttler = Throttler(TimeSpan.FromSeconds(1));
+
+        await throttler.ExecuteAsync().WaitAsync(Timeout);
+
+        Assert.Equal(1, _runs);
+        Assert.False(throttler.Pending);
+    }
+
+    [Fact]
+    public async Task Execute_ManyRequestsWithinTheInterval_FoldIntoOneRunAfterIt()
+    {
+        using var throttler = Throttler(TimeSpan.FromSeconds(1));
+        await throttler.ExecuteAsync().WaitAsync(Timeout);
+
+        var pending = throttler.ExecuteAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            _ = throttler.ExecuteAsync();
+        }
+
+        Assert.True(throttler.Pending);
+        Assert.Equal(1, _runs);
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.False(pending.IsCompleted);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await pending.WaitAsync(Timeout);
+        Assert.Equal(2, _runs);
+        Assert.False(throttler.Pending);
+    }
+
+    [Fact]
+    public async Task Execute_CostlyCallback_WaitsAFactorOfItsCost()
+    {
+        using var throttler = new CallbackThrottler(_time, () =>
+        {
+            _runs++;
+            _time.Advance(TimeSpan.FromMilliseconds(100)); // the work takes 100 ms of the clock
+            return Task.CompletedTask;
+        }, NullLogger.Instance, TimeSpan.FromMilliseconds(10), costFactor: 4);
+        await throttler.ExecuteAsync().WaitAsync(Timeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(400), throttler.Interval);
+
+        var next = throttler.ExecuteAsync();
+        _time.Advance(TimeSpan.FromMilliseconds(399));
+        Assert.False(next.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        await next.WaitAsync(Timeout);
+        Assert.Equal(2, _runs);
+    }
+
+    [Fact]
+    public async Task Execute_CallbackThrows_LoggedAndTheNextRequestRunsAgain()
+    {
+        var calls = 0;
+        using var throttler = new CallbackThrottler(_time, () => ++calls == 1 ? throw new InvalidOperationException("boom") : Task.CompletedTask, NullLogger.Instance, TimeSpan.Zero);
+
+        await throttler.ExecuteAsync().WaitAsync(Timeout);
+        await throttler.ExecuteAsync().WaitAsync(Timeout);
+
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task Dispose_WhileARunWaits_TheRunNeverHappens()
+    {
+        var throttler = Throttler(TimeSpan.FromSeconds(1));
+        await throttler.ExecuteAsync().WaitAsync(Timeout);
+        var pending = throttler.ExecuteAsync();
+
+        throttler.Dispose();
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        await pending.WaitAsync(Timeout);
+        Assert.Equal(1, _runs);
+    }
+
+    private CallbackThrottler Throttler(TimeSpan minInterval) => new(_time, () =>
+    {
+        _runs++;
+        return Task.CompletedTask;
+    }, NullLogger.Instance, minInterval);
+}
