@@ -15,12 +15,12 @@ public static class FleetApi
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
     }
 
-    public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder endpoints)
+    /// <summary>Maps <c>GET fleet</c> on <paramref name="api"/>, the <c>/api</c> group.</summary>
+    public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder api)
     {
-        var api = endpoints.MapGroup("/api");
         api.MapGet("/fleet", (IFleetReader fleet) => Results.Ok(FleetResponse.From(fleet)))
             .WithName("GetFleet");
-        return endpoints;
+        return api;
     }
 }
 

@@ -16,9 +16,10 @@ using NATS.Client.Core;
 
 namespace ChoriaDashboard.Hosting;
 
-/// <summary>Everything the dashboard registers and maps, so <c>Program.cs</c> stays a few lines.</summary>
+/// <summary>Everything the dashboard registers (options, ingest, the fleet, the UI), so <c>Program.cs</c> stays a few lines.</summary>
 public static class ServiceRegistration
 {
+    /// <summary>Registers every options section (validated at start) and service; endpoints are mapped by <see cref="EndpointMapping"/>.</summary>
     public static WebApplicationBuilder AddChoriaDashboard(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -79,31 +80,5 @@ public static class ServiceRegistration
         services.AddMudServices();
         services.ConfigureHttpJsonOptions(o => FleetApi.ConfigureJson(o.SerializerOptions));
         return builder;
-    }
-
-    public static WebApplication UseChoriaDashboard(this WebApplication app)
-    {
-        RetiredSettings.Warn(app.Configuration, app.Logger);
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
-        }
-
-        app.UseAntiforgery();
-        app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        app.MapFleetApi();
-        app.MapNodeExport();
-
-        // Liveness: the process answers. Readiness: connected to the broker and subscribed.
-        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
-        // The status and why, in one line: "Unhealthy: replaying history from Choria Streams: 1200 of 300000 events".
-        app.MapHealthChecks("/readyz", new()
-        {
-            Predicate = c => c.Tags.Contains("ready"),
-            ResponseWriter = (context, report) => context.Response.WriteAsync(
-                string.Join("; ", report.Entries.Values.Select(e => $"{e.Status}: {e.Description}").DefaultIfEmpty(report.Status.ToString()))),
-        });
-        return app;
     }
 }
