@@ -11,6 +11,7 @@ builder.AddChoriaDashboard();
 
 var app = builder.Build();
 app.UseChoriaDashboard();
+app.MapChoriaDashboard();
 try
 {
     // Check the configuration before the host starts: a mistake is then one message, not a stack trace in the log.

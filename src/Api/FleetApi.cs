@@ -15,12 +15,12 @@ public static class FleetApi
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
     }
 
-    public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder endpoints)
+    /// <summary>Maps <c>GET fleet</c> on <paramref name="api"/>, the <c>/api</c> group.</summary>
+    public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder api)
     {
-        var api = endpoints.MapGroup("/api");
         api.MapGet("/fleet", (IFleetView fleet, IFleetStatus status, INodeHistory history) => Results.Ok(FleetResponse.From(fleet, status, history)))
             .WithName("GetFleet");
-        return endpoints;
+        return api;
     }
 }
 

@@ -20,15 +20,16 @@ public static class NodeExport
     /// CSV as RFC 4180 with a header; a text cell a spreadsheet would run as a formula (starting with <c>= + - @</c>, tab
     /// or CR) gets a leading <c>'</c>: event data is untrusted.
     /// </summary>
-    public static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
+    private static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
 
-    public static IEndpointRouteBuilder MapNodeExport(this IEndpointRouteBuilder endpoints)
+    /// <summary>Maps <c>nodes.csv</c> and <c>nodes.json</c> on <paramref name="export"/>, the <c>/export</c> group.</summary>
+    public static IEndpointRouteBuilder MapNodeExport(this IEndpointRouteBuilder export)
     {
-        endpoints.MapGet("/export/nodes.csv", (HttpContext http, IFleetView fleet, NodeListCache lists) =>
+        export.MapGet("/nodes.csv", (HttpContext http, IFleetView fleet, NodeListCache lists) =>
             WriteCsvAsync(http, Rows(http, fleet, lists)));
-        endpoints.MapGet("/export/nodes.json", (HttpContext http, IFleetView fleet, NodeListCache lists) =>
+        export.MapGet("/nodes.json", (HttpContext http, IFleetView fleet, NodeListCache lists) =>
             WriteJsonAsync(http, Rows(http, fleet, lists)));
-        return endpoints;
+        return export;
     }
 
     private static NodeSnapshot[] Rows(HttpContext http, IFleetView fleet, NodeListCache lists)

@@ -55,14 +55,11 @@ public sealed class FleetOptions
     [Range(0, 100_000)]
     public int EventFeedLength { get; set; } = 200;
 
-    /// <summary>Accepted events buffered per live tail; a tail further behind loses events, counted and shown to it.</summary>
-    [Range(1, 1_000_000)]
-    public int EventFeedSubscriberBuffer { get; set; } = 4096;
 
     /// <summary>How often silent nodes are re-evaluated (live → stale → dead → forgotten).</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Most events the writer applies before it publishes a change batch.</summary>
+    /// <summary>Most events the writer applies before it publishes an update.</summary>
     [Range(1, 1_000_000)]
     public int MaxBatchSize { get; set; } = 8192;
 
@@ -72,7 +69,10 @@ public sealed class FleetOptions
     /// </summary>
     public TimeSpan BatchDelay { get; set; } = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>Change batches buffered per reader; a reader that falls further behind is told to resynchronise.</summary>
+    /// <summary>
+    /// Updates of the fleet's stream buffered per subscriber (a page, a live tail); a subscriber further behind gets a
+    /// fresh snapshot instead of its backlog, and a live tail counts the events it never saw as dropped.
+    /// </summary>
     [Range(1, 1_000_000)]
     public int SubscriberBufferSize { get; set; } = 1024;
 

@@ -16,27 +16,23 @@ using NATS.Client.Core;
 
 namespace ChoriaDashboard.Hosting;
 
-/// <summary>Everything the dashboard registers and maps, so <c>Program.cs</c> stays a few lines.</summary>
+/// <summary>Everything the dashboard registers (options, ingest, the fleet, the UI), so <c>Program.cs</c> stays a few lines.</summary>
 public static class ServiceRegistration
 {
+    /// <summary>Registers every options section (validated at start) and service; endpoints are mapped by <see cref="EndpointMapping"/>.</summary>
     public static WebApplicationBuilder AddChoriaDashboard(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         var config = builder.Configuration;
 
-        AddValidatedOptions<NatsOptions, ValidateNatsOptions>(services, config, NatsOptions.Section);
-        services.PostConfigure<NatsOptions>(o => o.Subjects = o.Subjects.Length == 0 ? NatsOptions.DefaultSubjects : [.. o.Subjects.Distinct(StringComparer.Ordinal)]);
-        AddValidatedOptions<FleetOptions, ValidateFleetOptions>(services, config, FleetOptions.Section);
-        AddValidatedOptions<DemoOptions, ValidateDemoOptions>(services, config, DemoOptions.Section);
-        AddValidatedOptions<ReplayOptions, ValidateReplayOptions>(services, config, ReplayOptions.Section);
-        services.AddOptions<IngestOptions>().Bind(config.GetSection(IngestOptions.Section)).ValidateDataAnnotations()
-            .Validate(o => o.RejectionLogInterval > TimeSpan.Zero, "Ingest:RejectionLogInterval must be positive.")
-            .ValidateOnStart();
-        services.AddOptions<UiOptions>().Bind(config.GetSection(UiOptions.Section)).ValidateDataAnnotations()
-            .Validate(o => o.UpdateInterval >= TimeSpan.FromMilliseconds(50) && o.UpdateInterval <= TimeSpan.FromSeconds(30), "Ui:UpdateInterval must be between 50 ms and 30 s.")
-            .Validate(o => o.RelativeTimeRefresh >= TimeSpan.FromSeconds(1), "Ui:RelativeTimeRefresh must be at least 1 second.")
-            .ValidateOnStart();
-        services.AddOptions<WallOptions>().Bind(config.GetSection(WallOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddValidatedOptions<NatsOptions, NatsOptionsValidator>(config, NatsOptions.Section)
+            .PostConfigure(o => o.Subjects = o.Subjects.Length == 0 ? NatsOptions.DefaultSubjects : [.. o.Subjects.Distinct(StringComparer.Ordinal)]);
+        services.AddValidatedOptions<FleetOptions, FleetOptionsValidator>(config, FleetOptions.Section);
+        services.AddValidatedOptions<DemoOptions, DemoOptionsValidator>(config, DemoOptions.Section);
+        services.AddValidatedOptions<ReplayOptions, ReplayOptionsValidator>(config, ReplayOptions.Section);
+        services.AddValidatedOptions<IngestOptions, IngestOptionsValidator>(config, IngestOptions.Section);
+        services.AddValidatedOptions<UiOptions, UiOptionsValidator>(config, UiOptions.Section);
+        services.AddValidatedOptions<WallOptions, WallOptionsValidator>(config, WallOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
 
@@ -48,7 +44,7 @@ public static class ServiceRegistration
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.RejectionLogInterval));
         services.AddSingleton(sp => new BrokerConnectionMonitor(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IFleetWriter>()));
         services.AddSingleton(sp => new ChoriaEventDecoder(sp.GetRequiredService<IOptions<IngestOptions>>().Value));
-        // Resolved once: Nats:* and the files it names, already checked by ValidateNatsOptions at start.
+        // Resolved once: Nats:* and the files it names, already checked by NatsOptionsValidator at start.
         services.AddSingleton(sp => BrokerConnectionResolver.Resolve(sp.GetRequiredService<IOptions<NatsOptions>>().Value, out _));
         services.AddSingleton<INatsConnection>(sp => new NatsConnection(NatsConnectionFactory.CreateOpts(
             sp.GetRequiredService<IOptions<NatsOptions>>().Value,
@@ -87,39 +83,5 @@ public static class ServiceRegistration
         services.AddMudServices();
         services.ConfigureHttpJsonOptions(o => FleetApi.ConfigureJson(o.SerializerOptions));
         return builder;
-    }
-
-    public static WebApplication UseChoriaDashboard(this WebApplication app)
-    {
-        RetiredSettings.Warn(app.Configuration, app.Logger);
-        if (!app.Environment.IsDevelopment())
-        {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
-        }
-
-        app.UseAntiforgery();
-        app.MapStaticAssets();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
-        app.MapFleetApi();
-        app.MapNodeExport();
-
-        // Liveness: the process answers. Readiness: connected to the broker and subscribed.
-        app.MapHealthChecks("/healthz", new() { Predicate = _ => false });
-        // The status and why, in one line: "Unhealthy: replaying history from Choria Streams: 1200 of 300000 events".
-        app.MapHealthChecks("/readyz", new()
-        {
-            Predicate = c => c.Tags.Contains("ready"),
-            ResponseWriter = (context, report) => context.Response.WriteAsync(
-                string.Join("; ", report.Entries.Values.Select(e => $"{e.Status}: {e.Description}").DefaultIfEmpty(report.Status.ToString()))),
-        });
-        return app;
-    }
-
-    private static void AddValidatedOptions<TOptions, TValidator>(IServiceCollection services, IConfiguration config, string section)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        services.AddOptions<TOptions>().Bind(config.GetSection(section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
     }
 }

@@ -8,7 +8,7 @@ namespace ChoriaDashboard.Ingest;
 
 /// <summary>
 /// Tracks the connection to the broker from the NATS client's events and reports every change to the fleet, where pages,
-/// endpoints and health checks read it (<see cref="IFleetReader.Broker"/>).
+/// endpoints and health checks read it (<see cref="Fleet.IFleetStatus.Broker"/>).
 /// </summary>
 public sealed class BrokerConnectionMonitor
 {

@@ -6,7 +6,7 @@ using ChoriaDashboard.Fleet.Queries;
 namespace ChoriaDashboard.Components.Pages;
 
 /// <summary>
-/// What the overview's charts plot, computed from the store's samples (<see cref="IFleetReader.Series"/>): the fleet's
+/// What the overview's charts plot, computed from the store's samples (<see cref="IFleetView.Series"/>): the fleet's
 /// live, stale and dead counts, and per component each version's share of its active nodes, over the same times.
 /// </summary>
 /// <param name="Times">The sample times, oldest first: the x axis of every series.</param>

@@ -8,7 +8,7 @@ namespace ChoriaDashboard.Components.Pages;
 
 /// <summary>
 /// One identity: its components, recent events, machines and checks, and any event's raw form on demand. Re-read from
-/// the fleet when a change batch names this identity (at most once per <c>Ui:UpdateInterval</c>).
+/// the fleet when an update names this identity (at most once per <c>Ui:UpdateInterval</c>).
 /// </summary>
 public sealed partial class NodeDetailPage
 {

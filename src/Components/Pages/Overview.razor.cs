@@ -41,7 +41,7 @@ public sealed partial class Overview
         return true;
     }
 
-    /// <summary>Samples are taken on a timer, with or without change batches: the clock picks them up too.</summary>
+    /// <summary>Samples are taken on a timer, with or without updates: the clock picks them up too.</summary>
     protected override void OnClockTick() => Refresh();
 
     private void Refresh()

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace ChoriaDashboard.Fleet.Model;
 
 /// <summary>
-/// The fleet's counts at one moment, one point of the series the overview charts (see <see cref="IFleetReader.Series"/>).
+/// The fleet's counts at one moment, one point of the series the overview charts (see <see cref="IFleetView.Series"/>).
 /// Shares the summary's immutable component counts, so a sample costs one small object.
 /// </summary>
 /// <param name="At">When the writer took the sample.</param>

@@ -3,8 +3,8 @@ using ChoriaDashboard.Fleet.Status;
 
 namespace ChoriaDashboard.Fleet.Model;
 
-/// <summary>The whole fleet in numbers: immutable, replaced after every change batch.</summary>
-/// <param name="Revision">Counts change batches: 0 before the first, one more with each.</param>
+/// <summary>The whole fleet in numbers: immutable, replaced after every writer batch.</summary>
+/// <param name="Revision">Counts writer batches published (updates): 0 before the first, one more with each.</param>
 /// <param name="NodeListRevision">
 /// Changes only when a node is added or removed, or its state or version changes: what node lists filter
 /// and sort on. An alive that only refreshes the last-seen time leaves it as it is.

@@ -3,7 +3,7 @@ using ChoriaDashboard.Fleet.Rules;
 namespace ChoriaDashboard.Fleet.Status;
 
 /// <summary>
-/// Whether the fleet view can be trusted now, in one place for every reader (<see cref="IFleetReader.Currency"/>, also
+/// Whether the fleet view can be trusted now, in one place for every reader (<see cref="IFleetStatus.Currency"/>, also
 /// carried in <see cref="FleetSummary.Currency"/>). The view is not current while the dashboard is cut off from the
 /// broker (connection down, a subscription missing or refused), while it replays history from Choria Streams, and for a
 /// while after the NATS client dropped messages.

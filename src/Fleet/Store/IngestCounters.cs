@@ -9,7 +9,7 @@ namespace ChoriaDashboard.Fleet.Store;
 /// <summary>
 /// Counts what arrived, what the fleet accepted and what was rejected (by reason), and logs rejections with their
 /// subject at a bounded rate: a flood of bad messages cannot flood the log. The ingest loops and the fleet writer
-/// count into it concurrently; pages and endpoints read it through <see cref="IFleetReader.Ingest"/>.
+/// count into it concurrently; pages and endpoints read it through <see cref="IFleetStatus.Ingest"/>.
 /// </summary>
 public sealed class IngestCounters : IIngestCounts
 {

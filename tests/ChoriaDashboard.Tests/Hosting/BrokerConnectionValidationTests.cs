@@ -1,4 +1,3 @@
-using ChoriaDashboard.Hosting;
 using ChoriaDashboard.Ingest;
 using ChoriaDashboard.Ingest.Connection;
 using ChoriaDashboard.Tests.Infrastructure;
@@ -14,7 +13,7 @@ public sealed class BrokerConnectionValidationTests : IDisposable
     [Fact]
     public void Validate_GoodTlsFiles_Succeeds()
     {
-        var result = new ValidateNatsOptions().Validate(null, Nats(_pki.CaFile, _pki.ClientCertFile, _pki.ClientKeyFile));
+        var result = new NatsOptionsValidator().Validate(null, Nats(_pki.CaFile, _pki.ClientCertFile, _pki.ClientKeyFile));
 
         Assert.True(result.Succeeded, result.FailureMessage);
     }
@@ -29,7 +28,7 @@ public sealed class BrokerConnectionValidationTests : IDisposable
         var options = Nats(_pki.CaFile, _pki.ClientCertFile, _pki.ClientKeyFile);
         typeof(NatsTlsOptions).GetProperty(which)!.SetValue(options.Tls, missing);
 
-        var failure = Assert.Single(new ValidateNatsOptions().Validate(null, options).Failures!);
+        var failure = Assert.Single(new NatsOptionsValidator().Validate(null, options).Failures!);
 
         Assert.Equal($"{setting} '{missing}' does not exist.", failure);
     }
@@ -37,7 +36,7 @@ public sealed class BrokerConnectionValidationTests : IDisposable
     [Fact]
     public void Validate_KeyOfAnotherCertificate_NamesBothFiles()
     {
-        var failure = Assert.Single(new ValidateNatsOptions().Validate(null, Nats(_pki.CaFile, _pki.ClientCertFile, _pki.UntrustedKeyFile)).Failures!);
+        var failure = Assert.Single(new NatsOptionsValidator().Validate(null, Nats(_pki.CaFile, _pki.ClientCertFile, _pki.UntrustedKeyFile)).Failures!);
 
         Assert.StartsWith($"Nats:Tls:KeyFile '{_pki.UntrustedKeyFile}' does not load as the private key of Nats:Tls:CertFile '{_pki.ClientCertFile}'", failure, StringComparison.Ordinal);
     }
@@ -45,7 +44,7 @@ public sealed class BrokerConnectionValidationTests : IDisposable
     [Fact]
     public void Validate_CaFileWithoutCertificate_SaysSo()
     {
-        var failure = Assert.Single(new ValidateNatsOptions().Validate(null, Nats(_pki.ClientKeyFile, null, null)).Failures!);
+        var failure = Assert.Single(new NatsOptionsValidator().Validate(null, Nats(_pki.ClientKeyFile, null, null)).Failures!);
 
         Assert.Equal($"Nats:Tls:CaFile '{_pki.ClientKeyFile}' holds no PEM certificate (-----BEGIN CERTIFICATE-----).", failure);
     }
@@ -53,7 +52,7 @@ public sealed class BrokerConnectionValidationTests : IDisposable
     [Fact]
     public void Validate_CertWithoutKey_SaysTheyGoTogether()
     {
-        var failure = Assert.Single(new ValidateNatsOptions().Validate(null, Nats(null, _pki.ClientCertFile, null)).Failures!);
+        var failure = Assert.Single(new NatsOptionsValidator().Validate(null, Nats(null, _pki.ClientCertFile, null)).Failures!);
 
         Assert.StartsWith("Nats:Tls:CertFile and Nats:Tls:KeyFile go together", failure, StringComparison.Ordinal);
     }

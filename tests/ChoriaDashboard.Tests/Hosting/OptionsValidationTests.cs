@@ -3,6 +3,7 @@ using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Hosting;
 using ChoriaDashboard.Ingest;
 using ChoriaDashboard.Simulation;
+using ChoriaDashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,17 +19,17 @@ public sealed class OptionsValidationTests
     // ---- Fleet ----
 
     [Fact]
-    public void ValidateFleetOptions_Defaults_Succeed()
+    public void FleetOptionsValidator_Defaults_Succeed()
     {
-        Assert.True(new ValidateFleetOptions().Validate(null, new FleetOptions()).Succeeded);
+        Assert.True(new FleetOptionsValidator().Validate(null, new FleetOptions()).Succeeded);
     }
 
     [Fact]
-    public void ValidateFleetOptions_DeadEqualToForget_Succeeds()
+    public void FleetOptionsValidator_DeadEqualToForget_Succeeds()
     {
         var options = new FleetOptions { StaleAfter = TimeSpan.FromMinutes(1), DeadAfter = TimeSpan.FromMinutes(2), ForgetAfter = TimeSpan.FromMinutes(2) };
 
-        Assert.True(new ValidateFleetOptions().Validate(null, options).Succeeded);
+        Assert.True(new FleetOptionsValidator().Validate(null, options).Succeeded);
     }
 
     [Theory]
@@ -37,7 +38,7 @@ public sealed class OptionsValidationTests
     [InlineData(40, 80, 79, "Fleet:ForgetAfter")]
     [InlineData(0, 80, 1440, "Fleet:StaleAfter")]
     [InlineData(-5, 80, 1440, "Fleet:StaleAfter")]
-    public void ValidateFleetOptions_ThresholdsOutOfOrder_FailNamingTheKey(int staleMinutes, int deadMinutes, int forgetMinutes, string key)
+    public void FleetOptionsValidator_ThresholdsOutOfOrder_FailNamingTheKey(int staleMinutes, int deadMinutes, int forgetMinutes, string key)
     {
         var options = new FleetOptions
         {
@@ -46,19 +47,19 @@ public sealed class OptionsValidationTests
             ForgetAfter = TimeSpan.FromMinutes(forgetMinutes),
         };
 
-        var result = new ValidateFleetOptions().Validate(null, options);
+        var result = new FleetOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains(result.Failures!, f => f.StartsWith(key, StringComparison.Ordinal));
     }
 
     [Fact]
-    public void ValidateFleetOptions_ComponentDeadBeforeFleetStale_FailsNamingTheComponent()
+    public void FleetOptionsValidator_ComponentDeadBeforeFleetStale_FailsNamingTheComponent()
     {
         var options = new FleetOptions();
         options.Components[ChoriaComponents.Provisioner] = new ComponentThresholds { DeadAfter = TimeSpan.FromMinutes(10) };
 
-        var result = new ValidateFleetOptions().Validate(null, options);
+        var result = new FleetOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
         var failure = Assert.Single(result.Failures!);
@@ -68,34 +69,34 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
-    public void ValidateFleetOptions_ComponentForgetBeforeDead_FailsNamingTheComponent()
+    public void FleetOptionsValidator_ComponentForgetBeforeDead_FailsNamingTheComponent()
     {
         var options = new FleetOptions();
         options.Components["CLI"] = new ComponentThresholds { StaleAfter = TimeSpan.FromMinutes(1), DeadAfter = TimeSpan.FromMinutes(2), ForgetAfter = TimeSpan.FromMinutes(1) };
 
-        var result = new ValidateFleetOptions().Validate(null, options);
+        var result = new FleetOptionsValidator().Validate(null, options);
 
         Assert.StartsWith("Fleet:Components:CLI:ForgetAfter", Assert.Single(result.Failures!), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ValidateFleetOptions_ComponentOverridesThatFitWithTheDefaults_Succeed()
+    public void FleetOptionsValidator_ComponentOverridesThatFitWithTheDefaults_Succeed()
     {
         var options = new FleetOptions();
         options.Components[ChoriaComponents.Provisioner] = new ComponentThresholds { StaleAfter = TimeSpan.FromMinutes(2), DeadAfter = TimeSpan.FromMinutes(5) };
         options.Components[ChoriaComponents.Server] = new ComponentThresholds { DeadAfter = TimeSpan.FromHours(2) };
 
-        Assert.True(new ValidateFleetOptions().Validate(null, options).Succeeded);
+        Assert.True(new FleetOptionsValidator().Validate(null, options).Succeeded);
     }
 
     [Fact]
-    public void ValidateFleetOptions_ComponentOverrideClashingWithFleetValue_BlamesTheComponentNotTheFleet()
+    public void FleetOptionsValidator_ComponentOverrideClashingWithFleetValue_BlamesTheComponentNotTheFleet()
     {
         // The fleet-wide values are fine; only the override makes them clash.
         var options = new FleetOptions();
         options.Components[ChoriaComponents.Server] = new ComponentThresholds { StaleAfter = TimeSpan.FromHours(2) };
 
-        var failure = Assert.Single(new ValidateFleetOptions().Validate(null, options).Failures!);
+        var failure = Assert.Single(new FleetOptionsValidator().Validate(null, options).Failures!);
 
         Assert.StartsWith("Fleet:Components:server:DeadAfter", failure, StringComparison.Ordinal);
     }
@@ -104,9 +105,9 @@ public sealed class OptionsValidationTests
     [InlineData(0)]
     [InlineData(-1)]
     [InlineData(601)]
-    public void ValidateFleetOptions_SweepIntervalOutOfRange_Fails(int seconds)
+    public void FleetOptionsValidator_SweepIntervalOutOfRange_Fails(int seconds)
     {
-        var result = new ValidateFleetOptions().Validate(null, new FleetOptions { SweepInterval = TimeSpan.FromSeconds(seconds) });
+        var result = new FleetOptionsValidator().Validate(null, new FleetOptions { SweepInterval = TimeSpan.FromSeconds(seconds) });
 
         Assert.StartsWith("Fleet:SweepInterval", Assert.Single(result.Failures!), StringComparison.Ordinal);
     }
@@ -115,9 +116,9 @@ public sealed class OptionsValidationTests
     [InlineData(0)]
     [InlineData(0.5)]
     [InlineData(86_401)]
-    public void ValidateFleetOptions_SeriesIntervalOutOfRange_Fails(double seconds)
+    public void FleetOptionsValidator_SeriesIntervalOutOfRange_Fails(double seconds)
     {
-        var result = new ValidateFleetOptions().Validate(null, new FleetOptions { SeriesInterval = TimeSpan.FromSeconds(seconds) });
+        var result = new FleetOptionsValidator().Validate(null, new FleetOptions { SeriesInterval = TimeSpan.FromSeconds(seconds) });
 
         Assert.StartsWith("Fleet:SeriesInterval", Assert.Single(result.Failures!), StringComparison.Ordinal);
     }
@@ -132,9 +133,9 @@ public sealed class OptionsValidationTests
     [InlineData("ws://broker.example.net:8080")]
     [InlineData("wss://broker.example.net")]
     [InlineData("nats://user:secret@broker.example.net:4222")]
-    public void ValidateNatsOptions_GoodUrl_Succeeds(string url)
+    public void NatsOptionsValidator_GoodUrl_Succeeds(string url)
     {
-        Assert.True(new ValidateNatsOptions().Validate(null, Nats(url)).Succeeded);
+        Assert.True(new NatsOptionsValidator().Validate(null, Nats(url)).Succeeded);
     }
 
     [Theory]
@@ -143,9 +144,9 @@ public sealed class OptionsValidationTests
     [InlineData("broker.example.net:4222")]
     [InlineData("broker.example.net")]
     [InlineData("nats://a:4222,http://b:4222")]
-    public void ValidateNatsOptions_BadUrl_FailsQuotingIt(string url)
+    public void NatsOptionsValidator_BadUrl_FailsQuotingIt(string url)
     {
-        var result = new ValidateNatsOptions().Validate(null, Nats(url));
+        var result = new NatsOptionsValidator().Validate(null, Nats(url));
 
         Assert.True(result.Failed);
         Assert.Contains(result.Failures!, f => f.StartsWith("Nats:Url '", StringComparison.Ordinal) && f.Contains("nats://host:4222", StringComparison.Ordinal));
@@ -155,9 +156,9 @@ public sealed class OptionsValidationTests
     [InlineData("")]
     [InlineData("   ")]
     [InlineData(" , ")]
-    public void ValidateNatsOptions_EmptyUrl_FailsSayingWhatToSet(string url)
+    public void NatsOptionsValidator_EmptyUrl_FailsSayingWhatToSet(string url)
     {
-        var failure = Assert.Single(new ValidateNatsOptions().Validate(null, Nats(url)).Failures!);
+        var failure = Assert.Single(new NatsOptionsValidator().Validate(null, Nats(url)).Failures!);
 
         Assert.StartsWith("Nats:Url is empty", failure, StringComparison.Ordinal);
         Assert.Contains("Nats__Url", failure, StringComparison.Ordinal);
@@ -168,9 +169,9 @@ public sealed class OptionsValidationTests
     [InlineData("choria.machine.watcher.*.state")]
     [InlineData(">")]
     [InlineData("choria.machine.transition")]
-    public void ValidateNatsOptions_GoodSubject_Succeeds(string subject)
+    public void NatsOptionsValidator_GoodSubject_Succeeds(string subject)
     {
-        Assert.True(new ValidateNatsOptions().Validate(null, Nats(subjects: [subject])).Succeeded);
+        Assert.True(new NatsOptionsValidator().Validate(null, Nats(subjects: [subject])).Succeeded);
     }
 
     [Theory]
@@ -181,17 +182,17 @@ public sealed class OptionsValidationTests
     [InlineData(".choria")]
     [InlineData("choria.")]
     [InlineData("choria..lifecycle")]
-    public void ValidateNatsOptions_BadSubject_FailsQuotingIt(string subject)
+    public void NatsOptionsValidator_BadSubject_FailsQuotingIt(string subject)
     {
-        var result = new ValidateNatsOptions().Validate(null, Nats(subjects: ["choria.machine.transition", subject]));
+        var result = new NatsOptionsValidator().Validate(null, Nats(subjects: ["choria.machine.transition", subject]));
 
         Assert.Equal($"Nats:Subjects has an invalid subject '{subject}'.", Assert.Single(result.Failures!));
     }
 
     [Fact]
-    public void ValidateNatsOptions_NoSubjects_FailsSayingNothingWouldArrive()
+    public void NatsOptionsValidator_NoSubjects_FailsSayingNothingWouldArrive()
     {
-        var failure = Assert.Single(new ValidateNatsOptions().Validate(null, Nats(subjects: [])).Failures!);
+        var failure = Assert.Single(new NatsOptionsValidator().Validate(null, Nats(subjects: [])).Failures!);
 
         Assert.StartsWith("Nats:Subjects is empty", failure, StringComparison.Ordinal);
     }
@@ -199,37 +200,37 @@ public sealed class OptionsValidationTests
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]
-    public void ValidateNatsOptions_ConnectTimeoutNotPositive_Fails(int seconds)
+    public void NatsOptionsValidator_ConnectTimeoutNotPositive_Fails(int seconds)
     {
         var settings = Nats();
         settings.ConnectTimeout = TimeSpan.FromSeconds(seconds);
 
-        Assert.StartsWith("Nats:ConnectTimeout", Assert.Single(new ValidateNatsOptions().Validate(null, settings).Failures!), StringComparison.Ordinal);
+        Assert.StartsWith("Nats:ConnectTimeout", Assert.Single(new NatsOptionsValidator().Validate(null, settings).Failures!), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ValidateNatsOptions_SeveralProblems_ReportsEach()
+    public void NatsOptionsValidator_SeveralProblems_ReportsEach()
     {
         var settings = Nats("http://x", ["a..b"]);
         settings.ConnectTimeout = TimeSpan.Zero;
 
-        Assert.Equal(3, new ValidateNatsOptions().Validate(null, settings).Failures!.Count());
+        Assert.Equal(3, new NatsOptionsValidator().Validate(null, settings).Failures!.Count());
     }
 
     // ---- Demo ----
 
     [Fact]
-    public void ValidateDemoOptions_Defaults_Succeed()
+    public void DemoOptionsValidator_Defaults_Succeed()
     {
-        Assert.True(new ValidateDemoOptions().Validate(null, new DemoOptions()).Succeeded);
+        Assert.True(new DemoOptionsValidator().Validate(null, new DemoOptions()).Succeeded);
     }
 
     [Theory]
     [InlineData(999)]
     [InlineData(0)]
-    public void ValidateDemoOptions_AliveIntervalUnderOneSecond_Fails(int milliseconds)
+    public void DemoOptionsValidator_AliveIntervalUnderOneSecond_Fails(int milliseconds)
     {
-        var result = new ValidateDemoOptions().Validate(null, new DemoOptions { AliveInterval = TimeSpan.FromMilliseconds(milliseconds) });
+        var result = new DemoOptionsValidator().Validate(null, new DemoOptions { AliveInterval = TimeSpan.FromMilliseconds(milliseconds) });
 
         Assert.StartsWith("Demo:AliveInterval", Assert.Single(result.Failures!), StringComparison.Ordinal);
     }
@@ -239,9 +240,9 @@ public sealed class OptionsValidationTests
     [InlineData(100, 0, true)]
     [InlineData(60, 41, false)]
     [InlineData(100, 100, false)]
-    public void ValidateDemoOptions_FormatShares_MustNotExceedAHundred(int legacy, int binary, bool ok)
+    public void DemoOptionsValidator_FormatShares_MustNotExceedAHundred(int legacy, int binary, bool ok)
     {
-        var result = new ValidateDemoOptions().Validate(null, new DemoOptions { LegacyPercent = legacy, BinaryPercent = binary });
+        var result = new DemoOptionsValidator().Validate(null, new DemoOptions { LegacyPercent = legacy, BinaryPercent = binary });
 
         Assert.Equal(ok, result.Succeeded);
         if (!ok)
@@ -285,7 +286,7 @@ public sealed class OptionsValidationTests
         var settings = app.Services.GetRequiredService<IOptions<NatsOptions>>().Value;
 
         Assert.Equal(DefaultSubjects, settings.Subjects);
-        Assert.True(new ValidateNatsOptions().Validate(null, settings).Succeeded);
+        Assert.True(new NatsOptionsValidator().Validate(null, settings).Succeeded);
     }
 
     [Fact]
@@ -342,7 +343,6 @@ public sealed class OptionsValidationTests
 
     [Theory]
     [InlineData("Ingest:RawEventBytes", "-1")]
-    [InlineData("Fleet:EventFeedSubscriberBuffer", "0")]
     [InlineData("Fleet:MachineTransitionHistory", "5000")]
     [InlineData("Ui:EventTailRowsPerSecond", "0")]
     [InlineData("Ui:EventTailLength", "1")]
@@ -453,6 +453,78 @@ public sealed class OptionsValidationTests
         Assert.Contains("Demo:LegacyPercent + Demo:BinaryPercent", error.Message, StringComparison.Ordinal);
     }
 
+    // ---- Every section: registered the one way, stopped at start ----
+
+    /// <summary>Every options class of the app: a type with a <c>Section</c> constant.</summary>
+    public static TheoryData<Type> OptionsClasses => new(OptionsTypes());
+
+    [Fact]
+    public void OptionsClasses_FoundByTheirSection_AreTheSevenSections()
+    {
+        Assert.Equal(
+            ["Demo", "Fleet", "Ingest", "Nats", "Replay", "Ui", "Wall"],
+            OptionsTypes().Select(t => (string)t.GetField("Section")!.GetRawConstantValue()!).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(OptionsClasses))]
+    public async Task AddChoriaDashboard_EveryOptionsClass_HasExactlyOneValidatorBesideIt(Type options)
+    {
+        var validatorType = options.Assembly.GetType($"{options.FullName}Validator");
+        Assert.True(validatorType is not null, $"{options.FullName}Validator is missing: its rules belong beside {options.Name}");
+        var contract = typeof(IValidateOptions<>).MakeGenericType(options);
+        Assert.True(contract.IsAssignableFrom(validatorType));
+        await using var app = Build([]);
+
+        var validators = app.Services.GetServices(contract).Select(v => v!.GetType()).ToList();
+
+        // Its own validator once, and the DataAnnotations check; nothing else, so no rule hides in a lambda.
+        Assert.Equal(1, validators.Count(t => t == validatorType));
+        Assert.Equal(2, validators.Count);
+        Assert.Contains(validators, t => t.Name.StartsWith("DataAnnotationValidateOptions", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Nats:ConnectTimeout", "00:00:00", "Nats:ConnectTimeout must be positive.")]
+    [InlineData("Fleet:SweepInterval", "00:11:00", "Fleet:SweepInterval must be between 0 and 10 minutes, not 00:11:00.")]
+    [InlineData("Ingest:RejectionLogInterval", "00:00:00", "Ingest:RejectionLogInterval must be positive.")]
+    [InlineData("Ingest:RejectionLogBurst", "-1", "RejectionLogBurst")]
+    [InlineData("Replay:Margin", "31.00:00:00", "Replay:Margin must be between 0 and 30 days, not 31.00:00:00.")]
+    [InlineData("Demo:AliveInterval", "00:00:00.500", "Demo:AliveInterval must be at least 1 second, not 00:00:00.5000000.")]
+    [InlineData("Demo:Nodes", "0", "Nodes")]
+    [InlineData("Ui:UpdateInterval", "00:00:00.010", "Ui:UpdateInterval must be between 50 ms and 30 s.")]
+    [InlineData("Ui:UpdateInterval", "00:00:31", "Ui:UpdateInterval must be between 50 ms and 30 s.")]
+    [InlineData("Ui:RelativeTimeRefresh", "00:00:00.500", "Ui:RelativeTimeRefresh must be at least 1 second.")]
+    [InlineData("Wall:TickerLength", "0", "TickerLength")]
+    [InlineData("Wall:MaxListedChecks", "100001", "MaxListedChecks")]
+    public async Task StartupValidator_BadSettingInEachSection_StopsTheAppNamingIt(string key, string value, string named)
+    {
+        await using var app = Build(new Dictionary<string, string?> { [key] = value });
+
+        // What Program.cs runs before the host starts: a failure here is exit code 2 with this message.
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task App_UiUpdateIntervalTooShort_ExitsWithCode2NamingTheSetting()
+    {
+        var (exitCode, output) = await AppProcess.RunUntilExitAsync(new Dictionary<string, string>
+        {
+            ["Nats__Url"] = "nats://127.0.0.1:1",
+            ["Ui__UpdateInterval"] = "00:00:00.010",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Ui:UpdateInterval must be between 50 ms and 30 s.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<Type> OptionsTypes() => typeof(FleetOptions).Assembly.GetTypes()
+        .Where(t => t.Name.EndsWith("Options", StringComparison.Ordinal) && t.GetField("Section") is { IsLiteral: true })
+        .OrderBy(t => t.FullName, StringComparer.Ordinal);
+
     private static NatsOptions Nats(string url = "nats://127.0.0.1:4222", string[]? subjects = null) => new()
     {
         Url = url,
@@ -471,9 +543,9 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
-    public void ValidateNatsOptions_BadUrlWithPassword_MessageDoesNotRevealIt()
+    public void NatsOptionsValidator_BadUrlWithPassword_MessageDoesNotRevealIt()
     {
-        var result = new ValidateNatsOptions().Validate(null, new NatsOptions { Url = "http://dashboard:s3cret@broker.example.net:4222", Subjects = ["a.b"] });
+        var result = new NatsOptionsValidator().Validate(null, new NatsOptions { Url = "http://dashboard:s3cret@broker.example.net:4222", Subjects = ["a.b"] });
 
         Assert.True(result.Failed);
         Assert.DoesNotContain("s3cret", result.FailureMessage, StringComparison.Ordinal);

@@ -1,4 +1,3 @@
-using ChoriaDashboard.Hosting;
 using ChoriaDashboard.Ingest;
 using ChoriaDashboard.Tests.Infrastructure;
 using NATS.NKeys;
@@ -84,7 +83,7 @@ public sealed class BrokerCredsFileTests : IAsyncLifetime
         var creds = Path.Combine(_dir, name + ".creds");
         await File.WriteAllTextAsync(creds, content);
 
-        var failure = Assert.Single(new ValidateNatsOptions().Validate(null, new NatsOptions { Subjects = ["a.b"], CredsFile = creds }).Failures!);
+        var failure = Assert.Single(new NatsOptionsValidator().Validate(null, new NatsOptions { Subjects = ["a.b"], CredsFile = creds }).Failures!);
 
         Assert.StartsWith($"Nats:CredsFile '{creds}' {expected}", failure, StringComparison.Ordinal);
         Assert.DoesNotContain("SUAMLK2ZNL35", failure, StringComparison.Ordinal);
@@ -98,7 +97,7 @@ public sealed class BrokerCredsFileTests : IAsyncLifetime
         var seedFile = Path.Combine(_dir, "both.nk");
         await File.WriteAllTextAsync(seedFile, _user.GetSeed());
 
-        var failure = Assert.Single(new ValidateNatsOptions().Validate(null, new NatsOptions { Subjects = ["a.b"], CredsFile = creds, NKeySeedFile = seedFile }).Failures!);
+        var failure = Assert.Single(new NatsOptionsValidator().Validate(null, new NatsOptions { Subjects = ["a.b"], CredsFile = creds, NKeySeedFile = seedFile }).Failures!);
 
         Assert.Equal($"Nats:CredsFile '{creds}' cannot be combined with Nats:NKeySeedFile: the broker takes one user identity; keep one.", failure);
     }
@@ -108,7 +107,7 @@ public sealed class BrokerCredsFileTests : IAsyncLifetime
     {
         var creds = Path.Combine(_dir, "absent.creds");
 
-        var failure = Assert.Single(new ValidateNatsOptions().Validate(null, new NatsOptions { Subjects = ["a.b"], CredsFile = creds }).Failures!);
+        var failure = Assert.Single(new NatsOptionsValidator().Validate(null, new NatsOptions { Subjects = ["a.b"], CredsFile = creds }).Failures!);
 
         Assert.Equal($"Nats:CredsFile '{creds}' does not exist.", failure);
     }

@@ -1,4 +1,3 @@
-using ChoriaDashboard.Hosting;
 using ChoriaDashboard.Ingest;
 using ChoriaDashboard.Tests.Infrastructure;
 using NATS.NKeys;
@@ -63,7 +62,7 @@ public sealed class BrokerNKeyTests : IAsyncLifetime
         var seedFile = Path.Combine(_dir, "garbage.nk");
         await File.WriteAllTextAsync(seedFile, "SUNOTAREALSEED\n");
 
-        var failure = Assert.Single(new ValidateNatsOptions().Validate(null, new NatsOptions { Subjects = ["a.b"], NKeySeedFile = seedFile }).Failures!);
+        var failure = Assert.Single(new NatsOptionsValidator().Validate(null, new NatsOptions { Subjects = ["a.b"], NKeySeedFile = seedFile }).Failures!);
 
         Assert.Equal($"Nats:NKeySeedFile '{seedFile}' holds no valid NKey user seed (a line starting with SU).", failure);
     }

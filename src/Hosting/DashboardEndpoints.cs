@@ -1,0 +1,31 @@
+namespace ChoriaDashboard.Hosting;
+
+/// <summary>
+/// The dashboard's endpoint groups, as <see cref="EndpointMapping.MapChoriaDashboard"/> maps them. What applies to a
+/// whole group (authorization, a rate limit, an OpenAPI tag) is one line on it, e.g.
+/// <c>endpoints.Api.RequireAuthorization("viewer")</c>; every endpoint belongs to exactly one group.
+/// </summary>
+/// <param name="Api"><c>/api</c>: the JSON endpoints automation reads (<c>/api/fleet</c>); tagged <c>api</c>.</param>
+/// <param name="Export"><c>/export</c>: the node list as downloads (<c>/export/nodes.csv</c>, <c>/export/nodes.json</c>); tagged <c>export</c>.</param>
+/// <param name="Health">
+/// <c>/healthz</c> and <c>/readyz</c>: anonymous whatever else requires sign-in, because probes and load balancers
+/// cannot sign in.
+/// </param>
+/// <param name="Ui">The Razor components, the Blazor circuit and the static assets.</param>
+public sealed record DashboardEndpoints(RouteGroupBuilder Api, RouteGroupBuilder Export, RouteGroupBuilder Health, RouteGroupBuilder Ui);
+
+/// <summary>
+/// Endpoint metadata naming the <see cref="DashboardEndpoints"/> group an endpoint was mapped in, so a test can tell
+/// an endpoint mapped outside every group.
+/// </summary>
+/// <param name="Name">One of <see cref="Api"/>, <see cref="Export"/>, <see cref="Health"/>, <see cref="Ui"/>.</param>
+public sealed record DashboardEndpointGroup(string Name)
+{
+    public const string Api = "api";
+
+    public const string Export = "export";
+
+    public const string Health = "health";
+
+    public const string Ui = "ui";
+}

@@ -1,0 +1,56 @@
+using ChoriaDashboard.Api;
+using ChoriaDashboard.Components;
+
+namespace ChoriaDashboard.Hosting;
+
+/// <summary>The request pipeline and every endpoint, mapped in the groups of <see cref="DashboardEndpoints"/>.</summary>
+public static class EndpointMapping
+{
+    /// <summary>The middleware every request passes, before routing reaches an endpoint.</summary>
+    public static WebApplication UseChoriaDashboard(this WebApplication app)
+    {
+        RetiredSettings.Warn(app.Configuration, app.Logger);
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseAntiforgery();
+        return app;
+    }
+
+    /// <summary>Maps every endpoint in one of four groups and returns them, for what a later change applies per group.</summary>
+    public static DashboardEndpoints MapChoriaDashboard(this IEndpointRouteBuilder app)
+    {
+        var endpoints = new DashboardEndpoints(
+            Api: Group(app, "/api", DashboardEndpointGroup.Api).WithTags(DashboardEndpointGroup.Api),
+            Export: Group(app, "/export", DashboardEndpointGroup.Export).WithTags(DashboardEndpointGroup.Export),
+            // Anonymous on the group, so a fallback authorization policy added later cannot lock out the probes.
+            Health: Group(app, "", DashboardEndpointGroup.Health).AllowAnonymous(),
+            Ui: Group(app, "", DashboardEndpointGroup.Ui));
+
+        endpoints.Api.MapFleetApi();
+        endpoints.Export.MapNodeExport();
+        MapHealth(endpoints.Health);
+        // On the same builder as the components: only there do they find the assets' fingerprinted names.
+        endpoints.Ui.MapStaticAssets();
+        endpoints.Ui.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return endpoints;
+    }
+
+    private static RouteGroupBuilder Group(IEndpointRouteBuilder app, string prefix, string name) =>
+        app.MapGroup(prefix).WithMetadata(new DashboardEndpointGroup(name));
+
+    private static void MapHealth(IEndpointRouteBuilder health)
+    {
+        // Liveness: the process answers. Readiness: connected to the broker and subscribed.
+        health.MapHealthChecks("/healthz", new() { Predicate = _ => false });
+        // The status and why, in one line: "Unhealthy: replaying history from Choria Streams: 1200 of 300000 events".
+        health.MapHealthChecks("/readyz", new()
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResponseWriter = (context, report) => context.Response.WriteAsync(
+                string.Join("; ", report.Entries.Values.Select(e => $"{e.Status}: {e.Description}").DefaultIfEmpty(report.Status.ToString()))),
+        });
+    }
+}
