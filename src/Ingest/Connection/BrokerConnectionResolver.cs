@@ -101,6 +101,7 @@ public static class BrokerConnectionResolver
             InboxPrefix = choria?.InboxPrefix,
             ClientCertificateNotAfter = notAfter,
             TokenNotAfter = choria?.ExpiresAt,
+            Choria = choria,
             NKeySeedFile = nkeyFile,
             NKeySeed = nkey?.Seed ?? choria?.NKeySeed,
             NKeyPublicKey = nkey?.PublicKey,
