@@ -24,7 +24,7 @@ public enum RejectionReason
     /// <summary>A field has the wrong JSON type, e.g. a string timestamp.</summary>
     WrongType,
 
-    /// <summary>A field has a value that cannot be accepted: an identity with control characters, an over-long string.</summary>
+    /// <summary>A field has a value that cannot be accepted: an identity with control, invisible (zero-width, bidi, format) or markup characters, an over-long string.</summary>
     InvalidValue,
 
     /// <summary>The fleet already holds <c>Fleet:MaxNodes</c> nodes; a new identity was turned away.</summary>

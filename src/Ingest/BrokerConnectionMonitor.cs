@@ -16,8 +16,7 @@ public sealed class BrokerConnectionMonitor
     private readonly IFleetWriter? _fleet;
     private readonly Lock _gate = new();
     private BrokerStatus _status;
-    private DateTimeOffset? _clientCertificateNotAfter;
-    private DateTimeOffset? _tokenNotAfter;
+    private CredentialExpiry? _expiry;
     private bool _presentsClientCertificate;
 
     public BrokerConnectionMonitor(TimeProvider time, IFleetWriter? fleet = null)
@@ -34,8 +33,8 @@ public sealed class BrokerConnectionMonitor
 
     public void Attach(INatsConnection connection, int expectedSubscriptions, BrokerConnectionSettings? settings = null)
     {
-        _clientCertificateNotAfter = settings?.ClientCertificateNotAfter;
-        _tokenNotAfter = settings?.TokenNotAfter;
+        // Live: the connection reads rotated credential files again at every attempt, and says when the new ones expire.
+        _expiry = settings?.Expiry;
         _presentsClientCertificate = settings?.Tls?.CertFile is not null;
         Update(s => s with { ExpectedSubscriptions = expectedSubscriptions, Security = settings?.Description, Warning = settings?.Warning });
         connection.ConnectionOpened += (_, e) =>
@@ -104,7 +103,7 @@ public sealed class BrokerConnectionMonitor
         return string.Join(" <- ", messages.Distinct());
     }
 
-    private string? ReasonFor(string? message) => BrokerFailureReason.Describe(message, _clientCertificateNotAfter, _time.GetUtcNow(), _tokenNotAfter);
+    private string? ReasonFor(string? message) => BrokerFailureReason.Describe(message, _expiry?.ClientCertificate, _time.GetUtcNow(), _expiry?.Token);
 
     /// <summary>A subscription is in place (for a subject, confirmed by a round trip to the broker); clears its refusal.</summary>
     public void SubscriptionStarted(string? subject = null) => Update(s => s with

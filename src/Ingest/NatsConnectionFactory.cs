@@ -11,33 +11,46 @@ public static class NatsConnectionFactory
     public static NatsOpts CreateOpts(NatsOptions settings, ILoggerFactory loggerFactory) =>
         CreateOpts(settings, BrokerConnectionResolver.Resolve(settings, out _), loggerFactory);
 
-    /// <param name="brokerCertificateRejected">Told why, when the broker's certificate fails verification.</param>
-    public static NatsOpts CreateOpts(NatsOptions settings, BrokerConnectionSettings connection, ILoggerFactory loggerFactory, Action<string>? brokerCertificateRejected = null) => NatsOpts.Default with
+    /// <param name="connectionRefused">
+    /// Told why, when a connection attempt is refused before it reaches the broker: the broker's certificate fails
+    /// verification, or a credential file read again for the attempt is unusable.
+    /// </param>
+    public static NatsOpts CreateOpts(NatsOptions settings, BrokerConnectionSettings connection, ILoggerFactory loggerFactory, Action<string>? connectionRefused = null)
     {
-        Url = connection.Url,
-        Name = settings.ClientName,
-        LoggerFactory = loggerFactory,
-        ConnectTimeout = settings.ConnectTimeout,
-        RetryOnInitialConnect = true,
-        // Keep reconnecting for ever: the dashboard outlives broker restarts.
-        MaxReconnectRetry = -1,
-        SubPendingChannelCapacity = settings.PendingMessagesLimit,
-        SubPendingChannelFullMode = System.Threading.Channels.BoundedChannelFullMode.DropNewest,
-        InboxPrefix = connection.InboxPrefix ?? NatsOpts.Default.InboxPrefix,
-        AuthOpts = NatsAuthOpts.Default with
+        var credentials = new RotatingCredentials(connection, connectionRefused);
+        return NatsOpts.Default with
         {
-            Username = connection.User,
-            Password = connection.Password,
-            Token = connection.Token,
-            Jwt = connection.Jwt,
-            Seed = connection.NKeySeed,
-            CredsFile = connection.CredsFile,
-            NKey = connection.NKeyPublicKey,
-        },
-        TlsOpts = CreateTlsOpts(connection, brokerCertificateRejected),
-    };
+            Url = connection.Url,
+            Name = settings.ClientName,
+            LoggerFactory = loggerFactory,
+            ConnectTimeout = settings.ConnectTimeout,
+            RetryOnInitialConnect = true,
+            // Keep reconnecting for ever: the dashboard outlives broker restarts.
+            MaxReconnectRetry = -1,
+            SubPendingChannelCapacity = settings.PendingMessagesLimit,
+            SubPendingChannelFullMode = System.Threading.Channels.BoundedChannelFullMode.DropNewest,
+            InboxPrefix = connection.InboxPrefix ?? NatsOpts.Default.InboxPrefix,
+            AuthOpts = credentials.FromFiles
+                ? NatsAuthOpts.Default with
+                {
+                    Username = connection.User,
+                    Password = connection.Password,
+                    // The client sends this as auth_token and reads it once, when the connection is made: a Choria
+                    // token replaced on disk goes out as the user JWT (with the nonce signed by the seed) only.
+                    Token = connection.Token,
+                    AuthCredCallback = credentials.AuthenticateAsync,
+                }
+                : NatsAuthOpts.Default with
+                {
+                    Username = connection.User,
+                    Password = connection.Password,
+                    Token = connection.Token,
+                },
+            TlsOpts = CreateTlsOpts(connection, credentials, connectionRefused),
+        };
+    }
 
-    private static NatsTlsOpts CreateTlsOpts(BrokerConnectionSettings connection, Action<string>? brokerCertificateRejected)
+    private static NatsTlsOpts CreateTlsOpts(BrokerConnectionSettings connection, RotatingCredentials credentials, Action<string>? connectionRefused)
     {
         if (connection.Tls is null && !connection.InsecureSkipVerify)
         {
@@ -61,13 +74,14 @@ public static class NatsConnectionFactory
                     var accepted = verify?.Invoke(sender, certificate, chain, errors) ?? errors == SslPolicyErrors.None;
                     if (!accepted)
                     {
-                        brokerCertificateRejected?.Invoke(errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
+                        connectionRefused?.Invoke(errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
                             ? BrokerFailureReason.BrokerNameMismatch
                             : BrokerFailureReason.BrokerCertificateNotTrusted);
                     }
 
                     return accepted;
                 };
+                credentials.ClientCertificateLoaded(options);
                 return ValueTask.CompletedTask;
             },
         };

@@ -86,6 +86,7 @@ public static class BrokerConnectionResolver
 
         // As go-choria: the choria provider always uses TLS, and verifies the broker only against its CA.
         var choriaWithoutCa = choria is not null && ca is null;
+        CheckNotWebSocket(url, [(caSetting, ca), (certSetting, cert), (keySetting, key), ("Nats:Tls:Insecure", tls.Insecure ? "true" : null), ("the choria security provider of " + source, choria is not null ? source : null)], problems);
 
         errors = problems;
         return new BrokerConnectionSettings
@@ -100,12 +101,35 @@ public static class BrokerConnectionResolver
             InboxPrefix = choria?.InboxPrefix,
             ClientCertificateNotAfter = notAfter,
             TokenNotAfter = choria?.ExpiresAt,
+            Choria = choria,
             NKeySeedFile = nkeyFile,
             NKeySeed = nkey?.Seed ?? choria?.NKeySeed,
             NKeyPublicKey = nkey?.PublicKey,
             CredsFile = credsFile,
             Source = source,
         };
+    }
+
+    /// <summary>
+    /// TLS settings with a WebSocket URL are refused: the NATS client does not enforce them on a WebSocket, so a ws://
+    /// broker would be reached in plain text while the settings say TLS, and the broker certificate checks and the
+    /// client certificate reload of <see cref="NatsConnectionFactory"/> are built for nats:// and tls:// connections.
+    /// </summary>
+    private static void CheckNotWebSocket(string urls, (string Setting, string? Value)[] tlsSettings, List<string> problems)
+    {
+        var webSocket = urls.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .FirstOrDefault(u => u.StartsWith("ws://", StringComparison.OrdinalIgnoreCase) || u.StartsWith("wss://", StringComparison.OrdinalIgnoreCase));
+        var set = tlsSettings.Where(s => s.Value is not null).Select(s => s.Setting).ToArray();
+        if (webSocket is null || set.Length == 0)
+        {
+            return;
+        }
+
+        var plain = webSocket.StartsWith("ws://", StringComparison.OrdinalIgnoreCase);
+        problems.Add(
+            $"Nats:Url '{NatsOptions.Redact(webSocket)}' is a WebSocket URL, but TLS is configured ({string.Join(", ", set)}): " +
+            (plain ? "a ws:// connection is never encrypted, so the TLS settings would be silently ignored. " : "TLS settings over wss:// are not supported. ") +
+            "Nats:Tls and the Choria security files apply to nats:// and tls:// URLs only: use tls://host:port, or remove the TLS settings.");
     }
 
     private static (string Setting, string? Path) Pick(string setting, string? explicitValue, string? fromFile, string fromFileName) =>

@@ -15,6 +15,8 @@ public enum BrokerSecurity
 /// </summary>
 public sealed class BrokerConnectionSettings
 {
+    private CredentialExpiry? _expiry;
+
     /// <summary>One URL or a comma-separated list.</summary>
     public required string Url { get; init; }
 
@@ -53,6 +55,12 @@ public sealed class BrokerConnectionSettings
     /// <summary>When the Choria token expires (its <c>exp</c> claim), to say "token expired" when the broker refuses it.</summary>
     public DateTimeOffset? TokenNotAfter { get; init; }
 
+    /// <summary>The <c>choria</c> security provider's token and seed, with their files, read again at every connection attempt.</summary>
+    public ChoriaJwtCredentials? Choria { get; init; }
+
+    /// <summary>When the credentials in use expire: starts as the two values above, follows the files as they are read again.</summary>
+    public CredentialExpiry Expiry => LazyInitializer.EnsureInitialized(ref _expiry, () => new CredentialExpiry { Token = TokenNotAfter, ClientCertificate = ClientCertificateNotAfter });
+
     /// <summary>Where these settings came from: <c>Nats:*</c> or the Choria configuration file.</summary>
     public string Source { get; init; } = "Nats:*";
 
@@ -88,3 +96,23 @@ public sealed class BrokerConnectionSettings
 
 /// <summary>PEM files for TLS; each path is checked readable and loadable before the app starts.</summary>
 public sealed record TlsFiles(string? CaFile, string? CertFile, string? KeyFile);
+
+/// <summary>When the token and the client certificate in use expire; updated whenever a connection attempt reads their files again.</summary>
+public sealed class CredentialExpiry
+{
+    private readonly Lock _gate = new();
+    private DateTimeOffset? _token;
+    private DateTimeOffset? _clientCertificate;
+
+    public DateTimeOffset? Token
+    {
+        get { lock (_gate) { return _token; } }
+        set { lock (_gate) { _token = value; } }
+    }
+
+    public DateTimeOffset? ClientCertificate
+    {
+        get { lock (_gate) { return _clientCertificate; } }
+        set { lock (_gate) { _clientCertificate = value; } }
+    }
+}

@@ -11,7 +11,13 @@ namespace ChoriaDashboard.Ingest.Connection;
 /// <param name="NKeySeed">The seed of the seed file, as the NKey user seed the NATS client signs nonces with; secret.</param>
 /// <param name="InboxPrefix"><c>&lt;collective&gt;.reply.&lt;md5 of the caller&gt;</c>, the only replies the broker lets this token receive.</param>
 /// <param name="ExpiresAt">The token's <c>exp</c> claim, when it has one: a Choria broker refuses the token after it.</param>
-public sealed record ChoriaJwtCredentials(string Token, string NKeySeed, string InboxPrefix, DateTimeOffset? ExpiresAt = null);
+/// <param name="TokenFile">Where the token was read, to read it again when it is replaced on disk.</param>
+/// <param name="SeedFile">Where the seed was read.</param>
+public sealed record ChoriaJwtCredentials(string Token, string NKeySeed, string InboxPrefix, DateTimeOffset? ExpiresAt = null, string TokenFile = "", string SeedFile = "")
+{
+    // Secrets: a record would print them.
+    public override string ToString() => $"Choria token {TokenFile} (expires {ExpiresAt:u}), seed {SeedFile}";
+}
 
 /// <summary>
 /// Reads the token and seed files of the <c>choria</c> security provider as go-choria's client does
@@ -35,7 +41,30 @@ public static class ChoriaJwt
         var seed = seedFile is null ? null : ReadSeed($"{ChoriaClientConfig.ChoriaSeedFile} in {config.Path}", seedFile, errors);
         return token is null || seed is null
             ? null
-            : new ChoriaJwtCredentials(token.Value.Jwt, seed, $"{Collective(config)}.reply.{UniqueId(token.Value.Identity)}", token.Value.ExpiresAt);
+            : new ChoriaJwtCredentials(token.Value.Jwt, seed, $"{Collective(config)}.reply.{UniqueId(token.Value.Identity)}", token.Value.ExpiresAt, tokenFile!, seedFile!);
+    }
+
+    /// <summary>
+    /// Reads the token and seed files again, for files replaced on disk since <paramref name="current"/> was read; null
+    /// with the problems added to <paramref name="errors"/>. A token for another caller is refused: replies go to the
+    /// inbox of the caller the connection started with.
+    /// </summary>
+    public static ChoriaJwtCredentials? Reload(ChoriaJwtCredentials current, List<string> errors)
+    {
+        var token = ReadToken(ChoriaClientConfig.ChoriaTokenFile, current.TokenFile, errors);
+        var seed = ReadSeed(ChoriaClientConfig.ChoriaSeedFile, current.SeedFile, errors);
+        if (token is null || seed is null)
+        {
+            return null;
+        }
+
+        if (!current.InboxPrefix.EndsWith("." + UniqueId(token.Value.Identity), StringComparison.Ordinal))
+        {
+            errors.Add($"{ChoriaClientConfig.ChoriaTokenFile} '{current.TokenFile}' now holds a token for another caller than the one the dashboard started with; restart the dashboard to connect as it.");
+            return null;
+        }
+
+        return current with { Token = token.Value.Jwt, NKeySeed = seed, ExpiresAt = token.Value.ExpiresAt };
     }
 
     /// <summary>

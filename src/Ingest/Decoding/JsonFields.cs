@@ -43,9 +43,9 @@ internal sealed class JsonFields(IngestOptions options, Utf8StringPool strings)
             throw new RejectException(RejectionReason.InvalidValue, $"'{name}' is empty");
         }
 
-        return UntrustedText.IsSafeIdentity(value)
+        return UntrustedText.IdentityProblem(value) is not { } problem
             ? value
-            : throw new RejectException(RejectionReason.InvalidValue, $"'{name}' contains a character not allowed in an identity: '{UntrustedText.Excerpt(value)}'");
+            : throw new RejectException(RejectionReason.InvalidValue, $"'{name}' contains {problem}, not allowed in an identity: '{UntrustedText.Excerpt(value)}'");
     }
 
     /// <summary>

@@ -176,6 +176,15 @@ public sealed class ChoriaEventDecoderRejectionTests
         Add("identity-with-script", Mutate(Startup, o => o["identity"] = "<script>alert(1)</script>"), RejectionReason.InvalidValue);
         Add("identity-with-space", Mutate(Startup, o => o["identity"] = "node1 example.net"), RejectionReason.InvalidValue);
         Add("identity-empty", Mutate(Startup, o => o["identity"] = ""), RejectionReason.InvalidValue);
+        // Invisible characters: a row that looks exactly like node1.example.net must not be a second node.
+        Add("identity-with-zero-width-space", Mutate(Startup, o => o["identity"] = "node1\u200B.example.net"), RejectionReason.InvalidValue);
+        Add("identity-with-word-joiner", Mutate(Startup, o => o["identity"] = "node1.example.net\u2060"), RejectionReason.InvalidValue);
+        Add("identity-with-byte-order-mark", Mutate(Startup, o => o["identity"] = "\uFEFFnode1.example.net"), RejectionReason.InvalidValue);
+        Add("identity-with-right-to-left-override", Mutate(Startup, o => o["identity"] = "node1.\u202Eten.elpmaxe"), RejectionReason.InvalidValue);
+        Add("identity-with-soft-hyphen", Mutate(Startup, o => o["identity"] = "node\u00AD1.example.net"), RejectionReason.InvalidValue);
+        Add("transition-identity-with-zero-width-joiner", Mutate(Transition, o => o["identity"] = "node1\u200D.example.net"), RejectionReason.InvalidValue);
+        Add("watcher-identity-with-bidi-isolate", Mutate(Exec, o => o["identity"] = "\u2066node1.example.net\u2069"), RejectionReason.InvalidValue);
+        Add("cloudevent-identity-with-left-to-right-mark", Structured(Mutate(Startup, o => o["identity"] = "node1.example.net\u200E")), RejectionReason.InvalidValue);
         Add("identity-over-long", Mutate(Startup, o => o["identity"] = new string('a', Options.MaxFieldLength + 1) + ".example.net"), RejectionReason.InvalidValue);
         Add("component-with-control-characters", Mutate(Startup, o => o["component"] = "server\r\n"), RejectionReason.InvalidValue);
         Add("version-over-long", Mutate(Startup, o => o["version"] = new string('9', Options.MaxFieldLength + 1)), RejectionReason.InvalidValue);
