@@ -47,9 +47,6 @@ public sealed class CallbackThrottler : IDisposable
         }
     }
 
-    /// <summary>What the last run took.</summary>
-    public TimeSpan LastCost => _lastCost;
-
     /// <summary>Runs the callback now if its interval has passed, else once when it has; completes when that run ended.</summary>
     public Task ExecuteAsync()
     {

@@ -36,11 +36,16 @@ public sealed class Broadcast<T>
     /// <summary>The current state (<see cref="BroadcastSubscription{T}.Initial"/>) and every item published from now on.</summary>
     /// <param name="capacity">Items buffered for this subscriber before it counts as lagged (at least 1).</param>
     /// <param name="tag">Anything the publisher wants to know of this subscriber (e.g. what it asked for).</param>
-    public BroadcastSubscription<T> Subscribe(int capacity, object? tag = null)
+    /// <param name="weight">
+    /// What an item weighs for this subscriber (e.g. the events it carries); with <paramref name="maxWeight"/>, a second
+    /// bound on what may wait for it. One item always fits, whatever it weighs.
+    /// </param>
+    /// <param name="maxWeight">Most weight buffered for this subscriber before it counts as lagged.</param>
+    public BroadcastSubscription<T> Subscribe(int capacity, object? tag = null, Func<T, int>? weight = null, int maxWeight = int.MaxValue)
     {
         lock (_lock)
         {
-            var subscription = new BroadcastSubscription<T>(_snapshot(tag), Math.Max(1, capacity), tag, Resync, Unsubscribe);
+            var subscription = new BroadcastSubscription<T>(_snapshot(tag), Math.Max(1, capacity), tag, weight, maxWeight, Resync, Unsubscribe);
             Volatile.Write(ref _subscribers, [.. _subscribers, subscription]);
             return subscription;
         }
@@ -103,14 +108,19 @@ public sealed class BroadcastSubscription<T> : IDisposable
     private readonly Channel<T> _channel;
     private readonly Func<BroadcastSubscription<T>, T> _resync;
     private readonly Action<BroadcastSubscription<T>> _unsubscribe;
+    private readonly Func<T, int>? _weight;
+    private readonly long _maxWeight;
+    private long _bufferedWeight;
     private int _lagged;
     private long _lags;
     private int _disposed;
 
-    internal BroadcastSubscription(T initial, int capacity, object? tag, Func<BroadcastSubscription<T>, T> resync, Action<BroadcastSubscription<T>> unsubscribe)
+    internal BroadcastSubscription(T initial, int capacity, object? tag, Func<T, int>? weight, int maxWeight, Func<BroadcastSubscription<T>, T> resync, Action<BroadcastSubscription<T>> unsubscribe)
     {
         Initial = initial;
         Tag = tag;
+        _weight = weight;
+        _maxWeight = Math.Max(1, maxWeight);
         _resync = resync;
         _unsubscribe = unsubscribe;
         _channel = Channel.CreateBounded<T>(new BoundedChannelOptions(capacity)
@@ -149,7 +159,7 @@ public sealed class BroadcastSubscription<T> : IDisposable
         {
             var started = time.GetTimestamp();
             var batch = new List<T>();
-            while (reader.TryRead(out var item))
+            while (Take(out var item))
             {
                 batch.Add(item);
             }
@@ -200,7 +210,23 @@ public sealed class BroadcastSubscription<T> : IDisposable
             return true;
         }
 
-        return _channel.Reader.TryRead(out item);
+        return Take(out item);
+    }
+
+    /// <summary>Takes one queued item off the buffer, and its weight with it; reader and publisher both use it.</summary>
+    private bool Take([MaybeNullWhen(false)] out T item)
+    {
+        if (!_channel.Reader.TryRead(out item))
+        {
+            return false;
+        }
+
+        if (_weight is not null)
+        {
+            Interlocked.Add(ref _bufferedWeight, -_weight(item));
+        }
+
+        return true;
     }
 
     /// <summary>The next item, waiting for it; throws <see cref="ChannelClosedException"/> once disposed.</summary>
@@ -225,26 +251,41 @@ public sealed class BroadcastSubscription<T> : IDisposable
             return false;
         }
 
-        if (_channel.Writer.TryWrite(item))
+        var weight = _weight?.Invoke(item) ?? 0;
+        var buffered = Interlocked.Read(ref _bufferedWeight);
+        if ((buffered == 0 || buffered + weight <= _maxWeight) && Queue(item, weight))
         {
             return false;
         }
 
-        // Full: drop what is queued and wake the reader, which will ask for a snapshot.
+        // Full: drop what is queued (its memory goes at once) and wake the reader, which will ask for a snapshot.
         Volatile.Write(ref _lagged, 1);
         Interlocked.Increment(ref _lags);
-        while (_channel.Reader.TryRead(out _))
+        while (Take(out _))
         {
         }
 
-        _channel.Writer.TryWrite(item);
+        Queue(item, weight);
         return true;
+    }
+
+    private bool Queue(T item, int weight)
+    {
+        // Counted before it is queued, so a reader taking it at once never takes the count below zero.
+        Interlocked.Add(ref _bufferedWeight, weight);
+        if (_channel.Writer.TryWrite(item))
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _bufferedWeight, -weight);
+        return false;
     }
 
     /// <summary>Publisher only, under its lock: forgets what is queued before a snapshot is taken.</summary>
     internal void ClearLocked()
     {
-        while (_channel.Reader.TryRead(out _))
+        while (Take(out _))
         {
         }
 

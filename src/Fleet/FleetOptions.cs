@@ -56,6 +56,13 @@ public sealed class FleetOptions
     public int EventFeedLength { get; set; } = 200;
 
 
+    /// <summary>
+    /// Accepted events buffered per live tail (beside <see cref="SubscriberBufferSize"/> updates): a tail further behind
+    /// gets a fresh snapshot instead, and counts the events it never saw as dropped. The writer never waits.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int EventFeedSubscriberBuffer { get; set; } = 4096;
+
     /// <summary>How often silent nodes are re-evaluated (live → stale → dead → forgotten).</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -70,8 +77,8 @@ public sealed class FleetOptions
     public TimeSpan BatchDelay { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
-    /// Updates of the fleet's stream buffered per subscriber (a page, a live tail); a subscriber further behind gets a
-    /// fresh snapshot instead of its backlog, and a live tail counts the events it never saw as dropped.
+    /// Updates of the fleet's stream buffered per subscriber (a page, a control, a live tail); a subscriber further behind
+    /// gets a fresh snapshot instead of its backlog. The writer never waits.
     /// </summary>
     [Range(1, 1_000_000)]
     public int SubscriberBufferSize { get; set; } = 1024;

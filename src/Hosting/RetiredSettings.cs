@@ -8,7 +8,6 @@ public static class RetiredSettings
 {
     private static readonly (string Key, string Instead)[] Retired =
     [
-        ("Fleet:EventFeedSubscriberBuffer", "live tails follow the fleet's one stream, buffered like every subscriber by Fleet:SubscriberBufferSize (updates, not events)"),
         ("Fleet:InternCacheSize", "the decoder's string pool (Ingest:StringPoolSize) shares repeating strings; Fleet:MaxHistoryDetails and Fleet:MaxGovernorCounters bound what it also limited"),
     ];
 

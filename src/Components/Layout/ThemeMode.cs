@@ -8,12 +8,12 @@ public enum ThemeMode
     Dark,
 }
 
-/// <summary>How a picked <see cref="ThemeMode"/> is stored in the browser and resolved to dark or light.</summary>
+/// <summary>
+/// How a picked <see cref="ThemeMode"/> is stored in the browser (localStorage key <c>choria-theme</c>, written by the
+/// script in the page head) and resolved to dark or light.
+/// </summary>
 public static class ThemeModes
 {
-    /// <summary>The localStorage key the choice is remembered under (also read by the script in the page head).</summary>
-    public const string StorageKey = "choria-theme";
-
     /// <summary>The cookie the page-head script sets to the resolved scheme (<c>dark</c>, <c>light</c>), so the server's first render matches.</summary>
     public const string SchemeCookie = "choria-scheme";
 

@@ -62,9 +62,6 @@ public sealed class WallProblems
         Rebuilds++;
     }
 
-    /// <summary>When a node's problem began: it went silent past its component's <c>StaleAfter</c>.</summary>
-    public static DateTimeOffset ProblemSince(NodeSnapshot node, TimeSpan staleAfter) => node.LastSeen + staleAfter;
-
     private sealed class KeyComparer : IComparer<(long Since, string Identity, string Component)>
     {
         public static readonly KeyComparer Instance = new();

@@ -56,9 +56,6 @@ public sealed class VersionComparer : IComparer<string?>
         return c != 0 ? c : string.CompareOrdinal(x, y);
     }
 
-    /// <summary>True when <paramref name="version"/> reads as a semantic version (leniently).</summary>
-    public static bool IsSemantic(string? version) => version is not null && Parse(version) is not null;
-
     /// <summary>The newest of <paramref name="versions"/> by this order; null when there are none.</summary>
     public static string? Newest(IEnumerable<string?> versions) => versions.Max(Instance);
 

@@ -46,18 +46,6 @@ public sealed class RawEventStore
     /// <summary>Bytes kept for messages (the budget less the index).</summary>
     public int CapacityBytes => _buffer.Length;
 
-    /// <summary>Ids handed out so far (captures, retained or not).</summary>
-    public long Captured
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _nextId - 1;
-            }
-        }
-    }
-
     /// <summary>
     /// Keeps a copy of one accepted message; returns its id, or 0 when nothing is kept (capture off, or a message
     /// larger than the whole budget). <paramref name="headers"/> are kept as text, one <c>name: value</c> per line.

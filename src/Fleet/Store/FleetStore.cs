@@ -75,8 +75,9 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
 
     public IReadOnlyList<FleetNews> RecentNews => _state.Notable.Recent;
 
-    public BroadcastSubscription<FleetUpdate> Subscribe(bool withEvents = false) =>
-        _stream.Subscribe(_options.SubscriberBufferSize, withEvents ? WithEvents : null);
+    public BroadcastSubscription<FleetUpdate> Subscribe(bool withEvents = false) => withEvents
+        ? _stream.Subscribe(_options.SubscriberBufferSize, WithEvents, u => u.Events.Count, _options.EventFeedSubscriberBuffer)
+        : _stream.Subscribe(_options.SubscriberBufferSize);
 
     /// <summary>Subscriptions to the fleet's stream open now.</summary>
     public int SubscriberCount => _stream.Count;

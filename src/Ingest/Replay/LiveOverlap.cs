@@ -27,18 +27,6 @@ internal sealed class LiveOverlap(int capacity, TimeProvider? time = null)
     private int _overflowed;
     private DateTimeOffset? _stoppedAt;
 
-    /// <summary>True while live messages are remembered.</summary>
-    public bool Recording
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _recording;
-            }
-        }
-    }
-
     /// <summary>Messages that did not fit.</summary>
     public int Overflowed => Volatile.Read(ref _overflowed);
 

@@ -147,6 +147,28 @@ public sealed class BroadcastTests
     }
 
     [Fact]
+    public async Task Subscribe_WithAWeightBudget_FallsBehindWhenTheWeightNotTheCountIsTooMuch()
+    {
+        // Items weigh their length: a budget of 10 holds "aaaa" and "bbbb" but not "cccccc" besides.
+        using var weighed = _broadcast.Subscribe(1024, weight: s => s.Length, maxWeight: 10);
+        PublishAll("aaaa", "bbbb");
+        Assert.Equal(0, weighed.Lags);
+
+        PublishAll("cccccc");
+
+        Assert.Equal(1, weighed.Lags);
+        Assert.Equal("snapshot@3", await weighed.ReadAsync().AsTask().WaitAsync(Timeout));
+
+        // Read as it comes, a budget never runs out; and one item always fits, whatever it weighs.
+        PublishAll("dddddddddddddddd");
+        Assert.Equal("dddddddddddddddd", await weighed.ReadAsync().AsTask().WaitAsync(Timeout));
+        PublishAll("eeee", "ffff");
+        Assert.Equal("eeee", await weighed.ReadAsync().AsTask().WaitAsync(Timeout));
+        Assert.Equal("ffff", await weighed.ReadAsync().AsTask().WaitAsync(Timeout));
+        Assert.Equal(1, weighed.Lags);
+    }
+
+    [Fact]
     public async Task Dispose_WhileWaiting_EndsTheReadAndUnsubscribes()
     {
         var subscription = _broadcast.Subscribe(16);

@@ -18,17 +18,6 @@ public sealed class RetiredSettingsTests
     }
 
     [Fact]
-    public void Find_EventFeedSubscriberBufferStillSet_PointsToTheStreamsBuffer()
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Fleet:EventFeedSubscriberBuffer"] = "4096" }).Build();
-
-        var message = Assert.Single(RetiredSettings.Find(configuration));
-
-        Assert.StartsWith("Fleet:EventFeedSubscriberBuffer is no longer used", message, StringComparison.Ordinal);
-        Assert.Contains("Fleet:SubscriberBufferSize", message, StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Find_DefaultConfiguration_NothingToSay()
     {
         var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false).Build();

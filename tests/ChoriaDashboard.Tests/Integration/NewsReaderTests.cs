@@ -74,13 +74,16 @@ public sealed class NewsReaderTests : IClassFixture<NatsServerFixture>
     /// The whole reader: subscribe once, then count what the stream says. It knows nothing of the store, the rules or
     /// the ingest.
     /// </summary>
-    private sealed class NewsTally : IHostedService
+    private sealed class NewsTally : IHostedService, IDisposable
     {
         private readonly CancellationTokenSource _stop = new();
         private IFleetView? _fleet;
         private Task? _loop;
+        private int _stopped;
 
         public ConcurrentDictionary<(NewsKind Kind, bool Replayed), int> Counts { get; } = new();
+
+        public void Dispose() => _stop.Dispose();
 
         public ConcurrentQueue<FleetNews> News { get; } = new();
 
@@ -116,8 +119,14 @@ public sealed class NewsReaderTests : IClassFixture<NatsServerFixture>
             }
         }
 
+        // The host may stop its services more than once as the factory is disposed: stopping again changes nothing.
         public async Task StopAsync(CancellationToken cancellationToken)
         {
+            if (Interlocked.Exchange(ref _stopped, 1) == 1)
+            {
+                return;
+            }
+
             await _stop.CancelAsync();
             try
             {
@@ -126,8 +135,6 @@ public sealed class NewsReaderTests : IClassFixture<NatsServerFixture>
             catch (OperationCanceledException)
             {
             }
-
-            _stop.Dispose();
         }
     }
 }
