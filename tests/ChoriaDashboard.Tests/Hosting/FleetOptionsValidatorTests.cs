@@ -1,0 +1,113 @@
+using ChoriaDashboard.Fleet;
+using Xunit;
+
+namespace ChoriaDashboard.Tests.Hosting;
+
+/// <summary>The <c>Fleet</c> section's rules: liveness thresholds in order, per component too, and the sweep and series intervals in range.</summary>
+public sealed class FleetOptionsValidatorTests
+{
+    [Fact]
+    public void FleetOptionsValidator_Defaults_Succeed()
+    {
+        Assert.True(new FleetOptionsValidator().Validate(null, new FleetOptions()).Succeeded);
+    }
+
+    [Fact]
+    public void FleetOptionsValidator_DeadEqualToForget_Succeeds()
+    {
+        var options = new FleetOptions { StaleAfter = TimeSpan.FromMinutes(1), DeadAfter = TimeSpan.FromMinutes(2), ForgetAfter = TimeSpan.FromMinutes(2) };
+
+        Assert.True(new FleetOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Theory]
+    [InlineData(40, 40, 1440, "Fleet:DeadAfter")]
+    [InlineData(90, 80, 1440, "Fleet:DeadAfter")]
+    [InlineData(40, 80, 79, "Fleet:ForgetAfter")]
+    [InlineData(0, 80, 1440, "Fleet:StaleAfter")]
+    [InlineData(-5, 80, 1440, "Fleet:StaleAfter")]
+    public void FleetOptionsValidator_ThresholdsOutOfOrder_FailNamingTheKey(int staleMinutes, int deadMinutes, int forgetMinutes, string key)
+    {
+        var options = new FleetOptions
+        {
+            StaleAfter = TimeSpan.FromMinutes(staleMinutes),
+            DeadAfter = TimeSpan.FromMinutes(deadMinutes),
+            ForgetAfter = TimeSpan.FromMinutes(forgetMinutes),
+        };
+
+        var result = new FleetOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, f => f.StartsWith(key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void FleetOptionsValidator_ComponentDeadBeforeFleetStale_FailsNamingTheComponent()
+    {
+        var options = new FleetOptions();
+        options.Components[ChoriaComponents.Provisioner] = new ComponentThresholds { DeadAfter = TimeSpan.FromMinutes(10) };
+
+        var result = new FleetOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("Fleet:Components:provisioner:DeadAfter", failure, StringComparison.Ordinal);
+        Assert.Contains("00:10:00", failure, StringComparison.Ordinal);
+        Assert.Contains("00:40:00", failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FleetOptionsValidator_ComponentForgetBeforeDead_FailsNamingTheComponent()
+    {
+        var options = new FleetOptions();
+        options.Components["CLI"] = new ComponentThresholds { StaleAfter = TimeSpan.FromMinutes(1), DeadAfter = TimeSpan.FromMinutes(2), ForgetAfter = TimeSpan.FromMinutes(1) };
+
+        var result = new FleetOptionsValidator().Validate(null, options);
+
+        Assert.StartsWith("Fleet:Components:CLI:ForgetAfter", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FleetOptionsValidator_ComponentOverridesThatFitWithTheDefaults_Succeed()
+    {
+        var options = new FleetOptions();
+        options.Components[ChoriaComponents.Provisioner] = new ComponentThresholds { StaleAfter = TimeSpan.FromMinutes(2), DeadAfter = TimeSpan.FromMinutes(5) };
+        options.Components[ChoriaComponents.Server] = new ComponentThresholds { DeadAfter = TimeSpan.FromHours(2) };
+
+        Assert.True(new FleetOptionsValidator().Validate(null, options).Succeeded);
+    }
+
+    [Fact]
+    public void FleetOptionsValidator_ComponentOverrideClashingWithFleetValue_BlamesTheComponentNotTheFleet()
+    {
+        // The fleet-wide values are fine; only the override makes them clash.
+        var options = new FleetOptions();
+        options.Components[ChoriaComponents.Server] = new ComponentThresholds { StaleAfter = TimeSpan.FromHours(2) };
+
+        var failure = Assert.Single(new FleetOptionsValidator().Validate(null, options).Failures!);
+
+        Assert.StartsWith("Fleet:Components:server:DeadAfter", failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(601)]
+    public void FleetOptionsValidator_SweepIntervalOutOfRange_Fails(int seconds)
+    {
+        var result = new FleetOptionsValidator().Validate(null, new FleetOptions { SweepInterval = TimeSpan.FromSeconds(seconds) });
+
+        Assert.StartsWith("Fleet:SweepInterval", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(0.5)]
+    [InlineData(86_401)]
+    public void FleetOptionsValidator_SeriesIntervalOutOfRange_Fails(double seconds)
+    {
+        var result = new FleetOptionsValidator().Validate(null, new FleetOptions { SeriesInterval = TimeSpan.FromSeconds(seconds) });
+
+        Assert.StartsWith("Fleet:SeriesInterval", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+}

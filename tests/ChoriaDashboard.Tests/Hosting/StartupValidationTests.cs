@@ -1,0 +1,82 @@
+using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Xunit;
+using static ChoriaDashboard.Tests.Hosting.OptionsTestKit;
+
+namespace ChoriaDashboard.Tests.Hosting;
+
+/// <summary>Every options section has one validator beside it, and a bad setting in any of them stops the app before it starts (exit code 2).</summary>
+public sealed class StartupValidationTests
+{
+    /// <summary>Every options class of the app: a type with a <c>Section</c> constant.</summary>
+    public static TheoryData<Type> OptionsClasses => new(OptionsTypes());
+
+    [Fact]
+    public void OptionsClasses_FoundByTheirSection_AreTheSevenSections()
+    {
+        Assert.Equal(
+            ["Demo", "Fleet", "Ingest", "Nats", "Replay", "Ui", "Wall"],
+            OptionsTypes().Select(t => (string)t.GetField("Section")!.GetRawConstantValue()!).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(OptionsClasses))]
+    public async Task AddChoriaDashboard_EveryOptionsClass_HasExactlyOneValidatorBesideIt(Type options)
+    {
+        var validatorType = options.Assembly.GetType($"{options.FullName}Validator");
+        Assert.True(validatorType is not null, $"{options.FullName}Validator is missing: its rules belong beside {options.Name}");
+        var contract = typeof(IValidateOptions<>).MakeGenericType(options);
+        Assert.True(contract.IsAssignableFrom(validatorType));
+        await using var app = Build([]);
+
+        var validators = app.Services.GetServices(contract).Select(v => v!.GetType()).ToList();
+
+        // Its own validator once, and the DataAnnotations check; nothing else, so no rule hides in a lambda.
+        Assert.Equal(1, validators.Count(t => t == validatorType));
+        Assert.Equal(2, validators.Count);
+        Assert.Contains(validators, t => t.Name.StartsWith("DataAnnotationValidateOptions", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Nats:ConnectTimeout", "00:00:00", "Nats:ConnectTimeout must be positive.")]
+    [InlineData("Fleet:SweepInterval", "00:11:00", "Fleet:SweepInterval must be between 0 and 10 minutes, not 00:11:00.")]
+    [InlineData("Ingest:RejectionLogInterval", "00:00:00", "Ingest:RejectionLogInterval must be positive.")]
+    [InlineData("Ingest:RejectionLogBurst", "-1", "RejectionLogBurst")]
+    [InlineData("Replay:Margin", "31.00:00:00", "Replay:Margin must be between 0 and 30 days, not 31.00:00:00.")]
+    [InlineData("Demo:AliveInterval", "00:00:00.500", "Demo:AliveInterval must be at least 1 second, not 00:00:00.5000000.")]
+    [InlineData("Demo:Nodes", "0", "Nodes")]
+    [InlineData("Ui:UpdateInterval", "00:00:00.010", "Ui:UpdateInterval must be between 50 ms and 30 s.")]
+    [InlineData("Ui:UpdateInterval", "00:00:31", "Ui:UpdateInterval must be between 50 ms and 30 s.")]
+    [InlineData("Ui:RelativeTimeRefresh", "00:00:00.500", "Ui:RelativeTimeRefresh must be at least 1 second.")]
+    [InlineData("Wall:TickerLength", "0", "TickerLength")]
+    [InlineData("Wall:MaxListedChecks", "100001", "MaxListedChecks")]
+    public async Task StartupValidator_BadSettingInEachSection_StopsTheAppNamingIt(string key, string value, string named)
+    {
+        await using var app = Build(new Dictionary<string, string?> { [key] = value });
+
+        // What Program.cs runs before the host starts: a failure here is exit code 2 with this message.
+        var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task App_UiUpdateIntervalTooShort_ExitsWithCode2NamingTheSetting()
+    {
+        var (exitCode, output) = await AppProcess.RunUntilExitAsync(new Dictionary<string, string>
+        {
+            ["Nats__Url"] = "nats://127.0.0.1:1",
+            ["Ui__UpdateInterval"] = "00:00:00.010",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Ui:UpdateInterval must be between 50 ms and 30 s.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<Type> OptionsTypes() => typeof(FleetOptions).Assembly.GetTypes()
+        .Where(t => t.Name.EndsWith("Options", StringComparison.Ordinal) && t.GetField("Section") is { IsLiteral: true })
+        .OrderBy(t => t.FullName, StringComparer.Ordinal);
+}
