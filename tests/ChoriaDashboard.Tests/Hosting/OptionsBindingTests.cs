@@ -103,6 +103,7 @@ public sealed class OptionsBindingTests
     [Theory]
     [InlineData("Ingest:RawEventBytes", "-1")]
     [InlineData("Fleet:MachineTransitionHistory", "5000")]
+    [InlineData("Fleet:EventFeedSubscriberBuffer", "0")]
     [InlineData("Ui:EventTailRowsPerSecond", "0")]
     [InlineData("Ui:EventTailLength", "1")]
     public async Task AddChoriaDashboard_EventTailAndRawLimitOutOfRange_ThrowsNamingTheSetting(string key, string value)
