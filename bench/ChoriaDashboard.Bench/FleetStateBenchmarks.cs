@@ -65,7 +65,7 @@ public class FleetStateBenchmarks
         return outcome;
     }
 
-    /// <summary>What a change batch costs to summarise (once per writer batch).</summary>
+    /// <summary>What a summary costs to build (once per writer batch).</summary>
     [Benchmark]
     public FleetSummary BuildSummary() => _state.BuildSummary(1, _now);
 }

@@ -21,6 +21,7 @@ public sealed class CallbackThrottler : IDisposable
     private long _lastEnd;
     private TimeSpan _lastCost;
     private bool _pending;
+    private bool _running;
     private bool _ran;
 
     /// <param name="callback">The work; exceptions are logged, never thrown to the caller.</param>
@@ -47,10 +48,13 @@ public sealed class CallbackThrottler : IDisposable
         }
     }
 
-    /// <summary>Runs the callback now if its interval has passed, else once when it has; completes when that run ended.</summary>
+    /// <summary>
+    /// Runs the callback now if its interval has passed, else once when it has. Never two runs at once: a request while a
+    /// run waits or works is folded into the next run, which waits its interval after the one working. The task
+    /// completes when the runs this call started have ended, or at once for a request folded into runs under way.
+    /// </summary>
     public Task ExecuteAsync()
     {
-        TimeSpan wait;
         lock (_lock)
         {
             if (_pending)
@@ -59,57 +63,76 @@ public sealed class CallbackThrottler : IDisposable
             }
 
             _pending = true;
-            wait = !_ran ? TimeSpan.Zero : Interval - _time.GetElapsedTime(_lastEnd);
+            if (_running)
+            {
+                // The run working now will start one more once it has finished.
+                return Task.CompletedTask;
+            }
+
+            _running = true;
         }
 
-        return RunAsync(wait);
+        return RunAsync();
     }
 
     /// <summary>The interval in force: <c>minInterval</c>, or <c>costFactor</c> times the last run's cost if longer.</summary>
     public TimeSpan Interval => TimeSpan.FromTicks(Math.Max(_minInterval.Ticks, (long)(_lastCost.Ticks * _costFactor)));
 
-    private async Task RunAsync(TimeSpan wait)
+    private async Task RunAsync()
     {
         try
         {
-            if (wait > TimeSpan.Zero)
+            while (true)
             {
-                await Task.Delay(wait, _time, _cts.Token).ConfigureAwait(false);
-            }
+                TimeSpan wait;
+                lock (_lock)
+                {
+                    wait = !_ran ? TimeSpan.Zero : Interval - _time.GetElapsedTime(_lastEnd);
+                }
 
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, _cts.Token).ConfigureAwait(false);
+                }
+
+                lock (_lock)
+                {
+                    // Requests from here on need another run: this one may already have read what they changed.
+                    _pending = false;
+                }
+
+                var started = _time.GetTimestamp();
+                try
+                {
+                    await _callback().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException and not ObjectDisposedException)
+                {
+                    _logger.LogError(e, "A throttled recomputation failed");
+                }
+
+                lock (_lock)
+                {
+                    var ended = _time.GetTimestamp();
+                    _lastCost = _time.GetElapsedTime(started, ended);
+                    _lastEnd = ended;
+                    _ran = true;
+                    if (!_pending)
+                    {
+                        _running = false;
+                        return;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // The owner went away while a run waited or worked.
             lock (_lock)
             {
-                // Requests from here on wait for the next run: this one may already have read what they changed.
+                _running = false;
                 _pending = false;
             }
-
-            var started = _time.GetTimestamp();
-            await _callback().ConfigureAwait(false);
-            var ended = _time.GetTimestamp();
-            lock (_lock)
-            {
-                _lastCost = _time.GetElapsedTime(started, ended);
-                _lastEnd = ended;
-                _ran = true;
-            }
-        }
-        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
-        {
-        }
-        catch (ObjectDisposedException)
-        {
-            // The owner went away during the wait.
-        }
-        catch (Exception e)
-        {
-            lock (_lock)
-            {
-                _pending = false;
-                _lastEnd = _time.GetTimestamp();
-                _ran = true;
-            }
-
-            _logger.LogError(e, "A throttled recomputation failed");
         }
     }
 

@@ -12,13 +12,14 @@ namespace ChoriaDashboard.Components;
 /// the status controls. After the first render it subscribes to the fleet's one stream and runs one consume loop that
 /// coalesces updates (<c>Ui:UpdateInterval</c>) and renders at most once per coalesced batch, touching state only inside
 /// <see cref="ComponentBase.InvokeAsync(Action)"/>; an optional clock re-renders relative times. Disposing cancels and
-/// awaits both loops and unsubscribes.
+/// awaits both loops, unsubscribes, and cancels a throttled recomputation still waiting.
 /// </summary>
 public abstract class FleetComponentBase : ComponentBase, IAsyncDisposable
 {
     private readonly CancellationTokenSource _cts = new();
     private Task? _loop;
     private Task? _clock;
+    private CallbackThrottler? _throttle;
 
     [Inject]
     protected IFleetView Fleet { get; set; } = default!;
@@ -69,6 +70,30 @@ public abstract class FleetComponentBase : ComponentBase, IAsyncDisposable
                 _clock = ClockAsync(interval, _cts.Token);
             }
         }
+    }
+
+    /// <summary>
+    /// Creates the component's one throttled recomputation (a large list): <paramref name="recompute"/> then a render,
+    /// inside <see cref="ComponentBase.InvokeAsync(Action)"/>, at most once per four times what the last run cost, the
+    /// last request never lost. Disposed with the component.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Called a second time: a component has one.</exception>
+    protected CallbackThrottler CreateThrottle(Action recompute)
+    {
+        if (_throttle is not null)
+        {
+            throw new InvalidOperationException($"{GetType().Name} already has its throttled recomputation.");
+        }
+
+        return _throttle = new CallbackThrottler(
+            Time,
+            () => InvokeAsync(() =>
+            {
+                recompute();
+                StateHasChanged();
+            }),
+            LoggerFactory.CreateLogger(GetType()),
+            TimeSpan.Zero);
     }
 
     /// <summary>Called on the renderer's context every <see cref="ClockInterval"/>, before the component re-renders.</summary>
@@ -170,11 +195,8 @@ public abstract class FleetComponentBase : ComponentBase, IAsyncDisposable
             }
         }
 
-        await DisposeCoreAsync();
+        _throttle?.Dispose();
         _cts.Dispose();
         GC.SuppressFinalize(this);
     }
-
-    /// <summary>Releases what a derived component holds, after both loops have stopped.</summary>
-    protected virtual ValueTask DisposeCoreAsync() => ValueTask.CompletedTask;
 }

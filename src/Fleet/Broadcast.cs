@@ -15,15 +15,15 @@ public sealed class Broadcast<T>
     where T : class
 {
     private readonly Lock _lock = new();
-    private readonly Func<object?, T> _snapshot;
+    private readonly Func<object?, bool, T> _snapshot;
     private BroadcastSubscription<T>[] _subscribers = [];
 
     /// <param name="snapshot">
-    /// The current state as one item, for a subscriber's tag: what a new subscriber starts from, and what a lagged one
-    /// gets instead of its backlog. Called under the broadcast's lock, so no item published concurrently is missed or
-    /// seen twice.
+    /// The current state as one item, for a subscriber's tag and whether it fell behind (true) or is new (false): what a
+    /// new subscriber starts from, and what a lagged one gets instead of its backlog. Called under the broadcast's lock,
+    /// so no item published concurrently is missed or seen twice.
     /// </param>
-    public Broadcast(Func<object?, T> snapshot) => _snapshot = snapshot;
+    public Broadcast(Func<object?, bool, T> snapshot) => _snapshot = snapshot;
 
     /// <summary>Subscriptions open now.</summary>
     public int Count => Volatile.Read(ref _subscribers).Length;
@@ -45,7 +45,7 @@ public sealed class Broadcast<T>
     {
         lock (_lock)
         {
-            var subscription = new BroadcastSubscription<T>(_snapshot(tag), Math.Max(1, capacity), tag, weight, maxWeight, Resync, Unsubscribe);
+            var subscription = new BroadcastSubscription<T>(_snapshot(tag, false), Math.Max(1, capacity), tag, weight, maxWeight, Resync, Unsubscribe);
             Volatile.Write(ref _subscribers, [.. _subscribers, subscription]);
             return subscription;
         }
@@ -85,7 +85,7 @@ public sealed class Broadcast<T>
         lock (_lock)
         {
             subscription.ClearLocked();
-            return _snapshot(subscription.Tag);
+            return _snapshot(subscription.Tag, true);
         }
     }
 
@@ -210,7 +210,19 @@ public sealed class BroadcastSubscription<T> : IDisposable
             return true;
         }
 
-        return Take(out item);
+        if (!Take(out item))
+        {
+            return false;
+        }
+
+        // Fell behind while this item was taken (it may be the one that woke the reader after its backlog was dropped):
+        // the snapshot stands for it and for everything dropped before it.
+        if (Volatile.Read(ref _lagged) == 1)
+        {
+            item = _resync(this);
+        }
+
+        return true;
     }
 
     /// <summary>Takes one queued item off the buffer, and its weight with it; reader and publisher both use it.</summary>
@@ -251,9 +263,10 @@ public sealed class BroadcastSubscription<T> : IDisposable
             return false;
         }
 
+        // An empty buffer takes any item, however heavy (its weight may still be counted for an item a reader is just
+        // taking off: the channel's count is what says empty).
         var weight = _weight?.Invoke(item) ?? 0;
-        var buffered = Interlocked.Read(ref _bufferedWeight);
-        if ((buffered == 0 || buffered + weight <= _maxWeight) && Queue(item, weight))
+        if ((_channel.Reader.Count == 0 || Interlocked.Read(ref _bufferedWeight) + weight <= _maxWeight) && Queue(item, weight))
         {
             return false;
         }

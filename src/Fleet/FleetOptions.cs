@@ -55,7 +55,6 @@ public sealed class FleetOptions
     [Range(0, 100_000)]
     public int EventFeedLength { get; set; } = 200;
 
-
     /// <summary>
     /// Accepted events buffered per live tail (beside <see cref="SubscriberBufferSize"/> updates): a tail further behind
     /// gets a fresh snapshot instead, and counts the events it never saw as dropped. The writer never waits.
@@ -105,7 +104,7 @@ public sealed class FleetOptions
     [Range(0, 100_000)]
     public int SeriesLength { get; set; } = 360;
 
-    /// <summary>The newest notable changes kept for the overview's feed (deaths, returns, upgrades, stops, critical checks).</summary>
+    /// <summary>The newest notable news kept for the overview's feed (deaths, returns, upgrades, stops, critical checks).</summary>
     [Range(0, 10_000)]
     public int NotableChangesLength { get; set; } = 200;
 

@@ -28,6 +28,12 @@ public sealed record FleetUpdate
     /// <summary>True for the state as a whole (first item, and after falling behind); false for one batch's changes.</summary>
     public bool IsSnapshot { get; init; }
 
+    /// <summary>
+    /// A snapshot handed to a subscriber that fell behind (or after the writer could not publish a batch): the changes
+    /// and news in between are lost to it. A reader that counts news (metrics) or acts on it (webhooks) must say so.
+    /// </summary>
+    public bool Resynchronised { get; init; }
+
     /// <summary>The broker status or the currency changed with this batch.</summary>
     public bool StatusChanged { get; init; }
 
@@ -48,7 +54,4 @@ public sealed record FleetUpdate
     /// the newest accepted events (at most <c>Fleet:EventFeedLength</c>), oldest first. Empty for other subscriptions.
     /// </summary>
     public IReadOnlyList<TailEvent> Events { get; init; } = [];
-
-    /// <summary>Whether anything a page shows may have changed (a status-only update is a change too).</summary>
-    public bool IsEmpty => !IsSnapshot && !StatusChanged && ChangedNodes.Count == 0 && RemovedNodes.Count == 0 && ChangedMachines.Count == 0 && News.Count == 0 && Events.Count == 0;
 }

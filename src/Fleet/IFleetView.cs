@@ -33,8 +33,9 @@ public interface IFleetView
     /// <summary>
     /// The one stream out of the fleet: a snapshot of now (<see cref="BroadcastSubscription{T}.Initial"/>), then one
     /// <see cref="FleetUpdate"/> per writer batch: changed and removed nodes, changed machines, news flagged live or
-    /// replayed, status changes. A reader further behind than <c>Fleet:SubscriberBufferSize</c> updates gets a fresh
-    /// snapshot instead of its backlog; the writer never waits for it. Dispose to unsubscribe.
+    /// replayed, status changes. A reader further behind than <c>Fleet:SubscriberBufferSize</c> updates (a live tail also:
+    /// <c>Fleet:EventFeedSubscriberBuffer</c> events) gets a fresh snapshot instead of its backlog, flagged
+    /// <see cref="FleetUpdate.Resynchronised"/>; the writer never waits for it. Dispose to unsubscribe.
     /// </summary>
     /// <param name="withEvents">Also carry every accepted event (<see cref="FleetUpdate.Events"/>): for live tails.</param>
     BroadcastSubscription<FleetUpdate> Subscribe(bool withEvents = false);

@@ -24,11 +24,12 @@ public sealed class FakeFleetStore : IFleetView, IFleetStatus, INodeHistory, IEv
     private readonly Broadcast<FleetUpdate> _stream;
     private long _revision;
 
-    public FakeFleetStore() => _stream = new Broadcast<FleetUpdate>(tag => new FleetUpdate
+    public FakeFleetStore() => _stream = new Broadcast<FleetUpdate>((tag, resynchronised) => new FleetUpdate
     {
         Summary = Summary,
         Broker = Broker,
         IsSnapshot = true,
+        Resynchronised = resynchronised,
         Events = ReferenceEquals(tag, WithEvents) ? Feed.Recent() : [],
     });
 

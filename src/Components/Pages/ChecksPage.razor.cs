@@ -4,7 +4,6 @@ using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Queries;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Logging;
 
 namespace ChoriaDashboard.Components.Pages;
 
@@ -20,13 +19,10 @@ public sealed partial class ChecksPage
     private CheckQuery _query = new();
     private CheckRow[] _rows = [];
     private bool _refreshed;
-    private CallbackThrottler _throttle = default!;
+    private CallbackThrottler _refresh = default!;
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
-
-    [Inject]
-    private ILogger<ChecksPage> Logger { get; set; } = default!;
 
     /// <summary>Comma-separated: ok, warning, critical, unknown, notchecked.</summary>
     [SupplyParameterFromQuery(Name = "status")]
@@ -67,11 +63,7 @@ public sealed partial class ChecksPage
     protected override void OnInitialized()
     {
         base.OnInitialized();
-        _throttle = new CallbackThrottler(Time, () => InvokeAsync(() =>
-        {
-            Refresh();
-            StateHasChanged();
-        }), Logger, TimeSpan.Zero);
+        _refresh = CreateThrottle(Refresh);
     }
 
     protected override bool OnFleetUpdated(IReadOnlyList<FleetUpdate> updates)
@@ -84,7 +76,7 @@ public sealed partial class ChecksPage
         {
             // A large fleet's checks are recomputed at most once per four times what the last recomputation cost, so a
             // check storm cannot take the server's CPU from the ingest; the last request is never lost.
-            _ = _throttle.ExecuteAsync();
+            _ = _refresh.ExecuteAsync();
         }
 
         return true;
@@ -94,12 +86,6 @@ public sealed partial class ChecksPage
     {
         _rows = _query.Apply(Fleet.Machines);
         _refreshed = true;
-    }
-
-    protected override async ValueTask DisposeCoreAsync()
-    {
-        _throttle.Dispose();
-        await base.DisposeCoreAsync();
     }
 
     private int Count(NagiosStatus status) => status switch

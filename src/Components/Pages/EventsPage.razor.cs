@@ -100,9 +100,10 @@ public sealed partial class EventsPage
                 continue;
             }
 
-            if (update.IsSnapshot && _consumedSequence > 0 && events[0].Sequence > _consumedSequence + 1)
+            if (_consumedSequence > 0 && events[0].Sequence > _consumedSequence + 1)
             {
-                // Fell behind: what lies between the last event taken and the snapshot's oldest was never seen here.
+                // Fell behind (a snapshot), or the writer's batch reached further back than the ring: what lies
+                // between the last event taken and this update's oldest was never seen here.
                 Dropped += events[0].Sequence - _consumedSequence - 1;
             }
 

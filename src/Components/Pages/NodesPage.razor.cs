@@ -3,7 +3,6 @@ using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Queries;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.Logging;
 
 namespace ChoriaDashboard.Components.Pages;
 
@@ -16,16 +15,13 @@ public sealed partial class NodesPage
     private NodeQuery _query = new();
     private NodeSnapshot[] _rows = [];
     private long _rowsRevision = -1;
-    private CallbackThrottler _throttle = default!;
+    private CallbackThrottler _refresh = default!;
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
     [Inject]
     private NodeListCache Lists { get; set; } = default!;
-
-    [Inject]
-    private ILogger<NodesPage> Logger { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "q")]
     public string? Search { get; set; }
@@ -73,11 +69,7 @@ public sealed partial class NodesPage
     protected override void OnInitialized()
     {
         base.OnInitialized();
-        _throttle = new CallbackThrottler(Time, () => InvokeAsync(() =>
-        {
-            Refresh();
-            StateHasChanged();
-        }), Logger, TimeSpan.Zero);
+        _refresh = CreateThrottle(Refresh);
     }
 
     protected override bool OnFleetUpdated(IReadOnlyList<FleetUpdate> updates)
@@ -92,7 +84,7 @@ public sealed partial class NodesPage
         {
             // While the fleet churns (a restart storm), recompute at most once per four times what the last one cost,
             // so a large list cannot take the server's CPU from the ingest; the last request is never lost.
-            _ = _throttle.ExecuteAsync();
+            _ = _refresh.ExecuteAsync();
         }
 
         return true;
@@ -102,12 +94,6 @@ public sealed partial class NodesPage
     {
         _rowsRevision = NodeListCache.RevisionFor(_query, Summary);
         _rows = Lists.Get(_query, _rowsRevision);
-    }
-
-    protected override async ValueTask DisposeCoreAsync()
-    {
-        _throttle.Dispose();
-        await base.DisposeCoreAsync();
     }
 
     /// <summary>The newest snapshot of a row's node (its last-seen time moves on between list recomputations).</summary>

@@ -9,7 +9,7 @@ namespace ChoriaDashboard.Components.Pages;
 
 /// <summary>
 /// Per component: how many nodes are live, stale, dead and stopped, which versions run (newest first, the newest
-/// marked) and how many nodes are not on it; nagios health; recent notable changes; the fleet over the last hours.
+/// marked) and how many nodes are not on it; nagios health; recent notable news; the fleet over the last hours.
 /// </summary>
 public sealed partial class Overview
 {

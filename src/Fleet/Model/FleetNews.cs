@@ -15,7 +15,7 @@ public enum NewsKind
     /// <summary>A dead or stopped node was heard from again.</summary>
     CameBack,
 
-    /// <summary>A node announced an upgrade, or was seen running a different version.</summary>
+    /// <summary>A node announced an upgrade, or was seen running a version it had not announced; told once per upgrade.</summary>
     Upgraded,
 
     /// <summary>A nagios check turned CRITICAL.</summary>

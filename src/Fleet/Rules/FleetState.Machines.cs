@@ -38,6 +38,20 @@ internal sealed partial class FleetState
         MachineCount++;
     }
 
+    /// <summary>Moves a known machine's last seen time forward and sets its new snapshot (when the event changed it).</summary>
+    internal void UpdateMachine(MachineEntry machine, DateTimeOffset receivedAt, MachineSnapshot next)
+    {
+        if (receivedAt > machine.LastSeen)
+        {
+            machine.Seen(receivedAt);
+        }
+
+        if (!ReferenceEquals(next, machine.Latest))
+        {
+            machine.SetLatest(next);
+        }
+    }
+
     /// <summary>
     /// Sets a watcher's new state (<paramref name="watcher"/> null: a new watcher), keeping the health counts and telling
     /// the news of a check that turned critical or recovered.

@@ -87,8 +87,9 @@ internal sealed partial class FleetState
         {
             Upgraded(next, next.Version, target, announced: true);
         }
-        else if (old.Version is { } from && next.Version is { } to && from != to)
+        else if (old.Version is { } from && next.Version is { } to && from != to && old.UpgradingTo != to)
         {
+            // Seen on a new version it had not announced: an upgrade announced before was told then, once.
             Upgraded(next, from, to, announced: false);
         }
     }

@@ -143,6 +143,12 @@ internal sealed partial class FleetState
         }
     }
 
+    /// <summary>
+    /// Records an event in a node's activity (shared by every snapshot of the node, moved forward in place): its last
+    /// seen time, last event and history, at most <c>Fleet:HistoryLength</c> entries.
+    /// </summary>
+    internal void Record(NodeSnapshot node, NodeHistoryEntry entry) => node.Activity.Record(entry.ReceivedAt, entry, Options.HistoryLength);
+
     /// <summary>Forgets <paramref name="node"/>, keeping the counts; false when it was not in the table.</summary>
     internal bool RemoveNode(NodeKey key, NodeSnapshot node)
     {

@@ -89,7 +89,7 @@ internal sealed class LifecycleRules(FleetState fleet, ProvisioningRules provisi
         }
 
         // The activity is shared with the node's earlier snapshots: record first, then publish the new snapshot.
-        current.Activity.Record(receivedAt, new NodeHistoryEntry(receivedAt, evt.Type, evt.Format, detail), _options.HistoryLength);
+        fleet.Record(current, new NodeHistoryEntry(receivedAt, evt.Type, evt.Format, detail));
         var next = current with
         {
             State = state,
@@ -116,7 +116,7 @@ internal sealed class LifecycleRules(FleetState fleet, ProvisioningRules provisi
     /// </summary>
     private ApplyOutcome StillAlive(NodeSnapshot node, AliveEvent alive, DateTimeOffset receivedAt, FleetChangeSet changes)
     {
-        node.Activity.Record(receivedAt, new NodeHistoryEntry(receivedAt, alive.Type, alive.Format, node.Version), _options.HistoryLength);
+        fleet.Record(node, new NodeHistoryEntry(receivedAt, alive.Type, alive.Format, node.Version));
         changes.Upsert(node);
         provisioning.NodeRunning(node.Key, changes);
         return ApplyOutcome.Accepted;

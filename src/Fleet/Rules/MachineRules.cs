@@ -55,15 +55,7 @@ internal sealed class MachineRules(FleetState fleet)
         }
         else
         {
-            if (receivedAt > machine.LastSeen)
-            {
-                machine.Seen(receivedAt);
-            }
-
-            if (!ReferenceEquals(next, latest))
-            {
-                machine.SetLatest(next);
-            }
+            fleet.UpdateMachine(machine, receivedAt, next);
         }
 
         if (w is not null)

@@ -1,4 +1,3 @@
-using ChoriaDashboard.Fleet.Rules;
 
 namespace ChoriaDashboard.Fleet.Status;
 

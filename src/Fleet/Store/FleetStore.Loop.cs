@@ -29,7 +29,8 @@ public sealed partial class FleetStore
                 var appliedAt = _time.GetUtcNow();
 
                 // Events travel in the stream only while a live tail listens: without one they cost the ring alone.
-                var events = _stream.Any(tag => ReferenceEquals(tag, WithEvents)) ? new List<TailEvent>() : null;
+                var events = TailListens() ? new List<TailEvent>() : null;
+                var firstSequence = _feed.Published + 1;
 
                 // Whole ingest batches: an update can take up to IngestBatch.MaxCount - 1 events past MaxBatchSize.
                 while (taken < _options.MaxBatchSize && reader.TryRead(out var batch))
@@ -67,6 +68,13 @@ public sealed partial class FleetStore
                         _state.Sweep(now, changes, _currency.Deaf(now));
                     }
 
+                    // A tail that opened during the batch started from the ring: the rest of the batch's events are in
+                    // the ring too (as far as it reaches; what it does not, the tail counts as dropped).
+                    if (events is null && TailListens())
+                    {
+                        events = [.. _feed.Recent().Where(e => e.Sequence >= firstSequence)];
+                    }
+
                     var statusChanged = Interlocked.Exchange(ref _statusChanged, 0) == 1;
                     if (!changes.IsEmpty || statusChanged || events is { Count: > 0 })
                     {
@@ -77,8 +85,10 @@ public sealed partial class FleetStore
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    // The writer must outlive a bug in one rule; the next batch publishes what this one missed.
+                    // The writer must outlive a bug in one rule. What this batch changed is in the view but not in any
+                    // update: every reader rebuilds from a snapshot rather than miss it.
                     LogWriterError(e, "Sweeping or publishing an update failed");
+                    ResynchroniseReaders();
                 }
                 finally
                 {
@@ -169,6 +179,20 @@ public sealed partial class FleetStore
         var summary = _state.BuildSummary(++_revision, now) with { Currency = _currency.Current };
         Volatile.Write(ref _summary, summary);
         _stream.Publish(changes.ToUpdate(summary, Broker, statusChanged, events is { Count: > 0 } ? events : []));
+    }
+
+    private bool TailListens() => _stream.Any(tag => ReferenceEquals(tag, WithEvents));
+
+    private void ResynchroniseReaders()
+    {
+        try
+        {
+            _stream.Publish(Snapshot(tag: null, resynchronised: true));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogWriterError(e, "Telling readers to resynchronise failed");
+        }
     }
 
     private async Task TickAsync(CancellationToken stoppingToken)

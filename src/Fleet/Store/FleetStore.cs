@@ -176,11 +176,12 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
     }
 
     /// <summary>The fleet now as one update: what a subscriber starts from, and gets again after falling behind.</summary>
-    private FleetUpdate Snapshot(object? tag) => new()
+    private FleetUpdate Snapshot(object? tag, bool resynchronised) => new()
     {
         Summary = Summary,
         Broker = Broker,
         IsSnapshot = true,
+        Resynchronised = resynchronised,
         Events = ReferenceEquals(tag, WithEvents) ? _feed.Recent() : [],
     };
 }

@@ -1,4 +1,5 @@
 using ChoriaDashboard.Components;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -68,15 +69,55 @@ public sealed class CallbackThrottlerTests
     }
 
     [Fact]
+    public async Task Execute_RequestsWhileARunWorks_NeverASecondRunAtOnceThenOneAfterTheInterval()
+    {
+        var working = new TaskCompletionSource();
+        var running = 0;
+        var mostAtOnce = 0;
+        using var throttler = new CallbackThrottler(_time, async () =>
+        {
+            mostAtOnce = Math.Max(mostAtOnce, Interlocked.Increment(ref running));
+            _runs++;
+            if (_runs == 1)
+            {
+                await working.Task;
+            }
+
+            Interlocked.Decrement(ref running);
+        }, NullLogger.Instance, TimeSpan.FromSeconds(1));
+
+        var first = throttler.ExecuteAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            // A page under load asks again and again while its list is being recomputed.
+            await throttler.ExecuteAsync().WaitAsync(Timeout);
+        }
+
+        Assert.Equal(1, _runs);
+        working.SetResult();
+        _time.Advance(TimeSpan.FromMilliseconds(999));
+        Assert.Equal(1, _runs);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+
+        await first.WaitAsync(Timeout);
+        Assert.Equal(2, _runs);
+        Assert.Equal(1, mostAtOnce);
+        Assert.False(throttler.Pending);
+    }
+
+    [Fact]
     public async Task Execute_CallbackThrows_LoggedAndTheNextRequestRunsAgain()
     {
         var calls = 0;
-        using var throttler = new CallbackThrottler(_time, () => ++calls == 1 ? throw new InvalidOperationException("boom") : Task.CompletedTask, NullLogger.Instance, TimeSpan.Zero);
+        var logger = new ListLogger();
+        using var throttler = new CallbackThrottler(_time, () => ++calls == 1 ? throw new InvalidOperationException("boom") : Task.CompletedTask, logger, TimeSpan.Zero);
 
         await throttler.ExecuteAsync().WaitAsync(Timeout);
         await throttler.ExecuteAsync().WaitAsync(Timeout);
 
         Assert.Equal(2, calls);
+        var (level, message, exception) = Assert.Single(logger.Entries);
+        Assert.Equal((LogLevel.Error, "A throttled recomputation failed", "boom"), (level, message, exception?.Message));
     }
 
     [Fact]
@@ -98,4 +139,18 @@ public sealed class CallbackThrottlerTests
         _runs++;
         return Task.CompletedTask;
     }, NullLogger.Instance, minInterval);
+
+    /// <summary>Keeps what is logged, to show a failure is said and not swallowed.</summary>
+    private sealed class ListLogger : ILogger
+    {
+        public List<(LogLevel Level, string Message, Exception? Exception)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Entries.Add((logLevel, formatter(state, exception), exception));
+    }
 }

@@ -19,7 +19,7 @@ public sealed class BroadcastTests
     private readonly Broadcast<string> _broadcast;
     private int _published;
 
-    public BroadcastTests() => _broadcast = new Broadcast<string>(tag => $"snapshot@{_published}" + (tag is null ? "" : $"/{tag}"));
+    public BroadcastTests() => _broadcast = new Broadcast<string>((tag, lagged) => $"snapshot@{_published}" + (tag is null ? "" : $"/{tag}") + (lagged ? "!" : ""));
 
     [Fact]
     public void Subscribe_StartsFromTheSnapshotOfNowForItsTag()
@@ -123,7 +123,7 @@ public sealed class BroadcastTests
 
         await using var batches = slow.ReadBatchesAsync(Interval, _time).GetAsyncEnumerator();
         Assert.True(await NextAsync(batches));
-        Assert.Equal(["snapshot@1000"], batches.Current);
+        Assert.Equal(["snapshot@1000!"], batches.Current);
         Assert.Equal(1, slow.Lags);
         Assert.Equal(0, fast.Lags);
         Assert.Equal(1, _broadcast.Lags);
@@ -141,7 +141,7 @@ public sealed class BroadcastTests
         using var subscription = _broadcast.Subscribe(2);
         PublishAll("1", "2", "3");
 
-        Assert.Equal("snapshot@3", await subscription.ReadAsync().AsTask().WaitAsync(Timeout));
+        Assert.Equal("snapshot@3!", await subscription.ReadAsync().AsTask().WaitAsync(Timeout));
         PublishAll("4");
         Assert.Equal("4", await subscription.ReadAsync().AsTask().WaitAsync(Timeout));
     }
@@ -157,7 +157,7 @@ public sealed class BroadcastTests
         PublishAll("cccccc");
 
         Assert.Equal(1, weighed.Lags);
-        Assert.Equal("snapshot@3", await weighed.ReadAsync().AsTask().WaitAsync(Timeout));
+        Assert.Equal("snapshot@3!", await weighed.ReadAsync().AsTask().WaitAsync(Timeout));
 
         // Read as it comes, a budget never runs out; and one item always fits, whatever it weighs.
         PublishAll("dddddddddddddddd");
@@ -166,6 +166,55 @@ public sealed class BroadcastTests
         Assert.Equal("eeee", await weighed.ReadAsync().AsTask().WaitAsync(Timeout));
         Assert.Equal("ffff", await weighed.ReadAsync().AsTask().WaitAsync(Timeout));
         Assert.Equal(1, weighed.Lags);
+    }
+
+    [Fact]
+    public async Task ReadAllAsync_PublisherRacingASlowReader_ConsecutiveItemsAndGapsOnlyBeforeASnapshot()
+    {
+        // As the store does: the state moves first, then the item goes out; a snapshot says how far the state was.
+        const int Items = 200_000;
+        long state = 0;
+        var broadcast = new Broadcast<string>((_, lagged) => $"s{Volatile.Read(ref state)}");
+        using var subscription = broadcast.Subscribe(16);
+        var publisher = Task.Run(() =>
+        {
+            for (long i = 1; i <= Items; i++)
+            {
+                Volatile.Write(ref state, i);
+                broadcast.Publish($"{i}");
+            }
+        });
+
+        long last = 0;
+        var snapshots = 0;
+        var afterSnapshot = false;
+        using var cts = new CancellationTokenSource(Timeout);
+        await foreach (var item in subscription.ReadAllAsync(cts.Token))
+        {
+            if (item[0] == 's')
+            {
+                var at = long.Parse(item[1..], System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(at >= last, $"a snapshot went back from {last} to {at}");
+                (last, afterSnapshot) = (at, true);
+                snapshots++;
+            }
+            else
+            {
+                var value = long.Parse(item, System.Globalization.CultureInfo.InvariantCulture);
+                // After a snapshot the next item may be the one the snapshot already counted; otherwise each follows on.
+                Assert.True(afterSnapshot ? value >= last : value == last + 1, $"item {value} after {last}{(afterSnapshot ? " (snapshot)" : "")}");
+                (last, afterSnapshot) = (Math.Max(last, value), false);
+            }
+
+            if (last == Items)
+            {
+                break;
+            }
+        }
+
+        await publisher.WaitAsync(Timeout);
+        Assert.Equal(Items, last);
+        Assert.Equal(subscription.Lags, snapshots);
     }
 
     [Fact]

@@ -62,6 +62,21 @@ public sealed class FleetStateNewsTests
     }
 
     [Fact]
+    public void Upgrade_AnnouncedThenSeenRunning_ToldOnce()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Startup("n1", "0.29.3"));
+        fleet.Apply(Ev.Upgraded("n1", "0.29.3", "0.29.4", Ev.Server));
+        fleet.Apply(Ev.Startup("n1", "0.29.4"));
+
+        var news = fleet.TakeChanges().News;
+
+        Assert.Equal([NewsKind.Started, NewsKind.Upgraded, NewsKind.Started], news.Select(n => n.Kind));
+        Assert.True(news[1].Announced);
+        Assert.Equal("0.29.4", fleet.Node("n1").Version);
+    }
+
+    [Fact]
     public void Checks_TurnCriticalThenRecover_ToldOnceEach()
     {
         var fleet = new FleetHarness();

@@ -76,6 +76,29 @@ public sealed class FleetStoreCurrencyTests
     }
 
     [Fact]
+    public async Task FleetStore_ReplayCaughtUp_DeathsInHistoryAreReplayedNewsLaterOnesLive()
+    {
+        await using var fixture = await StoreFixture.StartAsync(o => o.SweepInterval = TimeSpan.FromMinutes(1));
+        using var subscription = fixture.Store.Subscribe();
+        var start = fixture.Time.GetUtcNow();
+        fixture.Store.ReportReplay(new ReplayStatus(ReplayState.Replaying, new ReplayProgress(0, 2, start, null)));
+
+        // Replayed: one node silent for 100 minutes (it died before this process started), one for 70 (it dies later).
+        await fixture.EnqueueReplayedAsync(Ev.Startup("died-before", "0.29.4"), start - TimeSpan.FromMinutes(100));
+        await fixture.EnqueueReplayedAsync(Ev.Startup("dies-later", "0.29.4"), start - TimeSpan.FromMinutes(70));
+        await ReadUntilAsync(subscription, b => b.Summary.TotalNodes == 2);
+        fixture.Store.ReportReplay(new ReplayStatus(ReplayState.CaughtUp, new ReplayProgress(2, 2, start, TimeSpan.Zero), null, start - TimeSpan.FromHours(2), start));
+        fixture.Time.Advance(TimeSpan.FromMinutes(1));
+
+        var first = await ReadUntilAsync(subscription, b => b.News.Any(n => n.Kind == NewsKind.Died));
+        fixture.Time.Advance(TimeSpan.FromMinutes(12));
+        var second = await ReadUntilAsync(subscription, b => b.News.Any(n => n is { Kind: NewsKind.Died, Identity: "dies-later" }));
+
+        Assert.Equal(("died-before", true), first.News.Where(n => n.Kind == NewsKind.Died).Select(n => (n.Identity, n.Replayed)).Single());
+        Assert.False(second.News.Single(n => n.Kind == NewsKind.Died).Replayed);
+    }
+
+    [Fact]
     public async Task FleetStore_ReplayedEventOlderThanLiveOne_DoesNotMoveTheNodeBack()
     {
         await using var fixture = await StoreFixture.StartAsync();
