@@ -109,6 +109,10 @@ public sealed class FakeFleetStore : IFleetView, IFleetStatus, INodeHistory, IEv
         return rawId;
     }
 
+    /// <summary>Publishes accepted events to live tails in one update, as one writer batch carries them (none captured raw).</summary>
+    public void Tail(IEnumerable<ChoriaEvent> events, DateTimeOffset receivedAt, string subject = "choria.test") =>
+        Send(new FleetUpdate { Summary = Summary, Broker = Broker, Events = [.. events.Select(e => Feed.Publish(receivedAt, e, subject, 0))] });
+
     /// <summary>Replaces the given nodes and publishes one update with the summary computed from the fleet.</summary>
     public void Publish(params NodeSnapshot[] nodes) => Publish(nodes, []);
 

@@ -37,8 +37,7 @@ public sealed class EventsPageTests : DashboardTestContext
         var cut = Render<EventsPage>();
         cut.WaitForAssertion(() => Assert.Equal(1, Store.Subscribers));
         Clock.Advance(TimeSpan.FromSeconds(1));
-        Store.Tail(Startup("new.example.net"), Clock.GetUtcNow());
-        Store.Tail(Alive("new.example.net"), Clock.GetUtcNow());
+        Store.Tail([Startup("new.example.net"), Alive("new.example.net")], Clock.GetUtcNow());
         cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=tail-row]").Count), TimeSpan.FromSeconds(5));
 
         Clock.Advance(TimeSpan.FromSeconds(1));
@@ -103,10 +102,8 @@ public sealed class EventsPageTests : DashboardTestContext
         var cut = Render<EventsPage>();
         cut.WaitForAssertion(() => Assert.Equal(1, Store.Subscribers));
 
-        for (var i = 0; i < 100; i++)
-        {
-            Store.Tail(Alive($"n{i:000}.example.net"), Clock.GetUtcNow());
-        }
+        // One writer batch of 100 events.
+        Store.Tail(Enumerable.Range(0, 100).Select(i => Alive($"n{i:000}.example.net")), Clock.GetUtcNow());
 
         cut.WaitForAssertion(() => Assert.Contains("100 matching", cut.Find("[data-testid=tail-counts]").TextContent), TimeSpan.FromSeconds(5));
         Assert.Equal(5, cut.FindAll("[data-testid=tail-row]").Count);
