@@ -54,7 +54,12 @@ public sealed class FakeFleetStore : IFleetView, IFleetStatus, INodeHistory, IEv
 
     public IReadOnlyList<FleetNews> RecentNews => Notable;
 
-    public BroadcastSubscription<FleetUpdate> Subscribe(bool withEvents = false) => _stream.Subscribe(1024, withEvents ? WithEvents : null);
+    public BroadcastSubscription<FleetUpdate> Subscribe(bool withEvents = false) => withEvents
+        ? _stream.Subscribe(1024, WithEvents, u => u.Events.Count, EventBuffer)
+        : _stream.Subscribe(1024);
+
+    /// <summary>Accepted events buffered per live tail, as <c>Fleet:EventFeedSubscriberBuffer</c> sets it for the real store.</summary>
+    public int EventBuffer { get; set; } = 4096;
 
     /// <summary>Subscriptions handed out and not yet disposed.</summary>
     public int Subscribers => _stream.Count;

@@ -111,6 +111,26 @@ public sealed class EventsPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void Events_PageFallsBehindItsBuffer_ShowsWhatItNeverSawAsDroppedAndGoesOn()
+    {
+        Store.EventBuffer = 64;
+        var cut = Render<EventsPage>();
+        cut.WaitForAssertion(() => Assert.Equal(1, Store.Subscribers));
+        Store.Tail(Alive("first.example.net"), Clock.GetUtcNow());
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=tail-row]")));
+
+        // The page now waits for its update interval: 200 more events, one writer batch each, outrun its buffer of 64.
+        for (var i = 0; i < 200; i++)
+        {
+            Store.Tail(Alive($"n{i:000}.example.net"), Clock.GetUtcNow());
+        }
+
+        // It starts again from the feed's newest 50; the 150 before them never reached it.
+        WaitWhileTheClockRuns(cut, () => Assert.Contains("150 dropped", cut.Find("[data-testid=tail-counts]").TextContent));
+        Assert.Equal("n199.example.net", cut.FindAll("[data-testid=tail-row]")[0].GetAttribute("data-identity"));
+    }
+
+    [Fact]
     public void Events_RowClicked_ExpandsToRawJsonAsReceived()
     {
         const string body = "{\"protocol\":\"io.choria.lifecycle.v1.alive\",\"identity\":\"<img src=x onerror=alert(1)>\"}";
