@@ -35,6 +35,12 @@ public sealed class FleetOptions
     [Range(0, 4096)]
     public int MaxWatchersPerMachine { get; set; } = 32;
 
+    /// <summary>
+    /// Whether a pre-release (<c>0.30.0-rc.1</c>) may be a component's newest version while a release version runs;
+    /// off, release versions come first and a pre-release is newest only when no release is live or stale.
+    /// </summary>
+    public bool PreReleaseNewest { get; set; }
+
     /// <summary>Distinct history details (versions, "old → new") numbered for node histories; entries beyond keep no detail.</summary>
     [Range(0, 10_000_000)]
     public int MaxHistoryDetails { get; set; } = 100_000;

@@ -167,7 +167,7 @@ internal sealed partial class FleetState
     {
         if (!_counters.TryGetValue(node.Component, out var counter))
         {
-            counter = new ComponentCounter(Options.MaxVersionsPerComponent);
+            counter = new ComponentCounter(Options.MaxVersionsPerComponent, Options.PreReleaseNewest);
             _counters[node.Component] = counter;
         }
 
