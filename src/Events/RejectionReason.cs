@@ -27,8 +27,15 @@ public enum RejectionReason
     /// <summary>A field has a value that cannot be accepted: an identity with control, invisible (zero-width, bidi, format) or markup characters, an over-long string.</summary>
     InvalidValue,
 
-    /// <summary>The fleet already holds <c>Fleet:MaxNodes</c> nodes; a new identity was turned away.</summary>
+    /// <summary>
+    /// The fleet holds its maximum: a new node beyond <c>Fleet:MaxNodes</c>, a new machine or watcher beyond
+    /// <c>Fleet:MaxMachinesPerNode</c> or <c>Fleet:MaxWatchersPerMachine</c>, or a new watcher beyond the fleet-wide
+    /// <c>Fleet:MaxWatchers</c> was turned away.
+    /// </summary>
     FleetFull,
+
+    /// <summary>A node of a new component was turned away: <c>Fleet:MaxComponents</c> components already have nodes.</summary>
+    TooManyComponents,
 
     /// <summary>The NATS client dropped the message because the ingest could not keep up (slow consumer).</summary>
     Dropped,

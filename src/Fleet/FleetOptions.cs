@@ -35,6 +35,26 @@ public sealed class FleetOptions
     [Range(0, 4096)]
     public int MaxWatchersPerMachine { get; set; } = 32;
 
+    /// <summary>
+    /// Watchers (checks and other machine workers) kept across the fleet, 0 to 100 million: a state from a new watcher
+    /// beyond is rejected and counted (<c>fleetFull</c>), known watchers go on updating. The default fits 250,000
+    /// nodes with four each.
+    /// </summary>
+    public int MaxWatchers { get; set; } = 1_000_000;
+
+    /// <summary>
+    /// Components with nodes kept, 1 to 10,000, besides Choria's own (<c>server</c>, <c>provision_mode_server</c>,
+    /// <c>provisioner</c>) and those under <see cref="Components"/>, which are always kept: a node of a further new
+    /// component is rejected and counted (<c>tooManyComponents</c>). Each component costs every summary and sample.
+    /// </summary>
+    public int MaxComponents { get; set; } = 64;
+
+    /// <summary>
+    /// Whether a pre-release (<c>0.30.0-rc.1</c>) may be a component's newest version while a release version runs;
+    /// off, release versions come first and a pre-release is newest only when no release is live or stale.
+    /// </summary>
+    public bool PreReleaseNewest { get; set; }
+
     /// <summary>Distinct history details (versions, "old → new") numbered for node histories; entries beyond keep no detail.</summary>
     [Range(0, 10_000_000)]
     public int MaxHistoryDetails { get; set; } = 100_000;

@@ -2,9 +2,15 @@ using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Fleet;
 
-/// <summary>Checks the fleet thresholds make sense together: stale before dead, dead before forgotten.</summary>
+/// <summary>Checks the fleet thresholds make sense together (stale before dead, dead before forgotten) and the fleet-wide caps are in range.</summary>
 public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
 {
+    /// <summary>Most components <c>Fleet:MaxComponents</c> may allow: each costs every summary and chart sample.</summary>
+    private const int MaxComponentsLimit = 10_000;
+
+    /// <summary>Most watchers <c>Fleet:MaxWatchers</c> may allow across the fleet.</summary>
+    private const int MaxWatchersLimit = 100_000_000;
+
     public ValidateOptionsResult Validate(string? name, FleetOptions options)
     {
         var errors = new List<string>();
@@ -27,6 +33,16 @@ public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
         if (options.SeriesInterval < TimeSpan.FromSeconds(1) || options.SeriesInterval > TimeSpan.FromDays(1))
         {
             errors.Add($"Fleet:SeriesInterval must be between 1 second and 1 day, not {options.SeriesInterval}.");
+        }
+
+        if (options.MaxComponents is < 1 or > MaxComponentsLimit)
+        {
+            errors.Add($"Fleet:MaxComponents must be between 1 and {MaxComponentsLimit}, not {options.MaxComponents}.");
+        }
+
+        if (options.MaxWatchers is < 0 or > MaxWatchersLimit)
+        {
+            errors.Add($"Fleet:MaxWatchers must be between 0 and {MaxWatchersLimit}, not {options.MaxWatchers}.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

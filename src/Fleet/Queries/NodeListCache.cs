@@ -58,9 +58,11 @@ public sealed class NodeListCache
                 return entry.Rows;
             }
 
-            // Read the revision first: the rows may then include later changes, never miss earlier ones.
-            var current = Math.Max(revision, RevisionFor(query, _store.Summary));
-            entry.Rows = query.Apply(_store.Nodes.Select(pair => pair.Value));
+            // Read the revision first: the rows may then include later changes, never miss earlier ones. "Not on newest"
+            // compares with the newest versions the same summary shows, so the list agrees with the overview's count.
+            var summary = _store.Summary;
+            var current = Math.Max(revision, RevisionFor(query, summary));
+            entry.Rows = query.Apply(_store.Nodes.Select(pair => pair.Value), query.Outdated ? NodeQuery.NewestVersions(summary) : null);
             entry.Revision = current;
             Interlocked.Increment(ref _computed);
             return entry.Rows;

@@ -23,19 +23,34 @@ public sealed record NodeQuery
 
     /// <summary>Whether <paramref name="node"/> passes the filter; <paramref name="newest"/> (component to newest version) is needed for <see cref="Outdated"/>.</summary>
     public bool Matches(NodeSnapshot node, IReadOnlyDictionary<string, string>? newest = null) =>
-        (State is null || node.State == State)
-        && (Component is null || node.Component == Component)
-        && (Version is null || (node.Version ?? VersionCount.Unknown) == Version)
-        && (!Outdated || (node.Version is { } version && newest?.GetValueOrDefault(node.Component) is { } latest && version != latest))
-        && (string.IsNullOrEmpty(Search) || node.Identity.Contains(Search, StringComparison.OrdinalIgnoreCase));
+        MatchesBesidesOutdated(node)
+        && (!Outdated || (node.Version is { } version && newest?.GetValueOrDefault(node.Component) is { } latest && VersionComparer.OlderThan(latest)(version)));
 
-    /// <summary>Each component's newest version over <paramref name="nodes"/>, as <see cref="ComponentSummary.Newest"/> computes it from counts.</summary>
-    public static Dictionary<string, string> NewestVersions(IEnumerable<NodeSnapshot> nodes)
+    /// <summary>Each component's newest version as its summary names it (<see cref="ComponentSummary.Newest"/>): what <see cref="Outdated"/> compares with.</summary>
+    public static Dictionary<string, string> NewestVersions(FleetSummary summary)
+    {
+        var newest = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var component in summary.Components)
+        {
+            if (component.Newest is { } latest)
+            {
+                newest[component.Component] = latest;
+            }
+        }
+
+        return newest;
+    }
+
+    /// <summary>
+    /// Each component's newest version over <paramref name="nodes"/>, by the rule <see cref="ComponentSummary.Newest"/>
+    /// follows: the highest version a live or stale node runs, release versions first unless <paramref name="preReleaseNewest"/>.
+    /// </summary>
+    public static Dictionary<string, string> NewestVersions(IEnumerable<NodeSnapshot> nodes, bool preReleaseNewest = false)
     {
         var versions = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var node in nodes)
         {
-            if (node.Version is { } version)
+            if (node.Version is { } version && node.State is NodeState.Live or NodeState.Stale)
             {
                 if (!versions.TryGetValue(node.Component, out var set))
                 {
@@ -49,7 +64,7 @@ public sealed record NodeQuery
         var newest = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (component, set) in versions)
         {
-            if (VersionComparer.Newest(set) is { } latest)
+            if (VersionComparer.NewestActive(set, preReleaseNewest) is { } latest)
             {
                 newest[component] = latest;
             }
@@ -66,17 +81,27 @@ public sealed record NodeQuery
     /// Sorting 100,000 rows is the costly part, so each row's primary key is computed once (a rank for components and
     /// versions, of which there are few) and the sort compares plain keys, never re-deriving them per comparison.
     /// </remarks>
-    public NodeSnapshot[] Apply(IEnumerable<NodeSnapshot> nodes)
+    /// <param name="newest">
+    /// Component to newest version for <see cref="Outdated"/>, as the summary names it (<see cref="NewestVersions(FleetSummary)"/>);
+    /// when null, worked out from <paramref name="nodes"/> by the same rule.
+    /// </param>
+    public NodeSnapshot[] Apply(IEnumerable<NodeSnapshot> nodes, IReadOnlyDictionary<string, string>? newest = null)
     {
-        Dictionary<string, string>? newest = null;
+        Func<NodeSnapshot, bool> matches = MatchesBesidesOutdated;
         if (Outdated)
         {
-            var all = nodes as IReadOnlyCollection<NodeSnapshot> ?? [.. nodes];
-            newest = NewestVersions(all);
-            nodes = all;
+            if (newest is null)
+            {
+                var all = nodes as IReadOnlyCollection<NodeSnapshot> ?? [.. nodes];
+                newest = NewestVersions(all);
+                nodes = all;
+            }
+
+            var behind = new BehindNewest(newest);
+            matches = n => MatchesBesidesOutdated(n) && behind.IsBehind(n);
         }
 
-        var rows = nodes.Where(n => Matches(n, newest)).ToArray();
+        var rows = nodes.Where(matches).ToArray();
         var keys = new SortKey[rows.Length];
         var ranks = Sort is NodeSort.Component or NodeSort.Version ? Ranks(rows) : null;
         for (var i = 0; i < rows.Length; i++)
@@ -97,6 +122,12 @@ public sealed record NodeQuery
         return rows;
     }
 
+    private bool MatchesBesidesOutdated(NodeSnapshot node) =>
+        (State is null || node.State == State)
+        && (Component is null || node.Component == Component)
+        && (Version is null || (node.Version ?? VersionCount.Unknown) == Version)
+        && (string.IsNullOrEmpty(Search) || node.Identity.Contains(Search, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The position of each distinct component or version in sorted order.</summary>
     private Dictionary<string, long> Ranks(NodeSnapshot[] rows)
     {
@@ -110,6 +141,36 @@ public sealed record NodeQuery
         }
 
         return ranks;
+    }
+
+    /// <summary>
+    /// Whether a node's version is behind its component's newest, worked out once per (component, version): a list of
+    /// 100,000 nodes runs a handful of version comparisons, not one per node.
+    /// </summary>
+    private sealed class BehindNewest(IReadOnlyDictionary<string, string> newest)
+    {
+        private readonly Dictionary<string, Func<string, bool>> _tests = new(StringComparer.Ordinal);
+        private readonly Dictionary<(string Component, string Version), bool> _known = [];
+
+        public bool IsBehind(NodeSnapshot node)
+        {
+            if (node.Version is not { } version || newest.GetValueOrDefault(node.Component) is not { } latest)
+            {
+                return false;
+            }
+
+            if (!_known.TryGetValue((node.Component, version), out var behind))
+            {
+                if (!_tests.TryGetValue(node.Component, out var test))
+                {
+                    _tests[node.Component] = test = VersionComparer.OlderThan(latest);
+                }
+
+                _known[(node.Component, version)] = behind = test(version);
+            }
+
+            return behind;
+        }
     }
 
     private readonly record struct SortKey(long Primary, string Identity, string Component);

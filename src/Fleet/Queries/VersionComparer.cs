@@ -59,6 +59,50 @@ public sealed class VersionComparer : IComparer<string?>
     /// <summary>The newest of <paramref name="versions"/> by this order; null when there are none.</summary>
     public static string? Newest(IEnumerable<string?> versions) => versions.Max(Instance);
 
+    /// <summary>
+    /// A component's newest version from <paramref name="active"/>, the versions some live or stale node runs: the
+    /// highest release version; a pre-release (or a string Semver cannot read) only when no release is active, or
+    /// always the highest of all when <paramref name="preReleaseNewest"/> (<c>Fleet:PreReleaseNewest</c>). Null when
+    /// none is active.
+    /// </summary>
+    public static string? NewestActive(IEnumerable<string> active, bool preReleaseNewest)
+    {
+        string? newest = null;
+        SemVersion? newestParsed = null;
+        string? release = null;
+        SemVersion? releaseParsed = null;
+        foreach (var version in active)
+        {
+            var parsed = Parse(version);
+            if (newest is null || Compare(version, parsed, newest, newestParsed) > 0)
+            {
+                (newest, newestParsed) = (version, parsed);
+            }
+
+            if (parsed is { IsPrerelease: false } && (release is null || Compare(version, parsed, release, releaseParsed) > 0))
+            {
+                (release, releaseParsed) = (version, parsed);
+            }
+        }
+
+        return preReleaseNewest ? newest : release ?? newest;
+    }
+
+    /// <summary>
+    /// A test of whether a version is behind <paramref name="newest"/> (read once). A version above it (a canary's
+    /// pre-release, a dead node's newer version) is not behind, nor is the same version written differently
+    /// (<c>v0.29.4</c>, <c>0.29.4+build.7</c>): readable versions compare by semantic version precedence.
+    /// </summary>
+    public static Func<string, bool> OlderThan(string newest)
+    {
+        var parsed = Parse(newest);
+        return version =>
+        {
+            var v = Parse(version);
+            return v is not null && parsed is not null ? SemVersion.ComparePrecedence(v, parsed) < 0 : Compare(version, v, newest, parsed) < 0;
+        };
+    }
+
     /// <summary>The semantic version <paramref name="version"/> reads as (leniently); null when it does not.</summary>
     internal static SemVersion? ParseVersion(string version) => Parse(version);
 

@@ -16,6 +16,7 @@ internal sealed class ComponentCounter
 {
     private readonly int[] _states = new int[4];
     private readonly int _maxVersions;
+    private readonly bool _preReleaseNewest;
     private readonly Dictionary<string, Entry> _versions = new(StringComparer.Ordinal);
     private int _otherNodes;
     private int _otherActive;
@@ -24,7 +25,12 @@ internal sealed class ComponentCounter
     private string[]? _order;
 
     /// <param name="maxVersions">Versions counted separately (<c>Fleet:MaxVersionsPerComponent</c>, at least 1).</param>
-    public ComponentCounter(int maxVersions = 256) => _maxVersions = Math.Max(1, maxVersions);
+    /// <param name="preReleaseNewest">Whether a pre-release may be the newest version while a release is active (<c>Fleet:PreReleaseNewest</c>).</param>
+    public ComponentCounter(int maxVersions = 256, bool preReleaseNewest = false)
+    {
+        _maxVersions = Math.Max(1, maxVersions);
+        _preReleaseNewest = preReleaseNewest;
+    }
 
     public int Total => _states[0] + _states[1] + _states[2] + _states[3];
 
@@ -76,7 +82,10 @@ internal sealed class ComponentCounter
             _states[(int)NodeState.Stale],
             _states[(int)NodeState.Dead],
             _states[(int)NodeState.Stopped],
-            versions.MoveToImmutable());
+            versions.MoveToImmutable())
+        {
+            PreReleaseNewest = _preReleaseNewest,
+        };
     }
 
     private sealed class Entry(SemVersion? parsed)

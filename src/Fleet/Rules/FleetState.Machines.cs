@@ -16,6 +16,9 @@ internal sealed partial class FleetState
 
     internal int MachineCount { get; private set; }
 
+    /// <summary>Watchers kept across the fleet, bounded by <c>Fleet:MaxWatchers</c>.</summary>
+    internal int WatcherCount { get; private set; }
+
     internal bool TryGetHost(string identity, [NotNullWhen(true)] out MachineHost? host) => _hosts.TryGetValue(identity, out host);
 
     /// <summary>Every host, safe to enumerate while hosts are added and forgotten.</summary>
@@ -62,6 +65,7 @@ internal sealed partial class FleetState
         if (watcher is null)
         {
             machine.SetWatchers(machine.WatcherMap.SetItem(name, new WatcherEntry(name, type, state)));
+            WatcherCount++;
         }
         else
         {
@@ -78,6 +82,7 @@ internal sealed partial class FleetState
         foreach (var machine in forgotten)
         {
             MachineCount--;
+            WatcherCount -= machine.WatcherMap.Count;
             foreach (var watcher in machine.WatcherMap.Values)
             {
                 CountHealth(watcher.Latest, -1);
@@ -94,6 +99,7 @@ internal sealed partial class FleetState
     /// <summary>Sets a machine's watchers after the sweep forgot some (<paramref name="forgotten"/>).</summary>
     internal void ForgetWatchers(MachineEntry machine, SmallDictionary<WatcherEntry> remaining, IReadOnlyList<WatcherEntry> forgotten)
     {
+        WatcherCount -= forgotten.Count;
         foreach (var watcher in forgotten)
         {
             CountHealth(watcher.Latest, -1);

@@ -113,7 +113,19 @@ internal sealed partial class FleetState
     /// <summary>Kept by the writer: <see cref="ConcurrentDictionary{TKey, TValue}.Count"/> takes every lock of the table.</summary>
     internal int NodeCount { get; private set; }
 
+    /// <summary>Components with nodes that count against <c>Fleet:MaxComponents</c>: all but the always kept ones (see <see cref="HasRoomForComponent"/>).</summary>
+    internal int CappedComponentCount { get; private set; }
+
     internal bool TryGetNode(NodeKey key, [NotNullWhen(true)] out NodeSnapshot? node) => _nodeTable.TryGetValue(key, out node);
+
+    /// <summary>
+    /// Whether a new node of <paramref name="component"/> may be added: a component that already has nodes, Choria's own
+    /// (server, provision_mode_server, provisioner) and those configured under <c>Fleet:Components</c> always; any other
+    /// while fewer than <c>Fleet:MaxComponents</c> such components have nodes. Choria's own are kept apart so a flood of
+    /// made-up names arriving first cannot lock out the real fleet.
+    /// </summary>
+    internal bool HasRoomForComponent(string component) =>
+        _counters.ContainsKey(component) || AlwaysKept(component) || CappedComponentCount < Options.MaxComponents;
 
     /// <summary>Every node, safe to enumerate while <see cref="ReplaceNode"/> and <see cref="RemoveNode"/> run.</summary>
     internal IEnumerable<KeyValuePair<NodeKey, NodeSnapshot>> AllNodes => _nodeTable;
@@ -173,14 +185,20 @@ internal sealed partial class FleetState
     {
         if (!_counters.TryGetValue(node.Component, out var counter))
         {
-            counter = new ComponentCounter(Options.MaxVersionsPerComponent);
+            counter = new ComponentCounter(Options.MaxVersionsPerComponent, Options.PreReleaseNewest);
             _counters[node.Component] = counter;
+            CappedComponentCount += AlwaysKept(node.Component) ? 0 : 1;
         }
 
         counter.Add(node.State, node.Version ?? UnknownVersion, delta);
         if (counter.Total == 0)
         {
             _counters.Remove(node.Component);
+            CappedComponentCount -= AlwaysKept(node.Component) ? 0 : 1;
         }
     }
+
+    private bool AlwaysKept(string component) =>
+        component is ChoriaComponents.Server or ChoriaComponents.ProvisionModeServer or ChoriaComponents.Provisioner
+        || Options.Components.ContainsKey(component);
 }

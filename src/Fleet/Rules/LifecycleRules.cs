@@ -21,6 +21,11 @@ internal sealed class LifecycleRules(FleetState fleet, ProvisioningRules provisi
             return ApplyOutcome.FleetFull;
         }
 
+        if (!exists && !fleet.HasRoomForComponent(evt.Component))
+        {
+            return ApplyOutcome.TooManyComponents;
+        }
+
         if (replayed && old is not null && receivedAt < old.LastSeen)
         {
             // Replayed history the live subscription overtook: applying it would move the node back in time. Only

@@ -6,7 +6,8 @@ namespace ChoriaDashboard.Fleet.Rules;
 
 /// <summary>
 /// How autonomous agent events change a node's machines: transitions set a machine's state, watcher states replace a
-/// watcher's latest state; <c>Fleet:MaxNodes</c>, <c>MaxMachinesPerNode</c> and <c>MaxWatchersPerMachine</c> bound them.
+/// watcher's latest state; <c>Fleet:MaxNodes</c>, <c>MaxMachinesPerNode</c>, <c>MaxWatchersPerMachine</c> and the
+/// fleet-wide <c>MaxWatchers</c> bound them.
 /// </summary>
 internal sealed class MachineRules(FleetState fleet)
 {
@@ -32,6 +33,13 @@ internal sealed class MachineRules(FleetState fleet)
         if (w is not null && machine?.WatcherMap.TryGetValue(w.Name, out watcher) != true && (machine?.WatcherMap.Count ?? 0) >= _options.MaxWatchersPerMachine)
         {
             return ApplyOutcome.MachineLimit;
+        }
+
+        // Made-up checks from many identities, each within the per-node limits, must not exhaust memory; watchers
+        // already kept go on updating.
+        if (w is not null && watcher is null && fleet.WatcherCount >= _options.MaxWatchers)
+        {
+            return ApplyOutcome.TooManyWatchers;
         }
 
         // Replayed history the live subscription overtook moves nothing back: a transition older than the machine's

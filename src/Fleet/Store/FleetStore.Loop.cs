@@ -142,6 +142,12 @@ public sealed partial class FleetStore
                 case ApplyOutcome.MachineLimit:
                     _counters.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: at most {_options.MaxMachinesPerNode} machines per node and {_options.MaxWatchersPerMachine} watchers per machine are kept (Fleet:MaxMachinesPerNode, Fleet:MaxWatchersPerMachine)");
                     break;
+                case ApplyOutcome.TooManyComponents:
+                    _counters.Rejected(RejectionReason.TooManyComponents, input.Subject, $"{evt.Identity}: a new component '{UntrustedText.Excerpt((evt as LifecycleEvent)?.Component)}' beyond the {_options.MaxComponents} kept besides Choria's own (Fleet:MaxComponents)");
+                    break;
+                case ApplyOutcome.TooManyWatchers:
+                    _counters.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: the fleet keeps its maximum of {_options.MaxWatchers} watchers (Fleet:MaxWatchers)");
+                    break;
                 default:
                     return true;
             }

@@ -187,7 +187,7 @@ public sealed class WallPageTests : DashboardTestContext
     }
 
     [Fact]
-    public void Wall_NewestVersionOnlyOnADeadNode_MarkedNewestAsOnTheOverview()
+    public void Wall_HigherVersionOnlyOnADeadNode_NewestIsWhatRunsAsOnTheOverview()
     {
         Store.Publish(
             Node("a.example.net", NodeState.Live, "0.29.3"),
@@ -197,8 +197,9 @@ public sealed class WallPageTests : DashboardTestContext
         var overview = Render<ChoriaDashboard.Components.Pages.Overview>();
 
         var versions = cut.FindAll("[data-testid=wall-version]").Select(v => Squash(v.TextContent)).ToArray();
-        Assert.Equal(["0.29.4(newest)0%0", "0.29.3100%2"], versions);
-        Assert.Equal("0.29.4", overview.Find("[data-testid=newest-version]").TextContent);
+        Assert.Equal(["0.29.40%0", "0.29.3(newest)100%2"], versions);
+        Assert.Equal("0.29.3", overview.Find("[data-testid=newest-version]").TextContent);
+        Assert.Equal("notonnewest0", Squash(overview.Find("[data-testid=component-server] [data-testid=outdated-count]").TextContent));
     }
 
     [Fact]

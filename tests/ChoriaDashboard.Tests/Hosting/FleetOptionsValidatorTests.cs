@@ -3,7 +3,7 @@ using Xunit;
 
 namespace ChoriaDashboard.Tests.Hosting;
 
-/// <summary>The <c>Fleet</c> section's rules: liveness thresholds in order, per component too, and the sweep and series intervals in range.</summary>
+/// <summary>The <c>Fleet</c> section's rules: liveness thresholds in order, per component too, and the intervals and fleet-wide caps in range.</summary>
 public sealed class FleetOptionsValidatorTests
 {
     [Fact]
@@ -109,5 +109,38 @@ public sealed class FleetOptionsValidatorTests
         var result = new FleetOptionsValidator().Validate(null, new FleetOptions { SeriesInterval = TimeSpan.FromSeconds(seconds) });
 
         Assert.StartsWith("Fleet:SeriesInterval", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(10_001)]
+    public void FleetOptionsValidator_MaxComponentsOutOfRange_FailsNamingTheKey(int maxComponents)
+    {
+        var result = new FleetOptionsValidator().Validate(null, new FleetOptions { MaxComponents = maxComponents });
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("Fleet:MaxComponents", failure, StringComparison.Ordinal);
+        Assert.Contains(maxComponents.ToString(System.Globalization.CultureInfo.InvariantCulture), failure, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(100_000_001)]
+    public void FleetOptionsValidator_MaxWatchersOutOfRange_FailsNamingTheKey(int maxWatchers)
+    {
+        var result = new FleetOptionsValidator().Validate(null, new FleetOptions { MaxWatchers = maxWatchers });
+
+        Assert.StartsWith("Fleet:MaxWatchers", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(10_000, 100_000_000)]
+    public void FleetOptionsValidator_CapsAtTheirBounds_Succeed(int maxComponents, int maxWatchers)
+    {
+        var options = new FleetOptions { MaxComponents = maxComponents, MaxWatchers = maxWatchers, PreReleaseNewest = true };
+
+        Assert.True(new FleetOptionsValidator().Validate(null, options).Succeeded);
     }
 }

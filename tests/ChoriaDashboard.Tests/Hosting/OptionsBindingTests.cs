@@ -155,6 +155,8 @@ public sealed class OptionsBindingTests
     [Theory]
     [InlineData("Fleet:MaxHistoryDetails", "MaxHistoryDetails")]
     [InlineData("Fleet:MaxGovernorCounters", "MaxGovernorCounters")]
+    [InlineData("Fleet:MaxComponents", "Fleet:MaxComponents")]
+    [InlineData("Fleet:MaxWatchers", "Fleet:MaxWatchers")]
     public async Task AddChoriaDashboard_FleetLimitOutOfRange_ThrowsNamingTheKey(string key, string member)
     {
         await using var app = Build(new Dictionary<string, string?> { [key] = "-1" });
@@ -196,6 +198,22 @@ public sealed class OptionsBindingTests
         var options = app.Services.GetRequiredService<IOptions<FleetOptions>>().Value;
 
         Assert.Equal((20, 30), (options.MaxHistoryDetails, options.MaxGovernorCounters));
+    }
+
+    [Fact]
+    public async Task AddChoriaDashboard_FleetCapsAndNewestRule_BindEachToItsOwnKey()
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Fleet:MaxComponents"] = "5",
+            ["Fleet:MaxWatchers"] = "70",
+            ["Fleet:PreReleaseNewest"] = "true",
+        };
+        await using var app = Build(config);
+
+        var options = app.Services.GetRequiredService<IOptions<FleetOptions>>().Value;
+
+        Assert.Equal((5, 70, true), (options.MaxComponents, options.MaxWatchers, options.PreReleaseNewest));
     }
 
     [Fact]

@@ -49,6 +49,37 @@ public sealed class VersionComparerTests
         Assert.Null(VersionComparer.Newest([]));
     }
 
+    [Theory]
+    [InlineData(false, "0.29.10")] // releases first: the release candidate above is not the newest
+    [InlineData(true, "0.30.0-rc.1")]
+    public void NewestActive_ReleasesBesideAHigherPreRelease_ReleaseUnlessPreReleasesAllowed(bool preReleaseNewest, string newest)
+    {
+        Assert.Equal(newest, VersionComparer.NewestActive(["0.29.9", "0.30.0-rc.1", "garbage", "0.29.10", "0.29.11-rc.2"], preReleaseNewest));
+    }
+
+    [Fact]
+    public void NewestActive_NoReleaseAmongThem_HighestPreReleaseOrElseTheOrdinalLast()
+    {
+        Assert.Equal("0.30.0-rc.2", VersionComparer.NewestActive(["0.30.0-rc.1", "garbage", "0.30.0-rc.2"], preReleaseNewest: false));
+        Assert.Equal("zz", VersionComparer.NewestActive(["aa", "zz"], preReleaseNewest: false));
+        Assert.Equal("0.29.4+build.7", VersionComparer.NewestActive(["0.29.4+build.7", "0.29.3"], preReleaseNewest: false)); // build metadata is still a release
+        Assert.Null(VersionComparer.NewestActive([], preReleaseNewest: false));
+    }
+
+    [Theory]
+    [InlineData("0.29.3", true)]
+    [InlineData("0.29.4-rc.1", true)]
+    [InlineData("garbage", true)]
+    [InlineData("0.29.4", false)]
+    [InlineData("v0.29.4", false)] // the same version written another way is not behind
+    [InlineData("0.29.4+build.1", false)]
+    [InlineData("0.30.0-rc.1", false)] // ahead: a canary
+    [InlineData("99.0.0", false)]
+    public void OlderThan_VersionsAroundTheNewest_OnlyLowerOnesAreBehind(string version, bool behind)
+    {
+        Assert.Equal(behind, VersionComparer.OlderThan("0.29.4")(version));
+    }
+
     [Fact]
     public void Order_ChoriaLikeVersions_NewestLastAndOddStringsFirst()
     {

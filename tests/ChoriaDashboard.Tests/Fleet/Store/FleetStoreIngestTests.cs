@@ -6,7 +6,7 @@ using static ChoriaDashboard.Tests.Fleet.FleetStoreTestKit;
 
 namespace ChoriaDashboard.Tests.Fleet;
 
-/// <summary>Events enqueued to the store: applied in batches, counted, capped at MaxNodes, and judged by the periodic liveness sweep.</summary>
+/// <summary>Events enqueued to the store: applied in batches, counted, capped (nodes, components, watchers), and judged by the periodic liveness sweep.</summary>
 public sealed class FleetStoreIngestTests
 {
     [Fact]
@@ -85,6 +85,32 @@ public sealed class FleetStoreIngestTests
         Assert.Equal(3, fixture.Store.Nodes.Count);
         Assert.False(fixture.Store.Nodes.ContainsKey(new NodeKey("n4", Ev.Server)));
         Assert.Equal(3, fixture.Store.Summary.TotalNodes);
+    }
+
+    [Fact]
+    public async Task FleetStore_ComponentAndWatcherCapsReached_CountsEachRejectionByReasonAndKnownOnesKeepUpdating()
+    {
+        await using var fixture = await StoreFixture.StartAsync(o =>
+        {
+            o.MaxComponents = 1;
+            o.MaxWatchers = 1;
+        });
+        using var subscription = fixture.Store.Subscribe();
+
+        await fixture.EnqueueAsync(Ev.Alive("n1", "1.0.0", "app_a"));
+        await fixture.EnqueueAsync(Ev.Alive("n1", "1.0.0", "app_b"));
+        await fixture.EnqueueAsync(Ev.Nagios("n1", "check_disk", "check", 0));
+        await fixture.EnqueueAsync(Ev.Nagios("n2", "check_load", "check", 2));
+        await fixture.EnqueueAsync(Ev.Nagios("n1", "check_disk", "check", 2));
+
+        var batch = await ReadUntilAsync(subscription, b => b.Summary.Health.Critical == 1);
+
+        Assert.Equal(1, fixture.Stats.RejectedByReason[RejectionReason.TooManyComponents]);
+        Assert.Equal(1, fixture.Stats.RejectedByReason[RejectionReason.FleetFull]);
+        await Eventually.TrueAsync(() => fixture.Stats.Accepted == 3, TimeSpan.FromSeconds(10), "the three events within the caps counted as accepted");
+        Assert.Equal(["app_a"], batch.Summary.Components.Select(c => c.Component));
+        Assert.Equal((0, 1), (batch.Summary.Health.Ok, batch.Summary.Health.Critical));
+        Assert.False(fixture.Store.Machines.ContainsKey("n2"));
     }
 
     [Fact]
