@@ -21,11 +21,6 @@ public sealed record NodeQuery
 
     public bool Descending { get; init; }
 
-    /// <summary>Whether <paramref name="node"/> passes the filter; <paramref name="newest"/> (component to newest version) is needed for <see cref="Outdated"/>.</summary>
-    public bool Matches(NodeSnapshot node, IReadOnlyDictionary<string, string>? newest = null) =>
-        MatchesBesidesOutdated(node)
-        && (!Outdated || (node.Version is { } version && newest?.GetValueOrDefault(node.Component) is { } latest && VersionComparer.OlderThan(latest)(version)));
-
     /// <summary>Each component's newest version as its summary names it (<see cref="ComponentSummary.Newest"/>): what <see cref="Outdated"/> compares with.</summary>
     public static Dictionary<string, string> NewestVersions(FleetSummary summary)
     {
@@ -122,6 +117,7 @@ public sealed record NodeQuery
         return rows;
     }
 
+    /// <summary>Whether <paramref name="node"/> passes every filter but <see cref="Outdated"/> (which needs the newest versions).</summary>
     private bool MatchesBesidesOutdated(NodeSnapshot node) =>
         (State is null || node.State == State)
         && (Component is null || node.Component == Component)
