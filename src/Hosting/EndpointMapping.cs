@@ -1,5 +1,6 @@
 using ChoriaDashboard.Api;
 using ChoriaDashboard.Components;
+using ChoriaDashboard.Hosting.SignIn;
 
 namespace ChoriaDashboard.Hosting;
 
@@ -15,6 +16,7 @@ public static class EndpointMapping
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        app.UseDashboardSignIn();
         app.UseAntiforgery();
         return app;
     }
@@ -29,11 +31,18 @@ public static class EndpointMapping
             Health: Group(app, "", DashboardEndpointGroup.Health).AllowAnonymous(),
             Ui: Group(app, "", DashboardEndpointGroup.Ui));
 
+        // Who may read what: one line per group. The Ui group's pages carry their own policy ([Authorize]); anything
+        // left unmarked falls back to "signed in at all" (SignInRegistration), never to public.
+        endpoints.Api.RequireAuthorization(DashboardPolicies.Viewer);
+        endpoints.Export.RequireAuthorization(DashboardPolicies.Viewer);
+
         endpoints.Api.MapFleetApi();
         endpoints.Export.MapNodeExport();
         MapHealth(endpoints.Health);
-        // On the same builder as the components: only there do they find the assets' fingerprinted names.
-        endpoints.Ui.MapStaticAssets();
+        endpoints.Ui.MapSignIn();
+        // On the same builder as the components: only there do they find the assets' fingerprinted names. Public, so
+        // the sign-in page has its stylesheet; they hold nothing of the fleet.
+        endpoints.Ui.MapStaticAssets().AllowAnonymous();
         endpoints.Ui.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return endpoints;
     }

@@ -41,6 +41,8 @@ public sealed class AppServerProcess : IAsyncDisposable
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ChoriaDashboard.dll"));
         info.ArgumentList.Add($"--urls=http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}");
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        // Tests of what the app shows run open; tests of sign-in set their own mode.
+        info.Environment["Auth__Mode"] = "Unsecured";
         foreach (var (key, value) in _settings)
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

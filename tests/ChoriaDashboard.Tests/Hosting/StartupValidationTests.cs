@@ -14,10 +14,10 @@ public sealed class StartupValidationTests
     public static TheoryData<Type> OptionsClasses => new(OptionsTypes());
 
     [Fact]
-    public void OptionsClasses_FoundByTheirSection_AreTheSevenSections()
+    public void OptionsClasses_FoundByTheirSection_AreTheEightSections()
     {
         Assert.Equal(
-            ["Demo", "Fleet", "Ingest", "Nats", "Replay", "Ui", "Wall"],
+            ["Auth", "Demo", "Fleet", "Ingest", "Nats", "Replay", "Ui", "Wall"],
             OptionsTypes().Select(t => (string)t.GetField("Section")!.GetRawConstantValue()!).Order(StringComparer.Ordinal));
     }
 
@@ -52,6 +52,8 @@ public sealed class StartupValidationTests
     [InlineData("Ui:RelativeTimeRefresh", "00:00:00.500", "Ui:RelativeTimeRefresh must be at least 1 second.")]
     [InlineData("Wall:TickerLength", "0", "TickerLength")]
     [InlineData("Wall:MaxListedChecks", "100001", "MaxListedChecks")]
+    [InlineData("Auth:BrowserToken", "too-short", "Auth:BrowserToken must be at least 16 characters.")]
+    [InlineData("Auth:Mode", "OpenIdConnect", "Auth:OpenIdConnect:Authority must be the provider's absolute https URL")]
     public async Task StartupValidator_BadSettingInEachSection_StopsTheAppNamingIt(string key, string value, string named)
     {
         await using var app = Build(new Dictionary<string, string?> { [key] = value });

@@ -24,6 +24,8 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
             ["Ui:UpdateInterval"] = "00:00:00.100",
             ["Fleet:SweepInterval"] = "00:00:01",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Tests of what the app shows run open; tests of sign-in (Hosting/SignIn) set their own mode.
+            ["Auth:Mode"] = "Unsecured",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -1,0 +1,17 @@
+namespace ChoriaDashboard.Components.SignIn;
+
+/// <summary>What <see cref="SignInPage"/> shows.</summary>
+public enum SignInPageKind
+{
+    /// <summary>The browser-token form (with an error after a wrong token).</summary>
+    Form,
+
+    /// <summary>Signed in, but not allowed the page asked for.</summary>
+    AccessDenied,
+
+    /// <summary>After signing out.</summary>
+    SignedOut,
+
+    /// <summary>A wallboard link whose token is not (or no longer) configured.</summary>
+    InvalidWallLink,
+}

@@ -1,0 +1,94 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using ChoriaDashboard.Components;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace ChoriaDashboard.Hosting.SignIn;
+
+/// <summary>
+/// Signs machines in with a key from <c>Auth:ApiKeys</c>, sent in the <c>x-api-key</c> header (or, on a hub's
+/// WebSocket, the <c>access_token</c> query parameter). A matching key makes a viewer named after the key; a wrong key
+/// fails with 401; no key leaves the request to the other schemes. Keys are read at each request, so a key removed from
+/// the configuration stops working without a restart.
+/// </summary>
+internal sealed partial class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    IOptionsMonitor<AuthOptions> auth)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    /// <summary>Whether a request carries an API key (so <see cref="SignInSchemes.Dashboard"/> forwards it here).</summary>
+    public static bool Carries(HttpRequest request) => !string.IsNullOrEmpty(Presented(request));
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var presented = Presented(Request);
+        if (string.IsNullOrEmpty(presented))
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        // Every configured key is compared, so the time taken does not say which one came close.
+        ApiKeySettings? match = null;
+        foreach (var key in auth.CurrentValue.ApiKeys)
+        {
+            if (Secrets.Matches(presented, key.Key))
+            {
+                match = key;
+            }
+        }
+
+        if (match is null)
+        {
+            LogRefused(Logger, Context.Connection.RemoteIpAddress?.ToString() ?? "unknown", Request.Path);
+            return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
+        }
+
+        var identity = new ClaimsIdentity(
+            [
+                new Claim(DashboardClaims.Name, match.Name!),
+                new Claim(DashboardClaims.Access, DashboardPolicies.Viewer),
+                new Claim(DashboardClaims.Method, DashboardClaims.ApiKeyMethod),
+            ],
+            Scheme.Name,
+            DashboardClaims.Name,
+            DashboardClaims.Access);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = $"ApiKey header=\"{SignInSchemes.ApiKeyHeader}\"";
+        await Results.Problem(
+                title: "Sign-in required",
+                detail: $"Send an API key from Auth:ApiKeys in the {SignInSchemes.ApiKeyHeader} header.",
+                statusCode: StatusCodes.Status401Unauthorized)
+            .ExecuteAsync(Context);
+    }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        await Results.Problem(
+                title: "Forbidden",
+                detail: "This sign-in does not give access to this resource (a wall screen sees /wall only).",
+                statusCode: StatusCodes.Status403Forbidden)
+            .ExecuteAsync(Context);
+
+    private static string? Presented(HttpRequest request)
+    {
+        var header = request.Headers[SignInSchemes.ApiKeyHeader].ToString();
+        if (!string.IsNullOrEmpty(header))
+        {
+            return header;
+        }
+
+        return request.Path.StartsWithSegments(SignInSchemes.Hubs, StringComparison.OrdinalIgnoreCase)
+            ? request.Query[SignInSchemes.AccessTokenParameter].ToString()
+            : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused an API key that is not in Auth:ApiKeys, from {RemoteAddress} for {Path}")]
+    private static partial void LogRefused(ILogger logger, string remoteAddress, PathString path);
+}

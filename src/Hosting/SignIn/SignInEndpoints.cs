@@ -1,0 +1,144 @@
+using ChoriaDashboard.Components;
+using ChoriaDashboard.Components.SignIn;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace ChoriaDashboard.Hosting.SignIn;
+
+/// <summary>
+/// <c>/login</c>, <c>/logout</c>, <c>/signed-out</c> and <c>/access-denied</c>: anonymous, rendered on the server
+/// without a circuit (<see cref="SignInPage"/>).
+/// </summary>
+public static partial class SignInEndpoints
+{
+    public const string LoginPath = "/login";
+
+    public const string LogoutPath = "/logout";
+
+    public const string SignedOutPath = "/signed-out";
+
+    public const string AccessDeniedPath = "/access-denied";
+
+    /// <summary>The query parameter of a sign-in link carrying the browser token: <c>/login?t=…</c>.</summary>
+    public const string TokenParameter = "t";
+
+    public const string ReturnUrlParameter = "ReturnUrl";
+
+    /// <summary>Maps the sign-in endpoints, anonymous, onto <paramref name="ui"/>.</summary>
+    public static void MapSignIn(this IEndpointRouteBuilder ui)
+    {
+        ui.MapGet(LoginPath, LoginAsync).AllowAnonymous();
+        ui.MapPost(LoginPath, LoginWithFormAsync).AllowAnonymous();
+        ui.MapPost(LogoutPath, LogoutAsync).AllowAnonymous();
+        ui.MapGet(SignedOutPath, () => Page(SignInPageKind.SignedOut, StatusCodes.Status200OK)).AllowAnonymous();
+        ui.MapGet(AccessDeniedPath, AccessDenied).AllowAnonymous();
+    }
+
+    private static async Task<IResult> LoginAsync(
+        HttpContext context,
+        IOptionsMonitor<AuthOptions> options,
+        BrowserTokenSource browserToken,
+        ILoggerFactory loggers,
+        [FromQuery(Name = TokenParameter)] string? token,
+        [FromQuery(Name = ReturnUrlParameter)] string? returnUrl)
+    {
+        var target = SafeReturnUrl(returnUrl);
+        switch (options.CurrentValue.Mode)
+        {
+            case AuthMode.Unsecured:
+                return Results.LocalRedirect(target);
+            case AuthMode.OpenIdConnect:
+                return Results.Challenge(new AuthenticationProperties { RedirectUri = target }, [SignInSchemes.OpenIdConnect]);
+        }
+
+        if (token is null)
+        {
+            return Page(SignInPageKind.Form, StatusCodes.Status200OK, returnUrl: target);
+        }
+
+        // A sign-in link is opened in the address bar or followed as a link. Fetched by a foreign page (an <img>,
+        // fetch()) it must not sign the browser in, whatever cookie rules the browser applies.
+        if (IsCrossSiteSubresource(context.Request))
+        {
+            return Results.Problem(title: "Forbidden", detail: "Open the sign-in link in the browser's address bar.", statusCode: StatusCodes.Status403Forbidden);
+        }
+
+        return await SignInWithTokenAsync(context, browserToken, loggers, token, target);
+    }
+
+    private static async Task<IResult> LoginWithFormAsync(
+        HttpContext context,
+        IOptionsMonitor<AuthOptions> options,
+        BrowserTokenSource browserToken,
+        ILoggerFactory loggers,
+        [FromForm(Name = "token")] string? token,
+        [FromForm(Name = "returnUrl")] string? returnUrl)
+    {
+        var target = SafeReturnUrl(returnUrl);
+        if (options.CurrentValue.Mode != AuthMode.BrowserToken)
+        {
+            return Results.LocalRedirect($"{LoginPath}?{ReturnUrlParameter}={Uri.EscapeDataString(target)}");
+        }
+
+        return await SignInWithTokenAsync(context, browserToken, loggers, token ?? "", target);
+    }
+
+    private static async Task<IResult> SignInWithTokenAsync(HttpContext context, BrowserTokenSource browserToken, ILoggerFactory loggers, string token, string target)
+    {
+        var logger = loggers.CreateLogger(typeof(SignInEndpoints));
+        if (!Secrets.Matches(token, browserToken.Token))
+        {
+            LogRefused(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            return Page(SignInPageKind.Form, StatusCodes.Status401Unauthorized, returnUrl: target, error: "That token is not the dashboard's sign-in token. Use the sign-in link the dashboard logged at start.");
+        }
+
+        await context.SignInAsync(SignInSchemes.Cookie, SignInPrincipals.BrowserToken(), new AuthenticationProperties { IsPersistent = true });
+        LogSignedIn(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        return Results.LocalRedirect(target);
+    }
+
+    // The form binding makes the framework require the form's antiforgery token, so a foreign page cannot sign anyone out.
+    private static async Task<IResult> LogoutAsync(HttpContext context, IOptionsMonitor<AuthOptions> options, [FromForm(Name = "returnUrl")] string? returnUrl)
+    {
+        _ = returnUrl;
+        var method = context.User.FindFirst(DashboardClaims.Method)?.Value;
+        if (options.CurrentValue.Mode == AuthMode.OpenIdConnect && method == DashboardClaims.OpenIdConnectMethod)
+        {
+            return Results.SignOut(new AuthenticationProperties { RedirectUri = SignedOutPath }, [SignInSchemes.Cookie, SignInSchemes.OpenIdConnect]);
+        }
+
+        await context.SignOutAsync(SignInSchemes.Cookie);
+        return Results.LocalRedirect(SignedOutPath);
+    }
+
+    private static IResult AccessDenied(HttpContext context, IOptionsMonitor<AuthOptions> options) =>
+        context.User.Identity?.IsAuthenticated == true
+            ? Page(SignInPageKind.AccessDenied, StatusCodes.Status403Forbidden, userName: context.User.Identity.Name, error: SignInPrincipals.DeniedReason(context.User, options.CurrentValue))
+            : Results.LocalRedirect(LoginPath);
+
+    private static bool IsCrossSiteSubresource(HttpRequest request) =>
+        request.Headers["Sec-Fetch-Site"].ToString() is "cross-site" or "same-site"
+        && request.Headers["Sec-Fetch-Mode"].ToString() != "navigate";
+
+    /// <summary>A local path to go back to after sign-in: anything else (another host, <c>//host</c>, <c>/\host</c>) becomes <c>/</c>.</summary>
+    internal static string SafeReturnUrl(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && RedirectHttpResult.IsLocalUrl(returnUrl) && !returnUrl.StartsWith("/login", StringComparison.OrdinalIgnoreCase) ? returnUrl : "/";
+
+    private static RazorComponentResult<SignInPage> Page(SignInPageKind kind, int status, string? returnUrl = null, string? error = null, string? userName = null) =>
+        new(new Dictionary<string, object?>
+        {
+            [nameof(SignInPage.Kind)] = kind,
+            [nameof(SignInPage.ReturnUrl)] = returnUrl,
+            [nameof(SignInPage.Error)] = error,
+            [nameof(SignInPage.UserName)] = userName,
+        })
+        { StatusCode = status };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A browser signed in with the browser token from {RemoteAddress}")]
+    private static partial void LogSignedIn(ILogger logger, string remoteAddress);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a sign-in with a wrong browser token from {RemoteAddress}")]
+    private static partial void LogRefused(ILogger logger, string remoteAddress);
+}

@@ -1,0 +1,169 @@
+using ChoriaDashboard.Components;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Extensions.Options;
+
+namespace ChoriaDashboard.Hosting.SignIn;
+
+/// <summary>
+/// Sign-in, registered once: the schemes (cookie, OpenID Connect, API key, unsecured) behind one default scheme that
+/// picks per request, the two policies of <see cref="DashboardPolicies"/> (the wall policy as the fallback, so an
+/// endpoint nobody marked is never public), the cookie's keys and the circuit's revalidation. The mode is read from
+/// <c>Auth</c> when a request needs it (OpenID Connect is registered only in its mode), so a bad value is reported by
+/// the validator at start, not thrown here.
+/// </summary>
+public static class SignInRegistration
+{
+    public static IServiceCollection AddDashboardSignIn(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(config, AuthOptions.Section);
+        services.AddSingleton<BrowserTokenSource>();
+        services.AddHostedService<SignInAnnouncer>();
+
+        var authentication = services.AddAuthentication(SignInSchemes.Dashboard)
+            .AddPolicyScheme(SignInSchemes.Dashboard, "Dashboard", _ => { })
+            .AddCookie(SignInSchemes.Cookie)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(SignInSchemes.ApiKey, _ => { })
+            .AddScheme<AuthenticationSchemeOptions, UnsecuredAuthenticationHandler>(SignInSchemes.Unsecured, _ => { });
+        // Only in its mode: the handler looks at every request for its callback, and needs a provider to do so.
+        if (Enum.TryParse<AuthMode>(config[$"{AuthOptions.Section}:{nameof(AuthOptions.Mode)}"], ignoreCase: true, out var mode) && mode == AuthMode.OpenIdConnect)
+        {
+            authentication.AddOpenIdConnect(SignInSchemes.OpenIdConnect, _ => { });
+        }
+
+        services.AddOptions<PolicySchemeOptions>(SignInSchemes.Dashboard).Configure<IOptionsMonitor<AuthOptions>>(ConfigureDashboardScheme);
+        services.AddOptions<CookieAuthenticationOptions>(SignInSchemes.Cookie).Configure<IOptionsMonitor<AuthOptions>>(ConfigureCookie);
+        services.AddOptions<OpenIdConnectOptions>(SignInSchemes.OpenIdConnect).Configure<IOptions<AuthOptions>>((o, auth) => ConfigureOpenIdConnect(o, auth.Value.OpenIdConnect));
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(DashboardPolicies.Viewer, p => p.RequireAuthenticatedUser().RequireClaim(DashboardClaims.Access, DashboardPolicies.Viewer))
+            .AddPolicy(DashboardPolicies.Wall, p => p.RequireAuthenticatedUser().RequireClaim(DashboardClaims.Access, DashboardPolicies.Viewer, DashboardPolicies.Wall))
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(DashboardClaims.Access, DashboardPolicies.Viewer, DashboardPolicies.Wall).Build());
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, SignInRevalidation>();
+
+        services.AddDataProtection().SetApplicationName("ChoriaDashboard");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<AuthOptions>, ILoggerFactory>((o, auth, loggers) =>
+        {
+            if (!string.IsNullOrEmpty(auth.Value.KeysDirectory))
+            {
+                o.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(auth.Value.KeysDirectory), loggers);
+            }
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Authentication, then wall links, then authorization: a wall link must sign its screen in before the wall page's
+    /// authorization runs.
+    /// </summary>
+    public static IApplicationBuilder UseDashboardSignIn(this IApplicationBuilder app)
+    {
+        app.UseAuthentication();
+        app.UseMiddleware<WallSignInMiddleware>();
+        app.UseAuthorization();
+        return app;
+    }
+
+    private static void ConfigureDashboardScheme(PolicySchemeOptions o, IOptionsMonitor<AuthOptions> auth) =>
+        // A request with an API key is a machine's; any other is a browser's (the cookie, or everyone in Unsecured
+        // mode). Machines' paths answer 401/403 instead of the cookie's redirects (ConfigureCookie).
+        o.ForwardDefaultSelector = context => ApiKeyAuthenticationHandler.Carries(context.Request)
+            ? SignInSchemes.ApiKey
+            : auth.CurrentValue.Mode == AuthMode.Unsecured ? SignInSchemes.Unsecured : SignInSchemes.Cookie;
+
+    private static void ConfigureCookie(CookieAuthenticationOptions o, IOptionsMonitor<AuthOptions> auth)
+    {
+        o.Cookie.Name = SignInSchemes.CookieName;
+        o.Cookie.HttpOnly = true;
+        o.Cookie.SameSite = SameSiteMode.Strict;
+        o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.ExpireTimeSpan = auth.CurrentValue.CookieLifetime;
+        o.SlidingExpiration = true;
+        o.LoginPath = SignInEndpoints.LoginPath;
+        o.LogoutPath = SignInEndpoints.LogoutPath;
+        o.AccessDeniedPath = SignInEndpoints.AccessDeniedPath;
+        o.ReturnUrlParameter = SignInEndpoints.ReturnUrlParameter;
+        o.Events.OnRedirectToLogin = context => MachineAnswerOrRedirect(context, StatusCodes.Status401Unauthorized);
+        o.Events.OnRedirectToAccessDenied = context => MachineAnswerOrRedirect(context, StatusCodes.Status403Forbidden);
+        o.Events.OnValidatePrincipal = async context =>
+        {
+            if (context.Principal is null)
+            {
+                return;
+            }
+
+            var now = SignInPrincipals.Revalidate(context.Principal, auth.CurrentValue);
+            if (now is null)
+            {
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(SignInSchemes.Cookie);
+            }
+            else if (!ReferenceEquals(now, context.Principal))
+            {
+                context.ReplacePrincipal(now);
+                context.ShouldRenew = true;
+            }
+        };
+    }
+
+    /// <summary>A machine's path gets a problem response with <paramref name="status"/>; a page, the redirect.</summary>
+    private static Task MachineAnswerOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (!SignInSchemes.IsMachinePath(context.Request.Path))
+        {
+            context.Response.Redirect(context.RedirectUri);
+            return Task.CompletedTask;
+        }
+
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{SignInSchemes.ApiKeyHeader}\"";
+        }
+
+        return Results.Problem(
+                title: status == StatusCodes.Status401Unauthorized ? "Sign-in required" : "Forbidden",
+                detail: status == StatusCodes.Status401Unauthorized
+                    ? $"Send an API key from Auth:ApiKeys in the {SignInSchemes.ApiKeyHeader} header, or sign in."
+                    : "This sign-in does not give access to this resource (a wall screen sees /wall only).",
+                statusCode: status)
+            .ExecuteAsync(context.HttpContext);
+    }
+
+    private static void ConfigureOpenIdConnect(OpenIdConnectOptions o, OpenIdConnectSettings settings)
+    {
+        o.Authority = settings.Authority;
+        o.ClientId = settings.ClientId;
+        o.ClientSecret = string.IsNullOrEmpty(settings.ClientSecret) ? null : settings.ClientSecret;
+        o.RequireHttpsMetadata = settings.RequireHttpsMetadata;
+        o.SignInScheme = SignInSchemes.Cookie;
+        o.ResponseType = "code";
+        o.UsePkce = true;
+        o.SaveTokens = true;
+        o.GetClaimsFromUserInfoEndpoint = true;
+        o.MapInboundClaims = false;
+        o.Scope.Clear();
+        o.Scope.Add("openid");
+        o.Scope.Add("profile");
+        foreach (var scope in settings.Scopes)
+        {
+            o.Scope.Add(scope);
+        }
+
+        o.TokenValidationParameters.NameClaimType = DashboardClaims.Name;
+        o.TokenValidationParameters.RoleClaimType = DashboardClaims.Access;
+        o.SignedOutRedirectUri = SignInEndpoints.SignedOutPath;
+        o.Events.OnTicketReceived = context =>
+        {
+            context.Principal = SignInPrincipals.OpenIdConnect(context.Principal!, settings);
+            return Task.CompletedTask;
+        };
+    }
+}
