@@ -1,8 +1,9 @@
 // Keeps every page of the dashboard connected with nobody at the keyboard (an ops-room wallboard, a forgotten tab):
 // - while the server is unreachable, Blazor keeps retrying, every second at first and then every five seconds, forever
 //   (Blazor's own default gives up after about six minutes and waits for someone to click);
-// - when the server answers but cannot resume this page's circuit (it was restarted or redeployed), the page reloads,
-//   but only once the server's /healthz answers, so a reload never lands on the browser's own error page;
+// - when the server answers but cannot resume this page's circuit (it was restarted or redeployed), or keeps refusing
+//   the connection while /healthz answers (the sign-in no longer holds), the page reloads, but only once the server's
+//   /healthz answers, so a reload never lands on the browser's own error page;
 // - a page that opts in (data-auto-reload-seconds on #blazor-error-ui, as the wallboard does) reloads after an error.
 (() => {
     const dialog = document.getElementById("components-reconnect-modal");
@@ -54,6 +55,12 @@
                 break;
             case "retrying":
                 show(`Connection to the dashboard lost. Reconnecting (attempt ${event.detail.currentAttempt})…`);
+                // The server answers but will not take the connection back (its sign-in no longer holds, e.g. the
+                // restarted server cannot read the old cookie): reload, so the page's own address signs in again or
+                // shows why not, instead of retrying for ever.
+                if (event.detail.currentAttempt >= 3) {
+                    serverAnswers().then(up => up && reloadWhenServerAnswers("Signing in again…"));
+                }
                 break;
             case "hide":
                 dialog.close();

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ChoriaDashboard.Tests.Hosting.SignIn;
 
 /// <summary>The real app in a sign-in mode, with known secrets, and clients that see redirects and keep cookies.</summary>
-internal static partial class SignInTestKit
+public static partial class SignInTestKit
 {
     public const string BrowserToken = "browser-token-0123456789abcdef";
     public const string ApiKey = "api-key-0123456789abcdef-primary";
