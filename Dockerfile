@@ -12,8 +12,12 @@ RUN dotnet publish ChoriaDashboard.csproj -c Release -o /app --no-restore
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app
 COPY --from=build /app ./
+# The sign-in cookie's keys: mount a volume here so people stay signed in across restarts (and share it between
+# replicas); owned by the app's user, so a named volume mounted here starts writable.
+RUN mkdir -p /var/lib/choria-dashboard/keys && chown "$APP_UID" /var/lib/choria-dashboard/keys
 ENV ASPNETCORE_URLS=http://+:8080 \
     ASPNETCORE_ENVIRONMENT=Production \
+    Auth__KeysDirectory=/var/lib/choria-dashboard/keys \
     DOTNET_gcServer=0 \
     Nats__Url=nats://nats:4222
 EXPOSE 8080

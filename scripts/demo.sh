@@ -17,9 +17,23 @@ state_dir=.demo
 start_nats "$nats_port" "$state_dir/nats"
 trap 'kill "$NATS_PID" 2>/dev/null || true' EXIT
 
+# Sign-in: a browser token and a wallboard token made once and kept in .demo, so the links below keep working across
+# runs; the cookie's keys are kept there too, so a browser stays signed in when the demo restarts. They go to the app
+# in its environment, not on the command line, where any local user could read them.
+mkdir -p "$state_dir"
+token_file() { [ -s "$1" ] || (umask 077; head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n' > "$1"); cat "$1"; }
+export Auth__BrowserToken; Auth__BrowserToken=$(token_file "$state_dir/browser-token")
+export Auth__WallTokens__0__Name=demo-wall
+export Auth__WallTokens__0__Token; Auth__WallTokens__0__Token=$(token_file "$state_dir/wall-token")
+export Auth__KeysDirectory="$state_dir/keys"
+
 echo "==> nats-server on nats://127.0.0.1:$nats_port (pid $NATS_PID)"
 echo "==> Building and starting the dashboard; a demo fleet of $nodes nodes publishes through NATS."
-echo "==> Open http://$host:$web_port  (Ctrl+C stops both)"
+echo
+echo "    Sign in:    http://$host:$web_port/login?t=$Auth__BrowserToken"
+echo "    Wallboard:  http://$host:$web_port/wall?token=$Auth__WallTokens__0__Token"
+echo
+echo "==> Ctrl+C stops both."
 # The demo compresses Choria's timings: alive every 20 s instead of 30 min, so nodes turn stale (45 s)
 # and dead (90 s) within a minute or two of going quiet. nats-server runs with JetStream (store in .demo/nats) and
 # the dashboard creates Choria's two streams there, so a restarted dashboard replays the last minutes at start.
