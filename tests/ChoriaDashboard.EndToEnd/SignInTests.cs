@@ -48,6 +48,7 @@ public sealed partial class SignInTests(BrowserFixture browser, NatsServerFixtur
             await publisher.FlushAsync();
             await Assertions.Expect(page.GetByText("signin-1.example.net")).ToBeVisibleAsync(new() { Timeout = 20_000 });
             await Assertions.Expect(page.Locator(".app-user")).ToHaveTextAsync("browser");
+            await Screenshots.SaveAsync(page, "signed-in-nodes");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
             await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Signed out");
