@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Runs every test: installs nats-server, chromium and curl when missing, builds with warnings as errors,
-# checks formatting, runs unit, integration (real nats-server), component (bUnit) and browser (Playwright in
-# Chromium) tests, smoke-tests the publish output, and runs the benchmark script once with a small fleet.
+# Runs every test: installs nats-server, chromium, curl and Node.js when missing, installs the test OpenID provider's
+# npm packages, builds with warnings as errors, checks formatting, runs unit, integration (real nats-server), component
+# (bUnit) and browser (Playwright in Chromium, sign-in against a real OpenID provider) tests, smoke-tests the publish
+# output, and runs the benchmark script once with a small fleet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-ensure_packages nats-server:nats-server chromium:chromium curl:curl
+ensure_packages nats-server:nats-server chromium:chromium curl:curl node:nodejs npm:npm
+
+echo "==> Test OpenID provider packages (npm ci in tests/oidc-provider)"
+npm ci --prefix tests/oidc-provider --no-audit --no-fund --loglevel=error
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "==> Restore and build (Release, warnings are errors)"

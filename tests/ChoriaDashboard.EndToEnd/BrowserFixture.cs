@@ -9,10 +9,18 @@ namespace ChoriaDashboard.EndToEnd;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
+    /// <summary>
+    /// A host name Chromium resolves to <see cref="PlainHttpHostAddress"/>: a plain-http origin that is not loopback (so
+    /// not a secure context, as an operator's http deployment) and another site than 127.0.0.1.
+    /// </summary>
+    public const string PlainHttpHost = "dashboard.test";
+    public const string PlainHttpHostAddress = "127.0.0.2";
+
     private static readonly string[] Args =
     [
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+        $"--host-resolver-rules=MAP {PlainHttpHost} {PlainHttpHostAddress}",
     ];
 
     private IPlaywright? _playwright;
