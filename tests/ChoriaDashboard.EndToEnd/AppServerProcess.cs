@@ -13,17 +13,25 @@ public sealed class AppServerProcess : IAsyncDisposable
 {
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly ConcurrentQueue<string> _log = new();
+    private readonly string _listenAddress;
+    private readonly string _hostName;
     private Process? _process;
 
-    public AppServerProcess(IReadOnlyDictionary<string, string> settings)
+    /// <param name="listenAddress">The loopback address the app listens on.</param>
+    /// <param name="hostName">The name the browser reaches it by (e.g. <see cref="BrowserFixture.PlainHttpHost"/>, a plain-http site that is not loopback); default the address.</param>
+    public AppServerProcess(IReadOnlyDictionary<string, string> settings, string listenAddress = "127.0.0.1", string? hostName = null)
     {
         _settings = settings;
+        _listenAddress = listenAddress;
+        _hostName = hostName ?? listenAddress;
         Port = NatsServerFixture.FreePort();
     }
 
     public int Port { get; }
 
-    public Uri Address => new($"http://127.0.0.1:{Port}");
+    public Uri Address => new($"http://{_hostName}:{Port}");
+
+    private Uri ListenAddress => new($"http://{_listenAddress}:{Port}");
 
     /// <summary>The last lines the app wrote, for failure messages.</summary>
     public string Log => string.Join(Environment.NewLine, _log.TakeLast(40));
@@ -39,7 +47,7 @@ public sealed class AppServerProcess : IAsyncDisposable
             WorkingDirectory = AppContext.BaseDirectory,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ChoriaDashboard.dll"));
-        info.ArgumentList.Add($"--urls=http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}");
+        info.ArgumentList.Add($"--urls=http://{_listenAddress}:{Port.ToString(CultureInfo.InvariantCulture)}");
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         // Tests of what the app shows run open; tests of sign-in set their own mode.
         info.Environment["Auth__Mode"] = "Unsecured";
@@ -54,7 +62,7 @@ public sealed class AppServerProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
-        using var http = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient { BaseAddress = ListenAddress, Timeout = TimeSpan.FromSeconds(2) };
         await Eventually.TrueAsync(
             async () =>
             {

@@ -14,4 +14,10 @@ public enum SignInPageKind
 
     /// <summary>A wallboard link whose token is not (or no longer) configured.</summary>
     InvalidWallLink,
+
+    /// <summary>Signed in at the provider: a page that navigates on to <see cref="SignInPage.ReturnUrl"/> by itself.</summary>
+    Continue,
+
+    /// <summary>The provider's sign-in failed or was refused.</summary>
+    ProviderFailed,
 }

@@ -118,6 +118,28 @@ public static partial class SignInEndpoints
             ? Page(SignInPageKind.AccessDenied, StatusCodes.Status403Forbidden, userName: context.User.Identity.Name, error: SignInPrincipals.DeniedReason(context.User, options.CurrentValue))
             : Results.LocalRedirect(LoginPath);
 
+    /// <summary>
+    /// Ends the provider's callback: signs in, then answers with a same-origin page that navigates on to the page asked
+    /// for, instead of a redirect. Chromium does not send a SameSite=Strict cookie on a redirect chain a cross-site page
+    /// (the provider) started, so a redirect would land signed out and loop back to the provider; it does on a
+    /// navigation the dashboard's own page starts. A meta refresh needs no script, so it works under the CSP.
+    /// </summary>
+    internal static async Task ContinueOnSameSitePageAsync(TicketReceivedContext context)
+    {
+        await context.HttpContext.SignInAsync(SignInSchemes.Cookie, context.Principal!, context.Properties);
+        context.HttpContext.Response.Headers.CacheControl = "no-store";
+        await Page(SignInPageKind.Continue, StatusCodes.Status200OK, returnUrl: SafeReturnUrl(context.ReturnUri)).ExecuteAsync(context.HttpContext);
+        context.HandleResponse();
+    }
+
+    /// <summary>A failed sign-in at the provider (denied consent, an expired or replayed callback): said, with a way to retry.</summary>
+    internal static async Task RemoteFailureAsync(HttpContext context, Exception? failure)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SignInEndpoints));
+        LogProviderFailure(logger, failure?.Message ?? "unknown");
+        await Page(SignInPageKind.ProviderFailed, StatusCodes.Status400BadRequest, error: failure?.Message).ExecuteAsync(context);
+    }
+
     private static bool IsCrossSiteSubresource(HttpRequest request) =>
         request.Headers["Sec-Fetch-Site"].ToString() is "cross-site" or "same-site"
         && request.Headers["Sec-Fetch-Mode"].ToString() != "navigate";
@@ -135,6 +157,9 @@ public static partial class SignInEndpoints
             [nameof(SignInPage.UserName)] = userName,
         })
         { StatusCode = status };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sign-in at the OpenID Connect provider failed: {Reason}")]
+    private static partial void LogProviderFailure(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A browser signed in with the browser token from {RemoteAddress}")]
     private static partial void LogSignedIn(ILogger logger, string remoteAddress);

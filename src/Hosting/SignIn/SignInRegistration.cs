@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace ChoriaDashboard.Hosting.SignIn;
 
@@ -137,6 +138,13 @@ public static class SignInRegistration
             .ExecuteAsync(context.HttpContext);
     }
 
+    /// <summary>
+    /// The code flow with PKCE, on plain http as behind HTTPS. The framework marks its correlation and nonce cookies
+    /// SameSite=None and always Secure: a plain-http page off loopback cannot set them and sign-in ends in "correlation
+    /// failed". They are Lax and Secure over https only; so the code comes back in the query (a top-level GET, which
+    /// carries Lax cookies), not by form_post (a cross-site POST, which does not). Proved in Chromium against a real
+    /// provider (tests/oidc-provider, <c>OidcSignInTests</c>).
+    /// </summary>
     private static void ConfigureOpenIdConnect(OpenIdConnectOptions o, OpenIdConnectSettings settings)
     {
         o.Authority = settings.Authority;
@@ -144,26 +152,41 @@ public static class SignInRegistration
         o.ClientSecret = string.IsNullOrEmpty(settings.ClientSecret) ? null : settings.ClientSecret;
         o.RequireHttpsMetadata = settings.RequireHttpsMetadata;
         o.SignInScheme = SignInSchemes.Cookie;
-        o.ResponseType = "code";
+        o.ResponseType = OpenIdConnectResponseType.Code;
+        o.ResponseMode = OpenIdConnectResponseMode.Query;
         o.UsePkce = true;
-        o.SaveTokens = true;
-        o.GetClaimsFromUserInfoEndpoint = true;
+        o.SaveTokens = true; // the id_token_hint of sign-out at the provider
         o.MapInboundClaims = false;
         o.Scope.Clear();
-        o.Scope.Add("openid");
-        o.Scope.Add("profile");
-        foreach (var scope in settings.Scopes)
+        foreach (var scope in new[] { "openid", "profile", "email" }.Concat(settings.Scopes).Distinct(StringComparer.Ordinal))
         {
             o.Scope.Add(scope);
         }
 
+        // Some providers put groups only in the user info; keep the claims the dashboard reads from there too.
+        o.GetClaimsFromUserInfoEndpoint = true;
+        o.ClaimActions.MapJsonKey(settings.NameClaim, settings.NameClaim);
+        if (!string.IsNullOrEmpty(settings.RequiredClaim.Type))
+        {
+            o.ClaimActions.MapJsonKey(settings.RequiredClaim.Type, settings.RequiredClaim.Type);
+        }
+
         o.TokenValidationParameters.NameClaimType = DashboardClaims.Name;
         o.TokenValidationParameters.RoleClaimType = DashboardClaims.Access;
+        o.CorrelationCookie.SameSite = SameSiteMode.Lax;
+        o.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+        o.NonceCookie.SameSite = SameSiteMode.Lax;
+        o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         o.SignedOutRedirectUri = SignInEndpoints.SignedOutPath;
-        o.Events.OnTicketReceived = context =>
+        o.Events.OnTicketReceived = async context =>
         {
             context.Principal = SignInPrincipals.OpenIdConnect(context.Principal!, settings);
-            return Task.CompletedTask;
+            await SignInEndpoints.ContinueOnSameSitePageAsync(context);
+        };
+        o.Events.OnRemoteFailure = async context =>
+        {
+            await SignInEndpoints.RemoteFailureAsync(context.HttpContext, context.Failure);
+            context.HandleResponse();
         };
     }
 }
