@@ -10,12 +10,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddChoriaDashboard();
 
 var app = builder.Build();
-app.UseChoriaDashboard();
-app.MapChoriaDashboard();
 try
 {
-    // Check the configuration before the host starts: a mistake is then one message, not a stack trace in the log.
+    // Check the configuration before anything uses it (building the pipeline resolves services that read options):
+    // a mistake is then one message, not a stack trace in the log.
     app.Services.GetService<IStartupValidator>()?.Validate();
+    app.UseChoriaDashboard();
+    app.MapChoriaDashboard();
     await app.RunAsync();
     return 0;
 }

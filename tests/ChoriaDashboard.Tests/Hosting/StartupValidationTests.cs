@@ -78,6 +78,37 @@ public sealed class StartupValidationTests
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task App_ShortApiKey_ExitsWithCode2NamingTheSettingButNotTheKey()
+    {
+        var (exitCode, output) = await AppProcess.RunUntilExitAsync(new Dictionary<string, string>
+        {
+            ["Nats__Url"] = "nats://127.0.0.1:1",
+            ["Auth__ApiKeys__0__Name"] = "ci",
+            ["Auth__ApiKeys__0__Key"] = "hunter2-secret",
+        });
+
+        // Checked before the pipeline is built (antiforgery and the cookie's keys read options while it is).
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Auth:ApiKeys:0:Key ('ci') must be at least 16 characters.", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task App_UnknownAuthMode_ExitsWithCode2NamingTheSetting()
+    {
+        var (exitCode, output) = await AppProcess.RunUntilExitAsync(new Dictionary<string, string>
+        {
+            ["Nats__Url"] = "nats://127.0.0.1:1",
+            ["Auth__Mode"] = "Kerberos",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("'Kerberos' at 'Auth:Mode'", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
     private static IEnumerable<Type> OptionsTypes() => typeof(FleetOptions).Assembly.GetTypes()
         .Where(t => t.Name.EndsWith("Options", StringComparison.Ordinal) && t.GetField("Section") is { IsLiteral: true })
         .OrderBy(t => t.FullName, StringComparer.Ordinal);
