@@ -1,5 +1,6 @@
 using ChoriaDashboard.Api;
 using ChoriaDashboard.Components;
+using ChoriaDashboard.Hosting.Security;
 
 namespace ChoriaDashboard.Hosting;
 
@@ -15,6 +16,12 @@ public static class EndpointMapping
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        app.UseSecurityHeaders();
+        app.UseOriginCheck();
+        // Authentication and authorization: issue 18 sign-in.
+        // The per-client limits come after sign-in: a signed-in user counts by name, not by address.
+        app.UseRateLimiter();
+        app.UseCircuitLimit();
         app.UseAntiforgery();
         return app;
     }
@@ -29,12 +36,17 @@ public static class EndpointMapping
             Health: Group(app, "", DashboardEndpointGroup.Health).AllowAnonymous(),
             Ui: Group(app, "", DashboardEndpointGroup.Ui));
 
+        endpoints.Api.RequireRateLimiting(RateLimits.Api);
+        endpoints.Export.RequireRateLimiting(RateLimits.Export);
+
         endpoints.Api.MapFleetApi();
         endpoints.Export.MapNodeExport();
         MapHealth(endpoints.Health);
         // On the same builder as the components: only there do they find the assets' fingerprinted names.
         endpoints.Ui.MapStaticAssets();
-        endpoints.Ui.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Blazor would append its own policy, frame-ancestors 'self' (against framing a page whose WebSocket is
+        // compressed), beside ours; ours carries Security:FrameAncestors on every page, so one policy decides.
+        endpoints.Ui.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return endpoints;
     }
 

@@ -5,6 +5,7 @@ using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Queries;
 using ChoriaDashboard.Fleet.Raw;
 using ChoriaDashboard.Fleet.Store;
+using ChoriaDashboard.Hosting.Security;
 using ChoriaDashboard.Ingest;
 using ChoriaDashboard.Ingest.Connection;
 using ChoriaDashboard.Ingest.Replay;
@@ -78,6 +79,7 @@ public static class ServiceRegistration
             services.AddHostedService<DemoFleetService>();
         }
 
+        services.AddDashboardSecurity(config);
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

@@ -14,10 +14,10 @@ public sealed class StartupValidationTests
     public static TheoryData<Type> OptionsClasses => new(OptionsTypes());
 
     [Fact]
-    public void OptionsClasses_FoundByTheirSection_AreTheSevenSections()
+    public void OptionsClasses_FoundByTheirSection_AreTheEightSections()
     {
         Assert.Equal(
-            ["Demo", "Fleet", "Ingest", "Nats", "Replay", "Ui", "Wall"],
+            ["Demo", "Fleet", "Ingest", "Nats", "Replay", "Security", "Ui", "Wall"],
             OptionsTypes().Select(t => (string)t.GetField("Section")!.GetRawConstantValue()!).Order(StringComparer.Ordinal));
     }
 
@@ -52,6 +52,11 @@ public sealed class StartupValidationTests
     [InlineData("Ui:RelativeTimeRefresh", "00:00:00.500", "Ui:RelativeTimeRefresh must be at least 1 second.")]
     [InlineData("Wall:TickerLength", "0", "TickerLength")]
     [InlineData("Wall:MaxListedChecks", "100001", "MaxListedChecks")]
+    [InlineData("Security:FrameAncestors", "self", "Security:FrameAncestors has self without single quotes")]
+    [InlineData("Security:AllowedOrigins:0", "dashboard.example.com", "Security:AllowedOrigins: 'dashboard.example.com' is not an origin")]
+    [InlineData("Security:ApiRequestsPerMinute", "0", "ApiRequestsPerMinute")]
+    [InlineData("Security:ConcurrentExports", "0", "ConcurrentExports")]
+    [InlineData("Security:MaxCircuitsPerClient", "0", "MaxCircuitsPerClient")]
     public async Task StartupValidator_BadSettingInEachSection_StopsTheAppNamingIt(string key, string value, string named)
     {
         await using var app = Build(new Dictionary<string, string?> { [key] = value });
