@@ -37,6 +37,9 @@ check /_content/MudBlazor/MudBlazor.min.js ""
 check /_framework/blazor.web.js ""
 check /favicon.svg "<svg"
 check /api/fleet '"state":"connected"'
+# The hardened headers in Production too (docs: README, Security).
+if curl -fsS -D - -o /dev/null "$base/" | grep -qi "^content-security-policy: default-src 'none'; script-src 'self'"; then echo "ok   / has the Content-Security-Policy"; else echo "FAIL / has no Content-Security-Policy"; fail=1; fi
+if curl -fsS -D - -o /dev/null "$base/api/fleet" | grep -qi "^x-content-type-options: nosniff"; then echo "ok   /api/fleet has nosniff"; else echo "FAIL /api/fleet has no nosniff"; fail=1; fi
 if ASPNETCORE_URLS="http://127.0.0.1:$web_port" dotnet "$out/ChoriaDashboard.dll" --probe "$base/healthz"; then echo "ok   --probe"; else echo "FAIL --probe"; fail=1; fi
 if dotnet "$out/ChoriaDashboard.dll" --probe "http://127.0.0.1:$(free_port)/healthz" 2>/dev/null; then echo "FAIL --probe of a dead port succeeded"; fail=1; else echo "ok   --probe fails when nothing answers"; fi
 
@@ -46,4 +49,4 @@ if Fleet__StaleAfter=02:00:00 dotnet "$out/ChoriaDashboard.dll" --urls "http://1
 elif grep -q "DeadAfter" "$work/bad.log"; then echo "ok   invalid configuration refused with a clear message"
 else echo "FAIL invalid configuration: no clear message"; cat "$work/bad.log"; fail=1; fi
 
-[ $fail -eq 0 ] && echo "publish smoke test: 12 passed, 0 failed" || { echo "publish smoke test failed"; cat "$work/app.log"; exit 1; }
+[ $fail -eq 0 ] && echo "publish smoke test: 14 passed, 0 failed" || { echo "publish smoke test failed"; cat "$work/app.log"; exit 1; }

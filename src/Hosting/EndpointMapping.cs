@@ -1,6 +1,7 @@
 using ChoriaDashboard.Api;
 using ChoriaDashboard.Components;
 using ChoriaDashboard.Hosting.SignIn;
+using ChoriaDashboard.Hosting.Security;
 
 namespace ChoriaDashboard.Hosting;
 
@@ -16,7 +17,12 @@ public static class EndpointMapping
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        app.UseSecurityHeaders();
+        app.UseOriginCheck();
         app.UseDashboardSignIn();
+        // The per-client limits come after sign-in: a signed-in user counts by name, not by address.
+        app.UseRateLimiter();
+        app.UseCircuitLimit();
         app.UseAntiforgery();
         return app;
     }
@@ -35,6 +41,8 @@ public static class EndpointMapping
         // left unmarked falls back to "signed in at all" (SignInRegistration), never to public.
         endpoints.Api.RequireAuthorization(DashboardPolicies.Viewer);
         endpoints.Export.RequireAuthorization(DashboardPolicies.Viewer);
+        endpoints.Api.RequireRateLimiting(RateLimits.Api);
+        endpoints.Export.RequireRateLimiting(RateLimits.Export);
 
         endpoints.Api.MapFleetApi();
         endpoints.Export.MapNodeExport();
@@ -43,7 +51,9 @@ public static class EndpointMapping
         // On the same builder as the components: only there do they find the assets' fingerprinted names. Public, so
         // the sign-in page has its stylesheet; they hold nothing of the fleet.
         endpoints.Ui.MapStaticAssets().AllowAnonymous();
-        endpoints.Ui.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        // Blazor would append its own policy, frame-ancestors 'self' (against framing a page whose WebSocket is
+        // compressed), beside ours; ours carries Security:FrameAncestors on every page, so one policy decides.
+        endpoints.Ui.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);
         return endpoints;
     }
 

@@ -6,6 +6,7 @@ using ChoriaDashboard.Fleet.Queries;
 using ChoriaDashboard.Fleet.Raw;
 using ChoriaDashboard.Fleet.Store;
 using ChoriaDashboard.Hosting.SignIn;
+using ChoriaDashboard.Hosting.Security;
 using ChoriaDashboard.Ingest;
 using ChoriaDashboard.Ingest.Connection;
 using ChoriaDashboard.Ingest.Replay;
@@ -80,6 +81,7 @@ public static class ServiceRegistration
         }
 
         services.AddDashboardSignIn(config);
+        services.AddDashboardSecurity(config);
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();

@@ -9,8 +9,8 @@ public enum ThemeMode
 }
 
 /// <summary>
-/// How a picked <see cref="ThemeMode"/> is stored in the browser (localStorage key <c>choria-theme</c>, written by the
-/// script in the page head) and resolved to dark or light.
+/// How a picked <see cref="ThemeMode"/> is stored in the browser (localStorage key <c>choria-theme</c>, written by
+/// <c>wwwroot/theme.js</c>, which the page head loads) and resolved to dark or light.
 /// </summary>
 public static class ThemeModes
 {

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using ChoriaDashboard.Hosting;
+using ChoriaDashboard.Hosting.Security;
 using ChoriaDashboard.Tests.Infrastructure;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -69,6 +71,23 @@ public sealed class EndpointGroupsTests(NatsServerFixture nats)
         Assert.All(
             endpoints.Where(e => GroupOf(e) is DashboardEndpointGroup.Api or DashboardEndpointGroup.Export),
             e => Assert.Equal([GroupOf(e)], e.Metadata.GetOrderedMetadata<ITagsMetadata>().SelectMany(t => t.Tags)));
+    }
+
+    [Fact]
+    public async Task ApiAndExportEndpoints_Metadata_CarryTheirGroupsRateLimitOnly()
+    {
+        await using var app = new DashboardFactory(nats.Url);
+
+        var endpoints = Endpoints(app);
+
+        Assert.All(endpoints, e => Assert.Equal(
+            GroupOf(e) switch
+            {
+                DashboardEndpointGroup.Api => RateLimits.Api,
+                DashboardEndpointGroup.Export => RateLimits.Export,
+                _ => null,
+            },
+            e.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName));
     }
 
     [Fact]

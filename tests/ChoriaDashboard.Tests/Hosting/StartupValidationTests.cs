@@ -14,10 +14,10 @@ public sealed class StartupValidationTests
     public static TheoryData<Type> OptionsClasses => new(OptionsTypes());
 
     [Fact]
-    public void OptionsClasses_FoundByTheirSection_AreTheEightSections()
+    public void OptionsClasses_FoundByTheirSection_AreTheNineSections()
     {
         Assert.Equal(
-            ["Auth", "Demo", "Fleet", "Ingest", "Nats", "Replay", "Ui", "Wall"],
+            ["Auth", "Demo", "Fleet", "Ingest", "Nats", "Replay", "Security", "Ui", "Wall"],
             OptionsTypes().Select(t => (string)t.GetField("Section")!.GetRawConstantValue()!).Order(StringComparer.Ordinal));
     }
 
@@ -54,6 +54,11 @@ public sealed class StartupValidationTests
     [InlineData("Wall:MaxListedChecks", "100001", "MaxListedChecks")]
     [InlineData("Auth:BrowserToken", "too-short", "Auth:BrowserToken must be at least 16 characters.")]
     [InlineData("Auth:Mode", "OpenIdConnect", "Auth:OpenIdConnect:Authority must be the provider's absolute https URL")]
+    [InlineData("Security:FrameAncestors", "self", "Security:FrameAncestors has self without single quotes")]
+    [InlineData("Security:AllowedOrigins:0", "dashboard.example.com", "Security:AllowedOrigins: 'dashboard.example.com' is not an origin")]
+    [InlineData("Security:ApiRequestsPerMinute", "0", "ApiRequestsPerMinute")]
+    [InlineData("Security:ConcurrentExports", "0", "ConcurrentExports")]
+    [InlineData("Security:MaxCircuitsPerClient", "0", "MaxCircuitsPerClient")]
     public async Task StartupValidator_BadSettingInEachSection_StopsTheAppNamingIt(string key, string value, string named)
     {
         await using var app = Build(new Dictionary<string, string?> { [key] = value });
