@@ -1,7 +1,7 @@
 using ChoriaDashboard.Api;
 using ChoriaDashboard.Components;
-using ChoriaDashboard.Hosting.SignIn;
 using ChoriaDashboard.Hosting.Security;
+using ChoriaDashboard.Hosting.SignIn;
 
 namespace ChoriaDashboard.Hosting;
 

@@ -11,14 +11,22 @@ namespace ChoriaDashboard.Hosting.Security;
 public static class ClientKey
 {
     /// <summary>
-    /// <c>user:NAME</c> for a signed-in request, else <c>ip:ADDRESS</c> (<c>ip:unknown</c> when the server has none). An
+    /// <c>user:NAME</c> for a request signed in by a provider or an API key, else <c>ip:ADDRESS</c> (<c>ip:unknown</c> when the server has none). An
     /// IPv6 address counts by its /64 network: one host is usually given a whole /64 and could take a new address for
     /// every request.
     /// </summary>
     public static string Of(HttpContext context) =>
-        context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name }
+        context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } name } && NamesOnePerson(context.User)
             ? "user:" + name
             : "ip:" + Network(context.Connection.RemoteIpAddress);
+
+    /// <summary>
+    /// Whether the sign-in's name belongs to one client: a provider's user or an API key. Everyone who used the browser
+    /// token is "browser", every screen of a wall token has its name, and in Unsecured mode all are "anonymous": those
+    /// count by address, or they would all share one allowance.
+    /// </summary>
+    private static bool NamesOnePerson(System.Security.Claims.ClaimsPrincipal user) =>
+        user.FindFirst(Components.DashboardClaims.Method)?.Value is Components.DashboardClaims.OpenIdConnectMethod or Components.DashboardClaims.ApiKeyMethod;
 
     private static string Network(IPAddress? address)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Claims;
+using ChoriaDashboard.Components;
 using ChoriaDashboard.Hosting.Security;
 using Microsoft.AspNetCore.Http;
 using Xunit;
@@ -9,13 +10,20 @@ namespace ChoriaDashboard.Tests.Hosting.Security;
 /// <summary>Who a request counts against: its signed-in name, else its address (an IPv6 host by its /64).</summary>
 public sealed class ClientKeyTests
 {
-    [Fact]
-    public void Of_SignedInRequest_IsTheUserName()
+    [Theory]
+    [InlineData(DashboardClaims.OpenIdConnectMethod, "user:alice")]
+    [InlineData(DashboardClaims.ApiKeyMethod, "user:alice")]
+    [InlineData(DashboardClaims.BrowserTokenMethod, "ip:10.0.0.1")]
+    [InlineData(DashboardClaims.WallTokenMethod, "ip:10.0.0.1")]
+    [InlineData(DashboardClaims.UnsecuredMethod, "ip:10.0.0.1")]
+    public void Of_SignedInRequest_IsTheUserOnlyWhereTheNameIsOneClients(string method, string key)
     {
+        // Everyone with the browser token is "browser", every screen of a wall token shares its name, and Unsecured
+        // makes everyone "anonymous": by name they would all share one allowance.
         var context = Context("10.0.0.1");
-        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "alice")], "test"));
+        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "alice"), new Claim(DashboardClaims.Method, method)], "test"));
 
-        Assert.Equal("user:alice", ClientKey.Of(context));
+        Assert.Equal(key, ClientKey.Of(context));
     }
 
     [Fact]

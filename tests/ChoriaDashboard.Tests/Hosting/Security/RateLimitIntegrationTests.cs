@@ -33,9 +33,9 @@ public sealed class RateLimitIntegrationTests(NatsServerFixture nats)
         Assert.InRange(retryAfter, 1, 60);
         Assert.StartsWith("Too many requests; try again in ", await new StreamReader(refused.Body).ReadToEndAsync(), StringComparison.Ordinal);
 
-        // Another address, and a signed-in user on the same address, each have their own allowance.
+        // Another address, and a program with its own API key on the same address, each have their own allowance.
         Assert.Equal(StatusCodes.Status200OK, (await GetAsync(app, "/api/fleet", "10.0.0.2")).Response.StatusCode);
-        Assert.Equal(StatusCodes.Status200OK, (await GetAsync(app, "/api/fleet", "10.0.0.1", user: "alice")).Response.StatusCode);
+        Assert.Equal(StatusCodes.Status200OK, (await GetAsync(app, "/api/fleet", "10.0.0.1", apiKey: AliceKey)).Response.StatusCode);
         Assert.Equal(1, app.Services.GetRequiredService<SecurityRefusals>().ByReason[RefusalReason.ApiRateLimit]);
     }
 
@@ -102,7 +102,12 @@ public sealed class RateLimitIntegrationTests(NatsServerFixture nats)
     private static Dictionary<string, string?> Settings(params (string Key, string Value)[] settings)
     {
         // About the hardened surface, not sign-in: every request is anonymous unless a test signs one in.
-        var all = new Dictionary<string, string?> { ["Auth:Mode"] = "Unsecured" };
+        var all = new Dictionary<string, string?>
+        {
+            ["Auth:Mode"] = "Unsecured",
+            ["Auth:ApiKeys:0:Name"] = "alice",
+            ["Auth:ApiKeys:0:Key"] = AliceKey,
+        };
         foreach (var (key, value) in settings)
         {
             all[key] = value;
@@ -112,7 +117,9 @@ public sealed class RateLimitIntegrationTests(NatsServerFixture nats)
     }
 
     /// <summary>A GET through the real pipeline from <paramref name="address"/>, signed in as <paramref name="user"/> when given.</summary>
-    private static Task<HttpContext> GetAsync(DashboardFactory app, string path, string address, string? user = null, string? forwardedFor = null) =>
+    private const string AliceKey = "api-key-of-alice-0123456789";
+
+    private static Task<HttpContext> GetAsync(DashboardFactory app, string path, string address, string? apiKey = null, string? forwardedFor = null) =>
         app.Server.SendAsync(context =>
         {
             context.Request.Method = HttpMethods.Get;
@@ -123,9 +130,9 @@ public sealed class RateLimitIntegrationTests(NatsServerFixture nats)
                 context.Request.Headers["X-Forwarded-For"] = forwardedFor;
             }
 
-            if (user is not null)
+            if (apiKey is not null)
             {
-                context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], "test"));
+                context.Request.Headers["x-api-key"] = apiKey;
             }
         });
 
