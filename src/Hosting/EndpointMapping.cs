@@ -14,7 +14,7 @@ public static class EndpointMapping
         RetiredSettings.Warn(app.Configuration, app.Logger);
         if (!app.Environment.IsDevelopment())
         {
-            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseExceptionHandler(SignInEndpoints.ErrorPath, createScopeForErrors: true);
         }
 
         app.UseSecurityHeaders();

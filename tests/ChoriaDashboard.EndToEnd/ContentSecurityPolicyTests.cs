@@ -105,8 +105,8 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture browser, NatsServe
         await Assertions.Expect(_page.GetByTestId("tail-status")).ToContainTextAsync("live", Wait);
         await AssertNoViolationAsync("/events");
 
-        await OpenAsync("/error");
-        await Assertions.Expect(_page.Locator(".mud-main-content")).ToContainTextAsync("Something went wrong", Wait);
+        await _page.GotoAsync(Url("/error"));
+        await Assertions.Expect(_page.Locator("main")).ToContainTextAsync("Something went wrong", Wait);
         await AssertNoViolationAsync("/error");
 
         // An unknown address within the app: the router's not-found content, in the live circuit.

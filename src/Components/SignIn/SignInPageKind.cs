@@ -20,4 +20,10 @@ public enum SignInPageKind
 
     /// <summary>The provider's sign-in failed or was refused.</summary>
     ProviderFailed,
+
+    /// <summary>
+    /// The server failed (the exception handler's page, <c>/error</c>): shown to anyone, signed in or not, so it says
+    /// nothing of the fleet and opens no circuit.
+    /// </summary>
+    ServerError,
 }

@@ -28,6 +28,18 @@ public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         ValidateSecrets("Auth:ApiKeys", "Key", options.ApiKeys.Select(k => (k.Name, k.Key)).ToList(), failures);
         ValidateSecrets("Auth:WallTokens", "Token", options.WallTokens.Select(t => (t.Name, t.Token)).ToList(), failures);
 
+        // One secret, one kind of access: a wall link shown on a lobby screen must not also be a viewer's key.
+        var secrets = new[] { ("Auth:BrowserToken", options.BrowserToken) }
+            .Concat(options.ApiKeys.Select(k => ($"Auth:ApiKeys ('{k.Name}')", k.Key)))
+            .Concat(options.WallTokens.Select(t => ($"Auth:WallTokens ('{t.Name}')", t.Token)))
+            .Where(s => !string.IsNullOrWhiteSpace(s.Item2))
+            .GroupBy(s => s.Item2!.Trim(), StringComparer.Ordinal)
+            .Where(g => g.Count() > 1);
+        foreach (var shared in secrets)
+        {
+            failures.Add($"{string.Join(" and ", shared.Select(s => s.Item1))} have the same secret: each must be different.");
+        }
+
         if (!string.IsNullOrEmpty(options.KeysDirectory) && !CanWrite(options.KeysDirectory))
         {
             failures.Add($"Auth:KeysDirectory: cannot create or write the folder '{options.KeysDirectory}'.");

@@ -21,6 +21,8 @@ public static partial class SignInEndpoints
 
     public const string AccessDeniedPath = "/access-denied";
 
+    public const string ErrorPath = "/error";
+
     /// <summary>The query parameter of a sign-in link carrying the browser token: <c>/login?t=…</c>.</summary>
     public const string TokenParameter = "t";
 
@@ -34,6 +36,9 @@ public static partial class SignInEndpoints
         ui.MapPost(LogoutPath, LogoutAsync).AllowAnonymous();
         ui.MapGet(SignedOutPath, () => Page(SignInPageKind.SignedOut, StatusCodes.Status200OK)).AllowAnonymous();
         ui.MapGet(AccessDeniedPath, AccessDenied).AllowAnonymous();
+        // The exception handler's page, for any method it re-executes: static and anonymous, so a failure never shows
+        // the fleet to someone who is not signed in, nor sends them into a circuit they cannot open.
+        ui.Map(ErrorPath, () => Page(SignInPageKind.ServerError, StatusCodes.Status500InternalServerError)).AllowAnonymous();
     }
 
     private static async Task<IResult> LoginAsync(
@@ -94,7 +99,7 @@ public static partial class SignInEndpoints
             return Page(SignInPageKind.Form, StatusCodes.Status401Unauthorized, returnUrl: target, error: "That token is not the dashboard's sign-in token. Use the sign-in link the dashboard logged at start.");
         }
 
-        await context.SignInAsync(SignInSchemes.Cookie, SignInPrincipals.BrowserToken(), new AuthenticationProperties { IsPersistent = true });
+        await context.SignInAsync(SignInSchemes.Cookie, SignInPrincipals.BrowserToken(browserToken.Token), new AuthenticationProperties { IsPersistent = true });
         LogSignedIn(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
         return Results.LocalRedirect(target);
     }
@@ -104,13 +109,31 @@ public static partial class SignInEndpoints
     {
         _ = returnUrl;
         var method = context.User.FindFirst(DashboardClaims.Method)?.Value;
-        if (options.CurrentValue.Mode == AuthMode.OpenIdConnect && method == DashboardClaims.OpenIdConnectMethod)
+        if (options.CurrentValue.Mode == AuthMode.OpenIdConnect && method == DashboardClaims.OpenIdConnectMethod && await ProviderEndsSessionsAsync(context))
         {
             return Results.SignOut(new AuthenticationProperties { RedirectUri = SignedOutPath }, [SignInSchemes.Cookie, SignInSchemes.OpenIdConnect]);
         }
 
         await context.SignOutAsync(SignInSchemes.Cookie);
         return Results.LocalRedirect(SignedOutPath);
+    }
+
+    /// <summary>
+    /// Whether the provider offers RP-initiated logout (an <c>end_session_endpoint</c>): without one (Google, for one)
+    /// the handler's sign-out throws, and the dashboard's own sign-out must still happen.
+    /// </summary>
+    private static async Task<bool> ProviderEndsSessionsAsync(HttpContext context)
+    {
+        var oidc = context.RequestServices.GetRequiredService<IOptionsMonitor<Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectOptions>>().Get(SignInSchemes.OpenIdConnect);
+        try
+        {
+            var metadata = oidc.ConfigurationManager is null ? null : await oidc.ConfigurationManager.GetConfigurationAsync(context.RequestAborted);
+            return !string.IsNullOrEmpty(metadata?.EndSessionEndpoint);
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException)
+        {
+            return false; // the provider cannot be reached: sign out here at least
+        }
     }
 
     private static IResult AccessDenied(HttpContext context, IOptionsMonitor<AuthOptions> options) =>

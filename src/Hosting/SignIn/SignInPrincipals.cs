@@ -10,8 +10,12 @@ namespace ChoriaDashboard.Hosting.SignIn;
 /// </summary>
 public static class SignInPrincipals
 {
-    /// <summary>A person who signed in with the browser token: a viewer.</summary>
-    public static ClaimsPrincipal BrowserToken() => Make(SignInSchemes.Cookie, "browser", DashboardPolicies.Viewer, DashboardClaims.BrowserTokenMethod);
+    /// <summary>
+    /// A person who signed in with the browser token <paramref name="token"/>: a viewer, for as long as that token is the
+    /// dashboard's (a new one, at a restart or in <c>Auth:BrowserToken</c>, signs such browsers out).
+    /// </summary>
+    public static ClaimsPrincipal BrowserToken(string token) =>
+        Make(SignInSchemes.Cookie, "browser", DashboardPolicies.Viewer, DashboardClaims.BrowserTokenMethod, new Claim(BrowserTokenClaim, Secrets.Digest(token)));
 
     /// <summary>A screen signed in with the wall token named <paramref name="name"/>: the wall only.</summary>
     public static ClaimsPrincipal WallToken(string name, string token) =>
@@ -24,7 +28,7 @@ public static class SignInPrincipals
     public static ClaimsPrincipal OpenIdConnect(ClaimsPrincipal fromProvider, OpenIdConnectSettings settings)
     {
         var claims = fromProvider.Claims
-            .Where(c => c.Type is not (DashboardClaims.Access or DashboardClaims.Method or DashboardClaims.WallToken or WallNameClaim or DashboardClaims.Name))
+            .Where(c => c.Type is not (DashboardClaims.Access or DashboardClaims.Method or DashboardClaims.WallToken or WallNameClaim or BrowserTokenClaim or DashboardClaims.Name))
             .ToList();
         var name = fromProvider.FindFirst(settings.NameClaim)?.Value
             ?? fromProvider.FindFirst("preferred_username")?.Value
@@ -43,10 +47,12 @@ public static class SignInPrincipals
 
     /// <summary>
     /// The sign-in <paramref name="user"/> as it holds now: the same principal, a changed one (an OpenID Connect user's
-    /// access after <c>RequiredClaim</c> changed), or null when it no longer holds (its wall token revoked, its mode no
-    /// longer the configured one).
+    /// access after <c>RequiredClaim</c> changed), or null when it no longer holds: its wall token revoked, its browser
+    /// token no longer <paramref name="browserToken"/>, its mode no longer the configured one, or its provider's ID
+    /// token expired at <paramref name="now"/> (so a user the provider no longer lets in is asked to sign in there again,
+    /// and loses access then).
     /// </summary>
-    public static ClaimsPrincipal? Revalidate(ClaimsPrincipal user, AuthOptions options)
+    public static ClaimsPrincipal? Revalidate(ClaimsPrincipal user, AuthOptions options, string browserToken, DateTimeOffset now)
     {
         switch (user.FindFirst(DashboardClaims.Method)?.Value)
         {
@@ -56,9 +62,14 @@ public static class SignInPrincipals
                 var token = options.WallTokens.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.Ordinal));
                 return token?.Token is { } secret && string.Equals(Secrets.Digest(secret), digest, StringComparison.Ordinal) ? user : null;
             case DashboardClaims.BrowserTokenMethod:
-                return options.Mode == AuthMode.BrowserToken ? user : null;
+                return options.Mode == AuthMode.BrowserToken
+                    && string.Equals(user.FindFirst(BrowserTokenClaim)?.Value, Secrets.Digest(browserToken), StringComparison.Ordinal)
+                    ? user
+                    : null;
             case DashboardClaims.OpenIdConnectMethod:
-                if (options.Mode != AuthMode.OpenIdConnect)
+                if (options.Mode != AuthMode.OpenIdConnect
+                    || !long.TryParse(user.FindFirst("exp")?.Value, out var expires)
+                    || DateTimeOffset.FromUnixTimeSeconds(expires) <= now)
                 {
                     return null;
                 }
@@ -81,6 +92,9 @@ public static class SignInPrincipals
 
     /// <summary>The claim type holding a wall token's configured name.</summary>
     internal const string WallNameClaim = "urn:choria-dashboard:wall";
+
+    /// <summary>The claim type holding a digest of the browser token a person signed in with.</summary>
+    internal const string BrowserTokenClaim = "urn:choria-dashboard:browser-token";
 
     private static bool HoldsRequiredClaim(IEnumerable<Claim> claims, RequiredClaimSettings required) =>
         string.IsNullOrEmpty(required.Type)

@@ -39,7 +39,7 @@ public static class SignInRegistration
         }
 
         services.AddOptions<PolicySchemeOptions>(SignInSchemes.Dashboard).Configure<IOptionsMonitor<AuthOptions>>(ConfigureDashboardScheme);
-        services.AddOptions<CookieAuthenticationOptions>(SignInSchemes.Cookie).Configure<IOptionsMonitor<AuthOptions>>(ConfigureCookie);
+        services.AddOptions<CookieAuthenticationOptions>(SignInSchemes.Cookie).Configure<IOptionsMonitor<AuthOptions>, BrowserTokenSource, TimeProvider>(ConfigureCookie);
         services.AddOptions<OpenIdConnectOptions>(SignInSchemes.OpenIdConnect).Configure<IOptions<AuthOptions>>((o, auth) => ConfigureOpenIdConnect(o, auth.Value.OpenIdConnect));
 
         services.AddAuthorizationBuilder()
@@ -74,13 +74,14 @@ public static class SignInRegistration
     }
 
     private static void ConfigureDashboardScheme(PolicySchemeOptions o, IOptionsMonitor<AuthOptions> auth) =>
-        // A request with an API key is a machine's; any other is a browser's (the cookie, or everyone in Unsecured
-        // mode). Machines' paths answer 401/403 instead of the cookie's redirects (ConfigureCookie).
-        o.ForwardDefaultSelector = context => ApiKeyAuthenticationHandler.Carries(context.Request)
+        // An API key counts on machines' paths only (/api, /export, /hubs): it never opens a page or a circuit. Any
+        // other request is a browser's (the cookie, or everyone in Unsecured mode). Machines' paths answer 401/403
+        // instead of the cookie's redirects (ConfigureCookie).
+        o.ForwardDefaultSelector = context => ApiKeyAuthenticationHandler.Carries(context.Request) && SignInSchemes.IsMachinePath(context.Request.Path)
             ? SignInSchemes.ApiKey
             : auth.CurrentValue.Mode == AuthMode.Unsecured ? SignInSchemes.Unsecured : SignInSchemes.Cookie;
 
-    private static void ConfigureCookie(CookieAuthenticationOptions o, IOptionsMonitor<AuthOptions> auth)
+    private static void ConfigureCookie(CookieAuthenticationOptions o, IOptionsMonitor<AuthOptions> auth, BrowserTokenSource browserToken, TimeProvider time)
     {
         o.Cookie.Name = SignInSchemes.CookieName;
         o.Cookie.HttpOnly = true;
@@ -101,7 +102,7 @@ public static class SignInRegistration
                 return;
             }
 
-            var now = SignInPrincipals.Revalidate(context.Principal, auth.CurrentValue);
+            var now = SignInPrincipals.Revalidate(context.Principal, auth.CurrentValue, browserToken.Token, time.GetUtcNow());
             if (now is null)
             {
                 context.RejectPrincipal();

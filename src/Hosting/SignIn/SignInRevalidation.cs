@@ -9,7 +9,7 @@ namespace ChoriaDashboard.Hosting.SignIn;
 /// sends no request in that time, so without this a revoked wall token would keep its screen showing the fleet. When
 /// the sign-in no longer holds, the page's authorization fails and it reloads, so the request pipeline decides.
 /// </summary>
-internal sealed class SignInRevalidation(ILoggerFactory loggerFactory, IOptionsMonitor<AuthOptions> options)
+internal sealed class SignInRevalidation(ILoggerFactory loggerFactory, IOptionsMonitor<AuthOptions> options, BrowserTokenSource browserToken, TimeProvider time)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => options.CurrentValue.RevalidationInterval;
@@ -22,13 +22,12 @@ internal sealed class SignInRevalidation(ILoggerFactory loggerFactory, IOptionsM
             return Task.FromResult(true);
         }
 
-        // Unsecured and API-key users are not kept in a cookie: nothing to revoke in a circuit's lifetime but the mode.
-        var method = user.FindFirst(Components.DashboardClaims.Method)?.Value;
-        if (method == Components.DashboardClaims.UnsecuredMethod)
+        // Unsecured users are not kept in a cookie: nothing to revoke in a circuit's lifetime but the mode.
+        if (user.HasClaim(Components.DashboardClaims.Method, Components.DashboardClaims.UnsecuredMethod))
         {
             return Task.FromResult(options.CurrentValue.Mode == AuthMode.Unsecured);
         }
 
-        return Task.FromResult(ReferenceEquals(SignInPrincipals.Revalidate(user, options.CurrentValue), user));
+        return Task.FromResult(ReferenceEquals(SignInPrincipals.Revalidate(user, options.CurrentValue, browserToken.Token, time.GetUtcNow()), user));
     }
 }

@@ -22,7 +22,7 @@ internal sealed partial class WallSignInMiddleware(RequestDelegate next, IOption
     public async Task InvokeAsync(HttpContext context)
     {
         if (!HttpMethods.IsGet(context.Request.Method)
-            || !context.Request.Path.Equals(WallPath, StringComparison.OrdinalIgnoreCase)
+            || !IsWall(context.Request.Path)
             || !context.Request.Query.TryGetValue(TokenParameter, out var presented)
             || context.User.HasClaim(DashboardClaims.Access, DashboardPolicies.Viewer))
         {
@@ -59,6 +59,10 @@ internal sealed partial class WallSignInMiddleware(RequestDelegate next, IOption
         context.User = user;
         await next(context);
     }
+
+    /// <summary>The wall's path as routing matches it: any case, with or without a trailing slash.</summary>
+    private static bool IsWall(PathString path) =>
+        path.Value is { } value && string.Equals(value.TrimEnd('/'), WallPath.Value, StringComparison.OrdinalIgnoreCase);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A wall screen signed in with the wall token {Name} from {RemoteAddress}")]
     private static partial void LogSignedIn(ILogger logger, string name, string remoteAddress);

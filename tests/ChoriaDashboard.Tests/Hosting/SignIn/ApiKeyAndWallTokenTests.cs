@@ -58,6 +58,24 @@ public sealed class ApiKeyAndWallTokenTests(NatsServerFixture nats)
     }
 
     [Fact]
+    public async Task ApiKey_OnPagesAndTheCircuit_OpensNothing()
+    {
+        // A key is for programs: it reads /api and the exports, never a page or a circuit.
+        await using var app = App(nats.Url);
+        using var http = Browser(app);
+        http.DefaultRequestHeaders.Add("x-api-key", ApiKey);
+
+        foreach (var page in new[] { "/", "/nodes", "/wall" })
+        {
+            using var response = await http.GetAsync(Path(page));
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{page} answered {response.StatusCode} to an API key");
+        }
+
+        using var negotiate = await http.PostAsync(Path("/_blazor/negotiate?negotiateVersion=1"), null);
+        Assert.Equal(HttpStatusCode.Redirect, negotiate.StatusCode);
+    }
+
+    [Fact]
     public async Task SignedInBrowser_WithoutApiKey_ReadsTheApi()
     {
         await using var app = App(nats.Url);
@@ -78,6 +96,19 @@ public sealed class ApiKeyAndWallTokenTests(NatsServerFixture nats)
         Assert.Contains("data-testid=\"wall\"", await wall.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         // The cookie carries the screen through the circuit's own requests, which do not repeat the token.
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(Path("/wall"))).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/wall/")]
+    [InlineData("/WALL")]
+    public async Task WallLink_PathAsRoutingMatchesIt_SignsTheScreenIn(string path)
+    {
+        await using var app = App(nats.Url);
+        using var http = Browser(app);
+
+        using var wall = await http.GetAsync(Path($"{path}?token={WallToken}"));
+
+        Assert.Equal(HttpStatusCode.OK, wall.StatusCode);
     }
 
     [Fact]

@@ -48,6 +48,24 @@ public sealed class AuthOptionsValidatorTests
         Assert.Contains("Auth:ApiKeys:2:Name is required.", result.Failures!);
     }
 
+    [Fact]
+    public void Validate_OneSecretForTwoKindsOfAccess_Fails()
+    {
+        // A wall link shown on a lobby screen must not also open everything as a browser token or an API key.
+        const string shared = "shared-secret-0123456789";
+        var options = new AuthOptions
+        {
+            BrowserToken = shared,
+            ApiKeys = [new ApiKeySettings { Name = "ci", Key = shared }],
+            WallTokens = [new WallTokenSettings { Name = "lobby", Token = shared }, new WallTokenSettings { Name = "noc", Token = "noc-token-0123456789abcdef" }],
+        };
+
+        var result = _validator.Validate(null, options);
+
+        Assert.Contains("Auth:BrowserToken and Auth:ApiKeys ('ci') and Auth:WallTokens ('lobby') have the same secret: each must be different.", result.Failures!);
+        Assert.DoesNotContain(result.Failures!, f => f.Contains(shared, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(null, "dashboard", true, "Auth:OpenIdConnect:Authority must be the provider's absolute https URL when Auth:Mode is OpenIdConnect.")]
     [InlineData("http://login.example", "dashboard", true, "Auth:OpenIdConnect:Authority is plain http: use https, or set Auth:OpenIdConnect:RequireHttpsMetadata=false for a test provider.")]

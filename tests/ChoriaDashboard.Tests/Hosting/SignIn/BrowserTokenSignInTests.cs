@@ -39,9 +39,12 @@ public sealed class BrowserTokenSignInTests(NatsServerFixture nats)
             Assert.Equal($"/login?ReturnUrl={Uri.EscapeDataString(path)}", response.Headers.Location!.PathAndQuery);
         }
 
+        Assert.Contains("/export/nodes.csv", routes.Machine);
+
         // The circuit cannot be opened either.
         using var negotiate = await http.PostAsync(Path("/_blazor/negotiate?negotiateVersion=1"), null);
-        Assert.NotEqual(HttpStatusCode.OK, negotiate.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, negotiate.StatusCode);
+        Assert.StartsWith("/login", negotiate.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -182,15 +185,66 @@ public sealed class BrowserTokenSignInTests(NatsServerFixture nats)
         Assert.Equal(HttpStatusCode.Redirect, (await http.GetAsync(Path("/"))).StatusCode);
     }
 
+    [Fact]
+    public async Task BrowserTokenCookie_AppRestartedWithAnotherToken_NoLongerSignsIn()
+    {
+        // Two processes with the same cookie keys (a restart), the second with a new token (a random one, or rotated
+        // after the old one leaked from a log): the old cookie must not outlive its token.
+        var keys = Directory.CreateTempSubdirectory("choria-dashboard-keys-").FullName;
+        try
+        {
+            string cookie;
+            await using (var before = App(nats.Url, more: new Dictionary<string, string?> { ["Auth:KeysDirectory"] = keys }))
+            {
+                using var http = Browser(before);
+                using var login = await http.GetAsync(Path($"/login?t={BrowserToken}"));
+                cookie = login.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(".ChoriaDashboard.Auth=", StringComparison.Ordinal)).Split(';')[0];
+                using var still = new HttpRequestMessage(HttpMethod.Get, Path("/api/fleet"));
+                still.Headers.Add("Cookie", cookie);
+                Assert.Equal(HttpStatusCode.OK, (await before.CreateClient().SendAsync(still)).StatusCode);
+            }
+
+            await using var after = App(nats.Url, more: new Dictionary<string, string?> { ["Auth:KeysDirectory"] = keys, ["Auth:BrowserToken"] = "browser-token-after-rotation-01" });
+            using var request = new HttpRequestMessage(HttpMethod.Get, Path("/api/fleet"));
+            request.Headers.Add("Cookie", cookie);
+
+            using var response = await Browser(after).SendAsync(request);
+
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(keys, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ErrorPage_Anonymous_SaysSoWithoutTheFleetOrACircuit()
+    {
+        await using var app = App(nats.Url);
+        using var http = Browser(app);
+
+        using var error = await http.GetAsync(Path("/error"));
+        var body = await error.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
+        Assert.Contains("Something went wrong on the server", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("broker-state", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("blazor.web.js", body, StringComparison.Ordinal);
+    }
+
     /// <summary>Every GET route the app maps, with sample values, split into machines' paths and pages.</summary>
     private static (List<string> Machine, List<string> Pages) ReadRoutes(DashboardFactory app)
     {
         var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains("GET") != false)
             .Where(e => e.Metadata.GetMetadata<DashboardEndpointGroup>()?.Name != DashboardEndpointGroup.Health)
+            // Static files (they hold nothing of the fleet; the exports' names have dots too, but their group says what they are).
+            .Where(e => e.Metadata.GetMetadata<DashboardEndpointGroup>()?.Name is DashboardEndpointGroup.Api or DashboardEndpointGroup.Export
+                || !(e.RoutePattern.RawText ?? "").Contains('.', StringComparison.Ordinal))
             .Select(e => "/" + (e.RoutePattern.RawText ?? "").TrimStart('/'))
-            // Static files (they hold nothing of the fleet), Blazor's framework files and the sign-in pages themselves.
-            .Where(p => !p.Contains('.', StringComparison.Ordinal) && !p.StartsWith("/_", StringComparison.Ordinal))
+            // Blazor's framework files and the sign-in pages themselves.
+            .Where(p => !p.StartsWith("/_", StringComparison.Ordinal))
             .Where(p => p is not ("/login" or "/signed-out" or "/access-denied" or "/error"))
             .Select(p => p.Replace("{Identity}", "web-1.example.net", StringComparison.Ordinal))
             // Catch-all file routes (served from wwwroot) are not pages.

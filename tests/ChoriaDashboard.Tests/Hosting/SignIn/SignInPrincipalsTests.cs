@@ -8,6 +8,8 @@ namespace ChoriaDashboard.Tests.Hosting.SignIn;
 public sealed class SignInPrincipalsTests
 {
     private const string Token = "wall-token-0123456789abcdef-ops";
+    private const string BrowserTokenValue = "browser-token-0123456789abcdef";
+    private static readonly DateTimeOffset Now = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
     public void OpenIdConnect_ProviderSendsItsOwnAccessAndRoleClaims_TheyGrantNothing()
@@ -45,7 +47,7 @@ public sealed class SignInPrincipalsTests
     {
         var screen = SignInPrincipals.WallToken("ops-room", Token);
 
-        Assert.Same(screen, SignInPrincipals.Revalidate(screen, Options(wallToken: Token)));
+        Assert.Same(screen, SignInPrincipals.Revalidate(screen, Options(wallToken: Token), BrowserTokenValue, Now));
     }
 
     [Theory]
@@ -57,7 +59,7 @@ public sealed class SignInPrincipalsTests
         var options = Options();
         options.WallTokens = [new WallTokenSettings { Name = name, Token = token }];
 
-        Assert.Null(SignInPrincipals.Revalidate(screen, options));
+        Assert.Null(SignInPrincipals.Revalidate(screen, options, BrowserTokenValue, Now));
     }
 
     [Theory]
@@ -66,22 +68,56 @@ public sealed class SignInPrincipalsTests
     [InlineData(AuthMode.Unsecured, false)]
     public void Revalidate_BrowserTokenUser_HoldsOnlyInItsMode(AuthMode mode, bool holds)
     {
-        var user = SignInPrincipals.BrowserToken();
+        var user = SignInPrincipals.BrowserToken(BrowserTokenValue);
         var options = Options();
         options.Mode = mode;
 
-        Assert.Equal(holds, SignInPrincipals.Revalidate(user, options) is not null);
+        Assert.Equal(holds, SignInPrincipals.Revalidate(user, options, BrowserTokenValue, Now) is not null);
+    }
+
+    [Fact]
+    public void Revalidate_BrowserTokenChanged_SignsThePersonOut()
+    {
+        // A token read from a shared log, then replaced (a restart, or a new Auth:BrowserToken): its cookies go with it.
+        var user = SignInPrincipals.BrowserToken(BrowserTokenValue);
+
+        Assert.Null(SignInPrincipals.Revalidate(user, Options(), "browser-token-after-rotation-01", Now));
+    }
+
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(0, false)]
+    [InlineData(60, true)]
+    public void Revalidate_OpenIdConnectUser_HoldsUntilTheProvidersTokenExpires(int expiresInSeconds, bool holds)
+    {
+        // Then the provider is asked again, so a user it no longer lets in (or who lost the claim) loses access.
+        var user = SignInPrincipals.OpenIdConnect(Provider(new Claim("name", "dave"), new Claim("exp", Now.AddSeconds(expiresInSeconds).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))), Settings());
+        var options = Options();
+        options.Mode = AuthMode.OpenIdConnect;
+        options.OpenIdConnect = Settings();
+
+        Assert.Equal(holds, SignInPrincipals.Revalidate(user, options, BrowserTokenValue, Now) is not null);
+    }
+
+    [Fact]
+    public void Revalidate_OpenIdConnectUserWithoutExpiry_Refused()
+    {
+        var user = SignInPrincipals.OpenIdConnect(Provider(new Claim("name", "erin")), Settings());
+        var options = Options();
+        options.Mode = AuthMode.OpenIdConnect;
+
+        Assert.Null(SignInPrincipals.Revalidate(user, options, BrowserTokenValue, Now));
     }
 
     [Fact]
     public void Revalidate_RequiredClaimAddedAfterSignIn_TakesTheViewerAway()
     {
-        var user = SignInPrincipals.OpenIdConnect(Provider(new Claim("name", "carol")), Settings());
+        var user = SignInPrincipals.OpenIdConnect(Provider(new Claim("name", "carol"), new Claim("exp", Now.AddHours(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture))), Settings());
         var options = Options();
         options.Mode = AuthMode.OpenIdConnect;
         options.OpenIdConnect = Settings(requiredType: "groups", requiredValue: "choria-admins");
 
-        var now = SignInPrincipals.Revalidate(user, options);
+        var now = SignInPrincipals.Revalidate(user, options, BrowserTokenValue, Now);
 
         Assert.NotNull(now);
         Assert.NotSame(user, now);
@@ -93,7 +129,7 @@ public sealed class SignInPrincipalsTests
     {
         var forged = new ClaimsPrincipal(new ClaimsIdentity([new Claim(DashboardClaims.Access, DashboardPolicies.Viewer)], "Cookies"));
 
-        Assert.Null(SignInPrincipals.Revalidate(forged, Options()));
+        Assert.Null(SignInPrincipals.Revalidate(forged, Options(), BrowserTokenValue, Now));
     }
 
     [Theory]
