@@ -16,6 +16,13 @@ public sealed class FleetOptions
     /// <summary>Dead and stopped nodes stay visible this long after they were last heard of, then are forgotten.</summary>
     public TimeSpan ForgetAfter { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// A gap at least this long between two wake-ups of the fleet writer, which wakes at least every
+    /// <see cref="SweepInterval"/>, means the process did not run (a suspended VM, a stopped container): the gap counts as
+    /// deaf time, so nodes do not die of silence nobody was there to hear. 0 turns this off.
+    /// </summary>
+    public TimeSpan SuspendGap { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Thresholds for particular components, e.g. <c>Fleet:Components:provisioner:DeadAfter</c>.</summary>
     public Dictionary<string, ComponentThresholds> Components { get; set; } = new(StringComparer.Ordinal);
 

@@ -42,6 +42,9 @@ public sealed record NodeSnapshot
     /// <summary>When we last received an event from it (receipt time; alive events repeat their own timestamp). Live.</summary>
     public DateTimeOffset LastSeen => Activity.LastSeen;
 
+    /// <summary>When it was last heard from on the liveness clock, which silences are measured on (see <see cref="NodeActivity.HeardAt"/>). Live.</summary>
+    internal DateTimeOffset HeardAt => Activity.HeardAt;
+
     /// <summary>The kind of the last event received from it. Live.</summary>
     public LifecycleEventType LastEvent => Activity.LastEvent;
 

@@ -39,16 +39,30 @@ public sealed record WatcherSnapshot
     /// </summary>
     public DateTimeOffset? FailingSince { get; init; }
 
+    /// <summary>When it was received on the liveness clock, which silences are measured on; <see cref="ReceivedAt"/> unless the writer set it.</summary>
+    internal DateTimeOffset HeardAt
+    {
+        get => _heardAtTicks == 0 ? ReceivedAt : new DateTimeOffset(_heardAtTicks, TimeSpan.Zero);
+        init => _heardAtTicks = value.UtcTicks;
+    }
+
+    // Kept as 64-bit ticks (0: none), not as a DateTimeOffset of 16 bytes: a fleet keeps up to Fleet:MaxWatchers of these.
+    private readonly long _heardAtTicks;
+
     /// <summary>True for WARNING, CRITICAL and UNKNOWN: what Scout lists as failing.</summary>
     public bool IsFailing => Health is NagiosStatus.Warning or NagiosStatus.Critical or NagiosStatus.Unknown;
 
     /// <summary>Other watcher types: the state's data as received (JSON), if any.</summary>
     public string? RawData { get; init; }
 
-    public static WatcherSnapshot From(WatcherStateEvent evt, DateTimeOffset receivedAt) => evt is NagiosWatcherState n
+    public static WatcherSnapshot From(WatcherStateEvent evt, DateTimeOffset receivedAt) => From(evt, receivedAt, receivedAt);
+
+    /// <summary>As <see cref="From(WatcherStateEvent, DateTimeOffset)"/>, heard at <paramref name="heardAt"/> on the liveness clock.</summary>
+    internal static WatcherSnapshot From(WatcherStateEvent evt, DateTimeOffset receivedAt, DateTimeOffset heardAt) => evt is NagiosWatcherState n
         ? new WatcherSnapshot
         {
             ReceivedAt = receivedAt,
+            HeardAt = heardAt,
             Health = n.Health,
             Status = n.Status,
             StatusCode = n.StatusCode,
@@ -60,5 +74,5 @@ public sealed record WatcherSnapshot
             History = n.History,
             Annotations = n.Annotations,
         }
-        : new WatcherSnapshot { ReceivedAt = receivedAt, RawData = evt.RawData };
+        : new WatcherSnapshot { ReceivedAt = receivedAt, HeardAt = heardAt, RawData = evt.RawData };
 }

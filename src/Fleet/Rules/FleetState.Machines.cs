@@ -46,7 +46,7 @@ internal sealed partial class FleetState
     {
         if (receivedAt > machine.LastSeen)
         {
-            machine.Seen(receivedAt);
+            machine.Seen(receivedAt, _heardNow);
         }
 
         if (!ReferenceEquals(next, machine.Latest))

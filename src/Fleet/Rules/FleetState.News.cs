@@ -17,6 +17,9 @@ internal sealed partial class FleetState
     /// <summary>The time of the event or sweep being applied: when a piece of news happened.</summary>
     private DateTimeOffset _now;
 
+    /// <summary>The same moment on the liveness clock, which silences are measured on.</summary>
+    private DateTimeOffset _heardNow;
+
     /// <summary>Whether the event being applied was replayed from Choria Streams.</summary>
     private bool _replayed;
 
@@ -29,9 +32,13 @@ internal sealed partial class FleetState
     /// </summary>
     public DateTimeOffset LiveSince { get; set; } = DateTimeOffset.MinValue;
 
-    private void Begin(DateTimeOffset now, FleetChangeSet changes, bool replayed)
+    /// <summary>When the event or sweep being applied happened on the liveness clock (writer only).</summary>
+    internal DateTimeOffset HeardNow => _heardNow;
+
+    private void Begin(DateTimeOffset now, DateTimeOffset heardNow, FleetChangeSet changes, bool replayed)
     {
         _now = now;
+        _heardNow = heardNow;
         _changes = changes;
         _replayed = replayed;
     }

@@ -5,14 +5,16 @@ namespace ChoriaDashboard.Fleet.Rules;
 
 /// <summary>
 /// The sweep: silence moves nodes to stale or dead (by <see cref="LivenessPolicy"/>), and nodes, machines and watchers
-/// silent past <c>ForgetAfter</c> are forgotten.
+/// silent past <c>ForgetAfter</c> are forgotten. Every silence is measured on the liveness clock, less the time the
+/// dashboard was deaf.
 /// </summary>
 internal sealed class LivenessRules(FleetState fleet)
 {
     private readonly LivenessPolicy _policy = fleet.Policy;
 
     /// <summary>Moves silent nodes to stale or dead, and forgets those silent past <c>ForgetAfter</c>.</summary>
-    /// <param name="deaf">Time the dashboard was cut off from the broker, which does not count as silence.</param>
+    /// <param name="now">Now on the liveness clock.</param>
+    /// <param name="deaf">Time the dashboard was cut off from the broker (or not running), which does not count as silence.</param>
     public void Sweep(DateTimeOffset now, FleetChangeSet changes, DeafTimeline deaf)
     {
         foreach (var (key, node) in fleet.AllNodes)
@@ -50,7 +52,7 @@ internal sealed class LivenessRules(FleetState fleet)
         List<MachineEntry>? forgottenMachines = null;
         foreach (var machine in before.Values)
         {
-            if (_policy.ShouldForget(machine.LastSeen, now, deaf))
+            if (_policy.ShouldForget(machine.HeardAt, now, deaf))
             {
                 machines = machines.Remove(machine.Machine);
                 (forgottenMachines ??= []).Add(machine);
@@ -61,7 +63,7 @@ internal sealed class LivenessRules(FleetState fleet)
             List<WatcherEntry>? forgottenWatchers = null;
             foreach (var watcher in machine.WatcherMap.Values)
             {
-                if (_policy.ShouldForget(watcher.ReceivedAt, now, deaf))
+                if (_policy.ShouldForget(watcher.Latest.HeardAt, now, deaf))
                 {
                     watchers = watchers.Remove(watcher.Name);
                     (forgottenWatchers ??= []).Add(watcher);

@@ -143,4 +143,24 @@ public sealed class FleetOptionsValidatorTests
 
         Assert.True(new FleetOptionsValidator().Validate(null, options).Succeeded);
     }
+
+    [Theory]
+    [InlineData(5, 9, false)]
+    [InlineData(5, 10, true)]
+    [InlineData(5, 0, true)]
+    [InlineData(5, -1, false)]
+    [InlineData(5, 86_401, false)]
+    [InlineData(600, 60, false)]
+    public void FleetOptionsValidator_SuspendGap_OffOrAtLeastTwoSweepsAndAtMostADay(int sweepSeconds, int gapSeconds, bool valid)
+    {
+        var options = new FleetOptions { SweepInterval = TimeSpan.FromSeconds(sweepSeconds), SuspendGap = TimeSpan.FromSeconds(gapSeconds) };
+
+        var result = new FleetOptionsValidator().Validate(null, options);
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.StartsWith("Fleet:SuspendGap", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        }
+    }
 }
