@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 namespace ChoriaDashboard.Fleet;
 
 /// <summary>
-/// Checks the fleet thresholds make sense together (stale before dead, dead before forgotten), the suspend gap is in
-/// range, and so are the fleet-wide caps.
+/// Checks the fleet thresholds make sense together (stale before dead, dead before forgotten), the alive interval bound
+/// and the suspend gap are in range, and so are the fleet-wide caps.
 /// </summary>
 public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
 {
@@ -37,6 +37,11 @@ public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
         if (options.SeriesInterval < TimeSpan.FromSeconds(1) || options.SeriesInterval > TimeSpan.FromDays(1))
         {
             errors.Add($"Fleet:SeriesInterval must be between 1 second and 1 day, not {options.SeriesInterval}.");
+        }
+
+        if (options.MaxAliveInterval < TimeSpan.FromSeconds(1) || options.MaxAliveInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"Fleet:MaxAliveInterval must be between 1 second and 1 day, not {options.MaxAliveInterval}.");
         }
 
         // Judged against the sweep interval only when that one is valid: one mistake, one message.

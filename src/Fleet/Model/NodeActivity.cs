@@ -33,6 +33,7 @@ internal sealed class NodeActivity
     private readonly HistoryDetails _details;
     private long _lastSeenUtcTicks;
     private long _heardAtTicks;
+    private long _cadence;
     private int _lastEvent;
     private Packed[]? _ring;
     private long _appended;
@@ -65,6 +66,9 @@ internal sealed class NodeActivity
     /// freezes nor kills the node; <see cref="LastSeen"/> is what people read.
     /// </summary>
     public DateTimeOffset HeardAt => new(Volatile.Read(ref _heardAtTicks), TimeSpan.Zero);
+
+    /// <summary>How often the node has been heard sending alive events (see <see cref="AliveCadence"/>).</summary>
+    public AliveCadence Cadence => AliveCadence.Unpack(Volatile.Read(ref _cadence));
 
     /// <summary>The kind of the last event received from the node.</summary>
     public LifecycleEventType LastEvent => (LifecycleEventType)Volatile.Read(ref _lastEvent);
@@ -157,6 +161,9 @@ internal sealed class NodeActivity
         Volatile.Write(ref slot.Rest, Packed.RestOf(_details.NumberOf(entry.Detail), entry.Type, entry.Format));
         Volatile.Write(ref _appended, appended + 1);
     }
+
+    /// <summary>Writer only: the node's cadence after its latest alive (or startup).</summary>
+    public void SetCadence(AliveCadence cadence) => Volatile.Write(ref _cadence, cadence.Pack());
 
     /// <summary>A bigger ring holding the newest entries at their new places, published before the next entry is written.</summary>
     private Packed[] Grow(Packed[]? ring, long appended, int limit, int full)

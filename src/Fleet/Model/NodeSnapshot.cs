@@ -45,6 +45,9 @@ public sealed record NodeSnapshot
     /// <summary>When it was last heard from on the liveness clock, which silences are measured on (see <see cref="NodeActivity.HeardAt"/>). Live.</summary>
     internal DateTimeOffset HeardAt => Activity.HeardAt;
 
+    /// <summary>How often it has been heard sending alive events: what liveness judges it on once steady. Live.</summary>
+    public AliveCadence Cadence => Activity.Cadence;
+
     /// <summary>The kind of the last event received from it. Live.</summary>
     public LifecycleEventType LastEvent => Activity.LastEvent;
 

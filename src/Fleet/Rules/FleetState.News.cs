@@ -111,7 +111,7 @@ internal sealed partial class FleetState
 
     /// <summary>Whether a node the sweep finds dead died before the dashboard was live (see <see cref="LiveSince"/>).</summary>
     private bool DiedInHistory(NodeSnapshot node) =>
-        LiveSince > DateTimeOffset.MinValue && node.LastSeen + Policy.For(node.Component).DeadAfter < LiveSince;
+        LiveSince > DateTimeOffset.MinValue && node.LastSeen + Policy.For(node).DeadAfter < LiveSince;
 
     /// <summary>Tells of a nagios check that turned CRITICAL (it was not critical before, or is new), or turned OK from failing.</summary>
     private void NoteCheck(string identity, string machine, string watcher, WatcherSnapshot? before, WatcherSnapshot after)

@@ -164,9 +164,25 @@ internal sealed partial class FleetState
 
     /// <summary>
     /// Records an event in a node's activity (shared by every snapshot of the node, moved forward in place): its last
-    /// seen and heard times, last event and history, at most <c>Fleet:HistoryLength</c> entries.
+    /// seen and heard times, last event and history (at most <c>Fleet:HistoryLength</c> entries), and its alive cadence:
+    /// an alive right after an alive adds an interval; a startup or shutdown starts the cadence afresh (a new process,
+    /// perhaps a new version with another interval); the gap from a startup to the first alive is random in go-choria
+    /// and never counts.
     /// </summary>
-    internal void Record(NodeSnapshot node, NodeHistoryEntry entry) => node.Activity.Record(entry.ReceivedAt, _heardNow, entry, Options.HistoryLength);
+    internal void Record(NodeSnapshot node, NodeHistoryEntry entry)
+    {
+        var activity = node.Activity;
+        if (entry.Type == LifecycleEventType.Alive && activity.LastEvent == LifecycleEventType.Alive)
+        {
+            activity.SetCadence(activity.Cadence.Observe(_heardNow - activity.HeardAt));
+        }
+        else if (entry.Type is LifecycleEventType.Startup or LifecycleEventType.Shutdown && activity.Cadence.IsKnown)
+        {
+            activity.SetCadence(AliveCadence.Unknown);
+        }
+
+        activity.Record(entry.ReceivedAt, _heardNow, entry, Options.HistoryLength);
+    }
 
     /// <summary>A new node's activity, first heard from now.</summary>
     internal NodeActivity NewActivity(DateTimeOffset receivedAt, LifecycleEventType type) => new(receivedAt, type, Details, _heardNow);

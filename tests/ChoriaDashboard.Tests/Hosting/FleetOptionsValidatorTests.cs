@@ -145,6 +145,16 @@ public sealed class FleetOptionsValidatorTests
     }
 
     [Theory]
+    [InlineData("00:00:00.500", "Fleet:MaxAliveInterval")]
+    [InlineData("1.00:00:01", "Fleet:MaxAliveInterval")]
+    public void FleetOptionsValidator_MaxAliveIntervalOutOfRange_Fails(string value, string key)
+    {
+        var result = new FleetOptionsValidator().Validate(null, new FleetOptions { MaxAliveInterval = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.StartsWith(key, Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(5, 9, false)]
     [InlineData(5, 10, true)]
     [InlineData(5, 0, true)]
