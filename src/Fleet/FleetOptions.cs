@@ -26,6 +26,16 @@ public sealed class FleetOptions
     public TimeSpan MaxAliveInterval { get; set; } = TimeSpan.FromMinutes(65);
 
     /// <summary>
+    /// A nagios check silent this long is stale (not current) when its own check interval is not known: its state carries
+    /// fewer than two timed results in its history (the first run, or Choria before 0.17). With a known interval it is
+    /// stale after <see cref="CheckStaleIntervals"/> of them.
+    /// </summary>
+    public TimeSpan CheckStaleAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>A check whose interval is known is stale after this many intervals without a result: two missed runs and some slack.</summary>
+    public const double CheckStaleIntervals = 2.5;
+
+    /// <summary>
     /// A gap at least this long between two wake-ups of the fleet writer, which wakes at least every
     /// <see cref="SweepInterval"/>, means the process did not run (a suspended VM, a stopped container): the gap counts as
     /// deaf time, so nodes do not die of silence nobody was there to hear. 0 turns this off.
@@ -169,6 +179,13 @@ public sealed class FleetOptions
     /// <summary>How often a node is expected to send alives: its steady cadence, else what its version implies, else not known.</summary>
     public static TimeSpan? ExpectedAliveInterval(NodeSnapshot node) =>
         node.Cadence is { IsSteady: true } cadence ? cadence.Interval : AliveCadence.ImpliedByVersion(node.Component, node.Version);
+
+    /// <summary>
+    /// How long a nagios check may be silent before it is stale: <see cref="CheckStaleIntervals"/> of its own check
+    /// interval when its history shows it, else <see cref="CheckStaleAfter"/>.
+    /// </summary>
+    public TimeSpan CheckSilenceAllowed(WatcherSnapshot check) =>
+        check.CheckInterval is { } interval ? interval * CheckStaleIntervals : CheckStaleAfter;
 
     /// <summary>The fleet-wide replay window: <c>DeadAfter</c> plus <paramref name="margin"/>, capped at <c>ForgetAfter</c>.</summary>
     public TimeSpan FleetReplayWindow(TimeSpan margin) => Window(new LivenessThresholds(StaleAfter, DeadAfter, ForgetAfter), margin);

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 namespace ChoriaDashboard.Fleet;
 
 /// <summary>
-/// Checks the fleet thresholds make sense together (stale before dead, dead before forgotten), the alive interval bound
-/// and the suspend gap are in range, and so are the fleet-wide caps.
+/// Checks the fleet thresholds make sense together (stale before dead, dead before forgotten), the alive interval
+/// bound, the check bound and the suspend gap are in range, and so are the fleet-wide caps.
 /// </summary>
 public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
 {
@@ -42,6 +42,11 @@ public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
         if (options.MaxAliveInterval < TimeSpan.FromSeconds(1) || options.MaxAliveInterval > TimeSpan.FromDays(1))
         {
             errors.Add($"Fleet:MaxAliveInterval must be between 1 second and 1 day, not {options.MaxAliveInterval}.");
+        }
+
+        if (options.CheckStaleAfter <= TimeSpan.Zero || options.CheckStaleAfter > TimeSpan.FromDays(7))
+        {
+            errors.Add($"Fleet:CheckStaleAfter must be between 0 and 7 days, not {options.CheckStaleAfter}.");
         }
 
         // Judged against the sweep interval only when that one is valid: one mistake, one message.

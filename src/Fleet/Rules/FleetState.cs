@@ -89,7 +89,10 @@ internal sealed partial class FleetState
         };
     }
 
-    /// <summary>Moves silent nodes to stale or dead, and forgets nodes, machines and watchers silent past <c>ForgetAfter</c>.</summary>
+    /// <summary>
+    /// Moves silent nodes to stale or dead, marks checks that are no longer current as stale, and forgets nodes, machines
+    /// and watchers silent past <c>ForgetAfter</c>.
+    /// </summary>
     /// <param name="now">The wall clock: when the news of the sweep happened.</param>
     /// <param name="deaf">Periods the dashboard could not hear, on the liveness clock.</param>
     /// <param name="heardNow">Now on the liveness clock, which silences are measured on; <paramref name="now"/> when not given.</param>

@@ -130,6 +130,23 @@ public sealed class NodeDetailPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void NodeDetail_StaleCheck_ShownStaleWithWhyAndItsLastResult()
+    {
+        var at = Clock.GetUtcNow().AddMinutes(-30);
+        Store.Publish(Node(Web, NodeState.Stopped, lastSeen: at));
+        Store.PublishMachine(Web, "check_disk", Machine("OK", "CRITICAL", "fail", at),
+            ("disk", WatcherTypes.Nagios, Critical("DISK CRITICAL - / 97% used", at) with { StaleSince = at.AddSeconds(5), StaleReason = StaleReason.NodeStopped }));
+
+        var cut = Render<NodeDetailPage>(p => p.Add(x => x.Identity, Web));
+
+        var check = cut.Find("[data-testid=check-row]");
+        Assert.Equal("stale", check.GetAttribute("data-health"));
+        Assert.Equal("STALE", check.QuerySelector(".state-chip")!.TextContent.Trim());
+        Assert.Contains("not current for 29m: its node stopped; last result CRITICAL", check.QuerySelector("[data-testid=check-stale]")!.TextContent);
+        Assert.DoesNotContain("failing for", check.TextContent);
+    }
+
+    [Fact]
     public void Link_IdentityWithUrlCharacters_IsEscaped() =>
         Assert.Equal("nodes/a%20b%3Fc%23d", NodeDetailPage.Link("a b?c#d"));
 

@@ -155,6 +155,17 @@ public sealed class FleetOptionsValidatorTests
     }
 
     [Theory]
+    [InlineData(0)]
+    [InlineData(-60)]
+    [InlineData(7 * 24 * 3600 + 1)]
+    public void FleetOptionsValidator_CheckStaleAfterOutOfRange_Fails(int seconds)
+    {
+        var result = new FleetOptionsValidator().Validate(null, new FleetOptions { CheckStaleAfter = TimeSpan.FromSeconds(seconds) });
+
+        Assert.StartsWith("Fleet:CheckStaleAfter", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(5, 9, false)]
     [InlineData(5, 10, true)]
     [InlineData(5, 0, true)]

@@ -8,8 +8,8 @@ using static ChoriaDashboard.TestKit.TestEvents;
 namespace ChoriaDashboard.Tests.Integration;
 
 /// <summary>
-/// Liveness from each node's own cadence, through a real nats-server and the real app, with the thresholds in seconds:
-/// nodes send an alive every 3 s while <c>Fleet:StaleAfter</c> is 2 s.
+/// Liveness from each node's own cadence and stale checks, through a real nats-server and the real app, with the
+/// thresholds in seconds: nodes send an alive every 3 s while <c>Fleet:StaleAfter</c> is 2 s.
 /// </summary>
 [Collection(NatsCollection.Name)]
 public sealed class CadenceIntegrationTests(NatsServerFixture nats)
@@ -23,6 +23,7 @@ public sealed class CadenceIntegrationTests(NatsServerFixture nats)
         ["Fleet:DeadAfter"] = "00:00:04",
         ["Fleet:ForgetAfter"] = "01:00:00",
         ["Fleet:MaxAliveInterval"] = "00:00:10",
+        ["Fleet:CheckStaleAfter"] = "00:00:03",
         ["Fleet:SweepInterval"] = "00:00:00.250",
     });
 
@@ -101,6 +102,74 @@ public sealed class CadenceIntegrationTests(NatsServerFixture nats)
             await sending;
         }
     }
+
+    [Fact]
+    public async Task StaleChecks_NodeStoppedAndCheckSilent_CountedStaleNotCritical()
+    {
+        await using var app = App(nats.Url);
+        using var http = app.CreateClient();
+        await FleetApiIntegrationTests.WaitReadyAsync(http);
+        await using var publisher = new TestPublisher(nats.Url);
+        var start = DateTimeOffset.UtcNow;
+
+        // stopped: its node shuts down. silent: runs every second (its history says so), then stops reporting while
+        // its node stays live. current: keeps reporting.
+        foreach (var identity in new[] { "stopped.example.net", "silent.example.net", "current.example.net" })
+        {
+            await publisher.PublishAsync(Startup(identity), WireFormat.Legacy);
+            await publisher.PublishAsync(EverySecond(Nagios(identity, "check_httpd", 2, "PROCS CRITICAL: 0 processes"), start), WireFormat.CloudEventStructured);
+        }
+
+        await publisher.PublishAsync(Shutdown("stopped.example.net"), WireFormat.Legacy);
+        await publisher.FlushAsync();
+
+        using var stop = new CancellationTokenSource();
+        var sending = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stop.Token))
+                {
+                    await publisher.PublishAsync(Alive("silent.example.net"), WireFormat.Legacy);
+                    await publisher.PublishAsync(Alive("current.example.net"), WireFormat.Legacy);
+                    await publisher.PublishAsync(EverySecond(Nagios("current.example.net", "check_httpd", 2, "PROCS CRITICAL: 0 processes"), DateTimeOffset.UtcNow), WireFormat.CloudEventBinary);
+                    await publisher.FlushAsync();
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The test has seen what it waited for.
+            }
+        });
+
+        try
+        {
+            var health = await Eventually.ValueAsync(
+                async () => (await FleetApiIntegrationTests.GetFleetAsync(http)).GetProperty("health"),
+                h => h.GetProperty("stale").GetInt32() == 2,
+                Timeout,
+                "two checks to be stale");
+
+            Assert.Equal((1, 2, 3), (health.GetProperty("critical").GetInt32(), health.GetProperty("stale").GetInt32(), Total(health)));
+            var totals = (await FleetApiIntegrationTests.GetFleetAsync(http)).GetProperty("totals");
+            Assert.Equal((2, 1), (totals.GetProperty("live").GetInt32(), totals.GetProperty("stopped").GetInt32()));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await sending;
+        }
+    }
+
+    /// <summary>A nagios state whose history shows it ran every second, the last run at <paramref name="last"/>.</summary>
+    private static NagiosWatcherState EverySecond(NagiosWatcherState state, DateTimeOffset last) => state with
+    {
+        History = [.. Enumerable.Range(0, 4).Select(i => new NagiosHistoryItem(last.AddSeconds(i - 3), state.StatusCode))],
+    };
+
+    private static int Total(JsonElement health) =>
+        new[] { "ok", "warning", "critical", "unknown", "notChecked", "stale" }.Sum(k => health.GetProperty(k).GetInt32());
 
     private sealed record NodeRow(string Identity, string State, string? AliveEvery, int AliveIntervals);
 
