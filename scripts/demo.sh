@@ -41,6 +41,6 @@ dotnet run --project ChoriaDashboard.csproj -c Release -- \
   --urls "http://$host:$web_port" \
   --Nats:Url="nats://127.0.0.1:$nats_port" \
   --Demo:Enabled=true --Demo:Nodes="$nodes" --Demo:AliveInterval=00:00:20 \
-  --Fleet:StaleAfter=00:00:45 --Fleet:DeadAfter=00:01:30 --Fleet:ForgetAfter=00:10:00 \
+  --Fleet:StaleAfter=00:00:45 --Fleet:DeadAfter=00:01:30 --Fleet:ForgetAfter=00:10:00 --Fleet:CheckStaleAfter=00:01:30 \
   --Replay:CreateStreams=true --Replay:CreatedStreamMaxAge=00:30:00 \
   "$@"

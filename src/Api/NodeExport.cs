@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
@@ -13,8 +14,11 @@ namespace ChoriaDashboard.Api;
 /// </summary>
 public static class NodeExport
 {
-    /// <summary>The columns, in order: the same in CSV and JSON.</summary>
-    public static readonly string[] Columns = ["identity", "component", "version", "upgradingTo", "state", "lastSeen", "lastEvent", "firstSeen"];
+    /// <summary>
+    /// The columns, in order: the same in CSV and JSON. <c>aliveEvery</c> is the node's steady alive cadence
+    /// (<c>hh:mm:ss</c>; empty or null until steady), <c>aliveIntervals</c> how many intervals agreed with it.
+    /// </summary>
+    public static readonly string[] Columns = ["identity", "component", "version", "upgradingTo", "state", "lastSeen", "lastEvent", "firstSeen", "aliveEvery", "aliveIntervals"];
 
     /// <summary>
     /// CSV as RFC 4180 with a header; a text cell a spreadsheet would run as a formula (starting with <c>= + - @</c>, tab
@@ -58,6 +62,9 @@ public static class NodeExport
             csv.WriteField(node.LastSeen.ToString("O"));
             csv.WriteField(EventName(node));
             csv.WriteField(node.FirstSeen.ToString("O"));
+            var cadence = node.Cadence;
+            csv.WriteField(AliveEvery(cadence));
+            csv.WriteField(cadence.Intervals.ToString(CultureInfo.InvariantCulture));
             await csv.EndRecordAsync(cancellationToken);
         }
 
@@ -80,6 +87,9 @@ public static class NodeExport
             json.WriteString(Columns[5], node.LastSeen);
             json.WriteString(Columns[6], EventName(node));
             json.WriteString(Columns[7], node.FirstSeen);
+            var cadence = node.Cadence;
+            json.WriteString(Columns[8], AliveEvery(cadence));
+            json.WriteNumber(Columns[9], cadence.Intervals);
             json.WriteEndObject();
             if (json.BytesPending > 16 * 1024)
             {
@@ -104,6 +114,10 @@ public static class NodeExport
         http.Response.Headers.ContentDisposition = "attachment; filename=\"nodes.json\"";
         return WriteJsonAsync(http.Response.Body, rows, http.RequestAborted);
     }
+
+    /// <summary>A steady cadence to the whole second, as <c>hh:mm:ss</c>; null before it is steady.</summary>
+    private static string? AliveEvery(AliveCadence cadence) =>
+        cadence.IsSteady ? TimeSpan.FromSeconds(Math.Round(cadence.Interval.TotalSeconds)).ToString("c", CultureInfo.InvariantCulture) : null;
 
     private static string EventName(NodeSnapshot node) => node.LastEvent.ToString().ToLowerInvariant();
 }

@@ -27,6 +27,21 @@ public static class DisplayFormat
         : interval.TotalMinutes < 60 ? $"{interval.TotalMinutes:0.#} min"
         : $"{interval.TotalHours:0.#} h";
 
+    /// <summary>
+    /// A node's alive cadence in words: <c>every ~30 min, seen 5 times</c> once steady; <c>every ~60 min (from its
+    /// version)</c> when only its version implies it; <c>learning (1 interval of ~30 min)</c>; <c>not known yet</c>.
+    /// </summary>
+    /// <param name="expected">What liveness expects (see <see cref="FleetOptions.ExpectedAliveInterval"/>).</param>
+    public static string Cadence(AliveCadence cadence, TimeSpan? expected) =>
+        cadence.IsSteady ? $"every ~{Interval(Rounded(cadence.Interval))}, seen {cadence.Intervals} times"
+        : expected is { } implied ? $"every ~{Interval(implied)} (from its version)"
+        : cadence.IsKnown ? $"learning (1 interval of ~{Interval(Rounded(cadence.Interval))})"
+        : "not known yet";
+
+    /// <summary>An interval to whole seconds under a minute, whole minutes above.</summary>
+    private static TimeSpan Rounded(TimeSpan interval) =>
+        interval < TimeSpan.FromMinutes(1) ? TimeSpan.FromSeconds(Math.Round(interval.TotalSeconds)) : TimeSpan.FromMinutes(Math.Round(interval.TotalMinutes));
+
     /// <summary>Events per second: whole numbers from 10 up, one decimal below.</summary>
     public static string Rate(double perSecond) =>
         perSecond >= 10 ? perSecond.ToString("N0", CultureInfo.InvariantCulture) : perSecond.ToString("0.#", CultureInfo.InvariantCulture);

@@ -20,6 +20,21 @@ public static class HealthFormat
         _ => "NOT CHECKED",
     };
 
+    /// <summary>How a check whose last result is no longer current reads.</summary>
+    public const string StaleLabel = "STALE";
+
+    /// <summary>Why a stale check is not current, in words: <c>its node stopped</c>, <c>its node is dead</c>, <c>no result for too long</c>.</summary>
+    public static string StaleWhy(StaleReason? reason) => reason switch
+    {
+        StaleReason.NodeStopped => "its node stopped",
+        StaleReason.NodeDead => "its node is dead",
+        _ => "no result for too long",
+    };
+
+    /// <summary>A stale check's tooltip: its last result and why it is no longer current.</summary>
+    public static string StaleTitle(NagiosStatus last, WatcherSnapshot state) =>
+        $"not current ({StaleWhy(state.StaleReason)}); last result {Label(last)}";
+
     public static Color ColorOf(NagiosStatus status) => status switch
     {
         NagiosStatus.Ok => Color.Success,

@@ -119,6 +119,9 @@ public static class ChoriaComponents
     /// <summary>A Choria server in provisioning mode; it shuts down and starts again as <see cref="Server"/>.</summary>
     public const string ProvisionModeServer = "provision_mode_server";
 
+    /// <summary>A Choria server run as a service host (<c>choria server run --service-host</c>), beside the server on the same identity.</summary>
+    public const string ServiceHost = "service_host";
+
     /// <summary>The provisioner: it announces its startup only, never alive.</summary>
     public const string Provisioner = "provisioner";
 }

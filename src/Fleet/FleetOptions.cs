@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ChoriaDashboard.Fleet.Model;
 
 namespace ChoriaDashboard.Fleet;
 
@@ -15,6 +16,31 @@ public sealed class FleetOptions
 
     /// <summary>Dead and stopped nodes stay visible this long after they were last heard of, then are forgotten.</summary>
     public TimeSpan ForgetAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// The longest alive interval liveness honours, 1 second to 1 day: a node heard sending alives less often than this
+    /// (or whose version implies it) is judged as if it sent one this often, so its thresholds never exceed
+    /// <see cref="LivenessThresholds.StaleAfterIntervals"/> and <see cref="LivenessThresholds.DeadAfterIntervals"/> times
+    /// it (beyond those configured). The default covers go-choria's hourly alives before 0.29 with five minutes to spare.
+    /// </summary>
+    public TimeSpan MaxAliveInterval { get; set; } = TimeSpan.FromMinutes(65);
+
+    /// <summary>
+    /// A nagios check silent this long is stale (not current) when its own check interval is not known: its state carries
+    /// fewer than two timed results in its history (the first run, or Choria before 0.17). With a known interval it is
+    /// stale after <see cref="CheckStaleIntervals"/> of them.
+    /// </summary>
+    public TimeSpan CheckStaleAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>A check whose interval is known is stale after this many intervals without a result: two missed runs and some slack.</summary>
+    public const double CheckStaleIntervals = 2.5;
+
+    /// <summary>
+    /// A gap at least this long between two wake-ups of the fleet writer, which wakes at least every
+    /// <see cref="SweepInterval"/>, means the process did not run (a suspended VM, a stopped container): the gap counts as
+    /// deaf time, so nodes do not die of silence nobody was there to hear. 0 turns this off.
+    /// </summary>
+    public TimeSpan SuspendGap { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Thresholds for particular components, e.g. <c>Fleet:Components:provisioner:DeadAfter</c>.</summary>
     public Dictionary<string, ComponentThresholds> Components { get; set; } = new(StringComparer.Ordinal);
@@ -139,6 +165,28 @@ public sealed class FleetOptions
         return new LivenessThresholds(StaleAfter, DeadAfter, ForgetAfter);
     }
 
+    /// <summary>
+    /// The thresholds in force for one node: its component's, raised to what its alive interval needs once it has shown a
+    /// steady cadence (or, before that, when its version implies hourly alives), never beyond what
+    /// <see cref="MaxAliveInterval"/> needs. See docs/liveness.md.
+    /// </summary>
+    public LivenessThresholds ThresholdsFor(NodeSnapshot node) => ThresholdsFor(ThresholdsFor(node.Component), node);
+
+    /// <summary>As <see cref="ThresholdsFor(NodeSnapshot)"/>, from the component's thresholds already looked up.</summary>
+    internal LivenessThresholds ThresholdsFor(LivenessThresholds component, NodeSnapshot node) =>
+        ExpectedAliveInterval(node) is { } interval ? component.ForAliveInterval(interval, MaxAliveInterval) : component;
+
+    /// <summary>How often a node is expected to send alives: its steady cadence, else what its version implies, else not known.</summary>
+    public static TimeSpan? ExpectedAliveInterval(NodeSnapshot node) =>
+        node.Cadence is { IsSteady: true } cadence ? cadence.Interval : AliveCadence.ImpliedByVersion(node.Component, node.Version);
+
+    /// <summary>
+    /// How long a nagios check may be silent before it is stale: <see cref="CheckStaleIntervals"/> of its own check
+    /// interval when its history shows it, else <see cref="CheckStaleAfter"/>.
+    /// </summary>
+    public TimeSpan CheckSilenceAllowed(WatcherSnapshot check) =>
+        check.CheckInterval is { } interval ? interval * CheckStaleIntervals : CheckStaleAfter;
+
     /// <summary>The fleet-wide replay window: <c>DeadAfter</c> plus <paramref name="margin"/>, capped at <c>ForgetAfter</c>.</summary>
     public TimeSpan FleetReplayWindow(TimeSpan margin) => Window(new LivenessThresholds(StaleAfter, DeadAfter, ForgetAfter), margin);
 
@@ -169,4 +217,26 @@ public sealed class ComponentThresholds
 }
 
 /// <summary>The three silences that move a node from live to stale, dead and forgotten.</summary>
-public readonly record struct LivenessThresholds(TimeSpan StaleAfter, TimeSpan DeadAfter, TimeSpan ForgetAfter);
+public readonly record struct LivenessThresholds(TimeSpan StaleAfter, TimeSpan DeadAfter, TimeSpan ForgetAfter)
+{
+    /// <summary>A node with a known alive interval is stale once one alive is half an interval overdue.</summary>
+    public const double StaleAfterIntervals = 1.5;
+
+    /// <summary>A node with a known alive interval is dead once two alives in a row are missing, and half an interval more.</summary>
+    public const double DeadAfterIntervals = 2.5;
+
+    /// <summary>
+    /// These thresholds raised to what an alive every <paramref name="interval"/> needs (stale after 1.5 intervals, dead
+    /// after 2.5), the interval taken as at most <paramref name="maxInterval"/>: never earlier than these, never later than
+    /// the bound needs. Dead nodes are never forgotten before they are dead.
+    /// </summary>
+    public LivenessThresholds ForAliveInterval(TimeSpan interval, TimeSpan maxInterval)
+    {
+        var expected = interval < maxInterval ? interval : maxInterval;
+        var stale = Max(StaleAfter, expected * StaleAfterIntervals);
+        var dead = Max(DeadAfter, expected * DeadAfterIntervals);
+        return new LivenessThresholds(stale, dead, Max(ForgetAfter, dead));
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+}

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Fleet;
 
-/// <summary>Checks the fleet thresholds make sense together (stale before dead, dead before forgotten) and the fleet-wide caps are in range.</summary>
+/// <summary>
+/// Checks the fleet thresholds make sense together (stale before dead, dead before forgotten), the alive interval
+/// bound, the check bound and the suspend gap are in range, and so are the fleet-wide caps.
+/// </summary>
 public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
 {
     /// <summary>Most components <c>Fleet:MaxComponents</c> may allow: each costs every summary and chart sample.</summary>
@@ -25,7 +28,8 @@ public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
             errors.Add($"Fleet:BatchDelay must be between 0 and 1 second, not {options.BatchDelay}.");
         }
 
-        if (options.SweepInterval <= TimeSpan.Zero || options.SweepInterval > TimeSpan.FromMinutes(10))
+        var sweepInRange = options.SweepInterval > TimeSpan.Zero && options.SweepInterval <= TimeSpan.FromMinutes(10);
+        if (!sweepInRange)
         {
             errors.Add($"Fleet:SweepInterval must be between 0 and 10 minutes, not {options.SweepInterval}.");
         }
@@ -33,6 +37,23 @@ public sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
         if (options.SeriesInterval < TimeSpan.FromSeconds(1) || options.SeriesInterval > TimeSpan.FromDays(1))
         {
             errors.Add($"Fleet:SeriesInterval must be between 1 second and 1 day, not {options.SeriesInterval}.");
+        }
+
+        if (options.MaxAliveInterval < TimeSpan.FromSeconds(1) || options.MaxAliveInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"Fleet:MaxAliveInterval must be between 1 second and 1 day, not {options.MaxAliveInterval}.");
+        }
+
+        if (options.CheckStaleAfter <= TimeSpan.Zero || options.CheckStaleAfter > TimeSpan.FromDays(7))
+        {
+            errors.Add($"Fleet:CheckStaleAfter must be between 0 and 7 days, not {options.CheckStaleAfter}.");
+        }
+
+        // Judged against the sweep interval only when that one is valid: one mistake, one message.
+        if (options.SuspendGap != TimeSpan.Zero
+            && ((sweepInRange && options.SuspendGap < options.SweepInterval * 2) || options.SuspendGap < TimeSpan.Zero || options.SuspendGap > TimeSpan.FromDays(1)))
+        {
+            errors.Add($"Fleet:SuspendGap must be 0 (off) or between twice Fleet:SweepInterval ({options.SweepInterval * 2}) and 1 day, not {options.SuspendGap}.");
         }
 
         if (options.MaxComponents is < 1 or > MaxComponentsLimit)

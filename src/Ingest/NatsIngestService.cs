@@ -253,8 +253,9 @@ public sealed class NatsIngestService : BackgroundService
         if (result.Event is { } evt)
         {
             var receivedAt = _time.GetUtcNow();
+            var timestamp = _time.GetTimestamp();
             var rawId = _raw.Capture(msg.Subject, evt.Identity, evt.Format, receivedAt, msg.Headers, body.Memory.Span);
-            batch.Add(evt, msg.Subject, receivedAt, rawId);
+            batch.Add(evt, msg.Subject, receivedAt, rawId, timestamp: timestamp);
         }
         else
         {

@@ -24,6 +24,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Monitor);
         Services.AddSingleton(Options.Create(new UiOptions { UpdateInterval = TimeSpan.FromMilliseconds(50) }));
+        Services.AddSingleton(Options.Create(new Fleet.FleetOptions()));
     }
 
     protected FakeFleetStore Store { get; } = new();

@@ -124,7 +124,7 @@ public sealed class OverviewAndNodesTests(BrowserFixture browser, NatsServerFixt
         Assert.Equal("nodes.csv", download.SuggestedFilename);
         var path = await download.PathAsync();
         var lines = (await File.ReadAllTextAsync(path)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("identity,component,version,upgradingTo,state,lastSeen,lastEvent,firstSeen", lines[0]);
+        Assert.Equal("identity,component,version,upgradingTo,state,lastSeen,lastEvent,firstSeen,aliveEvery,aliveIntervals", lines[0]);
         Assert.Equal(["web-21.example.net", "web-22.example.net", "web-23.example.net", "web-24.example.net"], lines.Skip(1).Select(l => l.Split(',')[0]));
         Assert.All(lines.Skip(1), l => Assert.Equal("0.28.0", l.Split(',')[2]));
     }

@@ -24,7 +24,7 @@ public sealed partial class ChecksPage
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
 
-    /// <summary>Comma-separated: ok, warning, critical, unknown, notchecked.</summary>
+    /// <summary>Comma-separated: ok, warning, critical, unknown, notchecked (current checks of that health), stale.</summary>
     [SupplyParameterFromQuery(Name = "status")]
     public string? Status { get; set; }
 
@@ -46,12 +46,13 @@ public sealed partial class ChecksPage
         var query = new CheckQuery
         {
             Statuses = CheckQuery.ParseStatuses(Status),
+            Stale = CheckQuery.ParseStale(Status),
             Check = Empty(Check),
             Identity = Empty(Identity),
         };
 
         // Also called when the layout re-renders: the rows are recomputed only for another filter.
-        if (_refreshed && query.Statuses.SetEquals(_query.Statuses) && query.Check == _query.Check && query.Identity == _query.Identity)
+        if (_refreshed && query.Statuses.SetEquals(_query.Statuses) && query.Stale == _query.Stale && query.Check == _query.Check && query.Identity == _query.Identity)
         {
             return;
         }
@@ -105,9 +106,9 @@ public sealed partial class ChecksPage
     public static string Link(CheckQuery query)
     {
         var parameters = new Dictionary<string, string?>();
-        if (query.Statuses.Count > 0)
+        if (query.FiltersStatus)
         {
-            parameters["status"] = string.Join(',', Statuses.Where(query.Statuses.Contains).Select(CheckQuery.NameOf));
+            parameters["status"] = string.Join(',', Statuses.Where(query.Statuses.Contains).Select(CheckQuery.NameOf).Concat(query.Stale ? [CheckQuery.StaleWord] : []));
         }
 
         if (query.Check is not null)

@@ -3,6 +3,7 @@ using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Queries;
 using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Components.Pages;
 
@@ -21,6 +22,9 @@ public sealed partial class NodeDetailPage
 
     [Inject]
     private INodeHistory History { get; set; } = default!;
+
+    [Inject]
+    private IOptions<FleetOptions> FleetLimits { get; set; } = default!;
 
     protected override TimeSpan? ClockInterval => Ui.Value.RelativeTimeRefresh;
 
@@ -72,6 +76,13 @@ public sealed partial class NodeDetailPage
         node.State is NodeState.Live or NodeState.Stale && node.LastStartup is { } startup
             ? DisplayFormat.Ago(Now - startup).Replace(" ago", "", StringComparison.Ordinal)
             : "—";
+
+    /// <summary>The thresholds liveness judges the node on now, in words (they follow its cadence).</summary>
+    private string ThresholdsText(NodeSnapshot node)
+    {
+        var t = FleetLimits.Value.ThresholdsFor(node);
+        return $"stale after {DisplayFormat.Interval(t.StaleAfter)} of silence, dead after {DisplayFormat.Interval(t.DeadAfter)}";
+    }
 
     private static string Clock(DateTimeOffset at) => at.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 

@@ -7,8 +7,8 @@ namespace ChoriaDashboard.Components.Wall;
 public sealed record WallCheck(string Identity, string Machine, string Check, NagiosStatus Health, string? Output, DateTimeOffset ReceivedAt);
 
 /// <summary>
-/// The failing nagios checks (critical, then warning, then unknown; newest result first within each), at most
-/// <c>Wall:MaxListedChecks</c> of them kept, with the full count beside.
+/// The failing nagios checks whose result is current (critical, then warning, then unknown; newest result first within
+/// each), at most <c>Wall:MaxListedChecks</c> of them kept, with the full count beside. Stale checks are not listed.
 /// </summary>
 public sealed class WallChecks
 {
@@ -38,8 +38,9 @@ public sealed class WallChecks
             {
                 foreach (var watcher in machine.Watchers.Values)
                 {
+                    // A stale result is not current: the board counts it apart, never as a failing check.
                     var latest = watcher.Latest;
-                    if (latest.Health is NagiosStatus.Warning or NagiosStatus.Critical or NagiosStatus.Unknown)
+                    if (latest.Health is NagiosStatus.Warning or NagiosStatus.Critical or NagiosStatus.Unknown && !latest.IsStale)
                     {
                         failing.Add(new WallCheck(identity, machine.Machine, watcher.Name, latest.Health.Value, latest.Output, latest.ReceivedAt));
                     }

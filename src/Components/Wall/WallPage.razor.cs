@@ -145,7 +145,7 @@ public sealed partial class WallPage
         if (Now - _problemsAt >= ProblemsRefresh)
         {
             _problemsAt = Now;
-            _problems.Refresh(Lists, Summary, _showsComponent, c => FleetLimits.Value.ThresholdsFor(c).StaleAfter);
+            _problems.Refresh(Lists, Summary, _showsComponent, n => FleetLimits.Value.ThresholdsFor(n).StaleAfter);
         }
 
         if (_checksDirty && Now - _checks.BuiltAt >= ChecksRefresh)

@@ -5,8 +5,8 @@ using ChoriaDashboard.Fleet.Queries;
 namespace ChoriaDashboard.Components.Wall;
 
 /// <summary>
-/// The board's dead and stale nodes, newest problem first: ordered by when each went silent past its component's
-/// <c>StaleAfter</c>. Built from the node lists every browser shares (<see cref="NodeListCache"/>), which change only
+/// The board's dead and stale nodes, newest problem first: ordered by when each went silent past its own stale
+/// threshold (its component's <c>StaleAfter</c>, raised by its alive cadence). Built from the node lists every browser shares (<see cref="NodeListCache"/>), which change only
 /// when a node's state does, so an alive storm costs the board nothing here.
 /// </summary>
 public sealed class WallProblems
@@ -26,8 +26,8 @@ public sealed class WallProblems
 
     /// <summary>Rebuilds <see cref="Rows"/> if the shared lists or the filter changed since the last call.</summary>
     /// <param name="shows">Whether the board shows a component; null shows all. A new delegate counts as a new filter.</param>
-    /// <param name="staleAfter">The <c>StaleAfter</c> in force for a component.</param>
-    public void Refresh(NodeListCache lists, FleetSummary summary, Func<string, bool>? shows, Func<string, TimeSpan> staleAfter)
+    /// <param name="staleAfter">The stale threshold in force for a node (see <see cref="FleetOptions.ThresholdsFor(NodeSnapshot)"/>).</param>
+    public void Refresh(NodeListCache lists, FleetSummary summary, Func<string, bool>? shows, Func<NodeSnapshot, TimeSpan> staleAfter)
     {
         var dead = lists.Get(DeadQuery, NodeListCache.RevisionFor(DeadQuery, summary));
         var stale = lists.Get(StaleQuery, NodeListCache.RevisionFor(StaleQuery, summary));
@@ -54,7 +54,7 @@ public sealed class WallProblems
         {
             var node = array[i];
             // Newest first: the larger "problem since", the earlier in the list.
-            keys[i] = (-(node.LastSeen + staleAfter(node.Component)).UtcTicks, node.Identity, node.Component);
+            keys[i] = (-(node.LastSeen + staleAfter(node)).UtcTicks, node.Identity, node.Component);
         }
 
         Array.Sort(keys, array, KeyComparer.Instance);

@@ -4,20 +4,26 @@ namespace ChoriaDashboard.Fleet.Model;
 public sealed class MachineEntry
 {
     private long _lastSeenUtcTicks;
+    private long _heardAtTicks;
     private MachineSnapshot _latest;
     private SmallDictionary<WatcherEntry> _watchers = SmallDictionary<WatcherEntry>.Empty;
 
-    public MachineEntry(string machine, MachineSnapshot latest, DateTimeOffset lastSeen)
+    /// <param name="heardAt">When it was first heard from on the liveness clock; <paramref name="lastSeen"/> when not given.</param>
+    public MachineEntry(string machine, MachineSnapshot latest, DateTimeOffset lastSeen, DateTimeOffset? heardAt = null)
     {
         Machine = machine;
         _latest = latest;
         _lastSeenUtcTicks = lastSeen.UtcTicks;
+        _heardAtTicks = (heardAt ?? lastSeen).UtcTicks;
     }
 
     public string Machine { get; }
 
     /// <summary>When any event of this machine was last received, in UTC.</summary>
     public DateTimeOffset LastSeen => new(Volatile.Read(ref _lastSeenUtcTicks), TimeSpan.Zero);
+
+    /// <summary>When any event of this machine was last received, on the liveness clock (which silences are measured on).</summary>
+    internal DateTimeOffset HeardAt => new(Volatile.Read(ref _heardAtTicks), TimeSpan.Zero);
 
     /// <summary>Its version, instance and last transition: replaced whole when one of them changes.</summary>
     public MachineSnapshot Latest => Volatile.Read(ref _latest);
@@ -29,7 +35,11 @@ public sealed class MachineEntry
     internal SmallDictionary<WatcherEntry> WatcherMap => Volatile.Read(ref _watchers);
 
     /// <summary>Writer only.</summary>
-    internal void Seen(DateTimeOffset at) => Volatile.Write(ref _lastSeenUtcTicks, at.UtcTicks);
+    internal void Seen(DateTimeOffset at, DateTimeOffset heardAt)
+    {
+        Volatile.Write(ref _lastSeenUtcTicks, at.UtcTicks);
+        Volatile.Write(ref _heardAtTicks, heardAt.UtcTicks);
+    }
 
     /// <summary>Writer only.</summary>
     internal void SetLatest(MachineSnapshot latest) => Volatile.Write(ref _latest, latest);

@@ -32,6 +32,8 @@ internal sealed class NodeActivity
 
     private readonly HistoryDetails _details;
     private long _lastSeenUtcTicks;
+    private long _heardAtTicks;
+    private long _cadence;
     private int _lastEvent;
     private Packed[]? _ring;
     private long _appended;
@@ -40,9 +42,11 @@ internal sealed class NodeActivity
     /// <param name="lastSeen">When the node was first heard from.</param>
     /// <param name="lastEvent">What it said.</param>
     /// <param name="details">The fleet's numbered detail strings, shared by all its nodes.</param>
-    public NodeActivity(DateTimeOffset lastSeen, LifecycleEventType lastEvent, HistoryDetails details)
+    /// <param name="heardAt">When it was first heard from on the liveness clock (see <see cref="HeardAt"/>); <paramref name="lastSeen"/> when not given.</param>
+    public NodeActivity(DateTimeOffset lastSeen, LifecycleEventType lastEvent, HistoryDetails details, DateTimeOffset? heardAt = null)
     {
         _lastSeenUtcTicks = lastSeen.UtcTicks;
+        _heardAtTicks = (heardAt ?? lastSeen).UtcTicks;
         _lastEvent = (int)lastEvent;
         _details = details;
     }
@@ -55,6 +59,16 @@ internal sealed class NodeActivity
 
     /// <summary>When we last received an event from the node (receipt time), in UTC.</summary>
     public DateTimeOffset LastSeen => new(Volatile.Read(ref _lastSeenUtcTicks), TimeSpan.Zero);
+
+    /// <summary>
+    /// When we last received an event from the node on the liveness clock: the dashboard's monotonic clock, read as a
+    /// time of day from the wall clock at start. Silences are measured on it, so a step of the wall clock neither
+    /// freezes nor kills the node; <see cref="LastSeen"/> is what people read.
+    /// </summary>
+    public DateTimeOffset HeardAt => new(Volatile.Read(ref _heardAtTicks), TimeSpan.Zero);
+
+    /// <summary>How often the node has been heard sending alive events (see <see cref="AliveCadence"/>).</summary>
+    public AliveCadence Cadence => AliveCadence.Unpack(Volatile.Read(ref _cadence));
 
     /// <summary>The kind of the last event received from the node.</summary>
     public LifecycleEventType LastEvent => (LifecycleEventType)Volatile.Read(ref _lastEvent);
@@ -116,10 +130,17 @@ internal sealed class NodeActivity
     /// newest <paramref name="limit"/> events (none when the limit is 0). The limit is <c>Fleet:HistoryLength</c>, the
     /// same for the life of the fleet.
     /// </summary>
-    public void Record(DateTimeOffset receivedAt, NodeHistoryEntry entry, int limit)
+    public void Record(DateTimeOffset receivedAt, NodeHistoryEntry entry, int limit) => Record(receivedAt, receivedAt, entry, limit);
+
+    /// <summary>
+    /// Writer only: as <see cref="Record(DateTimeOffset, NodeHistoryEntry, int)"/>, heard at <paramref name="heardAt"/>
+    /// on the liveness clock.
+    /// </summary>
+    public void Record(DateTimeOffset receivedAt, DateTimeOffset heardAt, NodeHistoryEntry entry, int limit)
     {
         Volatile.Write(ref _lastEvent, (int)entry.Type);
         Volatile.Write(ref _lastSeenUtcTicks, receivedAt.UtcTicks);
+        Volatile.Write(ref _heardAtTicks, heardAt.UtcTicks);
         if (limit <= 0)
         {
             return;
@@ -140,6 +161,9 @@ internal sealed class NodeActivity
         Volatile.Write(ref slot.Rest, Packed.RestOf(_details.NumberOf(entry.Detail), entry.Type, entry.Format));
         Volatile.Write(ref _appended, appended + 1);
     }
+
+    /// <summary>Writer only: the node's cadence after its latest alive (or startup).</summary>
+    public void SetCadence(AliveCadence cadence) => Volatile.Write(ref _cadence, cadence.Pack());
 
     /// <summary>A bigger ring holding the newest entries at their new places, published before the next entry is written.</summary>
     private Packed[] Grow(Packed[]? ring, long appended, int limit, int full)

@@ -42,6 +42,12 @@ public sealed record NodeSnapshot
     /// <summary>When we last received an event from it (receipt time; alive events repeat their own timestamp). Live.</summary>
     public DateTimeOffset LastSeen => Activity.LastSeen;
 
+    /// <summary>When it was last heard from on the liveness clock, which silences are measured on (see <see cref="NodeActivity.HeardAt"/>). Live.</summary>
+    internal DateTimeOffset HeardAt => Activity.HeardAt;
+
+    /// <summary>How often it has been heard sending alive events: what liveness judges it on once steady. Live.</summary>
+    public AliveCadence Cadence => Activity.Cadence;
+
     /// <summary>The kind of the last event received from it. Live.</summary>
     public LifecycleEventType LastEvent => Activity.LastEvent;
 

@@ -15,16 +15,32 @@ public sealed record CheckRow(string Identity, string Machine, string Watcher, W
 
     /// <summary>The check's name as people know it: see <see cref="CheckQuery.NameOf(string, string)"/>.</summary>
     public string Check => CheckQuery.NameOf(Machine, Watcher);
+
+    /// <summary>Its last result is no longer current (see <see cref="WatcherSnapshot.IsStale"/>): shown as stale, not as its health.</summary>
+    public bool IsStale => State.IsStale;
+
+    /// <summary>What the page calls its status: <c>stale</c>, or its health's URL word (<see cref="CheckQuery.NameOf(NagiosStatus)"/>).</summary>
+    public string Status => IsStale ? CheckQuery.StaleWord : CheckQuery.NameOf(Health);
 }
 
 /// <summary>
-/// Which nagios checks <c>/checks</c> shows, and in what order: failing first (CRITICAL, WARNING, UNKNOWN; within each,
-/// the longest failing first), then NOT CHECKED, then OK; ties by identity and check name. Every filter is exact.
+/// Which nagios checks <c>/checks</c> shows, and in what order: current failing ones first (CRITICAL, WARNING, UNKNOWN;
+/// within each, the longest failing first), then stale ones (no longer current, whatever their last result; the longest
+/// stale first), then NOT CHECKED, then OK; ties by identity and check name. Every filter is exact.
 /// </summary>
 public sealed record CheckQuery
 {
-    /// <summary>Statuses to show; empty shows every status.</summary>
+    /// <summary>The URL word for checks whose last result is no longer current.</summary>
+    public const string StaleWord = "stale";
+
+    /// <summary>Health of current checks to show; with <see cref="Stale"/> empty and false, every check shows.</summary>
     public ImmutableHashSet<NagiosStatus> Statuses { get; init; } = [];
+
+    /// <summary>Show the stale checks (<c>status=stale</c>); a stale check never matches a health in <see cref="Statuses"/>.</summary>
+    public bool Stale { get; init; }
+
+    /// <summary>Whether any status filter is set.</summary>
+    public bool FiltersStatus => Statuses.Count > 0 || Stale;
 
     /// <summary>
     /// Only checks of this name, exactly: the check's name (<see cref="NameOf(string, string)"/>), its machine's name or
@@ -56,7 +72,11 @@ public sealed record CheckQuery
         _ => "notchecked",
     };
 
-    /// <summary>Statuses from a comma-separated URL value; unknown words are ignored.</summary>
+    /// <summary>Whether a comma-separated URL value of statuses names <see cref="StaleWord"/>.</summary>
+    public static bool ParseStale(string? value) =>
+        value is not null && value.Split(',', StringSplitOptions.TrimEntries).Any(word => word.Equals(StaleWord, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Statuses from a comma-separated URL value; unknown words (and <see cref="StaleWord"/>) are ignored.</summary>
     public static ImmutableHashSet<NagiosStatus> ParseStatuses(string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -69,15 +89,19 @@ public sealed record CheckQuery
             .SelectMany(word => all.Where(s => NameOf(s).Equals(word, StringComparison.OrdinalIgnoreCase)))];
     }
 
-    /// <summary>Order of the statuses on the page: problems first.</summary>
+    /// <summary>Order of the statuses on the page: problems first; stale checks (rank 3) come between them and NOT CHECKED.</summary>
     public static int Rank(NagiosStatus status) => status switch
     {
         NagiosStatus.Critical => 0,
         NagiosStatus.Warning => 1,
         NagiosStatus.Unknown => 2,
-        NagiosStatus.NotChecked => 3,
-        _ => 4,
+        NagiosStatus.NotChecked => 4,
+        _ => 5,
     };
+
+    private const int StaleRank = 3;
+
+    private static int Rank(CheckRow row) => row.IsStale ? StaleRank : Rank(row.Health);
 
     /// <summary>The matching checks of <paramref name="hosts"/>, in page order.</summary>
     public CheckRow[] Apply(IReadOnlyDictionary<string, MachineHost> hosts)
@@ -97,7 +121,7 @@ public sealed record CheckQuery
                 {
                     var state = watcher.Latest;
                     if (state.Health is not { } health
-                        || (Statuses.Count > 0 && !Statuses.Contains(health))
+                        || (FiltersStatus && !(state.IsStale ? Stale : Statuses.Contains(health)))
                         || (Check is not null && !Matches(machine.Machine, watcher.Name, Check)))
                     {
                         continue;
@@ -117,13 +141,13 @@ public sealed record CheckQuery
 
     private static int Compare(CheckRow a, CheckRow b)
     {
-        var byRank = Rank(a.Health).CompareTo(Rank(b.Health));
+        var byRank = Rank(a).CompareTo(Rank(b));
         if (byRank != 0)
         {
             return byRank;
         }
 
-        var bySince = Nullable.Compare(a.State.FailingSince, b.State.FailingSince);
+        var bySince = a.IsStale ? Nullable.Compare(a.State.StaleSince, b.State.StaleSince) : Nullable.Compare(a.State.FailingSince, b.State.FailingSince);
         if (bySince != 0)
         {
             return bySince;

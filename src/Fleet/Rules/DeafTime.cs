@@ -1,8 +1,9 @@
 namespace ChoriaDashboard.Fleet.Rules;
 
 /// <summary>
-/// The periods the dashboard was cut off from the broker (connection down, a subscription missing), so that silence
-/// it could not have heard does not count against a node. A replay that covered a period takes it out again: what
+/// The periods the dashboard was cut off from the broker (connection down, a subscription missing) or did not run (a
+/// suspended VM), so that silence it could not have heard does not count against a node. Times are on the liveness
+/// clock (<see cref="Store.LivenessClock"/>) in the running app. A replay that covered a period takes it out again: what
 /// happened then was heard after all. At most <c>Fleet:MaxOutages</c> periods are kept; beyond, the oldest is dropped,
 /// and silence across it counts again (a node may turn stale or dead sooner, never later). Thread-safe: the broker
 /// reports come from the ingest, the sweep reads a <see cref="DeafTimeline"/> on the writer.
@@ -46,6 +47,45 @@ internal sealed class DeafTime(int maxPeriods)
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Records a period the dashboard did not run (a suspended VM) as deaf time, merged with the periods it overlaps: a
+    /// period still open covers what follows its start.
+    /// </summary>
+    public void Add(DateTimeOffset from, DateTimeOffset to)
+    {
+        lock (_gate)
+        {
+            if (_openSince is { } open && open < to)
+            {
+                to = open;
+            }
+
+            if (to <= from)
+            {
+                return;
+            }
+
+            _closed.Add((from, to));
+            _closed.Sort((a, b) => a.Start.CompareTo(b.Start));
+            var merged = new List<(DateTimeOffset Start, DateTimeOffset End)>(_closed.Count);
+            foreach (var period in _closed)
+            {
+                if (merged.Count > 0 && period.Start <= merged[^1].End)
+                {
+                    var last = merged[^1];
+                    merged[^1] = (last.Start, period.End > last.End ? period.End : last.End);
+                }
+                else
+                {
+                    merged.Add(period);
+                }
+            }
+
+            _closed.Clear();
+            _closed.AddRange(merged.Count > maxPeriods ? merged.GetRange(merged.Count - maxPeriods, maxPeriods) : merged);
         }
     }
 

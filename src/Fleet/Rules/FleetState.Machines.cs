@@ -9,7 +9,8 @@ namespace ChoriaDashboard.Fleet.Rules;
 internal sealed partial class FleetState
 {
     private readonly ConcurrentDictionary<string, MachineHost> _hosts = new(StringComparer.Ordinal);
-    private readonly int[] _health = new int[5];
+    /// <summary>Checks by health (<see cref="NagiosStatus"/>), and in the last slot the stale ones, whatever their last health.</summary>
+    private readonly int[] _health = new int[6];
 
     /// <summary>Kept by the writer: <see cref="ConcurrentDictionary{TKey, TValue}.Count"/> takes every lock of the table.</summary>
     internal int HostCount { get; private set; }
@@ -46,7 +47,7 @@ internal sealed partial class FleetState
     {
         if (receivedAt > machine.LastSeen)
         {
-            machine.Seen(receivedAt);
+            machine.Seen(receivedAt, _heardNow);
         }
 
         if (!ReferenceEquals(next, machine.Latest))
@@ -108,14 +109,30 @@ internal sealed partial class FleetState
         machine.SetWatchers(remaining);
     }
 
-    private HealthSummary HealthCounts() => new(_health[0], _health[1], _health[2], _health[3], _health[4]);
+    /// <summary>
+    /// Marks a check's result as no longer current, as of the sweep now (see <see cref="WatcherSnapshot.StaleSince"/>): it
+    /// is counted as stale, not under its last health, until its next result. No news: no reader needs it.
+    /// </summary>
+    internal void MarkStale(WatcherEntry watcher, StaleReason reason)
+    {
+        var latest = watcher.Latest;
+        CountHealth(latest, -1);
+        var stale = latest with { StaleSince = _now, StaleReason = reason };
+        watcher.SetLatest(stale);
+        CountHealth(stale, +1);
+    }
 
-    /// <summary>Adds <paramref name="delta"/> to the health count of a nagios check's state; other watchers have none.</summary>
+    private HealthSummary HealthCounts() => new(_health[0], _health[1], _health[2], _health[3], _health[4], _health[5]);
+
+    /// <summary>
+    /// Adds <paramref name="delta"/> to the health count of a nagios check's state, or to the stale count when its result
+    /// is no longer current; other watchers have none.
+    /// </summary>
     private void CountHealth(WatcherSnapshot watcher, int delta)
     {
         if (watcher.Health is { } health)
         {
-            _health[(int)health] += delta;
+            _health[watcher.IsStale ? _health.Length - 1 : (int)health] += delta;
         }
     }
 }

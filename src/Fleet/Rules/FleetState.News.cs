@@ -17,6 +17,9 @@ internal sealed partial class FleetState
     /// <summary>The time of the event or sweep being applied: when a piece of news happened.</summary>
     private DateTimeOffset _now;
 
+    /// <summary>The same moment on the liveness clock, which silences are measured on.</summary>
+    private DateTimeOffset _heardNow;
+
     /// <summary>Whether the event being applied was replayed from Choria Streams.</summary>
     private bool _replayed;
 
@@ -29,9 +32,13 @@ internal sealed partial class FleetState
     /// </summary>
     public DateTimeOffset LiveSince { get; set; } = DateTimeOffset.MinValue;
 
-    private void Begin(DateTimeOffset now, FleetChangeSet changes, bool replayed)
+    /// <summary>When the event or sweep being applied happened on the liveness clock (writer only).</summary>
+    internal DateTimeOffset HeardNow => _heardNow;
+
+    private void Begin(DateTimeOffset now, DateTimeOffset heardNow, FleetChangeSet changes, bool replayed)
     {
         _now = now;
+        _heardNow = heardNow;
         _changes = changes;
         _replayed = replayed;
     }
@@ -104,7 +111,7 @@ internal sealed partial class FleetState
 
     /// <summary>Whether a node the sweep finds dead died before the dashboard was live (see <see cref="LiveSince"/>).</summary>
     private bool DiedInHistory(NodeSnapshot node) =>
-        LiveSince > DateTimeOffset.MinValue && node.LastSeen + Policy.For(node.Component).DeadAfter < LiveSince;
+        LiveSince > DateTimeOffset.MinValue && node.LastSeen + Policy.For(node).DeadAfter < LiveSince;
 
     /// <summary>Tells of a nagios check that turned CRITICAL (it was not critical before, or is new), or turned OK from failing.</summary>
     private void NoteCheck(string identity, string machine, string watcher, WatcherSnapshot? before, WatcherSnapshot after)

@@ -72,9 +72,13 @@ internal sealed partial class FleetState
     /// event is always applied: its receipt time comes from the dashboard's clock, which cannot be compared with the
     /// broker's.
     /// </param>
-    public ApplyOutcome Apply(ChoriaEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes, bool replayed = false)
+    /// <param name="heardAt">
+    /// When it was received on the liveness clock (the dashboard's monotonic clock as a time of day, see
+    /// <see cref="NodeActivity.HeardAt"/>); silences are measured on it. <paramref name="receivedAt"/> when not given.
+    /// </param>
+    public ApplyOutcome Apply(ChoriaEvent evt, DateTimeOffset receivedAt, FleetChangeSet changes, bool replayed = false, DateTimeOffset? heardAt = null)
     {
-        Begin(receivedAt, changes, replayed);
+        Begin(receivedAt, heardAt ?? receivedAt, changes, replayed);
         return evt switch
         {
             GovernorEvent g => Governor(g, receivedAt),
@@ -85,11 +89,17 @@ internal sealed partial class FleetState
         };
     }
 
-    /// <summary>Moves silent nodes to stale or dead, and forgets nodes, machines and watchers silent past <c>ForgetAfter</c>.</summary>
-    public void Sweep(DateTimeOffset now, FleetChangeSet changes, DeafTimeline? deaf = null)
+    /// <summary>
+    /// Moves silent nodes to stale or dead, marks checks that are no longer current as stale, and forgets nodes, machines
+    /// and watchers silent past <c>ForgetAfter</c>.
+    /// </summary>
+    /// <param name="now">The wall clock: when the news of the sweep happened.</param>
+    /// <param name="deaf">Periods the dashboard could not hear, on the liveness clock.</param>
+    /// <param name="heardNow">Now on the liveness clock, which silences are measured on; <paramref name="now"/> when not given.</param>
+    public void Sweep(DateTimeOffset now, FleetChangeSet changes, DeafTimeline? deaf = null, DateTimeOffset? heardNow = null)
     {
-        Begin(now, changes, replayed: false);
-        _liveness.Sweep(now, changes, deaf ?? DeafTimeline.None);
+        Begin(now, heardNow ?? now, changes, replayed: false);
+        _liveness.Sweep(heardNow ?? now, changes, deaf ?? DeafTimeline.None);
     }
 
     /// <summary>Builds the summary from the running counters: cost grows with components × versions, not nodes.</summary>
@@ -157,9 +167,28 @@ internal sealed partial class FleetState
 
     /// <summary>
     /// Records an event in a node's activity (shared by every snapshot of the node, moved forward in place): its last
-    /// seen time, last event and history, at most <c>Fleet:HistoryLength</c> entries.
+    /// seen and heard times, last event and history (at most <c>Fleet:HistoryLength</c> entries), and its alive cadence:
+    /// an alive right after an alive adds an interval; a startup or shutdown starts the cadence afresh (a new process,
+    /// perhaps a new version with another interval); the gap from a startup to the first alive is random in go-choria
+    /// and never counts.
     /// </summary>
-    internal void Record(NodeSnapshot node, NodeHistoryEntry entry) => node.Activity.Record(entry.ReceivedAt, entry, Options.HistoryLength);
+    internal void Record(NodeSnapshot node, NodeHistoryEntry entry)
+    {
+        var activity = node.Activity;
+        if (entry.Type == LifecycleEventType.Alive && activity.LastEvent == LifecycleEventType.Alive)
+        {
+            activity.SetCadence(activity.Cadence.Observe(_heardNow - activity.HeardAt));
+        }
+        else if (entry.Type is LifecycleEventType.Startup or LifecycleEventType.Shutdown && activity.Cadence.IsKnown)
+        {
+            activity.SetCadence(AliveCadence.Unknown);
+        }
+
+        activity.Record(entry.ReceivedAt, _heardNow, entry, Options.HistoryLength);
+    }
+
+    /// <summary>A new node's activity, first heard from now.</summary>
+    internal NodeActivity NewActivity(DateTimeOffset receivedAt, LifecycleEventType type) => new(receivedAt, type, Details, _heardNow);
 
     /// <summary>Forgets <paramref name="node"/>, keeping the counts; false when it was not in the table.</summary>
     internal bool RemoveNode(NodeKey key, NodeSnapshot node)

@@ -44,7 +44,7 @@ internal sealed class LifecycleRules(FleetState fleet, ProvisioningRules provisi
             Key = key,
             State = NodeState.Live,
             FirstSeen = receivedAt,
-            Activity = new NodeActivity(receivedAt, evt.Type, fleet.Details),
+            Activity = fleet.NewActivity(receivedAt, evt.Type),
         };
 
         // Every field is worked out first and the new snapshot built once: it lives until the node's next change.

@@ -2,7 +2,12 @@ using ChoriaDashboard.Fleet.Model;
 
 namespace ChoriaDashboard.Fleet.Rules;
 
-/// <summary>Decides a node's state from its silence, per component thresholds. Pure, so it is tested without waiting.</summary>
+/// <summary>
+/// Decides a node's state from its silence, by its component's thresholds raised to what its own alive cadence needs
+/// (see <see cref="FleetOptions.ThresholdsFor(NodeSnapshot)"/>). Silences are measured on the liveness clock (a node's
+/// <see cref="NodeSnapshot.HeardAt"/>, and the <c>now</c> given), less the time the dashboard was deaf. Pure, so it is
+/// tested without waiting.
+/// </summary>
 public sealed class LivenessPolicy
 {
     private readonly FleetOptions _options;
@@ -21,7 +26,10 @@ public sealed class LivenessPolicy
 
     public LivenessThresholds For(string component) => _cache.TryGetValue(component, out var t) ? t : _default;
 
-    /// <summary>The state a node is in now, given the state its last event left it in.</summary>
+    /// <summary>The thresholds in force for one node: its component's, raised to what its alive cadence (or version) needs.</summary>
+    public LivenessThresholds For(NodeSnapshot node) => _options.ThresholdsFor(For(node.Component), node);
+
+    /// <summary>The state a node is in now (on the liveness clock), given the state its last event left it in.</summary>
     public NodeState Evaluate(NodeSnapshot node, DateTimeOffset now) => Evaluate(node, now, DeafTimeline.None);
 
     /// <summary>
@@ -35,8 +43,16 @@ public sealed class LivenessPolicy
             return NodeState.Stopped;
         }
 
-        var thresholds = For(node.Component);
-        var silence = HeardSilence(node.LastSeen, now, deaf);
+        var silence = HeardSilence(node.HeardAt, now, deaf);
+        var component = For(node.Component);
+        if (silence <= component.StaleAfter)
+        {
+            // A node's own thresholds are never below its component's: most nodes are decided here, without reading
+            // their cadence or version.
+            return NodeState.Live;
+        }
+
+        var thresholds = _options.ThresholdsFor(component, node);
         return silence > thresholds.DeadAfter ? NodeState.Dead
             : silence > thresholds.StaleAfter ? NodeState.Stale
             : NodeState.Live;
@@ -47,9 +63,9 @@ public sealed class LivenessPolicy
 
     /// <summary>True when a node has been silent long enough to drop it from the view.</summary>
     public bool ShouldForget(NodeSnapshot node, DateTimeOffset now, DeafTimeline? deaf = null) =>
-        HeardSilence(node.LastSeen, now, deaf ?? DeafTimeline.None) > For(node.Component).ForgetAfter;
+        HeardSilence(node.HeardAt, now, deaf ?? DeafTimeline.None) > For(node).ForgetAfter;
 
-    /// <summary>True when a machine host has been silent longer than the fleet-wide forget threshold.</summary>
+    /// <summary>True when a machine or watcher heard at <paramref name="lastSeen"/> has been silent longer than the fleet-wide forget threshold.</summary>
     public bool ShouldForget(DateTimeOffset lastSeen, DateTimeOffset now, DeafTimeline? deaf = null) =>
         HeardSilence(lastSeen, now, deaf ?? DeafTimeline.None) > _options.ForgetAfter;
 }

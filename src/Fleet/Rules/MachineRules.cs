@@ -58,7 +58,7 @@ internal sealed class MachineRules(FleetState fleet)
         var next = NextMachineSnapshot(latest, evt, receivedAt);
         if (machine is null)
         {
-            machine = new MachineEntry(evt.Machine, next, receivedAt);
+            machine = new MachineEntry(evt.Machine, next, receivedAt, fleet.HeardNow);
             fleet.AddMachine(host, machine);
         }
         else
@@ -68,7 +68,7 @@ internal sealed class MachineRules(FleetState fleet)
 
         if (w is not null)
         {
-            var state = WatcherSnapshot.From(w, receivedAt);
+            var state = WatcherSnapshot.From(w, receivedAt, fleet.HeardNow);
             if (state.IsFailing)
             {
                 state = state with { FailingSince = watcher?.Latest is { IsFailing: true, FailingSince: { } since } ? since : receivedAt };

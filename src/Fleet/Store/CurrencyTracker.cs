@@ -5,13 +5,14 @@ namespace ChoriaDashboard.Fleet.Store;
 
 /// <summary>
 /// Works out the view's <see cref="ViewCurrency"/> from what the ingest reports (broker status, replay status, dropped
-/// messages) and keeps the periods the dashboard was cut off (<see cref="DeafTime"/>). Thread-safe: reports come from
-/// the ingest's threads, the writer reads.
+/// messages) and keeps the periods the dashboard was cut off or not running (<see cref="DeafTime"/>, on the liveness
+/// clock). Thread-safe: reports come from the ingest's threads, the writer reads.
 /// </summary>
 internal sealed class CurrencyTracker
 {
     private readonly Lock _gate = new();
     private readonly DeafTime _deaf;
+    private readonly LivenessClock? _clock;
     private readonly TimeSpan _missedEventsNotice;
     private BrokerStatus _broker;
     private ReplayStatus _replay = ReplayStatus.Off;
@@ -22,12 +23,14 @@ internal sealed class CurrencyTracker
 
     /// <param name="maxOutages">Cut-off periods remembered (<c>Fleet:MaxOutages</c>).</param>
     /// <param name="missedEventsNotice">How long "may be missing events" stays after the last dropped message.</param>
-    public CurrencyTracker(BrokerStatus initial, int maxOutages, TimeSpan missedEventsNotice, DateTimeOffset now)
+    /// <param name="clock">The liveness clock the deaf periods are kept on; without one, the wall-clock times given.</param>
+    public CurrencyTracker(BrokerStatus initial, int maxOutages, TimeSpan missedEventsNotice, DateTimeOffset now, LivenessClock? clock = null)
     {
         _deaf = new DeafTime(maxOutages);
+        _clock = clock;
         _missedEventsNotice = missedEventsNotice;
         _broker = initial;
-        _deaf.Set(IsDeaf(initial), now);
+        _deaf.Set(IsDeaf(initial), Heard(now));
         _current = Compute(now, null);
     }
 
@@ -39,7 +42,7 @@ internal sealed class CurrencyTracker
         lock (_gate)
         {
             _broker = status;
-            _deaf.Set(IsDeaf(status), now);
+            _deaf.Set(IsDeaf(status), Heard(now));
             return Refresh(now);
         }
     }
@@ -61,7 +64,7 @@ internal sealed class CurrencyTracker
             _replay = status;
             if (status is { State: ReplayState.CaughtUp, HeardFrom: { } from, HeardUntil: { } until })
             {
-                _deaf.Heard(from, until);
+                _deaf.Heard(FromWall(from), FromWall(until));
             }
 
             return Refresh(now);
@@ -83,8 +86,26 @@ internal sealed class CurrencyTracker
         }
     }
 
-    /// <summary>The cut-off periods up to now, for the sweep.</summary>
-    public DeafTimeline Deaf(DateTimeOffset now) => _deaf.Snapshot(now);
+    /// <summary>The deaf periods up to <paramref name="heardNow"/> (on the liveness clock), for the sweep.</summary>
+    public DeafTimeline Deaf(DateTimeOffset heardNow) => _deaf.Snapshot(heardNow);
+
+    /// <summary>
+    /// The dashboard did not run between <paramref name="from"/> and <paramref name="to"/> (on the liveness clock): a
+    /// suspended VM. That time counts as deaf; true when the currency changed (its deaf time).
+    /// </summary>
+    public bool Suspended(DateTimeOffset from, DateTimeOffset to, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _deaf.Add(from, to);
+            return Refresh(now);
+        }
+    }
+
+    /// <summary>The wall-clock <paramref name="now"/> on the liveness clock.</summary>
+    private DateTimeOffset Heard(DateTimeOffset now) => _clock?.Now ?? now;
+
+    private DateTimeOffset FromWall(DateTimeOffset wall) => _clock?.FromWall(wall) ?? wall;
 
     private bool Refresh(DateTimeOffset now)
     {

@@ -17,14 +17,20 @@ internal sealed class FleetSeries(TimeSpan interval, int length)
     public ImmutableArray<FleetSample> Samples => _published;
 
     /// <summary>Records <paramref name="summary"/> if an interval has passed since the last sample; true when it did. Writer only.</summary>
-    public bool TrySample(DateTimeOffset now, FleetSummary summary)
+    public bool TrySample(DateTimeOffset now, FleetSummary summary) => TrySample(now, now, summary);
+
+    /// <summary>
+    /// As <see cref="TrySample(DateTimeOffset, FleetSummary)"/>, the interval measured on the liveness clock
+    /// (<paramref name="heardNow"/>), so a step of the wall clock neither stops the samples nor crowds them.
+    /// </summary>
+    public bool TrySample(DateTimeOffset now, DateTimeOffset heardNow, FleetSummary summary)
     {
-        if (length <= 0 || (_last is { } last && now - last < interval))
+        if (length <= 0 || (_last is { } last && heardNow - last < interval))
         {
             return false;
         }
 
-        _last = now;
+        _last = heardNow;
         if (_samples.Count >= length)
         {
             _samples.Dequeue();

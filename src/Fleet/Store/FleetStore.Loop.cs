@@ -9,7 +9,12 @@ namespace ChoriaDashboard.Fleet.Store;
 public sealed partial class FleetStore
 {
     private long _revision;
+
+    /// <summary>When the last sweep ran, on the liveness clock.</summary>
     private DateTimeOffset _lastSweep;
+
+    /// <summary>When the writer last woke, on the liveness clock (see <c>Fleet:SuspendGap</c>).</summary>
+    private DateTimeOffset _lastWake;
     private DateTimeOffset _errorWindowStart;
     private int _errorsInWindow;
 
@@ -27,6 +32,8 @@ public sealed partial class FleetStore
                 var accepted = 0;
                 var latest = 0L;
                 var appliedAt = _time.GetUtcNow();
+                var heardNow = _clock.Now;
+                NoteWake(heardNow, appliedAt);
 
                 // Events travel in the stream only while a live tail listens: without one they cost the ring alone.
                 var events = TailListens() ? new List<TailEvent>() : null;
@@ -39,7 +46,8 @@ public sealed partial class FleetStore
                     {
                         // A replayed receipt time is the broker's clock: never later than the dashboard's now.
                         var receivedAt = input.Replayed && input.ReceivedAt > appliedAt ? appliedAt : input.ReceivedAt;
-                        if (ApplyOne(input.Event, input, receivedAt, changes, events))
+                        var heardAt = HeardAt(input, receivedAt, appliedAt, heardNow);
+                        if (ApplyOne(input.Event, input, receivedAt, heardAt, changes, events))
                         {
                             accepted++;
                             latest = Math.Max(latest, receivedAt.UtcTicks);
@@ -51,6 +59,7 @@ public sealed partial class FleetStore
                 }
 
                 var now = _time.GetUtcNow();
+                heardNow = _clock.Now;
                 try
                 {
                     if (_currency.Dropped(_counters.Dropped, now))
@@ -61,11 +70,11 @@ public sealed partial class FleetStore
                     // Frozen while cut off from the broker or replaying: no node turns stale or dead from silence the
                     // dashboard could not hear, or before the replay has brought in its last events. Once the freeze
                     // ends, the next batch sweeps.
-                    if (now - _lastSweep >= _options.SweepInterval && !_currency.Current.LivenessPaused)
+                    if (heardNow - _lastSweep >= _options.SweepInterval && !_currency.Current.LivenessPaused)
                     {
-                        _lastSweep = now;
+                        _lastSweep = heardNow;
                         _state.LiveSince = Interlocked.Read(ref _liveSinceTicks) is var live and > 0 ? new DateTimeOffset(live, TimeSpan.Zero) : DateTimeOffset.MinValue;
-                        _state.Sweep(now, changes, _currency.Deaf(now));
+                        _state.Sweep(now, changes, _currency.Deaf(heardNow), heardNow);
                     }
 
                     // A tail that opened during the batch started from the ring: the rest of the batch's events are in
@@ -81,7 +90,7 @@ public sealed partial class FleetStore
                         Publish(changes, now, statusChanged, events);
                     }
 
-                    _series.TrySample(now, Summary);
+                    _series.TrySample(now, heardNow, Summary);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -118,12 +127,49 @@ public sealed partial class FleetStore
         await ticker;
     }
 
+    /// <summary>
+    /// When an event was heard on the liveness clock: from the monotonic timestamp the ingest took on receipt; for a
+    /// replayed event (or one queued without a timestamp), as long before now as its receipt time is before the wall
+    /// clock's now, never later than now.
+    /// </summary>
+    private DateTimeOffset HeardAt(in IngestBatch.Item input, DateTimeOffset receivedAt, DateTimeOffset appliedAt, DateTimeOffset heardNow)
+    {
+        if (!input.Replayed && input.Timestamp != 0)
+        {
+            var heard = _clock.At(input.Timestamp);
+            return heard < heardNow ? heard : heardNow;
+        }
+
+        var fromWall = heardNow - (appliedAt - receivedAt);
+        return fromWall < heardNow ? fromWall : heardNow;
+    }
+
+    /// <summary>
+    /// The writer wakes at least every <c>Fleet:SweepInterval</c> (the ticker). A much longer gap (<c>Fleet:SuspendGap</c>)
+    /// means the process did not run, a suspended VM most likely: nothing could be heard meanwhile, so the gap counts as
+    /// deaf time and no node dies of it.
+    /// </summary>
+    private void NoteWake(DateTimeOffset heardNow, DateTimeOffset now)
+    {
+        var gap = heardNow - _lastWake;
+        if (_options.SuspendGap > TimeSpan.Zero && gap >= _options.SuspendGap)
+        {
+            _logger.LogWarning("The fleet writer did not run for {Gap} (the process was suspended or starved): that time counts as deaf time, not as silence of the fleet", gap);
+            if (_currency.Suspended(_lastWake, heardNow, now))
+            {
+                Volatile.Write(ref _statusChanged, 1);
+            }
+        }
+
+        _lastWake = heardNow;
+    }
+
     /// <summary>Applies one event; true when it was accepted into the fleet (or counted, for governor events).</summary>
-    private bool ApplyOne(ChoriaEvent evt, in IngestBatch.Item input, DateTimeOffset receivedAt, FleetChangeSet changes, List<TailEvent>? events)
+    private bool ApplyOne(ChoriaEvent evt, in IngestBatch.Item input, DateTimeOffset receivedAt, DateTimeOffset heardAt, FleetChangeSet changes, List<TailEvent>? events)
     {
         try
         {
-            var outcome = _state.Apply(evt, receivedAt, changes, input.Replayed);
+            var outcome = _state.Apply(evt, receivedAt, changes, input.Replayed, heardAt);
             if (outcome is ApplyOutcome.Accepted or ApplyOutcome.CountedOnly)
             {
                 var entry = _feed.Publish(receivedAt, evt, input.Subject, input.RawId);

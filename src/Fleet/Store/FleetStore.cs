@@ -25,6 +25,7 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
     private readonly FleetOptions _options;
     private readonly IngestCounters _counters;
     private readonly TimeProvider _time;
+    private readonly LivenessClock _clock;
     private readonly ILogger<FleetStore> _logger;
     private readonly EventFeed _feed;
     private readonly RawEventStore _raw;
@@ -57,8 +58,9 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _lastSweep = time.GetUtcNow();
-        _currency = new CurrencyTracker(_broker, _options.MaxOutages, _options.StaleAfter, _lastSweep);
+        _clock = new LivenessClock(time);
+        _lastSweep = _lastWake = _clock.Now;
+        _currency = new CurrencyTracker(_broker, _options.MaxOutages, _options.StaleAfter, time.GetUtcNow(), _clock);
         _summary = FleetSummary.Empty with { Currency = _currency.Current };
         _stream = new Broadcast<FleetUpdate>(Snapshot);
     }

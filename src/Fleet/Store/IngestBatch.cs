@@ -31,7 +31,11 @@ public sealed class IngestBatch
     /// timestamp (another clock, clamped to the dashboard's now when applied), and the event is superseded when older
     /// than what is already known. A live event is always applied.
     /// </param>
-    public bool Add(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, long rawId = 0, bool replayed = false)
+    /// <param name="timestamp">
+    /// The monotonic <see cref="TimeProvider.GetTimestamp"/> taken with <paramref name="receivedAt"/> (the fleet's
+    /// <see cref="TimeProvider"/>), which the writer measures silences from; 0 when none was taken.
+    /// </param>
+    public bool Add(ChoriaEvent evt, string subject, DateTimeOffset receivedAt, long rawId = 0, bool replayed = false, long timestamp = 0)
     {
         if (IsFull)
         {
@@ -43,11 +47,11 @@ public sealed class IngestBatch
             Array.Resize(ref _items, Math.Min(Math.Max(_items.Length * 2, 8), MaxCount));
         }
 
-        _items[Count++] = new Item(evt, subject, receivedAt, rawId, replayed);
+        _items[Count++] = new Item(evt, subject, receivedAt, rawId, replayed, timestamp);
         return true;
     }
 
     internal ReadOnlySpan<Item> Items => _items.AsSpan(0, Count);
 
-    internal readonly record struct Item(ChoriaEvent Event, string Subject, DateTimeOffset ReceivedAt, long RawId, bool Replayed);
+    internal readonly record struct Item(ChoriaEvent Event, string Subject, DateTimeOffset ReceivedAt, long RawId, bool Replayed, long Timestamp);
 }

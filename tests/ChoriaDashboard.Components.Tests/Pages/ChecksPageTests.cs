@@ -65,6 +65,45 @@ public sealed class ChecksPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void Checks_StaleCheck_ShownStaleAfterCurrentProblemsAndCountedApart()
+    {
+        var now = Clock.GetUtcNow();
+        Store.Health = new HealthSummary(Ok: 1, Warning: 0, Critical: 1, Unknown: 0, NotChecked: 0, Stale: 1);
+        Publish("ok.example.net", NagiosStatus.Ok, "OK: fine", now);
+        Publish("gone.example.net", NagiosStatus.Critical, "DISK CRITICAL then", now.AddHours(-3), stale: (now.AddMinutes(-7), StaleReason.Silent));
+        Publish("crit.example.net", NagiosStatus.Critical, "DISK CRITICAL now", now.AddMinutes(-1));
+
+        var cut = Render<ChecksPage>();
+
+        var rows = cut.FindAll("[data-testid=check-row]");
+        Assert.Equal(["crit.example.net", "gone.example.net", "ok.example.net"], rows.Select(r => r.GetAttribute("data-identity")));
+        Assert.Equal(["critical", "stale", "ok"], rows.Select(r => r.GetAttribute("data-health")));
+        Assert.Equal("STALE", rows[1].QuerySelector(".state-chip")!.TextContent.Trim());
+        Assert.Equal("stale 7m: no result for too long", rows[1].QuerySelector("[data-testid=check-stale]")!.TextContent.Trim());
+        Assert.DoesNotContain("3h", rows[1].TextContent);
+        var card = cut.Find("[data-testid=checks-total-stale]");
+        Assert.Equal("checks?status=stale", card.GetAttribute("href"));
+        Assert.Contains("1", card.TextContent);
+        Assert.Contains("1", cut.Find("[data-testid=checks-total-critical]").TextContent);
+    }
+
+    [Fact]
+    public void Checks_StatusStaleInUrl_OnlyStaleChecks()
+    {
+        var now = Clock.GetUtcNow();
+        Publish("gone.example.net", NagiosStatus.Critical, "then", now, stale: (now, StaleReason.NodeDead));
+        Publish("crit.example.net", NagiosStatus.Critical, "now", now);
+        Services.GetRequiredService<NavigationManager>().NavigateTo("checks?status=stale");
+
+        var cut = Render<ChecksPage>();
+
+        Assert.Equal(["gone.example.net"], cut.FindAll("[data-testid=check-row]").Select(r => r.GetAttribute("data-identity")));
+
+        Services.GetRequiredService<NavigationManager>().NavigateTo("checks?status=critical");
+        cut.WaitForAssertion(() => Assert.Equal(["crit.example.net"], cut.FindAll("[data-testid=check-row]").Select(r => r.GetAttribute("data-identity"))));
+    }
+
+    [Fact]
     public void Checks_HostileOutput_RenderedAsText()
     {
         const string hostile = "<img src=x onerror=alert(1)></script>\u202Ereversed\u200D";
@@ -82,7 +121,7 @@ public sealed class ChecksPageTests : DashboardTestContext
             "checks?status=critical,notchecked&check=disk&identity=a",
             ChecksPage.Link(new CheckQuery { Statuses = [NagiosStatus.NotChecked, NagiosStatus.Critical], Check = "disk", Identity = "a" }));
 
-    private void Publish(string identity, NagiosStatus health, string output, DateTimeOffset since, string check = "disk", string machine = "check_disk") =>
+    private void Publish(string identity, NagiosStatus health, string output, DateTimeOffset since, string check = "disk", string machine = "check_disk", (DateTimeOffset Since, StaleReason Why)? stale = null) =>
         Store.PublishMachine(identity, machine, new MachineSnapshot { State = health.ToString().ToUpperInvariant() },
             (check, WatcherTypes.Nagios, new WatcherSnapshot
             {
@@ -91,5 +130,7 @@ public sealed class ChecksPageTests : DashboardTestContext
                 Output = output,
                 CheckTime = Clock.GetUtcNow(),
                 FailingSince = health is NagiosStatus.Ok ? null : since,
+                StaleSince = stale?.Since,
+                StaleReason = stale?.Why,
             }));
 }

@@ -101,6 +101,52 @@ public sealed class NodeDetailPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void NodeDetail_SteadyCadence_ShownWithTheThresholdsItGives()
+    {
+        var node = Node(Web, NodeState.Live, "0.29.4", lastSeen: Clock.GetUtcNow());
+        node.Activity.SetCadence(new AliveCadence(TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(4), 5));
+        Store.Publish(node);
+
+        var cut = Render<NodeDetailPage>(p => p.Add(x => x.Identity, Web));
+
+        var cadence = cut.Find("[data-testid=cadence]");
+        Assert.Equal("every ~30 min, seen 5 times", cadence.TextContent.Trim());
+        Assert.Equal("stale after 45.1 min of silence, dead after 1.3 h", cadence.GetAttribute("title"));
+    }
+
+    [Theory]
+    [InlineData("0.28.0", 0, "every ~1 h (from its version)")]
+    [InlineData("0.29.4", 1, "learning (1 interval of ~30 min)")]
+    [InlineData("0.29.4", 0, "not known yet")]
+    public void NodeDetail_CadenceNotSteady_SaysWhatLivenessGoesBy(string version, int intervals, string shown)
+    {
+        var node = Node(Web, NodeState.Live, version, lastSeen: Clock.GetUtcNow());
+        node.Activity.SetCadence(new AliveCadence(intervals > 0 ? TimeSpan.FromMinutes(30) : TimeSpan.Zero, intervals));
+        Store.Publish(node);
+
+        var cut = Render<NodeDetailPage>(p => p.Add(x => x.Identity, Web));
+
+        Assert.Equal(shown, cut.Find("[data-testid=cadence]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void NodeDetail_StaleCheck_ShownStaleWithWhyAndItsLastResult()
+    {
+        var at = Clock.GetUtcNow().AddMinutes(-30);
+        Store.Publish(Node(Web, NodeState.Stopped, lastSeen: at));
+        Store.PublishMachine(Web, "check_disk", Machine("OK", "CRITICAL", "fail", at),
+            ("disk", WatcherTypes.Nagios, Critical("DISK CRITICAL - / 97% used", at) with { StaleSince = at.AddSeconds(5), StaleReason = StaleReason.NodeStopped }));
+
+        var cut = Render<NodeDetailPage>(p => p.Add(x => x.Identity, Web));
+
+        var check = cut.Find("[data-testid=check-row]");
+        Assert.Equal("stale", check.GetAttribute("data-health"));
+        Assert.Equal("STALE", check.QuerySelector(".state-chip")!.TextContent.Trim());
+        Assert.Contains("not current for 29m: its node stopped; last result CRITICAL", check.QuerySelector("[data-testid=check-stale]")!.TextContent);
+        Assert.DoesNotContain("failing for", check.TextContent);
+    }
+
+    [Fact]
     public void Link_IdentityWithUrlCharacters_IsEscaped() =>
         Assert.Equal("nodes/a%20b%3Fc%23d", NodeDetailPage.Link("a b?c#d"));
 

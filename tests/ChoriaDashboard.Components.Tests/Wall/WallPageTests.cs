@@ -307,6 +307,27 @@ public sealed class WallPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void Wall_StaleCriticalCheck_NotListedAsFailingAndCountedStale()
+    {
+        var at = Now;
+        var host = WallFleet.Host("gone.example.net", at, ("httpd", NagiosStatus.Critical, "CRITICAL: down"));
+        var watcher = host.Machines.Values.Single().Watchers["httpd"];
+        watcher.SetLatest(watcher.Latest with { StaleSince = at, StaleReason = StaleReason.NodeDead });
+        Store.Hosts["gone.example.net"] = host;
+        Store.Hosts["b.example.net"] = WallFleet.Host("b.example.net", at, ("load", NagiosStatus.Warning, "WARNING: load 5"));
+        Store.Health = new HealthSummary(Ok: 0, Warning: 1, Critical: 0, Unknown: 0, NotChecked: 0, Stale: 1);
+        Store.Publish(Node("b.example.net", NodeState.Live));
+
+        var cut = Open("?views=checks");
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=check-row]")), Wait);
+        Assert.StartsWith("WARNING", Squash(cut.Find("[data-testid=check-row]").TextContent));
+        Assert.Contains("Failing checks · 1", cut.Find("[data-testid=wall-checks-view]").TextContent);
+        Assert.Contains("1 stale, not listed", cut.Find("[data-testid=wall-checks-view-stale]").TextContent);
+        Assert.Equal("CRITICAL0", Squash(Text(cut, "health-critical")));
+    }
+
+    [Fact]
     public void Wall_HostileIdentity_ShownAsText()
     {
         const string hostile = "<img src=x onerror=alert(1)>";

@@ -26,9 +26,9 @@ public sealed class NodeExportTests
         var csv = await CsvAsync(Node("web-2", NodeState.Live, "0.29.4", lastSeen: Seen), Node("web-10", NodeState.Dead, null, lastSeen: Seen));
 
         Assert.Equal(
-            "identity,component,version,upgradingTo,state,lastSeen,lastEvent,firstSeen\r\n" +
-            "web-2,server,0.29.4,,live,2026-11-25T09:00:00.0000000+00:00,alive,2026-11-25T09:00:00.0000000+00:00\r\n" +
-            "web-10,server,,,dead,2026-11-25T09:00:00.0000000+00:00,alive,2026-11-25T09:00:00.0000000+00:00\r\n",
+            "identity,component,version,upgradingTo,state,lastSeen,lastEvent,firstSeen,aliveEvery,aliveIntervals\r\n" +
+            "web-2,server,0.29.4,,live,2026-11-25T09:00:00.0000000+00:00,alive,2026-11-25T09:00:00.0000000+00:00,,0\r\n" +
+            "web-10,server,,,dead,2026-11-25T09:00:00.0000000+00:00,alive,2026-11-25T09:00:00.0000000+00:00,,0\r\n",
             csv);
     }
 

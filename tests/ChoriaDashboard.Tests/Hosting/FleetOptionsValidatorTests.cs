@@ -143,4 +143,45 @@ public sealed class FleetOptionsValidatorTests
 
         Assert.True(new FleetOptionsValidator().Validate(null, options).Succeeded);
     }
+
+    [Theory]
+    [InlineData("00:00:00.500", "Fleet:MaxAliveInterval")]
+    [InlineData("1.00:00:01", "Fleet:MaxAliveInterval")]
+    public void FleetOptionsValidator_MaxAliveIntervalOutOfRange_Fails(string value, string key)
+    {
+        var result = new FleetOptionsValidator().Validate(null, new FleetOptions { MaxAliveInterval = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.StartsWith(key, Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-60)]
+    [InlineData(7 * 24 * 3600 + 1)]
+    public void FleetOptionsValidator_CheckStaleAfterOutOfRange_Fails(int seconds)
+    {
+        var result = new FleetOptionsValidator().Validate(null, new FleetOptions { CheckStaleAfter = TimeSpan.FromSeconds(seconds) });
+
+        Assert.StartsWith("Fleet:CheckStaleAfter", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(5, 9, false)]
+    [InlineData(5, 10, true)]
+    [InlineData(5, 0, true)]
+    [InlineData(5, -1, false)]
+    [InlineData(5, 86_401, false)]
+    [InlineData(600, 60, false)]
+    public void FleetOptionsValidator_SuspendGap_OffOrAtLeastTwoSweepsAndAtMostADay(int sweepSeconds, int gapSeconds, bool valid)
+    {
+        var options = new FleetOptions { SweepInterval = TimeSpan.FromSeconds(sweepSeconds), SuspendGap = TimeSpan.FromSeconds(gapSeconds) };
+
+        var result = new FleetOptionsValidator().Validate(null, options);
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.StartsWith("Fleet:SuspendGap", Assert.Single(result.Failures!), StringComparison.Ordinal);
+        }
+    }
 }

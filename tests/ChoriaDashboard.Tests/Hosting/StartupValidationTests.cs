@@ -42,6 +42,8 @@ public sealed class StartupValidationTests
     [Theory]
     [InlineData("Nats:ConnectTimeout", "00:00:00", "Nats:ConnectTimeout must be positive.")]
     [InlineData("Fleet:SweepInterval", "00:11:00", "Fleet:SweepInterval must be between 0 and 10 minutes, not 00:11:00.")]
+    [InlineData("Fleet:MaxAliveInterval", "00:00:00", "Fleet:MaxAliveInterval must be between 1 second and 1 day, not 00:00:00.")]
+    [InlineData("Fleet:SuspendGap", "00:00:06", "Fleet:SuspendGap must be 0 (off) or between twice Fleet:SweepInterval (00:00:10) and 1 day, not 00:00:06.")]
     [InlineData("Ingest:RejectionLogInterval", "00:00:00", "Ingest:RejectionLogInterval must be positive.")]
     [InlineData("Ingest:RejectionLogBurst", "-1", "RejectionLogBurst")]
     [InlineData("Replay:Margin", "31.00:00:00", "Replay:Margin must be between 0 and 30 days, not 31.00:00:00.")]

@@ -80,4 +80,45 @@ public sealed class CheckQueryTests
         fleet.Apply(Ev.Nagios("n1", "check_disk", "disk", 0));
         Assert.Null(Assert.Single(new CheckQuery().Apply(fleet.State.Machines)).State.FailingSince);
     }
+
+    [Fact]
+    public void Apply_StaleChecks_AfterCurrentProblemsBeforeNotCheckedAndOk_LongestStaleFirst()
+    {
+        var fleet = new FleetHarness(new FleetOptions { CheckStaleAfter = TimeSpan.FromMinutes(30) });
+        fleet.Apply(Ev.Nagios("stale-old.example.net", "check_disk", "disk", 2));
+        fleet.AdvanceMinutes(10);
+        fleet.Apply(Ev.Nagios("stale-new.example.net", "check_disk", "disk", 0));
+        fleet.AdvanceMinutes(21);
+        fleet.Sweep();
+        fleet.AdvanceMinutes(10);
+        fleet.Sweep();
+        fleet.Apply(Ev.Nagios("crit.example.net", "check_disk", "disk", 2));
+        fleet.Apply(Ev.Nagios("ok.example.net", "check_disk", "disk", 0));
+        fleet.Apply(Ev.Nagios("pending.example.net", "check_disk", "disk", 5));
+
+        var rows = new CheckQuery().Apply(fleet.State.Machines);
+
+        Assert.Equal(
+            ["crit.example.net", "stale-old.example.net", "stale-new.example.net", "pending.example.net", "ok.example.net"],
+            rows.Select(r => r.Identity));
+        Assert.Equal(["critical", "stale", "stale", "notchecked", "ok"], rows.Select(r => r.Status));
+    }
+
+    [Fact]
+    public void Apply_StatusStaleOrAHealth_StaleChecksMatchOnlyStale()
+    {
+        var fleet = new FleetHarness(new FleetOptions { CheckStaleAfter = TimeSpan.FromMinutes(30) });
+        fleet.Apply(Ev.Nagios("gone.example.net", "check_disk", "disk", 2));
+        fleet.AdvanceMinutes(31);
+        fleet.Sweep();
+        fleet.Apply(Ev.Nagios("crit.example.net", "check_disk", "disk", 2));
+
+        var critical = new CheckQuery { Statuses = CheckQuery.ParseStatuses("critical"), Stale = CheckQuery.ParseStale("critical") };
+        var stale = new CheckQuery { Statuses = CheckQuery.ParseStatuses("stale"), Stale = CheckQuery.ParseStale("stale") };
+        var both = new CheckQuery { Statuses = CheckQuery.ParseStatuses("Stale,critical"), Stale = CheckQuery.ParseStale("Stale,critical") };
+
+        Assert.Equal(["crit.example.net"], critical.Apply(fleet.State.Machines).Select(r => r.Identity));
+        Assert.Equal(["gone.example.net"], stale.Apply(fleet.State.Machines).Select(r => r.Identity));
+        Assert.Equal(2, both.Apply(fleet.State.Machines).Length);
+    }
 }

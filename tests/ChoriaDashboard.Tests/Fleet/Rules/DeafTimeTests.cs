@@ -81,4 +81,31 @@ public sealed class DeafTimeTests
         Assert.Equal(NodeState.Stale, policy.Evaluate(node, At(101), outage));
         Assert.Equal(NodeState.Dead, policy.Evaluate(node, At(141), outage));
     }
+
+    [Fact]
+    public void Add_SuspendOverlappingAnOutage_MergedAndNeverCountedTwice()
+    {
+        var deaf = new DeafTime(10);
+        deaf.Set(true, At(10));
+        deaf.Set(false, At(20));
+        deaf.Add(At(15), At(30));
+        deaf.Add(At(40), At(45));
+        deaf.Add(At(5), At(12));
+
+        var timeline = deaf.Snapshot(At(100));
+
+        Assert.Equal(TimeSpan.FromMinutes(25 + 5), timeline.Between(At(0), At(100)));
+        Assert.Equal(TimeSpan.FromMinutes(30), deaf.ClosedTotal());
+    }
+
+    [Fact]
+    public void Add_WhileCutOff_OnlyThePartBeforeTheOpenPeriodCounts()
+    {
+        var deaf = new DeafTime(10);
+        deaf.Set(true, At(30));
+        deaf.Add(At(20), At(50));
+        deaf.Add(At(35), At(45));
+
+        Assert.Equal(TimeSpan.FromMinutes(10 + 70), deaf.Snapshot(At(100)).Between(At(0), At(100)));
+    }
 }

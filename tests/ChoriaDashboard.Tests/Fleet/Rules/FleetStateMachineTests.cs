@@ -215,7 +215,8 @@ public sealed class FleetStateMachineTests
     [Fact]
     public void MachineEvent_SilentPastForgetAfter_HostIsForgottenAndCountsDrop()
     {
-        var fleet = new FleetHarness();
+        // n2's check is an hour silent at the sweep: with the default CheckStaleAfter it would also turn stale.
+        var fleet = new FleetHarness(new FleetOptions { CheckStaleAfter = TimeSpan.FromHours(2) });
         fleet.Apply(Ev.Nagios("n1", "check_httpd", "httpd", 2));
         fleet.Apply(Ev.Transition("n1", "check_httpd", "unknown", "critical", "CRITICAL"));
         fleet.Apply(Ev.Nagios("n2", "check_httpd", "httpd", 0));

@@ -1,6 +1,7 @@
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Store;
 using ChoriaDashboard.Ingest;
+using ChoriaDashboard.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -36,11 +37,16 @@ internal static class FleetStoreTestKit
     {
         private StoreFixture(FleetOptions options)
         {
-            Stats = new IngestCounters(NullLogger<IngestCounters>.Instance, Time, 5, TimeSpan.FromMinutes(1));
-            Store = new FleetStore(Options.Create(options), Stats, Time, NullLogger<FleetStore>.Instance, new IngestOptions().QueueCapacity);
+            Clock = new SteppingTimeProvider(Time);
+            Stats = new IngestCounters(NullLogger<IngestCounters>.Instance, Clock, 5, TimeSpan.FromMinutes(1));
+            Store = new FleetStore(Options.Create(options), Stats, Clock, NullLogger<FleetStore>.Instance, new IngestOptions().QueueCapacity);
         }
 
+        /// <summary>The fake clock: advancing it moves the wall clock, the monotonic clock and the timers together.</summary>
         public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2025, 3, 1, 9, 0, 0, TimeSpan.Zero));
+
+        /// <summary>What the store reads: <see cref="Time"/>, with a wall clock that can also be stepped on its own.</summary>
+        public SteppingTimeProvider Clock { get; }
 
         public IngestCounters Stats { get; }
 
@@ -48,8 +54,10 @@ internal static class FleetStoreTestKit
 
         public static async Task<StoreFixture> StartAsync(Action<FleetOptions>? configure = null)
         {
-            // No gathering delay by default: these tests are about what a batch holds, not when it is cut.
-            var options = new FleetOptions { BatchDelay = TimeSpan.Zero };
+            // No gathering delay by default: these tests are about what a batch holds, not when it is cut. No suspend
+            // detection either: these tests move the fake clock in jumps the writer does not see in between, which is
+            // exactly what a suspended VM looks like (FleetStoreClockTests turns it on).
+            var options = new FleetOptions { BatchDelay = TimeSpan.Zero, SuspendGap = TimeSpan.Zero };
             configure?.Invoke(options);
             var fixture = new StoreFixture(options);
             await fixture.Store.StartAsync(CancellationToken.None);
@@ -63,8 +71,13 @@ internal static class FleetStoreTestKit
             return Store.EnqueueAsync(batch, CancellationToken.None);
         }
 
-        public ValueTask EnqueueAsync(ChoriaEvent evt) =>
-            Store.EnqueueAsync(evt, Subject, Time.GetUtcNow(), CancellationToken.None);
+        /// <summary>Enqueues a live event as the ingest would: received now on the wall clock, with its monotonic timestamp.</summary>
+        public ValueTask EnqueueAsync(ChoriaEvent evt)
+        {
+            var batch = new IngestBatch(1);
+            batch.Add(evt, Subject, Clock.GetUtcNow(), timestamp: Clock.GetTimestamp());
+            return Store.EnqueueAsync(batch, CancellationToken.None);
+        }
 
         public async ValueTask DisposeAsync()
         {

@@ -1,0 +1,190 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using ChoriaDashboard.Events;
+using ChoriaDashboard.Tests.Infrastructure;
+using Xunit;
+using static ChoriaDashboard.TestKit.TestEvents;
+
+namespace ChoriaDashboard.Tests.Integration;
+
+/// <summary>
+/// Liveness from each node's own cadence and stale checks, through a real nats-server and the real app, with the
+/// thresholds in seconds: nodes send an alive every 3 s while <c>Fleet:StaleAfter</c> is 2 s.
+/// </summary>
+[Collection(NatsCollection.Name)]
+public sealed class CadenceIntegrationTests(NatsServerFixture nats)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan AliveEvery = TimeSpan.FromSeconds(3);
+
+    private static DashboardFactory App(string natsUrl) => new(natsUrl, new Dictionary<string, string?>
+    {
+        ["Fleet:StaleAfter"] = "00:00:02",
+        ["Fleet:DeadAfter"] = "00:00:04",
+        ["Fleet:ForgetAfter"] = "01:00:00",
+        ["Fleet:MaxAliveInterval"] = "00:00:10",
+        ["Fleet:CheckStaleAfter"] = "00:00:03",
+        ["Fleet:SweepInterval"] = "00:00:00.250",
+    });
+
+    [Fact]
+    public async Task Cadence_AliveIntervalLongerThanStaleAfter_SteadyNodeNeverFlapsAndTheSilentOneDiesOnItsOwnCadence()
+    {
+        await using var app = App(nats.Url);
+        using var http = app.CreateClient();
+        await FleetApiIntegrationTests.WaitReadyAsync(http);
+        await using var publisher = new TestPublisher(nats.Url);
+        await publisher.PublishAsync(Startup("steady.example.net"), WireFormat.Legacy);
+        await publisher.PublishAsync(Startup("quiet.example.net"), WireFormat.CloudEventStructured);
+        await publisher.FlushAsync();
+
+        using var stopQuiet = new CancellationTokenSource();
+        using var stopAll = new CancellationTokenSource();
+        var quietLastAlive = Environment.TickCount64;
+        TimeSpan QuietSilence() => TimeSpan.FromMilliseconds(Environment.TickCount64 - Volatile.Read(ref quietLastAlive));
+        var sending = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(AliveEvery);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stopAll.Token))
+                {
+                    await publisher.PublishAsync(Alive("steady.example.net"), WireFormat.Legacy);
+                    if (!stopQuiet.IsCancellationRequested)
+                    {
+                        await publisher.PublishAsync(Alive("quiet.example.net"), WireFormat.CloudEventStructured);
+                        Volatile.Write(ref quietLastAlive, Environment.TickCount64);
+                    }
+
+                    await publisher.FlushAsync();
+                }
+            }
+            catch (OperationCanceledException) when (stopAll.IsCancellationRequested)
+            {
+                // The test has seen what it waited for.
+            }
+        });
+
+        try
+        {
+            // Three alives make a cadence steady: before that the configured 2 s apply, and both flap.
+            await Eventually.TrueAsync(
+                async () => (await NodesAsync(http)).All(n => n.AliveIntervals >= 2),
+                Timeout,
+                "both nodes' cadence to be steady");
+            var learned = (await NodesAsync(http)).Single(n => n.Identity == "steady.example.net");
+            Assert.InRange(TimeSpan.Parse(learned.AliveEvery!, System.Globalization.CultureInfo.InvariantCulture).TotalSeconds, 2, 4);
+
+            await stopQuiet.CancelAsync();
+            var seen = new List<(TimeSpan Since, string Steady, string Quiet)>();
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    var nodes = await NodesAsync(http);
+                    seen.Add((QuietSilence(), State(nodes, "steady.example.net"), State(nodes, "quiet.example.net")));
+                    return seen[^1].Quiet == "dead" && QuietSilence() > TimeSpan.FromSeconds(12);
+                },
+                Timeout,
+                "the quiet node to be dead, and a few more alives of the steady one");
+
+            Assert.All(seen, s => Assert.Equal("live", s.Steady));
+            var firstStale = seen.First(s => s.Quiet == "stale").Since;
+            var firstDead = seen.First(s => s.Quiet == "dead").Since;
+
+            // Stale at 1.5 intervals (4.5 s) and dead at 2.5 (7.5 s) after its last alive, not at 2 s and 4 s.
+            Assert.True(firstStale >= TimeSpan.FromSeconds(3.5), $"stale after {firstStale.TotalSeconds:0.0} s of silence: {Describe(seen)}");
+            Assert.True(firstDead >= TimeSpan.FromSeconds(6.5), $"dead after {firstDead.TotalSeconds:0.0} s of silence: {Describe(seen)}");
+            Assert.True(firstDead <= TimeSpan.FromSeconds(10), $"dead only after {firstDead.TotalSeconds:0.0} s of silence: {Describe(seen)}");
+        }
+        finally
+        {
+            await stopAll.CancelAsync();
+            await sending;
+        }
+    }
+
+    [Fact]
+    public async Task StaleChecks_NodeStoppedAndCheckSilent_CountedStaleNotCritical()
+    {
+        await using var app = App(nats.Url);
+        using var http = app.CreateClient();
+        await FleetApiIntegrationTests.WaitReadyAsync(http);
+        await using var publisher = new TestPublisher(nats.Url);
+        var start = DateTimeOffset.UtcNow;
+
+        // stopped: its node shuts down. silent: runs every second (its history says so), then stops reporting while
+        // its node stays live. current: keeps reporting.
+        foreach (var identity in new[] { "stopped.example.net", "silent.example.net", "current.example.net" })
+        {
+            await publisher.PublishAsync(Startup(identity), WireFormat.Legacy);
+            await publisher.PublishAsync(EverySecond(Nagios(identity, "check_httpd", 2, "PROCS CRITICAL: 0 processes"), start), WireFormat.CloudEventStructured);
+        }
+
+        await publisher.PublishAsync(Shutdown("stopped.example.net"), WireFormat.Legacy);
+        await publisher.FlushAsync();
+
+        using var stop = new CancellationTokenSource();
+        var sending = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(stop.Token))
+                {
+                    await publisher.PublishAsync(Alive("silent.example.net"), WireFormat.Legacy);
+                    await publisher.PublishAsync(Alive("current.example.net"), WireFormat.Legacy);
+                    await publisher.PublishAsync(EverySecond(Nagios("current.example.net", "check_httpd", 2, "PROCS CRITICAL: 0 processes"), DateTimeOffset.UtcNow), WireFormat.CloudEventBinary);
+                    await publisher.FlushAsync();
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                // The test has seen what it waited for.
+            }
+        });
+
+        try
+        {
+            var health = await Eventually.ValueAsync(
+                async () => (await FleetApiIntegrationTests.GetFleetAsync(http)).GetProperty("health"),
+                h => h.GetProperty("stale").GetInt32() == 2,
+                Timeout,
+                "two checks to be stale");
+
+            Assert.Equal((1, 2, 3), (health.GetProperty("critical").GetInt32(), health.GetProperty("stale").GetInt32(), Total(health)));
+            var totals = (await FleetApiIntegrationTests.GetFleetAsync(http)).GetProperty("totals");
+            Assert.Equal((2, 1), (totals.GetProperty("live").GetInt32(), totals.GetProperty("stopped").GetInt32()));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await sending;
+        }
+    }
+
+    /// <summary>A nagios state whose history shows it ran every second, the last run at <paramref name="last"/>.</summary>
+    private static NagiosWatcherState EverySecond(NagiosWatcherState state, DateTimeOffset last) => state with
+    {
+        History = [.. Enumerable.Range(0, 4).Select(i => new NagiosHistoryItem(last.AddSeconds(i - 3), state.StatusCode))],
+    };
+
+    private static int Total(JsonElement health) =>
+        new[] { "ok", "warning", "critical", "unknown", "notChecked", "stale" }.Sum(k => health.GetProperty(k).GetInt32());
+
+    private sealed record NodeRow(string Identity, string State, string? AliveEvery, int AliveIntervals);
+
+    private static async Task<List<NodeRow>> NodesAsync(HttpClient http)
+    {
+        var rows = await http.GetFromJsonAsync<JsonElement>("/export/nodes.json");
+        return [.. rows.EnumerateArray().Select(r => new NodeRow(
+            r.GetProperty("identity").GetString()!,
+            r.GetProperty("state").GetString()!,
+            r.GetProperty("aliveEvery").GetString(),
+            r.GetProperty("aliveIntervals").GetInt32()))];
+    }
+
+    private static string State(List<NodeRow> nodes, string identity) => nodes.Single(n => n.Identity == identity).State;
+
+    private static string Describe(List<(TimeSpan Since, string Steady, string Quiet)> seen) =>
+        string.Join(" ", seen.Select(s => $"{s.Since.TotalSeconds:0.0}:{s.Quiet}"));
+}
