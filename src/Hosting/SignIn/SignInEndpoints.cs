@@ -38,7 +38,8 @@ public static partial class SignInEndpoints
         ui.MapGet(AccessDeniedPath, AccessDenied).AllowAnonymous();
         // The exception handler's page, for any method it re-executes: static and anonymous, so a failure never shows
         // the fleet to someone who is not signed in, nor sends them into a circuit they cannot open.
-        ui.Map(ErrorPath, () => Page(SignInPageKind.ServerError, StatusCodes.Status500InternalServerError)).AllowAnonymous();
+        // Its status is the failure's (500) when the exception handler re-executes it, 200 when someone opens it.
+        ui.Map(ErrorPath, () => Page(SignInPageKind.ServerError, status: null)).AllowAnonymous();
     }
 
     private static async Task<IResult> LoginAsync(
@@ -171,7 +172,7 @@ public static partial class SignInEndpoints
     internal static string SafeReturnUrl(string? returnUrl) =>
         !string.IsNullOrEmpty(returnUrl) && RedirectHttpResult.IsLocalUrl(returnUrl) && !returnUrl.StartsWith("/login", StringComparison.OrdinalIgnoreCase) ? returnUrl : "/";
 
-    private static RazorComponentResult<SignInPage> Page(SignInPageKind kind, int status, string? returnUrl = null, string? error = null, string? userName = null) =>
+    private static RazorComponentResult<SignInPage> Page(SignInPageKind kind, int? status, string? returnUrl = null, string? error = null, string? userName = null) =>
         new(new Dictionary<string, object?>
         {
             [nameof(SignInPage.Kind)] = kind,

@@ -172,6 +172,8 @@ public static class SignInRegistration
             o.ClaimActions.MapJsonKey(settings.RequiredClaim.Type, settings.RequiredClaim.Type);
         }
 
+        // The handler drops "exp" from the user by default; the dashboard keeps it to end the sign-in with the token.
+        o.ClaimActions.Remove("exp");
         o.TokenValidationParameters.NameClaimType = DashboardClaims.Name;
         o.TokenValidationParameters.RoleClaimType = DashboardClaims.Access;
         o.CorrelationCookie.SameSite = SameSiteMode.Lax;
