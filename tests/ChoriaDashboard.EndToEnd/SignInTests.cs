@@ -92,20 +92,7 @@ public sealed partial class SignInTests(BrowserFixture browser, NatsServerFixtur
             settings["Auth:KeysDirectory"] = Path.Combine(keys, "after");
             await app.StartAsync();
 
-            await Eventually.TrueAsync(
-                async () =>
-                {
-                    try
-                    {
-                        return await page.EvaluateAsync<bool>("() => window.__beforeRestart === undefined && document.querySelector('[data-testid=wall]') !== null");
-                    }
-                    catch (PlaywrightException)
-                    {
-                        return false;
-                    }
-                },
-                TimeSpan.FromSeconds(45),
-                $"the board to reload by itself after the restart, signed in; at {page.Url}; app log: {app.Log}");
+            await WallBoardTests.WaitReloadedAsync(page, app);
             await WallBoardTests.WaitInteractiveAsync(page);
             Assert.DoesNotContain("/login", page.Url, StringComparison.Ordinal);
 

@@ -221,6 +221,26 @@ public sealed class WallBoardTests(BrowserFixture browser) : IAsyncLifetime
     internal static async Task WaitReadyAsync(HttpClient http) =>
         await Eventually.TrueAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(30), "the app to be ready");
 
+    /// <summary>
+    /// Waits until the page, marked before an app restart with <c>window.__beforeRestart</c>, has reloaded by itself
+    /// (the mark is gone) and shows a board again.
+    /// </summary>
+    internal static async Task WaitReloadedAsync(IPage page, AppServerProcess app) =>
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                try
+                {
+                    return await page.EvaluateAsync<bool>("() => window.__beforeRestart === undefined && document.querySelector('[data-testid=wall]') !== null");
+                }
+                catch (PlaywrightException)
+                {
+                    return false; // the page is in the middle of its reload
+                }
+            },
+            TimeSpan.FromSeconds(45),
+            $"the board to reload by itself after the restart; at {page.Url}; app log: {app.Log}");
+
     /// <summary>The board is interactive once its clock moves (the prerendered page has a still clock).</summary>
     internal static async Task WaitInteractiveAsync(IPage page)
     {

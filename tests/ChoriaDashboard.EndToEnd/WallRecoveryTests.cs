@@ -33,20 +33,7 @@ public sealed class WallRecoveryTests(BrowserFixture browser, NatsServerFixture 
             await app.StartAsync();
 
             // The old circuit is gone with the old process: the page reloads itself once the new one answers.
-            await Eventually.TrueAsync(
-                async () =>
-                {
-                    try
-                    {
-                        return await page.EvaluateAsync<bool>("() => window.__beforeRestart === undefined && document.querySelector('[data-testid=wall]') !== null");
-                    }
-                    catch (PlaywrightException)
-                    {
-                        return false; // the page is in the middle of its reload
-                    }
-                },
-                TimeSpan.FromSeconds(45),
-                $"the board to reload by itself after the restart; app log: {app.Log}");
+            await WallBoardTests.WaitReloadedAsync(page, app);
             await WallBoardTests.WaitInteractiveAsync(page);
             await Assertions.Expect(page.Locator("#components-reconnect-modal")).ToBeHiddenAsync(new() { Timeout = 20_000 });
 

@@ -58,23 +58,11 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }
 
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = $"ApiKey header=\"{SignInSchemes.ApiKeyHeader}\"";
-        await Results.Problem(
-                title: "Sign-in required",
-                detail: $"Send an API key from Auth:ApiKeys in the {SignInSchemes.ApiKeyHeader} header.",
-                statusCode: StatusCodes.Status401Unauthorized)
-            .ExecuteAsync(Context);
-    }
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        SignInSchemes.WriteMachineRefusalAsync(Context, StatusCodes.Status401Unauthorized);
 
-    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        await Results.Problem(
-                title: "Forbidden",
-                detail: "This sign-in does not give access to this resource (a wall screen sees /wall only).",
-                statusCode: StatusCodes.Status403Forbidden)
-            .ExecuteAsync(Context);
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        SignInSchemes.WriteMachineRefusalAsync(Context, StatusCodes.Status403Forbidden);
 
     private static string? Presented(HttpRequest request)
     {

@@ -125,18 +125,7 @@ public static class SignInRegistration
             return Task.CompletedTask;
         }
 
-        if (status == StatusCodes.Status401Unauthorized)
-        {
-            context.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{SignInSchemes.ApiKeyHeader}\"";
-        }
-
-        return Results.Problem(
-                title: status == StatusCodes.Status401Unauthorized ? "Sign-in required" : "Forbidden",
-                detail: status == StatusCodes.Status401Unauthorized
-                    ? $"Send an API key from Auth:ApiKeys in the {SignInSchemes.ApiKeyHeader} header, or sign in."
-                    : "This sign-in does not give access to this resource (a wall screen sees /wall only).",
-                statusCode: status)
-            .ExecuteAsync(context.HttpContext);
+        return SignInSchemes.WriteMachineRefusalAsync(context.HttpContext, status);
     }
 
     /// <summary>

@@ -38,4 +38,25 @@ public static class SignInSchemes
     public static readonly PathString Hubs = "/hubs";
 
     public static bool IsMachinePath(PathString path) => MachinePaths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A machine's refusal, the one shape for both: 401 (with <c>WWW-Authenticate</c> naming the header) or 403, as an
+    /// RFC 9457 problem, never a redirect.
+    /// </summary>
+    public static Task WriteMachineRefusalAsync(HttpContext context, int status)
+    {
+        var unauthorized = status == StatusCodes.Status401Unauthorized;
+        if (unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = $"ApiKey header=\"{ApiKeyHeader}\"";
+        }
+
+        return Results.Problem(
+                title: unauthorized ? "Sign-in required" : "Forbidden",
+                detail: unauthorized
+                    ? $"Send an API key from Auth:ApiKeys in the {ApiKeyHeader} header, or sign in."
+                    : "This sign-in does not give access to this resource (a wall screen sees /wall only).",
+                statusCode: status)
+            .ExecuteAsync(context);
+    }
 }
