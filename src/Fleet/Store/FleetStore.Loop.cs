@@ -53,6 +53,7 @@ public sealed partial class FleetStore
                 var now = _time.GetUtcNow();
                 try
                 {
+                    EndReplayWhenApplied(taken);
                     if (_currency.Dropped(_counters.Dropped, now))
                     {
                         Volatile.Write(ref _statusChanged, 1);
