@@ -204,6 +204,7 @@ public sealed partial class StreamReplay
         return !left;
     }
 
+    /// <summary>Hands the events handled so far to the writer; should that fail, they stay for the next try.</summary>
     private async ValueTask FlushAsync(Cursor cursor, CancellationToken cancellationToken)
     {
         if (cursor.Batch.Count == 0)
@@ -211,9 +212,8 @@ public sealed partial class StreamReplay
             return;
         }
 
-        var batch = cursor.Batch;
+        await _fleet.EnqueueAsync(cursor.Batch, cancellationToken);
         cursor.Batch = new IngestBatch(IngestBatch.MaxCount);
-        await _fleet.EnqueueAsync(batch, cancellationToken);
     }
 
     /// <summary>Decodes one replayed message as the live loops do: the same size limit, decoder and rejections.</summary>

@@ -49,7 +49,7 @@ public sealed partial class StreamReplay
                 var why = watchdog.Stalled ? $"no message from the broker for {_options.StallTimeout.TotalSeconds:0.#} s" : Describe(e, cursor.Stream);
                 fruitless = cursor.Count > before ? 1 : fruitless + 1;
                 var interruptions = Interlocked.Increment(ref _interruptions);
-                await FlushAsync(cursor, cancellationToken);
+                await TryFlushAsync(cursor, cancellationToken);
                 if (fruitless >= _options.MaxAttempts)
                 {
                     cursor.GivenUp = $"{why}; {fruitless} attempts in a row brought nothing new";
@@ -72,6 +72,19 @@ public sealed partial class StreamReplay
                 await WaitConnectedAsync(cancellationToken);
                 Volatile.Write(ref _resuming, null);
             }
+        }
+    }
+
+    /// <summary>Flushes what a broken read handled; a writer that fails again keeps it for the next attempt.</summary>
+    private async Task TryFlushAsync(Cursor cursor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlushAsync(cursor, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning(e, "Handing {Count} replayed events of {What} to the fleet writer failed; trying again with the next attempt", cursor.Batch.Count, cursor.What);
         }
     }
 
