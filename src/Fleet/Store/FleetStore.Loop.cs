@@ -39,7 +39,7 @@ public sealed partial class FleetStore
                     {
                         // A replayed receipt time is the broker's clock: never later than the dashboard's now.
                         var receivedAt = input.Replayed && input.ReceivedAt > appliedAt ? appliedAt : input.ReceivedAt;
-                        if (ApplyOne(input.Event, input, receivedAt, changes, events))
+                        if (ApplyOne(input.Event, input, receivedAt, appliedAt, changes, events))
                         {
                             accepted++;
                             latest = Math.Max(latest, receivedAt.UtcTicks);
@@ -54,7 +54,7 @@ public sealed partial class FleetStore
                 try
                 {
                     EndReplayWhenApplied(taken);
-                    if (_currency.Dropped(_counters.Dropped, now))
+                    if (_currency.Dropped(_counters.Dropped, now) | _turnedAway.Refresh(_state.NodeCount, now))
                     {
                         Volatile.Write(ref _statusChanged, 1);
                     }
@@ -120,7 +120,7 @@ public sealed partial class FleetStore
     }
 
     /// <summary>Applies one event; true when it was accepted into the fleet (or counted, for governor events).</summary>
-    private bool ApplyOne(ChoriaEvent evt, in IngestBatch.Item input, DateTimeOffset receivedAt, FleetChangeSet changes, List<TailEvent>? events)
+    private bool ApplyOne(ChoriaEvent evt, in IngestBatch.Item input, DateTimeOffset receivedAt, DateTimeOffset appliedAt, FleetChangeSet changes, List<TailEvent>? events)
     {
         try
         {
@@ -135,6 +135,7 @@ public sealed partial class FleetStore
             {
                 case ApplyOutcome.FleetFull:
                     _counters.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: the fleet holds its maximum of {_options.MaxNodes} nodes (Fleet:MaxNodes)");
+                    _turnedAway.TurnedAway(evt is LifecycleEvent l ? new NodeKey(l.Identity, l.Component) : null, appliedAt);
                     break;
                 case ApplyOutcome.Superseded:
                     // Changed nothing: neither accepted nor the latest event.
@@ -183,7 +184,7 @@ public sealed partial class FleetStore
     /// </summary>
     private void Publish(FleetChangeSet changes, DateTimeOffset now, bool statusChanged, List<TailEvent>? events)
     {
-        var summary = _state.BuildSummary(++_revision, now) with { Currency = _currency.Current };
+        var summary = _state.BuildSummary(++_revision, now) with { Currency = _currency.Current, TurnedAway = _turnedAway.Current };
         Volatile.Write(ref _summary, summary);
         _stream.Publish(changes.ToUpdate(summary, Broker, statusChanged, events is { Count: > 0 } ? events : []));
     }

@@ -31,6 +31,7 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
     private readonly FleetSeries _series;
     private readonly CurrencyTracker _currency;
     private readonly Broadcast<FleetUpdate> _stream;
+    private readonly TurnedAwayTracker _turnedAway;
     private int _statusChanged;
     private FleetSummary _summary = FleetSummary.Empty;
     private BrokerStatus _broker;
@@ -62,6 +63,7 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
         });
         _lastSweep = time.GetUtcNow();
         _currency = new CurrencyTracker(_broker, _options.MaxOutages, _options.StaleAfter, _lastSweep);
+        _turnedAway = new TurnedAwayTracker(_options.MaxNodes, _options.TurnedAwayNodesCounted, _options.StaleAfter, logger);
         _summary = FleetSummary.Empty with { Currency = _currency.Current };
         _stream = new Broadcast<FleetUpdate>(Snapshot);
     }
