@@ -29,20 +29,16 @@ internal sealed record HostileHistory(int Huge, int HugeBytes, int Flood, int Ma
 {
     public int Count => Huge + Flood + Malformed;
 
-    /// <summary>The hostile messages, in a fixed order that mixes the three kinds.</summary>
-    public IReadOnlyList<Msg> Build()
-    {
-        var kinds = new List<Msg>(Count);
-        var huge = Huge > 0 ? HugeMessage() : null;
-        var malformed = MalformedMessages();
-        for (int h = 0, f = 0, m = 0; h < Huge || f < Flood || m < Malformed;)
-        {
-            if (h < Huge)
-            {
-                kinds.Add(huge!);
-                h++;
-            }
+    /// <summary>The oversized messages, in one run: the worst case for a pull, which would take them all at once.</summary>
+    public IReadOnlyList<Msg> BuildHuge() => Huge > 0 ? Enumerable.Repeat(HugeMessage(), Huge).ToList() : [];
 
+    /// <summary>The made-up identities' alives and the malformed messages, mixed in a fixed order.</summary>
+    public IReadOnlyList<Msg> BuildSmall()
+    {
+        var kinds = new List<Msg>(Flood + Malformed);
+        var malformed = MalformedMessages();
+        for (int f = 0, m = 0; f < Flood || m < Malformed;)
+        {
             for (var i = 0; i < 100 && f < Flood; i++, f++)
             {
                 kinds.Add(Messages.Alive(f, "madeup"));
@@ -133,13 +129,19 @@ internal sealed class ReplayBench(ReplayBenchOptions o)
         valid.AddRange(Messages.Alives(o.Nodes));
         valid.AddRange(Enumerable.Range(0, o.Nodes).Select(i => Messages.HasChecks(i) ? Messages.Nagios(i, 0) : Messages.Alive(i)));
 
-        // Hostile messages spread evenly among the valid ones, after every node's startup (the real fleet is there first).
-        var hostile = o.Hostile.Build();
-        var messages = new List<Msg>(valid.Count + hostile.Count);
+        // After every node's startup (the real fleet is there first): the made-up identities and malformed messages spread
+        // evenly among the valid ones, the oversized ones in one run half-way.
+        var hostile = o.Hostile.BuildSmall();
+        var messages = new List<Msg>(valid.Count + hostile.Count + o.Hostile.Huge);
         messages.AddRange(valid.Take(o.Nodes));
         var rest = valid.Skip(o.Nodes).ToList();
         for (int v = 0, h = 0; v < rest.Count || h < hostile.Count;)
         {
+            if (v == rest.Count / 2)
+            {
+                messages.AddRange(o.Hostile.BuildHuge());
+            }
+
             if (v < rest.Count)
             {
                 messages.Add(rest[v++]);
