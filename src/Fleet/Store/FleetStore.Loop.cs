@@ -54,6 +54,7 @@ public sealed partial class FleetStore
                 try
                 {
                     EndReplayWhenApplied(taken);
+                    // Both run every batch (no short circuit): each keeps its own figures up to date.
                     if (_currency.Dropped(_counters.Dropped, now) | _turnedAway.Refresh(_state.NodeCount, now))
                     {
                         Volatile.Write(ref _statusChanged, 1);
