@@ -17,8 +17,11 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
           mix     --url URL --nodes N [--messages M]
                   M pre-encoded messages: alive, startup, nagios state, transition in all three shapes, as fast as possible
           replay  [--nodes 100000] [--runs 3] [--app DLL] [--environment Production] [--out FILE]
+                  [--huge 0] [--huge-bytes 1000000] [--flood 0] [--malformed 0] [--app-setting Section:Key=value]...
                   stores 3 events per node in Choria Streams (nats-server with JetStream), then times process start
-                  to a complete view with replay, N runs, and the RSS after it; and a start without replay.
+                  to a complete view with replay, N runs, and the RSS after it (and its peak); and a start without
+                  replay. --huge, --flood, --malformed mix hostile messages among them: that many oversized
+                  messages, alives of made-up identities, and malformed messages.
           measure [--nodes 100000] [--smoke] [--app DLL] [--environment Production|Development] [--out FILE]
                   [--browsers 50] [--latency-trials 50] [--steady-nodes 50000] [--steady-interval 10s]
                   [--mixed 300000] [--history 32] [--pages /,/nodes] [--app-setting Section:Key=value]... [--app-env NAME=value]... [--open-budget 150s]
@@ -105,7 +108,11 @@ try
                     Path.GetFullPath(options.String("app") ?? DefaultApp()),
                     options.String("environment") ?? "Production",
                     Path.GetFullPath(options.String("out", Path.Combine("artifacts", "bench", "replay.md"))),
-                    "ChoriaDashboard.LoadGen " + string.Join(' ', args));
+                    "ChoriaDashboard.LoadGen " + string.Join(' ', args))
+                {
+                    Hostile = new HostileHistory(options.Int("huge", 0), options.Int("huge-bytes", 1_000_000), options.Int("flood", 0), options.Int("malformed", 0)),
+                    AppSettings = options.All("app-setting"),
+                };
                 options.EnsureAllUsed();
                 return await new ReplayBench(replayOptions).RunAsync();
             }

@@ -25,8 +25,9 @@ public static class FleetApi
 }
 
 /// <summary>
-/// <c>GET /api/fleet</c>: per component counts by state and version, the broker connection, the ingest counters, and
-/// whether the view is current (<c>currency</c>: cut off from the broker, replaying history, missing events).
+/// <c>GET /api/fleet</c>: per component counts by state and version, the broker connection, the ingest counters,
+/// whether the view is current (<c>currency</c>: cut off from the broker, replaying history, missing events), and the
+/// new nodes turned away at <c>Fleet:MaxNodes</c> lately (<c>turnedAway</c>, null when none).
 /// </summary>
 /// <param name="Revision">The summary's revision; serialised as <c>version</c>, the name existing clients read.</param>
 /// <param name="Broker">The broker connection; serialised as <c>nats</c>, the name existing clients read.</param>
@@ -40,7 +41,8 @@ public sealed record FleetResponse(
     [property: JsonPropertyName("nats")] BrokerResponse Broker,
     IngestResponse Ingest,
     GovernorResponse Governor,
-    ViewCurrency Currency)
+    ViewCurrency Currency,
+    TurnedAway? TurnedAway)
 {
     public static FleetResponse From(IFleetView fleet, IFleetStatus status, INodeHistory history)
     {
@@ -73,7 +75,8 @@ public sealed record FleetResponse(
                 [.. history.GovernorCounts.OrderBy(c => c.Key.Governor, StringComparer.Ordinal).ThenBy(c => c.Key.Event, StringComparer.Ordinal)
                     .Select(c => new GovernorCountResponse(c.Key.Governor, c.Key.Event, c.Value))],
                 history.GovernorHistory),
-            status.Currency);
+            status.Currency,
+            summary.TurnedAway);
     }
 }
 

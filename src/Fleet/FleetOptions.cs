@@ -49,6 +49,13 @@ public sealed class FleetOptions
     [Range(1, 10_000_000)]
     public int MaxNodes { get; set; } = 250_000;
 
+    /// <summary>
+    /// Distinct new nodes remembered while nodes are turned away at <see cref="MaxNodes"/>, to count them; beyond, the
+    /// count is shown as a lower bound ("at least").
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int TurnedAwayNodesCounted { get; set; } = 65_536;
+
     /// <summary>Recent events kept per node.</summary>
     [Range(0, 1024)]
     public int HistoryLength { get; set; } = 32;

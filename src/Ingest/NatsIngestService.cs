@@ -72,6 +72,12 @@ public sealed class NatsIngestService : BackgroundService
 
         _connection.MessageDropped += (_, e) =>
         {
+            if (e.Subject.StartsWith(_connection.Opts.InboxPrefix, StringComparison.Ordinal))
+            {
+                // A replay pull's message (they come to an inbox): the replay fetches it again, so no event is missing.
+                return ValueTask.CompletedTask;
+            }
+
             _counters.Rejected(RejectionReason.Dropped, e.Subject, "the ingest fell behind and the NATS client dropped a message (Nats:PendingMessagesLimit)");
             return ValueTask.CompletedTask;
         };

@@ -158,6 +158,13 @@ public sealed class FakeFleetStore : IFleetView, IFleetStatus, INodeHistory, IEv
         Send(new FleetUpdate { Summary = Summary, Broker = Broker, StatusChanged = true });
     }
 
+    /// <summary>Sets the new nodes turned away at <c>Fleet:MaxNodes</c> and tells readers, as the real store does after a batch.</summary>
+    public void ReportTurnedAway(TurnedAway? turnedAway)
+    {
+        Summary = Summary with { TurnedAway = turnedAway };
+        Send(new FleetUpdate { Summary = Summary, Broker = Broker, StatusChanged = true });
+    }
+
     public void ReportBroker(BrokerStatus status)
     {
         Broker = status;
@@ -190,6 +197,6 @@ public sealed class FakeFleetStore : IFleetView, IFleetStatus, INodeHistory, IEv
                     .OrderByDescending(v => v.Version, VersionComparer.Instance)]))
             .ToImmutableArray();
         ++_revision;
-        return new FleetSummary(_revision, DateTimeOffset.UnixEpoch, components, 0, Health, NodeListRevision: _revision) { Currency = Summary.Currency };
+        return new FleetSummary(_revision, DateTimeOffset.UnixEpoch, components, 0, Health, NodeListRevision: _revision) { Currency = Summary.Currency, TurnedAway = Summary.TurnedAway };
     }
 }

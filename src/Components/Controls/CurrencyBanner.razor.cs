@@ -8,7 +8,8 @@ namespace ChoriaDashboard.Components.Controls;
 
 /// <summary>
 /// Says prominently, on every page, when the view is not current (cut off from the broker, replaying history, missing
-/// events) and since when, with the replay's progress; and when history from Choria Streams is unavailable, why.
+/// events) and since when, with the replay's progress (and interruptions it resumed from); when history from Choria
+/// Streams is unavailable, why; and when the replay was given up part-way, what is missing.
 /// </summary>
 public sealed partial class CurrencyBanner
 {
@@ -29,7 +30,13 @@ public sealed partial class CurrencyBanner
     public static string ProgressText(ReplayProgress replay)
     {
         var left = replay.EstimatedTimeLeft is { } t ? $", about {Duration(t)} left" : "";
-        return string.Create(CultureInfo.InvariantCulture, $"{replay.Replayed:N0} of {replay.Total:N0} events replayed ({replay.Percent:0.#}%){left}");
+        var interrupted = replay.Interruptions switch
+        {
+            0 => "",
+            1 => "; interrupted once, resumed where it stopped",
+            var n => string.Create(CultureInfo.InvariantCulture, $"; interrupted {n:N0} times, resumed where it stopped"),
+        };
+        return string.Create(CultureInfo.InvariantCulture, $"{replay.Replayed:N0} of {replay.Total:N0} events replayed ({replay.Percent:0.#}%){left}{interrupted}");
     }
 
     private static string Duration(TimeSpan t) => t.TotalSeconds < 60

@@ -191,13 +191,20 @@ public sealed partial class WallPage
             ? Summary.Components
             : [.. _settings.Components.Select(name => Summary.Components.FirstOrDefault(c => c.Component == name)).OfType<ComponentSummary>()];
 
-    /// <summary>The link's notices, and one per named component no node has announced.</summary>
+    /// <summary>
+    /// The link's notices, one per named component no node has announced, and what the room must know although the
+    /// numbers are current: real nodes turned away at Fleet:MaxNodes, history the replay could not bring.
+    /// </summary>
     private IEnumerable<string> Notices =>
         _settings.Notices.Concat(Summary.Revision == 0
             ? []
             : _settings.Components
                 .Where(name => !Summary.Components.Any(c => c.Component == name))
-                .Select(name => $"Unknown component \"{name}\": no node of it seen."));
+                .Select(name => $"Unknown component \"{name}\": no node of it seen."))
+        .Concat(Summary.TurnedAway is { } turnedAway
+            ? [$"Fleet full: {(turnedAway.NodesAtLeast ? "at least " : "")}{turnedAway.Nodes:N0} new nodes turned away since {turnedAway.Since.ToLocalTime():HH:mm} (Fleet:MaxNodes {turnedAway.MaxNodes:N0})."]
+            : [])
+        .Concat(Summary.Currency.HistoryIncomplete is not null ? ["History incomplete: the replay of Choria Streams was given up."] : []);
 
     private int Dead => Shown.Sum(c => c.Dead);
 

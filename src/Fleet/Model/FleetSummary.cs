@@ -22,6 +22,9 @@ public sealed record FleetSummary(
     /// <summary>Whether the view is current (see <see cref="ViewCurrency"/>) as of this summary.</summary>
     public ViewCurrency Currency { get; init; } = ViewCurrency.Current;
 
+    /// <summary>New nodes turned away at <c>Fleet:MaxNodes</c> lately (see <see cref="Status.TurnedAway"/>); null when none.</summary>
+    public TurnedAway? TurnedAway { get; init; }
+
     public int TotalNodes => Components.Sum(c => c.Total);
 
     public int Count(NodeState state) => Components.Sum(c => c.Count(state));

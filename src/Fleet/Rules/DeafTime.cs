@@ -129,6 +129,46 @@ internal sealed class DeafTime(int maxPeriods)
         }
     }
 
+    /// <summary>
+    /// Nothing was heard between <paramref name="from"/> and <paramref name="to"/> after all (a replay given up part-way
+    /// did not bring that history): the period is added, merged with those it touches.
+    /// </summary>
+    public void Unheard(DateTimeOffset from, DateTimeOffset to)
+    {
+        lock (_gate)
+        {
+            if (_openSince is { } open && to > open)
+            {
+                // The open period covers the rest.
+                to = open;
+            }
+
+            if (to <= from)
+            {
+                return;
+            }
+
+            var merged = new List<(DateTimeOffset Start, DateTimeOffset End)>(_closed.Count + 1);
+            foreach (var (start, end) in _closed)
+            {
+                if (end < from || start > to)
+                {
+                    merged.Add((start, end));
+                }
+                else
+                {
+                    from = start < from ? start : from;
+                    to = end > to ? end : to;
+                }
+            }
+
+            merged.Add((from, to));
+            merged.Sort((a, b) => a.Start.CompareTo(b.Start));
+            _closed.Clear();
+            _closed.AddRange(merged.Skip(Math.Max(0, merged.Count - maxPeriods)));
+        }
+    }
+
     /// <summary>The length of the periods that have ended (one still going on is not counted yet).</summary>
     public TimeSpan ClosedTotal()
     {

@@ -37,6 +37,16 @@ public sealed record ViewCurrency
     public string? HistoryUnavailable { get; init; }
 
     /// <summary>
+    /// Why the replay of Choria Streams was given up part-way (<c>Replay:MaxAttempts</c> interruptions in a row), and
+    /// from when the history it did not reach is missing; null unless it was. The view fills from live events; the
+    /// time not replayed counts as deaf time, so no node turns stale or dead for events the replay could not bring.
+    /// </summary>
+    public string? HistoryIncomplete { get; init; }
+
+    /// <summary>Times the replay was interrupted (broker failover, consumer deleted, no answer) and resumed where it stopped.</summary>
+    public int ReplayInterruptions { get; init; }
+
+    /// <summary>
     /// Time the dashboard has been cut off from the broker since it started, not filled in by a replay, in whole seconds;
     /// a period still going on is counted once it ends.
     /// </summary>
@@ -50,6 +60,12 @@ public sealed record ViewCurrency
 /// <param name="EstimatedTimeLeft">From the rate so far; null until there is a rate.</param>
 public sealed record ReplayProgress(long Replayed, long Total, DateTimeOffset StartedAt, TimeSpan? EstimatedTimeLeft)
 {
+    /// <summary>Times the replay was interrupted so far and resumed (or is about to resume) where it stopped.</summary>
+    public int Interruptions { get; init; }
+
+    /// <summary>While an interrupted replay waits to resume: what interrupted it and which attempt comes next; null while it reads.</summary>
+    public string? Resuming { get; init; }
+
     /// <summary>0 to 100.</summary>
     public double Percent => Total <= 0 ? 0 : Math.Clamp(100.0 * Replayed / Total, 0, 100);
 }

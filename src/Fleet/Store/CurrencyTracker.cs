@@ -49,22 +49,27 @@ internal sealed class CurrencyTracker
 
     /// <summary>
     /// Records the replay's new status; true when the currency changed. A <see cref="ReplayState.Replaying"/> report after
-    /// the replay ended (<see cref="ReplayState.CaughtUp"/> or <see cref="ReplayState.Unavailable"/>) is a late progress
-    /// report and is ignored: it would freeze liveness with nothing left to report again.
+    /// the replay ended (<see cref="ReplayStatus.Ended"/>) is a late progress report and is ignored: it would freeze
+    /// liveness with nothing left to report again. A replay given up part-way takes what it covered out of the deaf
+    /// time, then puts back what it did not reach (<see cref="ReplayStatus.Unheard"/>).
     /// </summary>
     public bool Replay(ReplayStatus status, DateTimeOffset now)
     {
         lock (_gate)
         {
-            if (status.State == ReplayState.Replaying && _replay.State is ReplayState.CaughtUp or ReplayState.Unavailable)
+            if (status.State == ReplayState.Replaying && _replay.Ended)
             {
                 return false;
             }
 
             _replay = status;
-            if (status is { State: ReplayState.CaughtUp, HeardFrom: { } from, HeardUntil: { } until })
+            if (status is { State: ReplayState.CaughtUp or ReplayState.GivenUp, HeardFrom: { } from, HeardUntil: { } until })
             {
                 _deaf.Heard(FromWall(from), FromWall(until));
+                foreach (var (start, end) in status.Unheard)
+                {
+                    _deaf.Unheard(FromWall(start), FromWall(end));
+                }
             }
 
             return Refresh(now);
@@ -130,7 +135,7 @@ internal sealed class CurrencyTracker
         var replaying = _replay.State == ReplayState.Replaying;
         var cutOff = IsCutOff(_broker);
         string? reason = cutOff ? CutOffReason(_broker)
-            : replaying ? "replaying history from Choria Streams"
+            : replaying ? ReplayingReason(_replay.Progress)
             : missing ? $"the NATS client dropped {_dropped - _droppedAtNotice:N0} messages (slow consumer): the view may be missing events"
             : null;
         var isCurrent = reason is null;
@@ -143,6 +148,8 @@ internal sealed class CurrencyTracker
             MayBeMissingEvents = missing,
             Replay = replaying ? _replay.Progress : null,
             HistoryUnavailable = _replay.State == ReplayState.Unavailable || (_replay.State == ReplayState.CaughtUp && _replay.Reason is not null) ? _replay.Reason : null,
+            HistoryIncomplete = _replay.State == ReplayState.GivenUp ? _replay.Reason : null,
+            ReplayInterruptions = _replay.Progress?.Interruptions ?? 0,
             DeafTime = RoundedDeafTime(),
         };
     }
@@ -166,6 +173,12 @@ internal sealed class CurrencyTracker
             && broker.RefusedSubjects.Keys.All(IsMachineSubject));
 
     private static bool IsMachineSubject(string subject) => subject.StartsWith("choria.machine.", StringComparison.Ordinal);
+
+    // While an interrupted replay waits to resume, the banner says what interrupted it: on-call staff see why the view
+    // stays frozen, and that it is not stuck.
+    private static string ReplayingReason(ReplayProgress? progress) => progress?.Resuming is { } resuming
+        ? $"replaying history from Choria Streams; interrupted ({resuming})"
+        : "replaying history from Choria Streams";
 
     private static string CutOffReason(BrokerStatus broker)
     {

@@ -62,7 +62,9 @@ public sealed partial class FleetStore
                 heardNow = _clock.Now;
                 try
                 {
-                    if (_currency.Dropped(_counters.Dropped, now))
+                    EndReplayWhenApplied(taken);
+                    // Both run every batch (no short circuit): each keeps its own figures up to date.
+                    if (_currency.Dropped(_counters.Dropped, now) | _turnedAway.Refresh(_state.NodeCount, now))
                     {
                         Volatile.Write(ref _statusChanged, 1);
                     }
@@ -180,6 +182,7 @@ public sealed partial class FleetStore
             {
                 case ApplyOutcome.FleetFull:
                     _counters.Rejected(RejectionReason.FleetFull, input.Subject, $"{evt.Identity}: the fleet holds its maximum of {_options.MaxNodes} nodes (Fleet:MaxNodes)");
+                    _turnedAway.TurnedAway(evt is LifecycleEvent l ? new NodeKey(l.Identity, l.Component) : null, _time.GetUtcNow());
                     break;
                 case ApplyOutcome.Superseded:
                     // Changed nothing: neither accepted nor the latest event.
@@ -228,7 +231,7 @@ public sealed partial class FleetStore
     /// </summary>
     private void Publish(FleetChangeSet changes, DateTimeOffset now, bool statusChanged, List<TailEvent>? events)
     {
-        var summary = _state.BuildSummary(++_revision, now) with { Currency = _currency.Current };
+        var summary = _state.BuildSummary(++_revision, now) with { Currency = _currency.Current, TurnedAway = _turnedAway.Current };
         Volatile.Write(ref _summary, summary);
         _stream.Publish(changes.ToUpdate(summary, Broker, statusChanged, events is { Count: > 0 } ? events : []));
     }

@@ -32,12 +32,16 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
     private readonly FleetSeries _series;
     private readonly CurrencyTracker _currency;
     private readonly Broadcast<FleetUpdate> _stream;
+    private readonly TurnedAwayTracker _turnedAway;
     private int _statusChanged;
     private FleetSummary _summary = FleetSummary.Empty;
     private BrokerStatus _broker;
     private int _queued;
     private long _latestEventTicks;
     private long _liveSinceTicks;
+    private long _enqueuedTotal;
+    private long _takenTotal;
+    private PendingReplayEnd? _replayEnd;
 
     /// <param name="queueCapacity">Events queued between the ingest and the writer (<c>Ingest:QueueCapacity</c>).</param>
     /// <param name="raw">Where the ingest keeps accepted messages as received; none kept when null.</param>
@@ -61,6 +65,7 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
         _clock = new LivenessClock(time);
         _lastSweep = _lastWake = _clock.Now;
         _currency = new CurrencyTracker(_broker, _options.MaxOutages, _options.StaleAfter, time.GetUtcNow(), _clock);
+        _turnedAway = new TurnedAwayTracker(_options.MaxNodes, _options.TurnedAwayNodesCounted, _options.StaleAfter, logger);
         _summary = FleetSummary.Empty with { Currency = _currency.Current };
         _stream = new Broadcast<FleetUpdate>(Snapshot);
     }
@@ -124,18 +129,41 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
 
     public void ReportReplay(ReplayStatus status)
     {
-        var now = _time.GetUtcNow();
-        if (status.State is ReplayState.CaughtUp or ReplayState.Unavailable)
+        if (status.Ended)
         {
-            // Deaths judged from here on happened while this process listened; earlier ones are history.
-            Interlocked.CompareExchange(ref _liveSinceTicks, now.UtcTicks, 0);
+            // Takes effect once the writer has taken every event queued so far, i.e. every event the replay queued before
+            // it ended: a sweep in between would judge half a history (the queue holds up to Ingest:QueueCapacity).
+            Volatile.Write(ref _replayEnd, new PendingReplayEnd(status, Interlocked.Read(ref _enqueuedTotal)));
+            _queue.Writer.TryWrite(IngestBatch.Wake);
+            return;
         }
 
-        if (_currency.Replay(status, now))
+        if (_currency.Replay(status, _time.GetUtcNow()))
         {
             StatusMoved();
         }
     }
+
+    /// <summary>On the writer, once it has taken events up to <see cref="PendingReplayEnd.QueuedBefore"/>: the replay's end takes effect.</summary>
+    private void EndReplayWhenApplied(long taken)
+    {
+        _takenTotal += taken;
+        if (Volatile.Read(ref _replayEnd) is not { } end || _takenTotal < end.QueuedBefore || Interlocked.CompareExchange(ref _replayEnd, null, end) != end)
+        {
+            return;
+        }
+
+        // Deaths judged from here on happened while this process listened; earlier ones are history.
+        var now = _time.GetUtcNow();
+        Interlocked.CompareExchange(ref _liveSinceTicks, now.UtcTicks, 0);
+        if (_currency.Replay(end.Status, now))
+        {
+            Volatile.Write(ref _statusChanged, 1);
+        }
+    }
+
+    /// <summary>A replay's end, waiting for the writer to take the events queued before it.</summary>
+    private sealed record PendingReplayEnd(ReplayStatus Status, long QueuedBefore);
 
     /// <summary>Has the writer publish an update with the new status (and sweep, should the freeze have ended).</summary>
     private void StatusMoved()
@@ -160,6 +188,7 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
 
         // Counted before it is queued, so the writer never takes away more than was added.
         Interlocked.Add(ref _queued, batch.Count);
+        Interlocked.Add(ref _enqueuedTotal, batch.Count);
         var write = _queue.Writer.WriteAsync(batch, cancellationToken);
         return write.IsCompletedSuccessfully ? write : Uncount(write, batch.Count);
     }
@@ -173,6 +202,7 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
         catch
         {
             Interlocked.Add(ref _queued, -count);
+            Interlocked.Add(ref _enqueuedTotal, -count);
             throw;
         }
     }

@@ -44,4 +44,30 @@ public sealed class ReplayOptions
     /// <summary>Messages asked of the broker per pull while replaying; keep it below <c>Nats:PendingMessagesLimit</c>.</summary>
     [Range(1, 100_000)]
     public int PullBatchSize { get; set; } = 4096;
+
+    /// <summary>
+    /// Bytes of stream messages asked of the broker per pull (besides at most <see cref="PullBatchSize"/> messages) and held at once per stream while replaying: whatever the
+    /// streams hold (a flood of megabyte messages), a pull costs at most this much memory. Raised by itself to the
+    /// broker's largest message (its <c>max_payload</c>, plus room for subject and headers) when that is larger, or
+    /// no message that size could ever be read.
+    /// </summary>
+    [Range(64 * 1024, 1024 * 1024 * 1024)]
+    public int PullMaxBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Times in a row a stream's replay may be interrupted (broker failover or restart, consumer deleted, no answer within
+    /// <see cref="StallTimeout"/>) without bringing a single new message before the replay is given up. An interrupted
+    /// replay resumes after the last message it applied; node states stay frozen meanwhile.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Wait before resuming an interrupted replay; doubled after each further interruption, up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>An attempt that brings no message from the broker for this long is abandoned and resumed (not counting time spent waiting for the fleet writer).</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

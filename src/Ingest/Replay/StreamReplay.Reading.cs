@@ -1,179 +1,249 @@
-using System.Diagnostics;
-using System.Globalization;
 using ChoriaDashboard.Events;
-using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Store;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 
 namespace ChoriaDashboard.Ingest.Replay;
 
-/// <summary>Reading the streams: the fleet-wide window of each stream, the older lifecycle events of components with longer thresholds, and decoding what they bring.</summary>
+/// <summary>
+/// Reading the streams: one attempt at the fleet-wide window of a stream, or at the older lifecycle events of a
+/// component with longer thresholds, from where its <see cref="Cursor"/> stands; and decoding what they bring. An
+/// attempt that breaks off throws, and <see cref="ReadResumingAsync"/> starts the next one after the last message applied.
+/// </summary>
 public sealed partial class StreamReplay
 {
     /// <summary>
-    /// The lifecycle events of one component with thresholds longer than the fleet's (a provisioner: only a startup,
-    /// dead after days) from <paramref name="from"/> up to where the fleet-wide window starts, which the main replay
-    /// covers: a filtered consumer reads only that component's events, so a long window costs what that component sent,
-    /// not what the whole fleet did. Nothing here can overlap live delivery (all of it is older than the main window).
+    /// One attempt at a stream's fleet-wide window, from the cursor up to where the stream ended once the live
+    /// subscriptions were in place (<see cref="Plan.EndSeq"/>, noted on the first attempt).
     /// </summary>
-    private async Task ReplayOlderAsync(NatsJSContext js, string stream, string component, DateTimeOffset from, CancellationToken cancellationToken)
+    private async Task ReadStreamAsync(NatsJSContext js, Plan plan, Cursor cursor, Watchdog watchdog, CancellationToken cancellationToken)
     {
-        if (from >= _from || !ChoriaSubjects.IsSubjectToken(component))
+        if (!plan.Marked)
+        {
+            var stream = await js.GetStreamAsync(plan.Stream, cancellationToken: watchdog.Token);
+            plan.EndSeq = stream.Info.State.LastSeq;
+            plan.EndTime = LastTimestamp(stream.Info.State);
+            plan.Marked = true;
+        }
+
+        if (plan.EndSeq == 0 || plan.EndTime < _from || cursor.NextSeq > plan.EndSeq)
         {
             return;
         }
 
-        // An ephemeral consumer with the one filter subject every JetStream server takes (filter_subjects, plural, came
-        // with nats-server 2.10); no acknowledgements; the broker removes it once idle.
-        var filter = ChoriaSubjects.LifecycleOf(component);
-        var consumer = await js.CreateOrUpdateConsumerAsync(
-            stream,
-            new ConsumerConfig
-            {
-                Name = "dashboard-replay-" + Guid.NewGuid().ToString("N"),
-                FilterSubject = filter,
-                DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime,
-                OptStartTime = from,
-                AckPolicy = ConsumerConfigAckPolicy.None,
-                InactiveThreshold = TimeSpan.FromMinutes(1),
-            },
-            cancellationToken);
-        var subscription = "replay " + stream;
-        var batch = new IngestBatch(IngestBatch.MaxCount);
-        var done = false;
-        while (!done)
+        await using var pull = await StreamPull.StartAsync(_connection, js, _time, plan.Stream, StartingAt(cursor, filter: null), _options.PullBatchSize, watchdog.Token);
+        var subscription = "replay " + plan.Stream;
+        while (true)
         {
-            var got = 0;
-            await foreach (var msg in consumer.FetchNoWaitAsync<NatsMemoryOwner<byte>>(new NatsJSFetchOpts { MaxMsgs = _options.PullBatchSize }, cancellationToken: cancellationToken))
+            var pulled = await PullAsync(pull, watchdog);
+            if (pulled.Count == 0)
             {
-                got++;
-                using var body = msg.Data;
-                if (done || msg.Metadata is not { } meta || meta.Timestamp >= _from)
+                if (await NothingLeftAsync(js, plan, cursor, watchdog))
                 {
-                    done = true;
-                    continue;
+                    return;
                 }
 
-                if (!msg.Subject.EndsWith("." + component, StringComparison.Ordinal))
-                {
-                    // A broker that ignored the filter: the fleet-wide replay covers everything else.
-                    done = meta.NumPending == 0;
-                    continue;
-                }
-
-                Interlocked.Increment(ref _total);
-                Interlocked.Increment(ref _replayed);
-                Handle(subscription, msg.Subject, body.Memory, msg.Headers, meta.Timestamp, batch);
-                if (batch.IsFull)
-                {
-                    await _fleet.EnqueueAsync(batch, cancellationToken);
-                    batch = new IngestBatch(IngestBatch.MaxCount);
-                }
-
-                done = meta.NumPending == 0;
+                throw new ReplayInterruptedException($"the broker sent nothing from message {Math.Max(cursor.NextSeq, 1)} of {plan.Stream} on, though it held messages up to {plan.EndSeq}");
             }
 
-            done |= got == 0;
-        }
-
-        await _fleet.EnqueueAsync(batch, cancellationToken);
-    }
-
-    private async Task ReplayStreamAsync(NatsJSContext js, Plan plan, CancellationToken cancellationToken)
-    {
-        if (plan.EndSeq == 0 || plan.EndTime < _from)
-        {
-            return;
-        }
-
-        var consumer = await js.CreateOrderedConsumerAsync(
-            plan.Stream,
-            new NatsJSOrderedConsumerOpts { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = _from },
-            cancellationToken);
-        var subscription = "replay " + plan.Stream;
-        var batch = new IngestBatch(IngestBatch.MaxCount);
-        var counted = false;
-        var done = false;
-
-        // Pull by pull: the broker sends at most a pull's worth ahead of us, so a replay that waits for the writer
-        // never overflows the client's buffers (a continuous consume would, and drop messages).
-        while (!done)
-        {
-            var got = 0;
-            await foreach (var msg in consumer.FetchNoWaitAsync<NatsMemoryOwner<byte>>(new NatsJSFetchOpts { MaxMsgs = _options.PullBatchSize }, cancellationToken: cancellationToken))
+            var done = false;
+            var next = 0;
+            try
             {
-                got++;
-                if (done || msg.Metadata is not { } meta)
+                while (next < pulled.Count)
                 {
-                    msg.Data.Dispose();
-                    continue;
-                }
+                    var (msg, meta) = pulled[next++];
+                    using var body = msg.Data;
+                    if (done)
+                    {
+                        continue;
+                    }
 
-                if (!counted)
-                {
-                    // The first message tells how many are left to the end; ours ends at the mark taken before.
-                    counted = true;
-                    var toEnd = meta.Sequence.Stream > plan.EndSeq ? 0 : Math.Min((long)meta.NumPending + 1, (long)(plan.EndSeq - meta.Sequence.Stream) + 1);
-                    Interlocked.Add(ref _total, toEnd);
-                }
+                    if (!cursor.Counted)
+                    {
+                        // The first message tells how many are left to the end; ours ends at the mark taken before.
+                        cursor.Counted = true;
+                        var toEnd = meta.Sequence.Stream > plan.EndSeq ? 0 : Math.Min((long)meta.NumPending + 1, (long)(plan.EndSeq - meta.Sequence.Stream) + 1);
+                        Interlocked.Add(ref _total, toEnd);
+                    }
 
-                if (meta.Sequence.Stream > plan.EndSeq)
-                {
-                    msg.Data.Dispose();
-                    done = true;
-                    continue;
-                }
+                    if (meta.Sequence.Stream > plan.EndSeq)
+                    {
+                        done = true;
+                        continue;
+                    }
 
-                using (var body = msg.Data)
-                {
                     Interlocked.Increment(ref _replayed);
                     var live = meta.Sequence.Stream > plan.StartSeq && _overlap.TakeIfSeen(msg.Subject, body.Memory.Span, msg.Headers);
                     if (!live)
                     {
-                        Handle(subscription, msg.Subject, body.Memory, msg.Headers, meta.Timestamp, batch);
+                        Handle(subscription, msg, body.Memory, meta.Timestamp, cursor.Batch);
                     }
-                }
 
-                if (batch.IsFull)
-                {
-                    await _fleet.EnqueueAsync(batch, cancellationToken);
-                    batch = new IngestBatch(IngestBatch.MaxCount);
-                }
+                    cursor.Applied(meta);
+                    if (cursor.Batch.IsFull)
+                    {
+                        await FlushAsync(cursor, cancellationToken);
+                    }
 
-                done = meta.Sequence.Stream >= plan.EndSeq || meta.NumPending == 0;
+                    done = meta.Sequence.Stream >= plan.EndSeq || meta.NumPending == 0;
+                }
+            }
+            finally
+            {
+                DisposeFrom(pulled, next);
             }
 
-            done |= got == 0;
+            if (done)
+            {
+                return;
+            }
         }
-
-        await _fleet.EnqueueAsync(batch, cancellationToken);
     }
 
-    private void Handle(string subscription, string subject, ReadOnlyMemory<byte> body, NatsHeaders? headers, DateTimeOffset storedAt, IngestBatch batch)
+    /// <summary>
+    /// One attempt at the lifecycle events of one component with thresholds longer than the fleet's (a provisioner: only
+    /// a startup, dead after days) from the cursor up to where the fleet-wide window starts, which the main replay
+    /// covers: a consumer filtered to that component's lifecycle subjects (the one filter subject every JetStream server
+    /// takes; filter_subjects, plural, came with nats-server 2.10) reads only its events, so a long window costs what that
+    /// component sent, not what the whole fleet did. Nothing here can overlap live delivery (all of it is older than the
+    /// main window).
+    /// </summary>
+    private async Task ReadOlderAsync(NatsJSContext js, string stream, string component, Cursor cursor, Watchdog watchdog, CancellationToken cancellationToken)
+    {
+        await using var pull = await StreamPull.StartAsync(_connection, js, _time, stream, StartingAt(cursor, ChoriaSubjects.LifecycleOf(component)), _options.PullBatchSize, watchdog.Token);
+        var subscription = "replay " + stream;
+        while (true)
+        {
+            // Empty: nothing (more) for the filter.
+            var pulled = await PullAsync(pull, watchdog);
+            var done = pulled.Count == 0;
+            var next = 0;
+            try
+            {
+                while (next < pulled.Count)
+                {
+                    var (msg, meta) = pulled[next++];
+                    using var body = msg.Data;
+                    if (done || meta.Timestamp >= _from)
+                    {
+                        done = true;
+                        continue;
+                    }
+
+                    if (msg.Subject.EndsWith("." + component, StringComparison.Ordinal))
+                    {
+                        Interlocked.Increment(ref _total);
+                        Interlocked.Increment(ref _replayed);
+                        Handle(subscription, msg, body.Memory, meta.Timestamp, cursor.Batch);
+                    }
+
+                    // Otherwise a broker that ignored the filter: the fleet-wide replay covers everything else.
+                    cursor.Applied(meta);
+                    if (cursor.Batch.IsFull)
+                    {
+                        await FlushAsync(cursor, cancellationToken);
+                    }
+
+                    done = meta.NumPending == 0;
+                }
+            }
+            finally
+            {
+                DisposeFrom(pulled, next);
+            }
+
+            if (done)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Where a new consumer starts: the read's start time at first, after the last message applied on resuming.</summary>
+    private static ConsumerConfig StartingAt(Cursor cursor, string? filter) => cursor.NextSeq == 0
+        ? new ConsumerConfig { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartTime, OptStartTime = cursor.From, FilterSubject = filter }
+        : new ConsumerConfig { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = cursor.NextSeq, FilterSubject = filter };
+
+    /// <summary>One pull; the watchdog runs while the broker sends, and rests while the caller applies what came.</summary>
+    private async Task<List<PulledMessage>> PullAsync(StreamPull pull, Watchdog watchdog)
+    {
+        watchdog.Kick();
+        var pulled = await pull.NextAsync(_options.PullBatchSize, _pullBytes, watchdog.Token);
+        watchdog.Pause();
+        return pulled;
+    }
+
+    /// <summary>Returns the buffers of the messages from <paramref name="start"/> on to the pool, each once.</summary>
+    private static void DisposeFrom(List<PulledMessage> pulled, int start)
+    {
+        for (var i = start; i < pulled.Count; i++)
+        {
+            pulled[i].Msg.Data.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// An empty pull: true when the stream really holds nothing more for us (its messages up to the mark expired, or it
+    /// was purged), false when it does, i.e. the broker failed to send them.
+    /// </summary>
+    private async Task<bool> NothingLeftAsync(NatsJSContext js, Plan plan, Cursor cursor, Watchdog watchdog)
+    {
+        watchdog.Kick();
+        var state = (await js.GetStreamAsync(plan.Stream, cancellationToken: watchdog.Token)).Info.State;
+        watchdog.Pause();
+        var left = state.Messages > 0
+            && (cursor.NextSeq == 0 ? LastTimestamp(state) >= _from : state.LastSeq >= cursor.NextSeq);
+        if (!left)
+        {
+            _logger.LogWarning("The stream {Stream} no longer holds the messages the replay was to read from {Next} on (expired or purged while replaying)", plan.Stream, cursor.NextSeq);
+        }
+
+        return !left;
+    }
+
+    /// <summary>Hands the events handled so far to the writer; should that fail, they stay for the next try.</summary>
+    private async ValueTask FlushAsync(Cursor cursor, CancellationToken cancellationToken)
+    {
+        if (cursor.Batch.Count == 0)
+        {
+            return;
+        }
+
+        await _fleet.EnqueueAsync(cursor.Batch, cancellationToken);
+        cursor.Batch = new IngestBatch(IngestBatch.MaxCount);
+    }
+
+    /// <summary>Decodes one replayed message as the live loops do: the same size limit, decoder and rejections.</summary>
+    private void Handle(string subscription, NatsMsg<NatsMemoryOwner<byte>> msg, ReadOnlyMemory<byte> body, DateTimeOffset storedAt, IngestBatch batch)
     {
         _counters.Received(subscription);
+        if (msg.Error is { } error)
+        {
+            _counters.Rejected(RejectionReason.NotJson, msg.Subject, error.Message);
+            return;
+        }
+
         DecodeResult result;
         try
         {
-            result = _decoder.Decode(body, headers);
+            result = _decoder.Decode(body, msg.Headers);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            _counters.Rejected(RejectionReason.InvalidValue, subject, $"decoder failed: {e.GetType().Name}: {UntrustedText.Excerpt(e.Message)}");
+            _counters.Rejected(RejectionReason.InvalidValue, msg.Subject, $"decoder failed: {e.GetType().Name}: {UntrustedText.Excerpt(e.Message)}");
             return;
         }
 
         if (result.Event is { } evt)
         {
-            batch.Add(evt, subject, storedAt, replayed: true);
+            batch.Add(evt, msg.Subject, storedAt, replayed: true);
         }
         else
         {
-            _counters.Rejected(result.Reason, subject, result.Detail);
+            _counters.Rejected(result.Reason, msg.Subject, result.Detail);
         }
     }
 }

@@ -131,6 +131,9 @@ public sealed partial class StreamReplay
 
         public ulong EndSeq { get; set; }
 
+        /// <summary>Where the stream ends (<see cref="EndSeq"/>, <see cref="EndTime"/>) has been noted.</summary>
+        public bool Marked { get; set; }
+
         public DateTimeOffset EndTime { get; set; }
     }
 }

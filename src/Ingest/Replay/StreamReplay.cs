@@ -26,6 +26,11 @@ namespace ChoriaDashboard.Ingest.Replay;
 /// </para>
 /// Plain NATS without JetStream, a missing stream, or no rights on it: the dashboard carries on as without replay,
 /// and says why in the log and on the page.
+/// <para>
+/// A read that breaks off (broker failover or restart, consumer deleted, no answer) resumes after the last message it
+/// applied (<c>StreamReplay.Resume.cs</c>); node states stay frozen meanwhile. One that cannot be resumed is given up:
+/// the view says so, and the time it did not bring counts as deaf time, so liveness never judges half a history.
+/// </para>
 /// </summary>
 public sealed partial class StreamReplay
 {
@@ -49,6 +54,8 @@ public sealed partial class StreamReplay
     private DateTimeOffset _from;
     private DateTimeOffset _startedAt;
     private int _finished;
+    /// <summary>Bytes asked per pull: <c>Replay:PullMaxBytes</c>, or more when the broker allows larger messages.</summary>
+    private int _pullBytes = 8 * 1024 * 1024;
 
     public StreamReplay(
         INatsConnection connection,
@@ -120,8 +127,10 @@ public sealed partial class StreamReplay
     }
 
     /// <summary>
-    /// Once the live subscriptions are in place: replays each stream up to where it ends now, then reports that the
-    /// replay caught up (liveness is judged from then on). Never throws but for cancellation.
+    /// Once the live subscriptions are in place: replays each stream up to where it ends now, resuming a read that broke
+    /// off after the last message it applied, then reports that the replay caught up (liveness is judged from then on),
+    /// or, when a read could not be resumed, that it was given up and which time it did not bring. Never throws but for
+    /// cancellation.
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -130,38 +139,42 @@ public sealed partial class StreamReplay
             return;
         }
 
+        var cursors = new List<Cursor>();
+        DateTimeOffset? cutAt = null;
         try
         {
             if (_plans.Count == 0)
             {
-                Finish(null);
+                Finish(null, cursors);
                 return;
             }
 
             await WaitSubscribedAsync(cancellationToken);
-
-            // A round trip: the broker has taken our subscriptions before we ask where the streams end.
-            await _connection.PingAsync(cancellationToken);
+            await PingAsync(cancellationToken);
             var js = new NatsJSContext(_connection);
-            var cutAt = _time.GetUtcNow();
+            cutAt = _time.GetUtcNow();
+            _pullBytes = PullBytes();
             var watch = Stopwatch.StartNew();
             var runs = new List<Task>();
             foreach (var plan in _plans)
             {
-                try
+                var cursor = new Cursor(plan.Stream, plan.Stream, _from, cutAt.Value);
+                cursors.Add(cursor);
+                runs.Add(ReadResumingAsync(cursor, (c, w) => ReadStreamAsync(js, plan, c, w, cancellationToken), cancellationToken));
+                if (plan.Stream != _options.EventsStream)
                 {
-                    var stream = await js.GetStreamAsync(plan.Stream, cancellationToken: cancellationToken);
-                    plan.EndSeq = stream.Info.State.LastSeq;
-                    plan.EndTime = LastTimestamp(stream.Info.State);
-                    runs.Add(ReplayStreamAsync(js, plan, cancellationToken));
-                    if (plan.Stream == _options.EventsStream)
-                    {
-                        runs.AddRange(_longer.Select(c => ReplayOlderAsync(js, plan.Stream, c.Component, cutAt - c.Window, cancellationToken)));
-                    }
+                    continue;
                 }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+
+                foreach (var (component, window) in _longer)
                 {
-                    Unavailable(plan.Stream, e);
+                    var from = cutAt.Value - window;
+                    if (from < _from && ChoriaSubjects.IsSubjectToken(component))
+                    {
+                        var older = new Cursor(plan.Stream, $"{plan.Stream} ({component})", from, _from);
+                        cursors.Add(older);
+                        runs.Add(ReadResumingAsync(older, (c, w) => ReadOlderAsync(js, plan.Stream, component, c, w, cancellationToken), cancellationToken));
+                    }
                 }
             }
 
@@ -179,22 +192,45 @@ public sealed partial class StreamReplay
             }
 
             _logger.LogInformation("Replayed {Replayed} messages from {Streams} in {Elapsed} ms", Replayed, string.Join(", ", _plans.Select(p => p.Stream)), watch.ElapsedMilliseconds);
-            Finish(cutAt);
+            Finish(cutAt, cursors);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
         catch (Exception e)
         {
-            // A replay that broke half-way leaves the view as live delivery makes it: say so, do not freeze it forever.
-            _logger.LogWarning(e, "Replaying Choria Streams failed after {Replayed} messages; carrying on with live events only", Replayed);
-            _unavailable.Add($"replay failed: {e.Message}");
-            Finish(null);
+            // A bug outside the resumable reads. Liveness must not resume on half a history: what was not read counts as
+            // deaf time, as for a read given up.
+            _logger.LogError(e, "Replaying Choria Streams failed after {Replayed} messages", Replayed);
+            Finish(cutAt ?? _time.GetUtcNow(), cursors, $"replay failed: {Describe(e, string.Join(", ", _plans.Select(p => p.Stream)))}");
         }
         finally
         {
             _overlap.Stop();
         }
+    }
+
+    /// <summary>
+    /// A round trip, so the broker has taken our subscriptions before we ask where the streams end. A broker gone at this
+    /// moment is no reason to give up: the reads wait for it, and the time cut off counts as deaf time anyway.
+    /// </summary>
+    private async Task PingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _connection.PingAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogDebug(e, "The round trip before replaying failed; replaying anyway");
+        }
+    }
+
+    /// <summary><c>Replay:PullMaxBytes</c>, or the broker's largest message and room for its subject and headers if that is more.</summary>
+    private int PullBytes()
+    {
+        var largest = (long)(_connection.ServerInfo?.MaxPayload ?? 0) + (64 * 1024);
+        return (int)Math.Min(int.MaxValue, Math.Max(_options.PullMaxBytes, largest));
     }
 
     private async Task ReportProgressAsync(CancellationToken cancellationToken)
@@ -218,16 +254,38 @@ public sealed partial class StreamReplay
         var total = Math.Max(Interlocked.Read(ref _total), replayed);
         var elapsed = _time.GetUtcNow() - _startedAt;
         TimeSpan? left = replayed > 0 && elapsed > TimeSpan.Zero ? elapsed * ((double)(total - replayed) / replayed) : null;
-        return new ReplayProgress(replayed, total, _startedAt, left);
+        return new ReplayProgress(replayed, total, _startedAt, left)
+        {
+            Interruptions = Volatile.Read(ref _interruptions),
+            Resuming = Volatile.Read(ref _resuming),
+        };
     }
 
-    private void Finish(DateTimeOffset? cutAt)
+    /// <param name="failure">Why the replay as a whole failed; null when each read ended by itself (complete or given up).</param>
+    private void Finish(DateTimeOffset? cutAt, IReadOnlyList<Cursor> cursors, string? failure = null)
     {
         Volatile.Write(ref _finished, 1);
         var reason = _unavailable.Count == 0 ? null : string.Join("; ", _unavailable);
         if (_overlap.Overflowed > 0)
         {
             _logger.LogWarning("{Overflowed} messages shared by the replay and live delivery went beyond Replay:MaxOverlapMessages; they may have been applied twice", _overlap.Overflowed);
+        }
+
+        var givenUp = cursors.Where(c => c.GivenUp is not null).ToList();
+        if (cutAt is { } end && (failure is not null || givenUp.Count > 0))
+        {
+            // What the replay did not bring counts as deaf time: a node whose later events were not replayed is judged
+            // on the silence heard since, not taken for silent, so on-call staff see no wave of false stale or dead nodes.
+            var unread = failure is null ? givenUp : [.. cursors.Where(c => !c.Complete)];
+            IReadOnlyList<(DateTimeOffset From, DateTimeOffset To)> unheard = cursors.Count == 0
+                ? [(_from, end)]
+                : [.. unread.Select(c => c.Unheard).Where(u => u.From < u.To)];
+            var why = string.Join("; ", new[] { failure }.Concat(givenUp.Select(c => c.Describe())).Append(reason).OfType<string>());
+            _logger.LogWarning(
+                "Gave up replaying Choria Streams ({Why}). Node states are judged from now on; the time not replayed counts as deaf time, so no node turns stale or dead for events the replay could not bring",
+                why);
+            _fleet.ReportReplay(new ReplayStatus(ReplayState.GivenUp, Progress(), why, _from, end) { Unheard = unheard });
+            return;
         }
 
         // Caught up: every stream there is was replayed (possibly none, e.g. just created); unavailable: none could be.

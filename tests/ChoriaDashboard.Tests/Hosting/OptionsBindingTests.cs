@@ -172,6 +172,11 @@ public sealed class OptionsBindingTests
     [InlineData("Replay:EventsStream", "CHORIA.EVENTS", "Replay:EventsStream")]
     [InlineData("Replay:MaxOverlapMessages", "-1", "MaxOverlapMessages")]
     [InlineData("Replay:PullBatchSize", "0", "PullBatchSize")]
+    [InlineData("Replay:PullMaxBytes", "1024", "PullMaxBytes")]
+    [InlineData("Replay:MaxAttempts", "0", "MaxAttempts")]
+    [InlineData("Replay:RetryDelay", "00:00:00", "Replay:RetryDelay")]
+    [InlineData("Replay:MaxRetryDelay", "00:00:00.500", "Replay:MaxRetryDelay")]
+    [InlineData("Replay:StallTimeout", "00:00:00.100", "Replay:StallTimeout")]
     [InlineData("Fleet:MaxOutages", "0", "MaxOutages")]
     [InlineData("Fleet:MaxVersionsPerComponent", "0", "MaxVersionsPerComponent")]
     public async Task AddChoriaDashboard_ReplaySettingInvalid_ThrowsNamingTheKey(string key, string value, string named)

@@ -44,6 +44,33 @@ public static class TestStreams
         }
     }
 
+    /// <summary>Deletes every consumer on <paramref name="stream"/> there is now; returns how many it deleted.</summary>
+    public static async Task<int> DeleteConsumersAsync(string url, string stream)
+    {
+        await using var connection = new NatsConnection(new NatsOpts { Url = url, Name = "test-streams" });
+        var js = new NatsJSContext(connection);
+        var deleted = 0;
+        try
+        {
+            await foreach (var name in js.ListConsumerNamesAsync(stream))
+            {
+                try
+                {
+                    deleted += await js.DeleteConsumerAsync(stream, name) ? 1 : 0;
+                }
+                catch (NatsJSApiException e) when (e.Error.Code == 404)
+                {
+                    // Gone by itself meanwhile (an ordered consumer is deleted after each pull).
+                }
+            }
+        }
+        catch (NatsJSApiException e) when (e.Error.Code == 404)
+        {
+        }
+
+        return deleted;
+    }
+
     /// <summary>Messages stored in a stream now; null when there is no such stream.</summary>
     public static async Task<long?> MessagesAsync(string url, string stream)
     {

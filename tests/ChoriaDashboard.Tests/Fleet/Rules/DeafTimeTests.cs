@@ -50,6 +50,47 @@ public sealed class DeafTimeTests
     }
 
     [Fact]
+    public void Unheard_OverlapsAnOutage_MergesIntoOnePeriod()
+    {
+        var deaf = new DeafTime(10);
+        deaf.Set(true, At(10));
+        deaf.Set(false, At(30));
+
+        deaf.Unheard(At(20), At(50));
+        deaf.Unheard(At(60), At(70));
+
+        var timeline = deaf.Snapshot(At(100));
+        Assert.Equal(TimeSpan.FromMinutes(40 + 10), timeline.Total);
+        Assert.Equal(TimeSpan.FromMinutes(40), timeline.Between(At(0), At(55)));
+        Assert.Equal(TimeSpan.FromMinutes(5), timeline.Between(At(65), At(100)));
+    }
+
+    [Fact]
+    public void Unheard_BeforeAnEarlierRecordedOutage_KeepsPeriodsInTimeOrder()
+    {
+        var deaf = new DeafTime(10);
+        deaf.Set(true, At(60));
+        deaf.Set(false, At(70));
+
+        deaf.Unheard(At(10), At(20));
+
+        var timeline = deaf.Snapshot(At(100));
+        Assert.Equal(TimeSpan.FromMinutes(10), timeline.Between(At(0), At(30)));
+        Assert.Equal(TimeSpan.FromMinutes(20), timeline.Between(At(0), At(100)));
+    }
+
+    [Fact]
+    public void Unheard_ReachesIntoAnOpenOutage_CountsTheOverlapOnce()
+    {
+        var deaf = new DeafTime(10);
+        deaf.Set(true, At(30));
+
+        deaf.Unheard(At(10), At(40));
+
+        Assert.Equal(TimeSpan.FromMinutes(40), deaf.Snapshot(At(50)).Between(At(0), At(50)));
+    }
+
+    [Fact]
     public void Set_MorePeriodsThanKept_DropsTheOldest()
     {
         var deaf = new DeafTime(2);

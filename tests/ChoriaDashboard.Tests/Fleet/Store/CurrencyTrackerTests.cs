@@ -42,6 +42,42 @@ public sealed class CurrencyTrackerTests
     }
 
     [Fact]
+    public void CurrencyTracker_ReplayGivenUp_LivenessRunsSaysWhatIsMissingAndCountsTheUnreplayedTimeAsDeaf()
+    {
+        var tracker = new CurrencyTracker(Broker(BrokerState.Connected, 3), 10, TimeSpan.FromMinutes(40), Start);
+        tracker.Replay(new ReplayStatus(ReplayState.Replaying, new ReplayProgress(0, 10, Start, null)), Start);
+        var resuming = tracker.Current;
+
+        tracker.Replay(
+            new ReplayStatus(ReplayState.GivenUp, new ReplayProgress(4, 10, Start, null) { Interruptions = 3 }, "CHORIA_EVENTS given up", Start - TimeSpan.FromHours(2), Start)
+            {
+                Unheard = [(Start - TimeSpan.FromMinutes(30), Start)],
+            },
+            Start);
+        var late = tracker.Replay(new ReplayStatus(ReplayState.Replaying, new ReplayProgress(5, 10, Start, null)), Start);
+
+        Assert.True(resuming.LivenessPaused);
+        Assert.False(late);
+        Assert.True(tracker.Current.IsCurrent);
+        Assert.False(tracker.Current.LivenessPaused);
+        Assert.Equal("CHORIA_EVENTS given up", tracker.Current.HistoryIncomplete);
+        Assert.Null(tracker.Current.HistoryUnavailable);
+        Assert.Equal(3, tracker.Current.ReplayInterruptions);
+        Assert.Equal(TimeSpan.FromMinutes(30), tracker.Deaf(Start + TimeSpan.FromMinutes(5)).Between(Start - TimeSpan.FromHours(1), Start + TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
+    public void CurrencyTracker_ReplayInterruptedAndResuming_SaysWhyItWaits()
+    {
+        var tracker = new CurrencyTracker(Broker(BrokerState.Connected, 3), 10, TimeSpan.FromMinutes(40), Start);
+
+        tracker.Replay(new ReplayStatus(ReplayState.Replaying, new ReplayProgress(4, 10, Start, null) { Interruptions = 1, Resuming = "the consumer was deleted; attempt 2 of 8" }), Start);
+
+        Assert.Equal("replaying history from Choria Streams; interrupted (the consumer was deleted; attempt 2 of 8)", tracker.Current.Reason);
+        Assert.True(tracker.Current.LivenessPaused);
+    }
+
+    [Fact]
     public void CurrencyTracker_CutOffAgain_DeafTimeStillShowsTheEarlierOutage()
     {
         var tracker = new CurrencyTracker(Broker(BrokerState.Connected, 3), 10, TimeSpan.FromMinutes(40), Start);

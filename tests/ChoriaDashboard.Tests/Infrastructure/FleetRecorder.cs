@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ChoriaDashboard.Tests.Infrastructure;
+
+/// <summary>
+/// A reader of the app's fleet stream, registered ahead of every other hosted service so it sees the replay from its
+/// first update: it records every node that turned stale or dead and every death told as news, with whether the replay
+/// was still running then.
+/// </summary>
+public sealed class FleetRecorder : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private IFleetView? _fleet;
+    private Task? _loop;
+    private int _stopped;
+
+    /// <summary>Nodes seen stale or dead, with the replay running (true) or not (false) in that update.</summary>
+    public ConcurrentQueue<(NodeKey Node, NodeState State, bool Replaying)> Judged { get; } = new();
+
+    /// <summary>Deaths told as news.</summary>
+    public ConcurrentQueue<FleetNews> Deaths { get; } = new();
+
+    /// <summary>Updates read so far.</summary>
+    public int Updates => Volatile.Read(ref _updates);
+
+    private int _updates;
+
+    /// <summary>Registers a recorder as the app's first hosted service; returns it.</summary>
+    public static FleetRecorder AddTo(IServiceCollection services)
+    {
+        var recorder = new FleetRecorder();
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => recorder.Attach(sp.GetRequiredService<IFleetView>())));
+        return recorder;
+    }
+
+    public void Dispose() => _stop.Dispose();
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _loop = ReadAsync(_fleet!.Subscribe());
+        return Task.CompletedTask;
+    }
+
+    // The host may stop its services more than once as the factory is disposed: stopping again changes nothing.
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        try
+        {
+            await (_loop ?? Task.CompletedTask);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private FleetRecorder Attach(IFleetView fleet)
+    {
+        _fleet = fleet;
+        return this;
+    }
+
+    private async Task ReadAsync(BroadcastSubscription<FleetUpdate> subscription)
+    {
+        using (subscription)
+        {
+            await foreach (var update in subscription.ReadAllAsync(_stop.Token))
+            {
+                Interlocked.Increment(ref _updates);
+                var replaying = update.Currency.Replay is not null;
+                foreach (var node in update.ChangedNodes.Where(n => n.State is NodeState.Stale or NodeState.Dead))
+                {
+                    Judged.Enqueue((node.Key, node.State, replaying));
+                }
+
+                foreach (var news in update.News.Where(n => n.Kind == NewsKind.Died))
+                {
+                    Deaths.Enqueue(news);
+                }
+            }
+        }
+    }
+}
