@@ -11,9 +11,13 @@ out=artifacts/publish
 work=$(mktemp -d)
 trap 'kill ${APP_PID:-} ${NATS_PID:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 
-dotnet publish ChoriaDashboard.csproj -c Release -o "$out" --nologo -v quiet
+echo "publishing to $out"
+if ! dotnet publish ChoriaDashboard.csproj -c Release -o "$out" --nologo -v quiet >"$work/publish.log" 2>&1; then
+  echo "FAIL dotnet publish:"; cat "$work/publish.log"; exit 1
+fi
 
-nats_port=$(free_port); start_nats "$nats_port" "$work/nats"
+nats_port=$(free_port); start_nats "$nats_port" "$work/nats" || { echo "FAIL nats-server did not start"; exit 1; }
+echo "nats-server on $nats_port, the app on the next free port"
 web_port=$(free_port)
 # Run from the publish folder, as the container does (WORKDIR /app): the content root is the working directory.
 api_key=smoke-api-key-0123456789abcdef
