@@ -194,7 +194,12 @@ public sealed class FleetOptions
     public TimeSpan CheckSilenceAllowed(WatcherSnapshot check) =>
         check.CheckInterval is { } interval ? interval * CheckStaleIntervals : CheckStaleAfter;
 
-    /// <summary>The fleet-wide replay window: <c>DeadAfter</c> plus <paramref name="margin"/>, capped at <c>ForgetAfter</c>.</summary>
+    /// <summary>
+    /// The fleet-wide replay window: the longest dead threshold any node can have (<c>DeadAfter</c>, raised for a node
+    /// with alives every <see cref="MaxAliveInterval"/> to 2.5 of them) plus <paramref name="margin"/>, capped at
+    /// <c>ForgetAfter</c> (raised as far as that dead threshold). A node silent for less than its own dead threshold
+    /// before a restart comes back stale rather than vanishing; 3 h 22.5 min with the defaults (162.5 min + 40 min).
+    /// </summary>
     public TimeSpan FleetReplayWindow(TimeSpan margin) => Window(new LivenessThresholds(StaleAfter, DeadAfter, ForgetAfter), margin);
 
     /// <summary>
@@ -210,7 +215,12 @@ public sealed class FleetOptions
             .OrderByDescending(c => c.Window)];
     }
 
-    private static TimeSpan Window(LivenessThresholds t, TimeSpan margin) => t.DeadAfter + margin < t.ForgetAfter ? t.DeadAfter + margin : t.ForgetAfter;
+    /// <summary>How far back to replay for nodes with thresholds <paramref name="configured"/>, at the slowest cadence allowed.</summary>
+    private TimeSpan Window(LivenessThresholds configured, TimeSpan margin)
+    {
+        var t = configured.ForAliveInterval(MaxAliveInterval, MaxAliveInterval);
+        return t.DeadAfter + margin < t.ForgetAfter ? t.DeadAfter + margin : t.ForgetAfter;
+    }
 }
 
 /// <summary>Per-component overrides; unset values fall back to the fleet-wide ones.</summary>

@@ -9,9 +9,19 @@ public sealed class ReplayWindowTests
     private static readonly TimeSpan Margin = TimeSpan.FromMinutes(40);
 
     [Fact]
-    public void FleetReplayWindow_Defaults_IsDeadAfterPlusMargin()
+    public void FleetReplayWindow_Defaults_IsTheDeadThresholdOfAnHourlyNodePlusMargin()
     {
-        Assert.Equal(TimeSpan.FromMinutes(120), new FleetOptions().FleetReplayWindow(Margin));
+        // A node before 0.29 sends an alive every hour: dead after 2.5 of MaxAliveInterval (65 min), not DeadAfter (80).
+        Assert.Equal(TimeSpan.FromMinutes(65 * 2.5) + Margin, new FleetOptions().FleetReplayWindow(Margin));
+    }
+
+    [Fact]
+    public void FleetReplayWindow_EveryNodeOnHalfHourlyAlives_IsDeadAfterPlusMargin()
+    {
+        // Every node on 0.29 or later, MaxAliveInterval set to their 30 min: 2.5 of them (75 min) is within DeadAfter (80).
+        var options = new FleetOptions { MaxAliveInterval = TimeSpan.FromMinutes(30) };
+
+        Assert.Equal(TimeSpan.FromMinutes(80) + Margin, options.FleetReplayWindow(Margin));
     }
 
     [Fact]
@@ -31,7 +41,7 @@ public sealed class ReplayWindowTests
         options.Components["slow"] = new ComponentThresholds { DeadAfter = TimeSpan.FromHours(5) };
         options.Components["fast"] = new ComponentThresholds { DeadAfter = TimeSpan.FromMinutes(5) };
 
-        Assert.Equal(TimeSpan.FromMinutes(120), options.FleetReplayWindow(Margin));
+        Assert.Equal(TimeSpan.FromMinutes(65 * 2.5) + Margin, options.FleetReplayWindow(Margin));
         Assert.Equal([("provisioner", TimeSpan.FromDays(60)), ("slow", TimeSpan.FromHours(5) + Margin)], options.LongerReplayWindows(Margin));
     }
 }

@@ -78,6 +78,8 @@ public sealed class StreamReplayTests : IClassFixture<NatsServerFixture>
             ["Fleet:DeadAfter"] = "00:00:02",
             ["Fleet:ForgetAfter"] = "01:00:00",
             ["Replay:Margin"] = "00:00:01",
+            // Alives at most every second: the fleet-wide window is 3.5 s (2.5 of them + Margin), not hours.
+            ["Fleet:MaxAliveInterval"] = "00:00:01",
             ["Fleet:Components:provisioner:StaleAfter"] = "00:30:00",
             ["Fleet:Components:provisioner:DeadAfter"] = "01:00:00",
             ["Fleet:Components:provisioner:ForgetAfter"] = "02:00:00",
