@@ -19,7 +19,8 @@ public sealed partial class LeaderElection(IOptions<MetricsOptions> options, INa
     : BackgroundService
 {
     private readonly string _campaign = options.Value.Election;
-    private readonly string _name = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48];
+    // The host name, as tally's; made unique, as two replicas may share a host.
+    private readonly string _name = $"{Environment.MachineName}-{Guid.NewGuid().ToString("N")[..8]}";
     private INatsKVStore? _store;
     private ulong _revision;
     private long _leaseUntil = long.MinValue;

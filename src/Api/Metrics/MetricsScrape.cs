@@ -29,6 +29,11 @@ public sealed class MetricsScrape(
         var active = election.IsLeader ? "1" : "0";
         var text = new Exposition();
         var summary = fleet.Summary;
+        foreach (var component in summary.Components)
+        {
+            recorder.Known(component.Component);
+        }
+
         foreach (var family in TallyFamilies.All)
         {
             if (family == TallyFamilies.Versions)

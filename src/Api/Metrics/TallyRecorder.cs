@@ -32,6 +32,9 @@ public sealed partial class TallyRecorder : IFleetObserver
 
     private readonly ConcurrentDictionary<TallyFamily, ConcurrentDictionary<string, Series>> _families = new();
     private readonly ConcurrentDictionary<string, (string Component, string Version)> _versions = new(StringComparer.Ordinal);
+    private static readonly LifecycleEventType[] LifecycleTypes = Enum.GetValues<LifecycleEventType>();
+
+    private readonly ConcurrentDictionary<string, byte> _known = new(StringComparer.Ordinal);
     private readonly HashSet<string>? _components;
     private readonly int _maxSeries;
     private readonly ILogger<TallyRecorder> _logger;
@@ -109,6 +112,29 @@ public sealed partial class TallyRecorder : IFleetObserver
         }
     }
 
+    /// <summary>
+    /// Starts a component's lifecycle counters at 0 (every event type, good events, errors, expiries, processing time)
+    /// once the fleet knows it, so <c>increase()</c> and <c>rate()</c> count its first events too: a series that first
+    /// appears at 3 loses those 3 to Prometheus. tally creates a series only at its first increment.
+    /// </summary>
+    internal void Known(string component)
+    {
+        if (!Exports(component) || !_known.TryAdd(component, 0))
+        {
+            return;
+        }
+
+        foreach (var type in LifecycleTypes)
+        {
+            Add(TallyFamilies.EventTypes, 0, component, TypeName(type), observe: false);
+        }
+
+        Add(TallyFamilies.GoodEvents, 0, component);
+        Add(TallyFamilies.ProcessErrors, 0, component);
+        Add(TallyFamilies.NodesExpired, 0, component);
+        Add(TallyFamilies.ProcessingTime, 0, component, observe: false);
+    }
+
     /// <summary>Remembers a version seen in the fleet's summary, so its <c>_versions</c> series stays (at 0) once its last node went.</summary>
     internal void Remember(string component, string version)
     {
@@ -174,7 +200,14 @@ public sealed partial class TallyRecorder : IFleetObserver
         Add(TallyFamilies.ExecWatcherRuntime, runtime / 1e9, w.Machine, w.MachineVersion, w.Name);
     }
 
-    private void Add(TallyFamily family, double value, params string[] labels)
+    private void Add(TallyFamily family, double value, params string[] labels) => Add(family, value, labels, observe: true);
+
+    private void Add(TallyFamily family, double value, string label, bool observe) => Add(family, value, [label], observe);
+
+    private void Add(TallyFamily family, double value, string first, string second, bool observe) => Add(family, value, [first, second], observe);
+
+    /// <param name="observe">False to create the series only: a summary counts no observation.</param>
+    private void Add(TallyFamily family, double value, string[] labels, bool observe)
     {
         var table = _families[family];
         var key = labels.Length == 1 ? labels[0] : string.Join('\u0000', labels);
@@ -185,12 +218,17 @@ public sealed partial class TallyRecorder : IFleetObserver
                 return;
             }
 
-            series = table.GetOrAdd(key, _ => new Series(labels));
+            var created = new Series(labels);
+            series = table.GetOrAdd(key, created);
+            if (!ReferenceEquals(series, created))
+            {
+                Interlocked.Decrement(ref _series);
+            }
         }
 
         lock (series)
         {
-            series.Count += family.Type == "summary" ? 1 : value;
+            series.Count += family.Type != "summary" ? value : observe ? 1 : 0;
             series.Sum += value;
         }
     }
