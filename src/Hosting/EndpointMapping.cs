@@ -38,7 +38,7 @@ public static class EndpointMapping
             // Anonymous on the group, so a fallback authorization policy added later cannot lock out the probes.
             Health: Group(app, "", DashboardEndpointGroup.Health).AllowAnonymous(),
             Ui: Group(app, "", DashboardEndpointGroup.Ui),
-            Metrics: Group(app, "/metrics", DashboardEndpointGroup.Metrics));
+            Metrics: Group(app, "", DashboardEndpointGroup.Metrics));
 
         // Who may read what: one line per group. The Ui group's pages carry their own policy ([Authorize]); anything
         // left unmarked falls back to "signed in at all" (SignInRegistration), never to public.

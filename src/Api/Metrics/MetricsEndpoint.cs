@@ -4,13 +4,13 @@ namespace ChoriaDashboard.Api.Metrics;
 public static class MetricsEndpoint
 {
     /// <summary>
-    /// Maps <c>GET /metrics</c> on <paramref name="metrics"/>, the <c>/metrics</c> group: the text format 0.0.4
+    /// Maps <c>GET /metrics</c> on <paramref name="metrics"/>, the metrics group: the text format 0.0.4
     /// (<see cref="Exposition"/>), whatever the scraper's <c>Accept</c> asks (tally's counters have no <c>_total</c>,
     /// which OpenMetrics would require).
     /// </summary>
     public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder metrics)
     {
-        metrics.MapGet("", (MetricsScrape scrape) => Results.Text(scrape.Write(), Exposition.ContentType))
+        metrics.MapGet("/metrics", (MetricsScrape scrape) => Results.Text(scrape.Write(), Exposition.ContentType))
             .WithName("GetMetrics")
             .ExcludeFromDescription();
         return metrics;
