@@ -153,10 +153,13 @@ public sealed partial class TallyRecorder : IFleetObserver
     {
         foreach (var series in _families[family].Values)
         {
+            double count, sum;
             lock (series)
             {
-                yield return (series.Labels, series.Count, series.Sum);
+                (count, sum) = (series.Count, series.Sum);
             }
+
+            yield return (series.Labels, count, sum);
         }
     }
 

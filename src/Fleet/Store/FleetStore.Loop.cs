@@ -178,13 +178,13 @@ public sealed partial class FleetStore
             var outcome = _state.Apply(evt, receivedAt, changes, input.Replayed, heardAt);
             if (outcome is ApplyOutcome.Accepted or ApplyOutcome.CountedOnly)
             {
-                if (observed)
-                {
-                    _observer!.Applied(evt, Stopwatch.GetTimestamp() - started);
-                }
-
+                var handling = observed ? Stopwatch.GetTimestamp() - started : 0;
                 var entry = _feed.Publish(receivedAt, evt, input.Subject, input.RawId);
                 events?.Add(entry);
+                if (observed)
+                {
+                    _observer!.Applied(evt, handling);
+                }
             }
 
             switch (outcome)
