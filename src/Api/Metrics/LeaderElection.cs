@@ -59,9 +59,17 @@ public sealed partial class LeaderElection(IOptions<MetricsOptions> options, INa
         if (_store is { } store && IsLeader)
         {
             Interlocked.Exchange(ref _leaseUntil, long.MinValue);
-            // Stepping down: the next candidate to campaign wins, without waiting for the TTL.
-            await store.TryDeleteAsync(_campaign, new NatsKVDeleteOpts { Revision = _revision }, cancellationToken);
-            LogLost(logger, _campaign, "stopping");
+            try
+            {
+                // Stepping down: the next candidate to campaign wins, without waiting for the TTL.
+                await store.TryDeleteAsync(_campaign, new NatsKVDeleteOpts { Revision = _revision }, cancellationToken);
+                LogLost(logger, _campaign, "stopping");
+            }
+            catch (Exception e) when (e is ObjectDisposedException or NatsException or OperationCanceledException)
+            {
+                // The connection is gone already: the key expires after the bucket's TTL and another replica wins then.
+                LogLost(logger, _campaign, $"stopping; could not step down ({e.Message}), the key expires after the bucket's TTL");
+            }
         }
     }
 
