@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_packages nats-server:nats-server chromium:chromium curl:curl node:nodejs npm:npm
+# The metrics tests start a real Prometheus and run promtool (both in Debian's prometheus package).
+ensure_packages prometheus:prometheus promtool:prometheus
 
 echo "==> Test OpenID provider packages (npm ci in tests/oidc-provider)"
 npm ci --prefix tests/oidc-provider --no-audit --no-fund --loglevel=error

@@ -12,13 +12,17 @@ namespace ChoriaDashboard.Hosting;
 /// cannot sign in.
 /// </param>
 /// <param name="Ui">The Razor components, the Blazor circuit and the static assets.</param>
-public sealed record DashboardEndpoints(RouteGroupBuilder Api, RouteGroupBuilder Export, RouteGroupBuilder Health, RouteGroupBuilder Ui);
+/// <param name="Metrics">
+/// <c>/metrics</c>: Prometheus' scrape (tally's families and the dashboard's own); anonymous, as Prometheus expects,
+/// unless <c>Metrics:RequireApiKey</c>; never rate limited (a scraper calls on a schedule of its own).
+/// </param>
+public sealed record DashboardEndpoints(RouteGroupBuilder Api, RouteGroupBuilder Export, RouteGroupBuilder Health, RouteGroupBuilder Ui, RouteGroupBuilder Metrics);
 
 /// <summary>
 /// Endpoint metadata naming the <see cref="DashboardEndpoints"/> group an endpoint was mapped in, so a test can tell
 /// an endpoint mapped outside every group.
 /// </summary>
-/// <param name="Name">One of <see cref="Api"/>, <see cref="Export"/>, <see cref="Health"/>, <see cref="Ui"/>.</param>
+/// <param name="Name">One of <see cref="Api"/>, <see cref="Export"/>, <see cref="Health"/>, <see cref="Ui"/>, <see cref="Metrics"/>.</param>
 public sealed record DashboardEndpointGroup(string Name)
 {
     public const string Api = "api";
@@ -28,4 +32,6 @@ public sealed record DashboardEndpointGroup(string Name)
     public const string Health = "health";
 
     public const string Ui = "ui";
+
+    public const string Metrics = "metrics";
 }

@@ -1,7 +1,9 @@
 using ChoriaDashboard.Api;
+using ChoriaDashboard.Api.Metrics;
 using ChoriaDashboard.Components;
 using ChoriaDashboard.Hosting.Security;
 using ChoriaDashboard.Hosting.SignIn;
+using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Hosting;
 
@@ -27,7 +29,7 @@ public static class EndpointMapping
         return app;
     }
 
-    /// <summary>Maps every endpoint in one of four groups and returns them, for what a later change applies per group.</summary>
+    /// <summary>Maps every endpoint in one of five groups and returns them, for what a later change applies per group.</summary>
     public static DashboardEndpoints MapChoriaDashboard(this IEndpointRouteBuilder app)
     {
         var endpoints = new DashboardEndpoints(
@@ -35,7 +37,8 @@ public static class EndpointMapping
             Export: Group(app, "/export", DashboardEndpointGroup.Export).WithTags(DashboardEndpointGroup.Export),
             // Anonymous on the group, so a fallback authorization policy added later cannot lock out the probes.
             Health: Group(app, "", DashboardEndpointGroup.Health).AllowAnonymous(),
-            Ui: Group(app, "", DashboardEndpointGroup.Ui));
+            Ui: Group(app, "", DashboardEndpointGroup.Ui),
+            Metrics: Group(app, "", DashboardEndpointGroup.Metrics));
 
         // Who may read what: one line per group. The Ui group's pages carry their own policy ([Authorize]); anything
         // left unmarked falls back to "signed in at all" (SignInRegistration), never to public.
@@ -43,6 +46,14 @@ public static class EndpointMapping
         endpoints.Export.RequireAuthorization(DashboardPolicies.Viewer);
         endpoints.Api.RequireRateLimiting(RateLimits.Api);
         endpoints.Export.RequireRateLimiting(RateLimits.Export);
+
+        // Metrics (issue 19): Prometheus scrapes anonymously unless Metrics:RequireApiKey; not rate limited.
+        var metrics = app.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        _ = metrics.RequireApiKey ? endpoints.Metrics.RequireAuthorization(DashboardPolicies.Viewer) : endpoints.Metrics.AllowAnonymous();
+        if (metrics.Enabled)
+        {
+            endpoints.Metrics.MapMetrics();
+        }
 
         endpoints.Api.MapFleetApi();
         endpoints.Export.MapNodeExport();

@@ -1,4 +1,5 @@
 using ChoriaDashboard.Api;
+using ChoriaDashboard.Api.Metrics;
 using ChoriaDashboard.Components;
 using ChoriaDashboard.Components.Wall;
 using ChoriaDashboard.Fleet;
@@ -43,7 +44,8 @@ public static class ServiceRegistration
             sp.GetRequiredService<ILogger<IngestCounters>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.RejectionLogBurst,
-            sp.GetRequiredService<IOptions<IngestOptions>>().Value.RejectionLogInterval));
+            sp.GetRequiredService<IOptions<IngestOptions>>().Value.RejectionLogInterval,
+            sp.GetService<IFleetObserver>()));
         services.AddSingleton(sp => new BrokerConnectionMonitor(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IFleetWriter>()));
         services.AddSingleton(sp => new ChoriaEventDecoder(sp.GetRequiredService<IOptions<IngestOptions>>().Value));
         // Resolved once: Nats:* and the files it names, already checked by NatsOptionsValidator at start.
@@ -64,7 +66,8 @@ public static class ServiceRegistration
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<FleetStore>>(),
             sp.GetRequiredService<IOptions<IngestOptions>>().Value.QueueCapacity,
-            sp.GetRequiredService<RawEventStore>()));
+            sp.GetRequiredService<RawEventStore>(),
+            sp.GetService<IFleetObserver>()));
         services.AddSingleton<IFleetView>(sp => sp.GetRequiredService<FleetStore>());
         services.AddSingleton<IFleetStatus>(sp => sp.GetRequiredService<FleetStore>());
         services.AddSingleton<INodeHistory>(sp => sp.GetRequiredService<FleetStore>());
@@ -79,6 +82,14 @@ public static class ServiceRegistration
         {
             services.AddHostedService<DemoFleetService>();
         }
+
+        // Metrics (issue 19): /metrics with tally's families (told by the fleet writer) and the dashboard's own.
+        services.AddValidatedOptions<MetricsOptions, MetricsOptionsValidator>(config, MetricsOptions.Section);
+        services.AddDashboardMetrics(config.GetValue($"{MetricsOptions.Section}:{nameof(MetricsOptions.Enabled)}", true));
+        services.AddSingleton(sp => new DashboardFamily("choria_dashboard_open_circuits", "gauge", "Blazor circuits open now", null, () => [new("", sp.GetRequiredService<CircuitCounter>().Open)]));
+        services.AddSingleton(sp => new DashboardFamily(
+            "choria_dashboard_refused_requests_total", "counter", "Requests the hardened surface refused since start, by reason", "reason",
+            () => sp.GetRequiredService<SecurityRefusals>().ByReason.Select(r => new KeyValuePair<string, double>(MetricsScrape.SnakeCase(r.Key.ToString()), r.Value))));
 
         services.AddDashboardSignIn(config);
         services.AddDashboardSecurity(config);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Rules;
@@ -103,6 +104,7 @@ public sealed partial class FleetStore
                 }
                 finally
                 {
+                    TellDeaths(changes);
                     changes.Clear();
 
                     // Counted once the batch's summary is out, so /api/fleet never reports more accepted events than
@@ -171,11 +173,18 @@ public sealed partial class FleetStore
     {
         try
         {
+            var observed = _observer is not null && !input.Replayed;
+            var started = observed ? Stopwatch.GetTimestamp() : 0;
             var outcome = _state.Apply(evt, receivedAt, changes, input.Replayed, heardAt);
             if (outcome is ApplyOutcome.Accepted or ApplyOutcome.CountedOnly)
             {
+                var handling = observed ? Stopwatch.GetTimestamp() - started : 0;
                 var entry = _feed.Publish(receivedAt, evt, input.Subject, input.RawId);
                 events?.Add(entry);
+                if (observed)
+                {
+                    _observer!.Applied(evt, handling);
+                }
             }
 
             switch (outcome)
@@ -208,6 +217,23 @@ public sealed partial class FleetStore
         }
 
         return false;
+    }
+
+    /// <summary>Tells the observer of each node the batch's sweep judged dead while live (replayed deaths are history).</summary>
+    private void TellDeaths(FleetChangeSet changes)
+    {
+        if (_observer is null)
+        {
+            return;
+        }
+
+        foreach (var news in changes.News)
+        {
+            if (news is { Kind: NewsKind.Died, Replayed: false, Component: { } component })
+            {
+                _observer.NodeDied(component);
+            }
+        }
     }
 
     private void LogWriterError(Exception e, string what)

@@ -33,6 +33,7 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
     private readonly CurrencyTracker _currency;
     private readonly Broadcast<FleetUpdate> _stream;
     private readonly TurnedAwayTracker _turnedAway;
+    private readonly IFleetObserver? _observer;
     private int _statusChanged;
     private FleetSummary _summary = FleetSummary.Empty;
     private BrokerStatus _broker;
@@ -45,8 +46,10 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
 
     /// <param name="queueCapacity">Events queued between the ingest and the writer (<c>Ingest:QueueCapacity</c>).</param>
     /// <param name="raw">Where the ingest keeps accepted messages as received; none kept when null.</param>
-    public FleetStore(IOptions<FleetOptions> options, IngestCounters counters, TimeProvider time, ILogger<FleetStore> logger, int queueCapacity, RawEventStore? raw = null)
+    /// <param name="observer">Told of every live event applied and every node judged dead (metrics); none when null.</param>
+    public FleetStore(IOptions<FleetOptions> options, IngestCounters counters, TimeProvider time, ILogger<FleetStore> logger, int queueCapacity, RawEventStore? raw = null, IFleetObserver? observer = null)
     {
+        _observer = observer;
         _options = options.Value;
         _feed = new EventFeed(_options.EventFeedLength);
         _raw = raw ?? RawEventStore.None;

@@ -24,10 +24,13 @@ public sealed class IngestCounters : IIngestCounts
     private readonly TimeSpan _logInterval;
     private long _accepted;
     private long _superseded;
+    private readonly IFleetObserver? _observer;
 
     /// <param name="logBurst">Rejections logged per reason in each <paramref name="logInterval"/>; the rest are only counted.</param>
-    public IngestCounters(ILogger<IngestCounters> logger, TimeProvider time, int logBurst, TimeSpan logInterval)
+    /// <param name="observer">Told of every rejection (metrics); none when null.</param>
+    public IngestCounters(ILogger<IngestCounters> logger, TimeProvider time, int logBurst, TimeSpan logInterval, IFleetObserver? observer = null)
     {
+        _observer = observer;
         _logger = logger;
         _time = time;
         _logBurst = logBurst;
@@ -74,6 +77,7 @@ public sealed class IngestCounters : IIngestCounts
     public void Rejected(RejectionReason reason, string subject, string? detail)
     {
         Interlocked.Increment(ref _rejected[(int)reason]);
+        _observer?.Rejected(reason, subject);
         var window = _windows[(int)reason];
         var now = _time.GetUtcNow();
         int suppressed;

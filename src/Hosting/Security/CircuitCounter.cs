@@ -42,6 +42,18 @@ public sealed class CircuitCounter(IOptions<SecurityOptions> options)
         }
     }
 
+    /// <summary>Open connections of every client now.</summary>
+    public int Open
+    {
+        get
+        {
+            lock (_open)
+            {
+                return _open.Values.Sum();
+            }
+        }
+    }
+
     /// <summary>Open connections of <paramref name="client"/> now.</summary>
     public int OpenBy(string client)
     {

@@ -8,7 +8,7 @@ namespace ChoriaDashboard.Hosting.SignIn;
 
 /// <summary>
 /// Signs machines in with a key from <c>Auth:ApiKeys</c>, sent in the <c>x-api-key</c> header (or, on a hub's
-/// WebSocket, the <c>access_token</c> query parameter). A matching key makes a viewer named after the key; a wrong key
+/// WebSocket, the <c>access_token</c> query parameter; on <c>/metrics</c>, <c>Authorization: Bearer</c>, as Prometheus sends it). A matching key makes a viewer named after the key; a wrong key
 /// fails with 401; no key leaves the request to the other schemes. Keys are read at each request, so a key removed from
 /// the configuration stops working without a restart.
 /// </summary>
@@ -70,6 +70,13 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         if (!string.IsNullOrEmpty(header))
         {
             return header;
+        }
+
+        // Prometheus sends a key as `Authorization: Bearer <key>` (its `authorization` setting); only /metrics takes it.
+        if (request.Path.StartsWithSegments(SignInSchemes.Metrics, StringComparison.OrdinalIgnoreCase))
+        {
+            var authorization = request.Headers.Authorization.ToString();
+            return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
         }
 
         return request.Path.StartsWithSegments(SignInSchemes.Hubs, StringComparison.OrdinalIgnoreCase)

@@ -20,7 +20,7 @@ namespace ChoriaDashboard.Tests.Hosting;
 [Collection(NatsCollection.Name)]
 public sealed class EndpointGroupsTests(NatsServerFixture nats)
 {
-    private static readonly string[] Groups = [DashboardEndpointGroup.Api, DashboardEndpointGroup.Export, DashboardEndpointGroup.Health, DashboardEndpointGroup.Ui];
+    private static readonly string[] Groups = [DashboardEndpointGroup.Api, DashboardEndpointGroup.Export, DashboardEndpointGroup.Health, DashboardEndpointGroup.Ui, DashboardEndpointGroup.Metrics];
 
     [Fact]
     public async Task MappedEndpoints_Each_BelongsToExactlyOneKnownGroup()
@@ -37,14 +37,14 @@ public sealed class EndpointGroupsTests(NatsServerFixture nats)
     }
 
     [Fact]
-    public async Task ApiExportAndHealthGroups_Paths_AreTheDocumentedOnes()
+    public async Task NonUiGroups_Paths_AreTheDocumentedOnes()
     {
         await using var app = new DashboardFactory(nats.Url);
 
         var paths = Endpoints(app).Where(e => GroupOf(e) != DashboardEndpointGroup.Ui)
             .Select(e => $"{GroupOf(e)} {((RouteEndpoint)e).RoutePattern.RawText}").Order(StringComparer.Ordinal);
 
-        Assert.Equal(["api /api/fleet", "export /export/nodes.csv", "export /export/nodes.json", "health /healthz", "health /readyz"], paths);
+        Assert.Equal(["api /api/fleet", "export /export/nodes.csv", "export /export/nodes.json", "health /healthz", "health /readyz", "metrics /metrics"], paths);
     }
 
     [Fact]
@@ -57,7 +57,8 @@ public sealed class EndpointGroupsTests(NatsServerFixture nats)
         var health = endpoints.Where(e => GroupOf(e) == DashboardEndpointGroup.Health).ToList();
         Assert.Equal(2, health.Count);
         Assert.All(health, e => Assert.NotNull(e.Metadata.GetMetadata<IAllowAnonymous>()));
-        // Only the probes are anonymous by design; anything else would escape a later sign-in.
+        // Only the probes (and /metrics, unless Metrics:RequireApiKey) are anonymous by design; anything else would escape a later sign-in.
+        Assert.All(endpoints.Where(e => GroupOf(e) == DashboardEndpointGroup.Metrics), e => Assert.NotNull(e.Metadata.GetMetadata<IAllowAnonymous>()));
         Assert.All(endpoints.Where(e => GroupOf(e) is DashboardEndpointGroup.Api or DashboardEndpointGroup.Export), e => Assert.Null(e.Metadata.GetMetadata<IAllowAnonymous>()));
     }
 

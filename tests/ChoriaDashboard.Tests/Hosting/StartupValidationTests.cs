@@ -14,10 +14,10 @@ public sealed class StartupValidationTests
     public static TheoryData<Type> OptionsClasses => new(OptionsTypes());
 
     [Fact]
-    public void OptionsClasses_FoundByTheirSection_AreTheNineSections()
+    public void OptionsClasses_FoundByTheirSection_AreTheTenSections()
     {
         Assert.Equal(
-            ["Auth", "Demo", "Fleet", "Ingest", "Nats", "Replay", "Security", "Ui", "Wall"],
+            ["Auth", "Demo", "Fleet", "Ingest", "Metrics", "Nats", "Replay", "Security", "Ui", "Wall"],
             OptionsTypes().Select(t => (string)t.GetField("Section")!.GetRawConstantValue()!).Order(StringComparer.Ordinal));
     }
 
@@ -61,6 +61,8 @@ public sealed class StartupValidationTests
     [InlineData("Security:ApiRequestsPerMinute", "0", "ApiRequestsPerMinute")]
     [InlineData("Security:ConcurrentExports", "0", "ConcurrentExports")]
     [InlineData("Security:MaxCircuitsPerClient", "0", "MaxCircuitsPerClient")]
+    [InlineData("Metrics:Prefix", "choria-tally", "Metrics:Prefix must be a Prometheus metric name")]
+    [InlineData("Metrics:MaxSeries", "10", "MaxSeries")]
     public async Task StartupValidator_BadSettingInEachSection_StopsTheAppNamingIt(string key, string value, string named)
     {
         await using var app = Build(new Dictionary<string, string?> { [key] = value });

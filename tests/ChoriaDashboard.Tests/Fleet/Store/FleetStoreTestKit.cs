@@ -35,11 +35,11 @@ internal static class FleetStoreTestKit
 
     internal sealed class StoreFixture : IAsyncDisposable
     {
-        private StoreFixture(FleetOptions options)
+        private StoreFixture(FleetOptions options, IFleetObserver? observer)
         {
             Clock = new SteppingTimeProvider(Time);
-            Stats = new IngestCounters(NullLogger<IngestCounters>.Instance, Clock, 5, TimeSpan.FromMinutes(1));
-            Store = new FleetStore(Options.Create(options), Stats, Clock, NullLogger<FleetStore>.Instance, new IngestOptions().QueueCapacity);
+            Stats = new IngestCounters(NullLogger<IngestCounters>.Instance, Clock, 5, TimeSpan.FromMinutes(1), observer);
+            Store = new FleetStore(Options.Create(options), Stats, Clock, NullLogger<FleetStore>.Instance, new IngestOptions().QueueCapacity, observer: observer);
         }
 
         /// <summary>The fake clock: advancing it moves the wall clock, the monotonic clock and the timers together.</summary>
@@ -52,14 +52,15 @@ internal static class FleetStoreTestKit
 
         public FleetStore Store { get; }
 
-        public static async Task<StoreFixture> StartAsync(Action<FleetOptions>? configure = null)
+        /// <param name="observer">Told by the writer and the counters, as the metrics are; none when null.</param>
+        public static async Task<StoreFixture> StartAsync(Action<FleetOptions>? configure = null, IFleetObserver? observer = null)
         {
             // No gathering delay by default: these tests are about what a batch holds, not when it is cut. No suspend
             // detection either: these tests move the fake clock in jumps the writer does not see in between, which is
             // exactly what a suspended VM looks like (FleetStoreClockTests turns it on).
             var options = new FleetOptions { BatchDelay = TimeSpan.Zero, SuspendGap = TimeSpan.Zero };
             configure?.Invoke(options);
-            var fixture = new StoreFixture(options);
+            var fixture = new StoreFixture(options, observer);
             await fixture.Store.StartAsync(CancellationToken.None);
             return fixture;
         }

@@ -18,10 +18,13 @@ public sealed class BrowserTokenSignInTests(NatsServerFixture nats)
     [Fact]
     public async Task EveryMappedPageApiAndExport_Anonymous_RefusedWith401ForMachinesAndSignInForBrowsers()
     {
-        await using var app = App(nats.Url);
+        // /metrics is anonymous unless Metrics:RequireApiKey (Prometheus' convention, MetricsApiKeyTests); required here,
+        // so every machine path is checked.
+        await using var app = App(nats.Url, more: new Dictionary<string, string?> { ["Metrics:RequireApiKey"] = "true" });
         using var http = Browser(app);
         var routes = ReadRoutes(app);
         Assert.Contains("/api/fleet", routes.Machine);
+        Assert.Contains("/metrics", routes.Machine);
         Assert.Contains("/nodes", routes.Pages);
         Assert.Contains("/wall", routes.Pages);
 
@@ -251,8 +254,7 @@ public sealed class BrowserTokenSignInTests(NatsServerFixture nats)
             .Where(p => !p.Contains('{', StringComparison.Ordinal))
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        return (
-            routes.Where(p => p.StartsWith("/api", StringComparison.Ordinal) || p.StartsWith("/export", StringComparison.Ordinal)).ToList(),
-            routes.Where(p => !p.StartsWith("/api", StringComparison.Ordinal) && !p.StartsWith("/export", StringComparison.Ordinal)).ToList());
+        static bool Machine(string p) => p.StartsWith("/api", StringComparison.Ordinal) || p.StartsWith("/export", StringComparison.Ordinal) || p == "/metrics";
+        return (routes.Where(Machine).ToList(), routes.Where(p => !Machine(p)).ToList());
     }
 }
