@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text.Json;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
@@ -88,19 +89,24 @@ public static class NodeExport
     /// </summary>
     public static async Task WriteJsonAsync(Stream destination, IEnumerable<NodeSnapshot> rows, CancellationToken cancellationToken)
     {
-        await using var json = new Utf8JsonWriter(destination);
-        json.WriteStartArray();
-        foreach (var node in rows)
+        // Through a pipe: the serializer flushes its writer after each item, which on a stream would be a synchronous write.
+        var pipe = PipeWriter.Create(destination, new StreamPipeWriterOptions(leaveOpen: true));
+        await using (var json = new Utf8JsonWriter(pipe))
         {
-            JsonSerializer.Serialize(json, NodeItem.From(node), JsonOptions);
-            if (json.BytesPending > 16 * 1024)
+            json.WriteStartArray();
+            foreach (var node in rows)
             {
-                await json.FlushAsync(cancellationToken);
+                JsonSerializer.Serialize(json, NodeItem.From(node), JsonOptions);
+                if (pipe.UnflushedBytes > 16 * 1024)
+                {
+                    await pipe.FlushAsync(cancellationToken);
+                }
             }
+
+            json.WriteEndArray();
         }
 
-        json.WriteEndArray();
-        await json.FlushAsync(cancellationToken);
+        await pipe.CompleteAsync();
     }
 
     private static Task WriteCsvAsync(HttpContext http, NodeSnapshot[] rows)

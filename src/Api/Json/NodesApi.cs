@@ -62,6 +62,13 @@ public static class NodesApi
     internal static Results<Ok<NodeDetailResponse>, ProblemHttpResult> GetNode(string identity, IFleetView fleet, INodeHistory history)
     {
         var detail = NodeDetail.For(fleet, history, identity);
+        if (!detail.Seen && identity.Contains("%2F", StringComparison.OrdinalIgnoreCase))
+        {
+            // The server decodes every escape in a path but %2F (a "/" inside a segment), so an identity with a slash
+            // arrives with %2F in it; a node literally named "…%2F…" is still found first, above.
+            detail = NodeDetail.For(fleet, history, identity.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase));
+        }
+
         return detail.Seen
             ? TypedResults.Ok(NodeDetailResponse.From(detail))
             // The identity is not echoed: it is whatever the client put in the URL.
