@@ -1,6 +1,6 @@
 using ChoriaDashboard.Api;
-using ChoriaDashboard.Hosting.Security;
 using ChoriaDashboard.Components;
+using ChoriaDashboard.Hosting.Security;
 using Scalar.AspNetCore;
 
 namespace ChoriaDashboard.Hosting;
