@@ -31,7 +31,7 @@ internal sealed record MeasureOptions
     public IReadOnlyList<string> AppSettings { get; init; } = [];
     public IReadOnlyList<string> AppEnvironment { get; init; } = [];
 
-    /// <summary>Phases to run (storm, ingest, render, memory, latency, circuits, wall, metrics); empty for all.</summary>
+    /// <summary>Phases to run (storm, ingest, render, memory, latency, circuits, wall, metrics, api); empty for all.</summary>
     public IReadOnlyList<string> Only { get; init; } = [];
     public required string Output { get; init; }
     public required string CommandLine { get; init; }
@@ -111,6 +111,7 @@ internal sealed partial class Measure
             await Phase("circuits", () => CircuitsAsync(browser));
             await Phase("wall", () => WallsAsync(browser));
             await Phase("metrics", MetricsAsync);
+            await Phase("api", ApiAsync);
             await steadyStop.CancelAsync();
             var steadySent = await steadyTask;
             Log.Line($"steady load stopped after {steadySent:N0} messages");

@@ -26,7 +26,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
                   [--browsers 50] [--latency-trials 50] [--steady-nodes 50000] [--steady-interval 10s]
                   [--mixed 300000] [--history 32] [--pages /,/nodes] [--app-setting Section:Key=value]... [--app-env NAME=value]... [--open-budget 150s]
                   [--walls 10] [--wall-url /wall?views=...] [--wall-windows 5]
-                  [--only storm,ingest,render,memory,latency,circuits,wall,metrics]
+                  [--only storm,ingest,render,memory,latency,circuits,wall,metrics,api]
                   starts nats-server, the app and Chromium; measures; writes a markdown table.
                   --smoke: 2,000 nodes, 5 browsers, 10 trials; exits non-zero only if the machinery fails.
         """);

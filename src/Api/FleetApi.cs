@@ -19,7 +19,9 @@ public static class FleetApi
     public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder api)
     {
         api.MapGet("/fleet", (IFleetView fleet, IFleetStatus status, INodeHistory history) => Results.Ok(FleetResponse.From(fleet, status, history)))
-            .WithName("GetFleet");
+            .WithName("GetFleet")
+            .Produces<FleetResponse>()
+            .ProducesRefusals();
         return api;
     }
 }

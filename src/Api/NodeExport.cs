@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text.Json;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
@@ -25,6 +26,17 @@ public static class NodeExport
     /// or CR) gets a leading <c>'</c>: event data is untrusted.
     /// </summary>
     private static readonly CsvWriterOptions CsvOptions = CsvWriterOptions.Default with { Injection = CsvInjection.Escape };
+
+    /// <summary>The JSON shape of <c>/api</c> (<see cref="FleetApi.ConfigureJson"/>), so an export item is an API item.</summary>
+    private static readonly JsonSerializerOptions JsonOptions = CreateJsonOptions();
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        FleetApi.ConfigureJson(options);
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
 
     /// <summary>Maps <c>nodes.csv</c> and <c>nodes.json</c> on <paramref name="export"/>, the <c>/export</c> group.</summary>
     public static IEndpointRouteBuilder MapNodeExport(this IEndpointRouteBuilder export)
@@ -63,7 +75,7 @@ public static class NodeExport
             csv.WriteField(EventName(node));
             csv.WriteField(node.FirstSeen.ToString("O"));
             var cadence = node.Cadence;
-            csv.WriteField(AliveEvery(cadence));
+            csv.WriteField(NodeItem.AliveEveryOf(cadence));
             csv.WriteField(cadence.Intervals.ToString(CultureInfo.InvariantCulture));
             await csv.EndRecordAsync(cancellationToken);
         }
@@ -71,34 +83,30 @@ public static class NodeExport
         await csv.FlushAsync(cancellationToken);
     }
 
-    /// <summary>Writes <paramref name="rows"/> as a JSON array of objects (see <see cref="Columns"/>), flushing every few KB.</summary>
+    /// <summary>
+    /// Writes <paramref name="rows"/> as a JSON array of <see cref="NodeItem"/> (the items of <c>/api/nodes</c>), flushing
+    /// every few KB.
+    /// </summary>
     public static async Task WriteJsonAsync(Stream destination, IEnumerable<NodeSnapshot> rows, CancellationToken cancellationToken)
     {
-        await using var json = new Utf8JsonWriter(destination);
-        json.WriteStartArray();
-        foreach (var node in rows)
+        // Through a pipe: the serializer flushes its writer after each item, which on a stream would be a synchronous write.
+        var pipe = PipeWriter.Create(destination, new StreamPipeWriterOptions(leaveOpen: true));
+        await using (var json = new Utf8JsonWriter(pipe))
         {
-            json.WriteStartObject();
-            json.WriteString(Columns[0], node.Identity);
-            json.WriteString(Columns[1], node.Component);
-            json.WriteString(Columns[2], node.Version);
-            json.WriteString(Columns[3], node.UpgradingTo);
-            json.WriteString(Columns[4], NodeQueryString.NameOf(node.State));
-            json.WriteString(Columns[5], node.LastSeen);
-            json.WriteString(Columns[6], EventName(node));
-            json.WriteString(Columns[7], node.FirstSeen);
-            var cadence = node.Cadence;
-            json.WriteString(Columns[8], AliveEvery(cadence));
-            json.WriteNumber(Columns[9], cadence.Intervals);
-            json.WriteEndObject();
-            if (json.BytesPending > 16 * 1024)
+            json.WriteStartArray();
+            foreach (var node in rows)
             {
-                await json.FlushAsync(cancellationToken);
+                JsonSerializer.Serialize(json, NodeItem.From(node), JsonOptions);
+                if (pipe.UnflushedBytes > 16 * 1024)
+                {
+                    await pipe.FlushAsync(cancellationToken);
+                }
             }
+
+            json.WriteEndArray();
         }
 
-        json.WriteEndArray();
-        await json.FlushAsync(cancellationToken);
+        await pipe.CompleteAsync();
     }
 
     private static Task WriteCsvAsync(HttpContext http, NodeSnapshot[] rows)
@@ -114,10 +122,6 @@ public static class NodeExport
         http.Response.Headers.ContentDisposition = "attachment; filename=\"nodes.json\"";
         return WriteJsonAsync(http.Response.Body, rows, http.RequestAborted);
     }
-
-    /// <summary>A steady cadence to the whole second, as <c>hh:mm:ss</c>; null before it is steady.</summary>
-    private static string? AliveEvery(AliveCadence cadence) =>
-        cadence.IsSteady ? TimeSpan.FromSeconds(Math.Round(cadence.Interval.TotalSeconds)).ToString("c", CultureInfo.InvariantCulture) : null;
 
     private static string EventName(NodeSnapshot node) => node.LastEvent.ToString().ToLowerInvariant();
 }

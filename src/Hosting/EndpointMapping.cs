@@ -56,6 +56,13 @@ public static class EndpointMapping
         }
 
         endpoints.Api.MapFleetApi();
+        endpoints.Api.MapNodesApi();
+        // The OpenAPI document at the framework's /openapi/v1.json, outside the /api prefix but of the api group: its
+        // metadata, sign-in and rate limit (an API key counts there too, SignInSchemes). Its reference page is a page.
+        var apiDocument = Group(app, "", DashboardEndpointGroup.Api).WithTags(DashboardEndpointGroup.Api);
+        apiDocument.RequireAuthorization(DashboardPolicies.Viewer).RequireRateLimiting(RateLimits.Api);
+        apiDocument.MapOpenApi(ApiDocument.DocumentPattern);
+        endpoints.Ui.MapApiReference();
         endpoints.Export.MapNodeExport();
         MapHealth(endpoints.Health);
         endpoints.Ui.MapSignIn();

@@ -97,6 +97,7 @@ public static class ServiceRegistration
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.ConfigureHttpJsonOptions(o => FleetApi.ConfigureJson(o.SerializerOptions));
+        services.AddApiDocument("/api", SignInSchemes.ApiKeyHeader);
         return builder;
     }
 }

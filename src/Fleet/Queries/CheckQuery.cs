@@ -89,6 +89,16 @@ public sealed record CheckQuery
             .SelectMany(word => all.Where(s => NameOf(s).Equals(word, StringComparison.OrdinalIgnoreCase)))];
     }
 
+    /// <summary>
+    /// The words of a comma-separated URL value of statuses that name no status (nor <see cref="StaleWord"/>): what
+    /// <see cref="ParseStatuses"/> and <see cref="ParseStale"/> ignore, and a strict reader refuses.
+    /// </summary>
+    public static IReadOnlyList<string> UnknownStatusWords(string? value) => string.IsNullOrWhiteSpace(value)
+        ? []
+        : [.. value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Where(word => !word.Equals(StaleWord, StringComparison.OrdinalIgnoreCase)
+                && !Enum.GetValues<NagiosStatus>().Any(s => NameOf(s).Equals(word, StringComparison.OrdinalIgnoreCase)))];
+
     /// <summary>Order of the statuses on the page: problems first; stale checks (rank 3) come between them and NOT CHECKED.</summary>
     public static int Rank(NagiosStatus status) => status switch
     {

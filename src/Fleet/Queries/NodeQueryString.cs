@@ -18,9 +18,52 @@ public static class NodeQueryString
         State = ParseState(get("state")),
         Version = Empty(get("version")),
         Outdated = IsTrue(get("outdated")),
-        Sort = Enum.TryParse<NodeSort>(get("sort"), ignoreCase: true, out var sort) && Enum.IsDefined(sort) && !int.TryParse(get("sort"), out _) ? sort : NodeSort.State,
+        Sort = ParseSort(get("sort")) ?? NodeSort.State,
         Descending = IsTrue(get("desc")),
     };
+
+    /// <summary>The query parameters <see cref="Parse"/> and <see cref="ParseStrict"/> read, in URL order.</summary>
+    public static readonly IReadOnlyList<string> Names = ["q", "component", "state", "version", "outdated", "sort", "desc"];
+
+    /// <summary>
+    /// Reads a query as <see cref="Parse"/> does, for machines: a value <see cref="Parse"/> would ignore (a state or sort
+    /// nobody knows, a flag that is neither <c>true</c>/<c>false</c> nor <c>1</c>/<c>0</c>) is added to
+    /// <paramref name="errors"/> under its parameter's name, with what the parameter takes. Empty values count as missing.
+    /// </summary>
+    /// <returns>The query of the values that were valid; meaningful only when nothing was added to <paramref name="errors"/>.</returns>
+    public static NodeQuery ParseStrict(Func<string, string?> get, IDictionary<string, string[]> errors)
+    {
+        var query = Parse(get);
+        if (Present(get("state")) is { } state && ParseState(state) is null)
+        {
+            errors["state"] = [$"Unknown state; one of: {string.Join(", ", Enum.GetValues<NodeState>().Select(NameOf))}."];
+        }
+
+        if (Present(get("sort")) is { } sort && ParseSort(sort) is null)
+        {
+            errors["sort"] = [$"Unknown sort; one of: {string.Join(", ", Enum.GetValues<NodeSort>().Select(NameOf))}."];
+        }
+
+        foreach (var flag in (ReadOnlySpan<string>)["outdated", "desc"])
+        {
+            if (Present(get(flag)) is { } value && !IsTrue(value) && !IsFalse(value))
+            {
+                errors[flag] = ["Not a flag; true, false, 1 or 0."];
+            }
+        }
+
+        return query;
+    }
+
+    /// <summary>A sort as it reads in a URL: <c>identity</c>, <c>component</c>, <c>version</c>, <c>state</c>, <c>lastseen</c>.</summary>
+    public static string NameOf(NodeSort sort) => sort.ToString().ToLowerInvariant();
+
+    /// <summary>A sort name in any case; null for anything else (numbers included).</summary>
+    public static NodeSort? ParseSort(string? value) => ByName<NodeSort>(value);
+
+    private static bool IsFalse(string value) => value.Equals("false", StringComparison.OrdinalIgnoreCase) || value == "0";
+
+    private static string? Present(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     /// <summary>The query's parameters, defaults left out, in a fixed order.</summary>
     public static Dictionary<string, string?> Parameters(NodeQuery query)
@@ -53,7 +96,7 @@ public static class NodeQueryString
 
         if (query.Sort != NodeSort.State)
         {
-            parameters["sort"] = query.Sort.ToString().ToLowerInvariant();
+            parameters["sort"] = NameOf(query.Sort);
         }
 
         if (query.Descending)
@@ -71,8 +114,22 @@ public static class NodeQueryString
     public static string NameOf(NodeState state) => state.ToString().ToLowerInvariant();
 
     /// <summary>A state name in any case; null for anything else (numbers included).</summary>
-    public static NodeState? ParseState(string? value) =>
-        Enum.TryParse<NodeState>(value, ignoreCase: true, out var state) && Enum.IsDefined(state) && !int.TryParse(value, out _) ? state : null;
+    public static NodeState? ParseState(string? value) => ByName<NodeState>(value);
+
+    /// <summary>The member named <paramref name="value"/> exactly, in any case: never a number or a comma-separated combination.</summary>
+    private static T? ByName<T>(string? value)
+        where T : struct, Enum
+    {
+        foreach (var member in Enum.GetValues<T>())
+        {
+            if (member.ToString().Equals(value?.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                return member;
+            }
+        }
+
+        return null;
+    }
 
     private static bool IsTrue(string? value) => value is not null && (value.Equals("true", StringComparison.OrdinalIgnoreCase) || value == "1");
 

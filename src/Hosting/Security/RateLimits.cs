@@ -7,7 +7,7 @@ namespace ChoriaDashboard.Hosting.Security;
 
 /// <summary>
 /// The rate limiter's policies, one per endpoint group (applied in <see cref="EndpointMapping.MapChoriaDashboard"/>),
-/// and what a refused request gets: 429, <c>Retry-After</c> when the limiter can tell, a line of text, a count and a
+/// and what a refused request gets: 429, <c>Retry-After</c> when the limiter can tell, a problem (RFC 9457) saying when to try again, a count and a
 /// bounded log line.
 /// </summary>
 public static class RateLimits
@@ -63,11 +63,13 @@ public static class RateLimits
             context.Response.Headers.RetryAfter = Math.Max(1, seconds).ToString(CultureInfo.InvariantCulture);
         }
 
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync(
-            export
-                ? "Too many exports at once; try again when one has finished."
-                : $"Too many requests; try again in {retryAfter ?? 60} s.",
-            cancellationToken);
+        // An RFC 9457 problem, as every other refusal a machine gets (401, 403, 400, 404).
+        await Results.Problem(
+                title: "Too many requests",
+                detail: export
+                    ? "Too many exports at once; try again when one has finished."
+                    : $"Too many requests; try again in {retryAfter ?? 60} s.",
+                statusCode: StatusCodes.Status429TooManyRequests)
+            .ExecuteAsync(context);
     }
 }

@@ -7,9 +7,12 @@ namespace ChoriaDashboard.Hosting.Security;
 /// </summary>
 public sealed class SecurityHeaders
 {
-    private SecurityHeaders(string pagePolicy, string? frameOptions)
+    private readonly string[] _pageDirectives;
+
+    private SecurityHeaders(string[] pageDirectives, string? frameOptions)
     {
-        PagePolicy = pagePolicy;
+        _pageDirectives = pageDirectives;
+        PagePolicy = string.Join("; ", pageDirectives);
         FrameOptions = frameOptions;
     }
 
@@ -36,7 +39,7 @@ public sealed class SecurityHeaders
             "default-src 'none'",
             // Only files from the dashboard: blazor.web.js, MudBlazor.min.js, theme.js, reconnect.js. No inline script,
             // no eval.
-            "script-src 'self'",
+            ScriptSource,
             // MudBlazor writes its theme as a <style> element (MudThemeProvider's palette variables) and sizes and places
             // elements through style attributes (popovers, progress bars, the virtualised lists' spacers, the wall's
             // bars), which Blazor sets as attributes while rendering: without 'unsafe-inline' none of these apply. Styles
@@ -53,8 +56,17 @@ public sealed class SecurityHeaders
             // switched off where the endpoints are mapped, so the two cannot disagree.
             "frame-ancestors " + frameAncestors,
         ];
-        return new SecurityHeaders(string.Join("; ", directives), FrameOptionsFor(frameAncestors));
+        return new SecurityHeaders(directives, FrameOptionsFor(frameAncestors));
     }
+
+    /// <summary>
+    /// <see cref="PagePolicy"/> that also runs the inline scripts carrying <paramref name="nonce"/>: for a page that cannot
+    /// do without them (the API reference page's start-up script, <see cref="ScriptNonce"/>), one response at a time.
+    /// </summary>
+    public string PagePolicyWithNonce(string nonce) =>
+        string.Join("; ", _pageDirectives.Select(d => d == ScriptSource ? $"{ScriptSource} 'nonce-{nonce}'" : d));
+
+    private const string ScriptSource = "script-src 'self'";
 
     /// <summary>
     /// <c>'self'</c>, and with OpenID Connect sign-in the provider's origin: signing out posts a form here that redirects

@@ -22,7 +22,10 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next, SecurityHead
         }
         else
         {
-            response.ContentSecurityPolicy = headers.PagePolicy;
+            // A page that needs an inline script gets a fresh nonce for it on this response only.
+            response.ContentSecurityPolicy = context.GetEndpoint()?.Metadata.GetMetadata<ScriptNonce>() is null
+                ? headers.PagePolicy
+                : headers.PagePolicyWithNonce(ScriptNonce.Create(context));
             if (headers.FrameOptions is { } frameOptions)
             {
                 response.XFrameOptions = frameOptions;

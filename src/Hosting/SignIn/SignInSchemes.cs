@@ -30,9 +30,9 @@ public static class SignInSchemes
     public const string CookieName = ".ChoriaDashboard.Auth";
 
     /// <summary>
-    /// Paths machines call: an unauthenticated request there gets 401 (or 403), never a redirect to a sign-in page.
+    /// Paths machines call (<c>/openapi</c>: the API's OpenAPI document): an unauthenticated request there gets 401 (or 403), never a redirect to a sign-in page.
     /// </summary>
-    private static readonly PathString[] MachinePaths = ["/api", "/export", "/hubs", "/metrics"];
+    private static readonly PathString[] MachinePaths = ["/api", "/export", "/hubs", "/metrics", "/openapi"];
 
     /// <summary>The hubs' path, where <see cref="AccessTokenParameter"/> is accepted.</summary>
     public static readonly PathString Hubs = "/hubs";

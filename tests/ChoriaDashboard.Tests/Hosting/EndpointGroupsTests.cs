@@ -44,7 +44,13 @@ public sealed class EndpointGroupsTests(NatsServerFixture nats)
         var paths = Endpoints(app).Where(e => GroupOf(e) != DashboardEndpointGroup.Ui)
             .Select(e => $"{GroupOf(e)} {((RouteEndpoint)e).RoutePattern.RawText}").Order(StringComparer.Ordinal);
 
-        Assert.Equal(["api /api/fleet", "export /export/nodes.csv", "export /export/nodes.json", "health /healthz", "health /readyz", "metrics /metrics"], paths);
+        Assert.Equal(
+            [
+                "api /api/checks", "api /api/components/{component}/versions", "api /api/events", "api /api/fleet", "api /api/nodes",
+                "api /api/nodes/{identity}", "api /openapi/{documentName}.json",
+                "export /export/nodes.csv", "export /export/nodes.json", "health /healthz", "health /readyz", "metrics /metrics",
+            ],
+            paths);
     }
 
     [Fact]

@@ -31,7 +31,8 @@ public sealed class RateLimitIntegrationTests(NatsServerFixture nats)
         Assert.Equal(StatusCodes.Status429TooManyRequests, refused.StatusCode);
         var retryAfter = int.Parse(refused.Headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 60);
-        Assert.StartsWith("Too many requests; try again in ", await new StreamReader(refused.Body).ReadToEndAsync(), StringComparison.Ordinal);
+        Assert.StartsWith("application/problem+json", refused.ContentType, StringComparison.Ordinal);
+        Assert.StartsWith("Too many requests; try again in ", ProblemDetail(await new StreamReader(refused.Body).ReadToEndAsync()), StringComparison.Ordinal);
 
         // Another address, and a program with its own API key on the same address, each have their own allowance.
         Assert.Equal(StatusCodes.Status200OK, (await GetAsync(app, "/api/fleet", "10.0.0.2")).Response.StatusCode);
@@ -87,7 +88,8 @@ public sealed class RateLimitIntegrationTests(NatsServerFixture nats)
         using var refused = await answeredFirst;
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         Assert.False(refused.Headers.Contains("Retry-After"));
-        Assert.StartsWith("Too many exports at once", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("Too many exports at once", ProblemDetail(await refused.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         Assert.Equal(1, gate.Inside);
 
         gate.Release();
@@ -97,6 +99,13 @@ public sealed class RateLimitIntegrationTests(NatsServerFixture nats)
         Assert.Equal(HttpStatusCode.OK, queued.StatusCode);
         Assert.Equal(1, gate.MostInside);
         Assert.Equal(1, app.Services.GetRequiredService<SecurityRefusals>().ByReason[RefusalReason.ExportsBusy]);
+    }
+
+    private static string? ProblemDetail(string body)
+    {
+        using var problem = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Equal(429, problem.RootElement.GetProperty("status").GetInt32());
+        return problem.RootElement.GetProperty("detail").GetString();
     }
 
     private static Dictionary<string, string?> Settings(params (string Key, string Value)[] settings)
