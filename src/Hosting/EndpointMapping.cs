@@ -1,4 +1,5 @@
 using ChoriaDashboard.Api;
+using ChoriaDashboard.Api.Hub;
 using ChoriaDashboard.Components;
 using ChoriaDashboard.Hosting.Security;
 using ChoriaDashboard.Hosting.SignIn;
@@ -27,7 +28,7 @@ public static class EndpointMapping
         return app;
     }
 
-    /// <summary>Maps every endpoint in one of four groups and returns them, for what a later change applies per group.</summary>
+    /// <summary>Maps every endpoint in one of five groups and returns them, for what a later change applies per group.</summary>
     public static DashboardEndpoints MapChoriaDashboard(this IEndpointRouteBuilder app)
     {
         var endpoints = new DashboardEndpoints(
@@ -35,17 +36,21 @@ public static class EndpointMapping
             Export: Group(app, "/export", DashboardEndpointGroup.Export).WithTags(DashboardEndpointGroup.Export),
             // Anonymous on the group, so a fallback authorization policy added later cannot lock out the probes.
             Health: Group(app, "", DashboardEndpointGroup.Health).AllowAnonymous(),
-            Ui: Group(app, "", DashboardEndpointGroup.Ui));
+            Ui: Group(app, "", DashboardEndpointGroup.Ui),
+            // The API's readers, and no per-request rate limit: a connection is one long request (Hub's own limits).
+            Hubs: Group(app, "/hubs", DashboardEndpointGroup.Hubs));
 
         // Who may read what: one line per group. The Ui group's pages carry their own policy ([Authorize]); anything
         // left unmarked falls back to "signed in at all" (SignInRegistration), never to public.
         endpoints.Api.RequireAuthorization(DashboardPolicies.Viewer);
         endpoints.Export.RequireAuthorization(DashboardPolicies.Viewer);
+        endpoints.Hubs.RequireAuthorization(DashboardPolicies.Viewer);
         endpoints.Api.RequireRateLimiting(RateLimits.Api);
         endpoints.Export.RequireRateLimiting(RateLimits.Export);
 
         endpoints.Api.MapFleetApi();
         endpoints.Export.MapNodeExport();
+        endpoints.Hubs.MapFleetHub();
         MapHealth(endpoints.Health);
         endpoints.Ui.MapSignIn();
         // On the same builder as the components: only there do they find the assets' fingerprinted names. Public, so
