@@ -131,20 +131,18 @@ internal static class FleetHubStream
 
         var newest = batch[^1];
         var summaries = Components(newest.Summary, components);
-        var items = changed.Values.Select(NodeItem.From).Chunk(nodesPerMessage).ToList();
-        var gone = removed.Select(k => new RemovedNode(k.Identity, k.Component)).Chunk(nodesPerMessage).ToList();
-        var parts = items.Count + gone.Count;
+        // Each part holds at most nodesPerMessage of both: changed nodes first, then removals.
+        var nodes = changed.Values.Select(NodeItem.From).ToList();
+        var gone = removed.Select(k => new RemovedNode(k.Identity, k.Component)).ToList();
+        var total = nodes.Count + gone.Count;
         var part = 1;
-        foreach (var chunk in items)
+        for (var offset = 0; offset < total; offset += nodesPerMessage, part++)
         {
-            yield return new FleetHubMessage(FleetHubMessage.Changes, newest.Revision, false, part, part == parts, summaries, chunk, []);
-            part++;
-        }
-
-        foreach (var chunk in gone)
-        {
-            yield return new FleetHubMessage(FleetHubMessage.Changes, newest.Revision, false, part, part == parts, summaries, [], chunk);
-            part++;
+            var end = Math.Min(offset + nodesPerMessage, total);
+            var nodeEnd = Math.Min(end, nodes.Count);
+            var partNodes = offset < nodeEnd ? nodes[offset..nodeEnd] : [];
+            var partGone = end > nodes.Count ? gone[Math.Max(0, offset - nodes.Count)..(end - nodes.Count)] : [];
+            yield return new FleetHubMessage(FleetHubMessage.Changes, newest.Revision, false, part, end == total, summaries, partNodes, partGone);
         }
     }
 

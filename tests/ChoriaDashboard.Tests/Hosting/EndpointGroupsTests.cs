@@ -20,7 +20,7 @@ namespace ChoriaDashboard.Tests.Hosting;
 [Collection(NatsCollection.Name)]
 public sealed class EndpointGroupsTests(NatsServerFixture nats)
 {
-    private static readonly string[] Groups = [DashboardEndpointGroup.Api, DashboardEndpointGroup.Export, DashboardEndpointGroup.Health, DashboardEndpointGroup.Ui];
+    private static readonly string[] Groups = [DashboardEndpointGroup.Api, DashboardEndpointGroup.Export, DashboardEndpointGroup.Health, DashboardEndpointGroup.Ui, DashboardEndpointGroup.Hubs];
 
     [Fact]
     public async Task MappedEndpoints_Each_BelongsToExactlyOneKnownGroup()
@@ -44,7 +44,7 @@ public sealed class EndpointGroupsTests(NatsServerFixture nats)
         var paths = Endpoints(app).Where(e => GroupOf(e) != DashboardEndpointGroup.Ui)
             .Select(e => $"{GroupOf(e)} {((RouteEndpoint)e).RoutePattern.RawText}").Order(StringComparer.Ordinal);
 
-        Assert.Equal(["api /api/fleet", "export /export/nodes.csv", "export /export/nodes.json", "health /healthz", "health /readyz"], paths);
+        Assert.Equal(["api /api/fleet", "export /export/nodes.csv", "export /export/nodes.json", "health /healthz", "health /readyz", "hubs /hubs/fleet", "hubs /hubs/fleet/negotiate"], paths);
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class EndpointGroupsTests(NatsServerFixture nats)
         Assert.Equal(2, health.Count);
         Assert.All(health, e => Assert.NotNull(e.Metadata.GetMetadata<IAllowAnonymous>()));
         // Only the probes are anonymous by design; anything else would escape a later sign-in.
-        Assert.All(endpoints.Where(e => GroupOf(e) is DashboardEndpointGroup.Api or DashboardEndpointGroup.Export), e => Assert.Null(e.Metadata.GetMetadata<IAllowAnonymous>()));
+        Assert.All(endpoints.Where(e => GroupOf(e) is DashboardEndpointGroup.Api or DashboardEndpointGroup.Export or DashboardEndpointGroup.Hubs), e => Assert.Null(e.Metadata.GetMetadata<IAllowAnonymous>()));
     }
 
     [Fact]
