@@ -40,6 +40,7 @@ public sealed class BrowserTokenSignInTests(NatsServerFixture nats)
         }
 
         Assert.Contains("/export/nodes.csv", routes.Machine);
+        Assert.Contains("/hubs/fleet", routes.Machine);
 
         // The circuit cannot be opened either.
         using var negotiate = await http.PostAsync(Path("/_blazor/negotiate?negotiateVersion=1"), null);
@@ -251,8 +252,9 @@ public sealed class BrowserTokenSignInTests(NatsServerFixture nats)
             .Where(p => !p.Contains('{', StringComparison.Ordinal))
             .Distinct(StringComparer.Ordinal)
             .ToList();
+        string[] machine = ["/api", "/export", "/hubs"];
         return (
-            routes.Where(p => p.StartsWith("/api", StringComparison.Ordinal) || p.StartsWith("/export", StringComparison.Ordinal)).ToList(),
-            routes.Where(p => !p.StartsWith("/api", StringComparison.Ordinal) && !p.StartsWith("/export", StringComparison.Ordinal)).ToList());
+            routes.Where(p => machine.Any(m => p.StartsWith(m, StringComparison.Ordinal))).ToList(),
+            routes.Where(p => !machine.Any(m => p.StartsWith(m, StringComparison.Ordinal))).ToList());
     }
 }
