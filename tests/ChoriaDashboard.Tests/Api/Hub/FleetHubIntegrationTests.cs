@@ -250,6 +250,37 @@ public sealed class FleetHubIntegrationTests(NatsServerFixture nats) : IAsyncLif
     }
 
     [Fact]
+    public async Task HubConnections_ApiLimitedToOneRequestAMinute_AreNotCountedAgainstIt()
+    {
+        await using var app = new DashboardFactory(nats.Url, new Dictionary<string, string?> { ["Security:ApiRequestsPerMinute"] = "1" }, kestrel: true);
+        app.StartServer();
+        using var http = new HttpClient { BaseAddress = app.ServerAddress };
+
+        var clients = new List<HubRecorder>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                clients.Add(await (await HubRecorder.ConnectAsync(app.ServerAddress)).StreamAsync());
+            }
+
+            using var first = await http.GetAsync(new Uri("/api/fleet", UriKind.Relative));
+            using var second = await http.GetAsync(new Uri("/api/fleet", UriKind.Relative));
+
+            // Three connections, each a negotiate and a WebSocket, and /api still has its one request left.
+            Assert.Equal((System.Net.HttpStatusCode.OK, System.Net.HttpStatusCode.TooManyRequests), (first.StatusCode, second.StatusCode));
+            Assert.All(clients, c => Assert.Equal("snapshot", HubRecorder.Kind(c.Messages[0])));
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Client_Goes_ItsStreamAndSubscriptionEnd()
     {
         var counts = _app.Services.GetRequiredService<FleetHubClients>();
