@@ -5,8 +5,8 @@ using ChoriaDashboard.Events;
 using ChoriaDashboard.TestKit;
 using ChoriaDashboard.Tests.Infrastructure;
 using Xunit;
-using static ChoriaDashboard.Tests.Hosting.SignIn.SignInTestKit;
 using static ChoriaDashboard.TestKit.TestEvents;
+using static ChoriaDashboard.Tests.Hosting.SignIn.SignInTestKit;
 
 namespace ChoriaDashboard.Tests.Api.Hub;
 
