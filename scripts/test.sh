@@ -13,6 +13,8 @@ ensure_packages prometheus:prometheus promtool:prometheus
 
 echo "==> Test OpenID provider packages (npm ci in tests/oidc-provider)"
 npm ci --prefix tests/oidc-provider --no-audit --no-fund --loglevel=error
+echo "==> Hub client packages (npm ci in tests/signalr-client: @microsoft/signalr for the README's wallboard)"
+npm ci --prefix tests/signalr-client --no-audit --no-fund --loglevel=error
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "==> Restore and build (Release, warnings are errors)"

@@ -26,12 +26,15 @@ internal sealed record MeasureOptions
     public int Walls { get; init; } = 10;
     public string WallPath { get; init; } = "/wall?views=overview,problems,checks&interval=20s";
     public int WallWindows { get; init; } = 5;
+
+    /// <summary>Clients of <c>/hubs/fleet</c> opened in the hub phase, each streaming the whole fleet.</summary>
+    public int HubClients { get; init; } = 50;
     public required string AppDll { get; init; }
     public required string Environment { get; init; }
     public IReadOnlyList<string> AppSettings { get; init; } = [];
     public IReadOnlyList<string> AppEnvironment { get; init; } = [];
 
-    /// <summary>Phases to run (storm, ingest, render, memory, latency, circuits, wall, metrics, api); empty for all.</summary>
+    /// <summary>Phases to run (storm, ingest, render, memory, latency, circuits, wall, metrics, api, hub); empty for all.</summary>
     public IReadOnlyList<string> Only { get; init; } = [];
     public required string Output { get; init; }
     public required string CommandLine { get; init; }
@@ -112,6 +115,7 @@ internal sealed partial class Measure
             await Phase("wall", () => WallsAsync(browser));
             await Phase("metrics", MetricsAsync);
             await Phase("api", ApiAsync);
+            await Phase("hub", () => HubAsync(publisher, mixed));
             await steadyStop.CancelAsync();
             var steadySent = await steadyTask;
             Log.Line($"steady load stopped after {steadySent:N0} messages");

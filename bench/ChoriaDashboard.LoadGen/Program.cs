@@ -26,7 +26,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
                   [--browsers 50] [--latency-trials 50] [--steady-nodes 50000] [--steady-interval 10s]
                   [--mixed 300000] [--history 32] [--pages /,/nodes] [--app-setting Section:Key=value]... [--app-env NAME=value]... [--open-budget 150s]
                   [--walls 10] [--wall-url /wall?views=...] [--wall-windows 5]
-                  [--only storm,ingest,render,memory,latency,circuits,wall,metrics,api]
+                  [--hub-clients 50]
+                  [--only storm,ingest,render,memory,latency,circuits,wall,metrics,api,hub]
                   starts nats-server, the app and Chromium; measures; writes a markdown table.
                   --smoke: 2,000 nodes, 5 browsers, 10 trials; exits non-zero only if the machinery fails.
         """);
@@ -141,6 +142,7 @@ try
                     Walls = options.Int("walls", smoke ? 2 : 10),
                     WallPath = options.String("wall-url", "/wall?views=overview,problems,checks&interval=20s"),
                     WallWindows = options.Int("wall-windows", smoke ? 2 : 5),
+                    HubClients = options.Int("hub-clients", smoke ? 5 : 50),
                     AppDll = Path.GetFullPath(app),
                     Environment = environment,
                     AppSettings = options.All("app-setting"),

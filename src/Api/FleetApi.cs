@@ -58,9 +58,7 @@ public sealed record FleetResponse(
             summary.AsOf,
             summary.Revision,
             new StateCounts(summary.TotalNodes, summary.Count(NodeState.Live), summary.Count(NodeState.Stale), summary.Count(NodeState.Dead), summary.Count(NodeState.Stopped)),
-            [.. summary.Components.Select(c => new ComponentResponse(
-                c.Component, c.Total, c.Live, c.Stale, c.Dead, c.Stopped,
-                [.. c.Versions.Select(v => new VersionResponse(v.Version, v.Nodes, v.Active))]))],
+            [.. summary.Components.Select(ComponentResponse.From)],
             summary.Machines,
             summary.Health,
             new BrokerResponse(
@@ -84,7 +82,12 @@ public sealed record FleetResponse(
 
 public sealed record StateCounts(int Nodes, int Live, int Stale, int Dead, int Stopped);
 
-public sealed record ComponentResponse(string Component, int Total, int Live, int Stale, int Dead, int Stopped, IReadOnlyList<VersionResponse> Versions);
+public sealed record ComponentResponse(string Component, int Total, int Live, int Stale, int Dead, int Stopped, IReadOnlyList<VersionResponse> Versions)
+{
+    /// <summary>One component's counts as <c>/api/fleet</c> (and the hub) send them.</summary>
+    public static ComponentResponse From(ComponentSummary c) =>
+        new(c.Component, c.Total, c.Live, c.Stale, c.Dead, c.Stopped, [.. c.Versions.Select(v => new VersionResponse(v.Version, v.Nodes, v.Active))]);
+}
 
 public sealed record VersionResponse(string Version, int Nodes, int Active);
 

@@ -1,4 +1,5 @@
 using ChoriaDashboard.Api;
+using ChoriaDashboard.Api.Hub;
 using ChoriaDashboard.Api.Metrics;
 using ChoriaDashboard.Components;
 using ChoriaDashboard.Hosting.Security;
@@ -38,12 +39,16 @@ public static class EndpointMapping
             // Anonymous on the group, so a fallback authorization policy added later cannot lock out the probes.
             Health: Group(app, "", DashboardEndpointGroup.Health).AllowAnonymous(),
             Ui: Group(app, "", DashboardEndpointGroup.Ui),
-            Metrics: Group(app, "", DashboardEndpointGroup.Metrics));
+            Metrics: Group(app, "", DashboardEndpointGroup.Metrics),
+
+            // The API's readers, and no per-request rate limit: a connection is one long request (Hub's own limits).
+            Hubs: Group(app, "/hubs", DashboardEndpointGroup.Hubs));
 
         // Who may read what: one line per group. The Ui group's pages carry their own policy ([Authorize]); anything
         // left unmarked falls back to "signed in at all" (SignInRegistration), never to public.
         endpoints.Api.RequireAuthorization(DashboardPolicies.Viewer);
         endpoints.Export.RequireAuthorization(DashboardPolicies.Viewer);
+        endpoints.Hubs.RequireAuthorization(DashboardPolicies.Viewer);
         endpoints.Api.RequireRateLimiting(RateLimits.Api);
         endpoints.Export.RequireRateLimiting(RateLimits.Export);
 
@@ -64,6 +69,7 @@ public static class EndpointMapping
         apiDocument.MapOpenApi(ApiDocument.DocumentPattern);
         endpoints.Ui.MapApiReference();
         endpoints.Export.MapNodeExport();
+        endpoints.Hubs.MapFleetHub();
         MapHealth(endpoints.Health);
         endpoints.Ui.MapSignIn();
         // On the same builder as the components: only there do they find the assets' fingerprinted names. Public, so

@@ -1,4 +1,5 @@
 using ChoriaDashboard.Api;
+using ChoriaDashboard.Api.Hub;
 using ChoriaDashboard.Api.Metrics;
 using ChoriaDashboard.Components;
 using ChoriaDashboard.Components.Wall;
@@ -96,6 +97,9 @@ public static class ServiceRegistration
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        // The live hub for other clients (/hubs/fleet): SignalR sized by Hub:*.
+        services.AddValidatedOptions<FleetHubOptions, FleetHubOptionsValidator>(config, FleetHubOptions.Section);
+        services.AddFleetHub();
         services.ConfigureHttpJsonOptions(o => FleetApi.ConfigureJson(o.SerializerOptions));
         services.AddApiDocument("/api", SignInSchemes.ApiKeyHeader);
         return builder;

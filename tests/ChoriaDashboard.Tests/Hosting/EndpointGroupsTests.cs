@@ -20,7 +20,7 @@ namespace ChoriaDashboard.Tests.Hosting;
 [Collection(NatsCollection.Name)]
 public sealed class EndpointGroupsTests(NatsServerFixture nats)
 {
-    private static readonly string[] Groups = [DashboardEndpointGroup.Api, DashboardEndpointGroup.Export, DashboardEndpointGroup.Health, DashboardEndpointGroup.Ui, DashboardEndpointGroup.Metrics];
+    private static readonly string[] Groups = [DashboardEndpointGroup.Api, DashboardEndpointGroup.Export, DashboardEndpointGroup.Health, DashboardEndpointGroup.Ui, DashboardEndpointGroup.Metrics, DashboardEndpointGroup.Hubs];
 
     [Fact]
     public async Task MappedEndpoints_Each_BelongsToExactlyOneKnownGroup()
@@ -48,7 +48,7 @@ public sealed class EndpointGroupsTests(NatsServerFixture nats)
             [
                 "api /api/checks", "api /api/components/{component}/versions", "api /api/events", "api /api/fleet", "api /api/nodes",
                 "api /api/nodes/{identity}", "api /openapi/{documentName}.json",
-                "export /export/nodes.csv", "export /export/nodes.json", "health /healthz", "health /readyz", "metrics /metrics",
+                "export /export/nodes.csv", "export /export/nodes.json", "health /healthz", "health /readyz", "hubs /hubs/fleet", "hubs /hubs/fleet/negotiate", "metrics /metrics",
             ],
             paths);
     }
@@ -65,7 +65,7 @@ public sealed class EndpointGroupsTests(NatsServerFixture nats)
         Assert.All(health, e => Assert.NotNull(e.Metadata.GetMetadata<IAllowAnonymous>()));
         // Only the probes (and /metrics, unless Metrics:RequireApiKey) are anonymous by design; anything else would escape a later sign-in.
         Assert.All(endpoints.Where(e => GroupOf(e) == DashboardEndpointGroup.Metrics), e => Assert.NotNull(e.Metadata.GetMetadata<IAllowAnonymous>()));
-        Assert.All(endpoints.Where(e => GroupOf(e) is DashboardEndpointGroup.Api or DashboardEndpointGroup.Export), e => Assert.Null(e.Metadata.GetMetadata<IAllowAnonymous>()));
+        Assert.All(endpoints.Where(e => GroupOf(e) is DashboardEndpointGroup.Api or DashboardEndpointGroup.Export or DashboardEndpointGroup.Hubs), e => Assert.Null(e.Metadata.GetMetadata<IAllowAnonymous>()));
     }
 
     [Fact]

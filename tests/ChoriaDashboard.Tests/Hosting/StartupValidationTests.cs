@@ -14,10 +14,10 @@ public sealed class StartupValidationTests
     public static TheoryData<Type> OptionsClasses => new(OptionsTypes());
 
     [Fact]
-    public void OptionsClasses_FoundByTheirSection_AreTheTenSections()
+    public void OptionsClasses_FoundByTheirSection_AreTheElevenSections()
     {
         Assert.Equal(
-            ["Auth", "Demo", "Fleet", "Ingest", "Metrics", "Nats", "Replay", "Security", "Ui", "Wall"],
+            ["Auth", "Demo", "Fleet", "Hub", "Ingest", "Metrics", "Nats", "Replay", "Security", "Ui", "Wall"],
             OptionsTypes().Select(t => (string)t.GetField("Section")!.GetRawConstantValue()!).Order(StringComparer.Ordinal));
     }
 
@@ -63,6 +63,11 @@ public sealed class StartupValidationTests
     [InlineData("Security:MaxCircuitsPerClient", "0", "MaxCircuitsPerClient")]
     [InlineData("Metrics:Prefix", "choria-tally", "Metrics:Prefix must be a Prometheus metric name")]
     [InlineData("Metrics:MaxSeries", "10", "MaxSeries")]
+    [InlineData("Hub:UpdateInterval", "00:00:00.010", "Hub:UpdateInterval must be between 50 ms and 60 s.")]
+    [InlineData("Hub:NodesPerMessage", "0", "NodesPerMessage")]
+    [InlineData("Hub:MaxReceiveMessageBytes", "100", "MaxReceiveMessageBytes")]
+    [InlineData("Hub:MaxFilterComponents", "0", "MaxFilterComponents")]
+    [InlineData("Hub:ClientTimeout", "00:00:20", "Hub:ClientTimeout must be at least twice Hub:KeepAliveInterval.")]
     public async Task StartupValidator_BadSettingInEachSection_StopsTheAppNamingIt(string key, string value, string named)
     {
         await using var app = Build(new Dictionary<string, string?> { [key] = value });

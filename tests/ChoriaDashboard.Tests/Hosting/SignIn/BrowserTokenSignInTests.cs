@@ -43,6 +43,7 @@ public sealed class BrowserTokenSignInTests(NatsServerFixture nats)
         }
 
         Assert.Contains("/export/nodes.csv", routes.Machine);
+        Assert.Contains("/hubs/fleet", routes.Machine);
 
         // The circuit cannot be opened either.
         using var negotiate = await http.PostAsync(Path("/_blazor/negotiate?negotiateVersion=1"), null);
@@ -254,7 +255,7 @@ public sealed class BrowserTokenSignInTests(NatsServerFixture nats)
             .Where(p => !p.Contains('{', StringComparison.Ordinal))
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        static bool Machine(string p) => p.StartsWith("/api", StringComparison.Ordinal) || p.StartsWith("/export", StringComparison.Ordinal) || p == "/metrics";
+        static bool Machine(string p) => p.StartsWith("/api", StringComparison.Ordinal) || p.StartsWith("/export", StringComparison.Ordinal) || p.StartsWith("/hubs", StringComparison.Ordinal) || p == "/metrics";
         return (routes.Where(Machine).ToList(), routes.Where(p => !Machine(p)).ToList());
     }
 }

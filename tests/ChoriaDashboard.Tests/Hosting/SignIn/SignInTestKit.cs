@@ -15,7 +15,8 @@ public static partial class SignInTestKit
     public const string ApiKey = "api-key-0123456789abcdef-primary";
     public const string WallToken = "wall-token-0123456789abcdef-ops";
 
-    public static DashboardFactory App(string natsUrl, string mode = "BrowserToken", IDictionary<string, string?>? more = null)
+    /// <param name="kestrel">On a real Kestrel port (<see cref="DashboardFactory.ServerAddress"/>), for WebSocket clients.</param>
+    public static DashboardFactory App(string natsUrl, string mode = "BrowserToken", IDictionary<string, string?>? more = null, bool kestrel = false)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -31,7 +32,7 @@ public static partial class SignInTestKit
             settings[key] = value;
         }
 
-        return new DashboardFactory(natsUrl, settings);
+        return new DashboardFactory(natsUrl, settings, kestrel);
     }
 
     /// <summary>A client that keeps cookies and does not follow redirects, so a test sees where it is sent.</summary>

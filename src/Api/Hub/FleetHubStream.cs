@@ -1,0 +1,151 @@
+using System.Runtime.CompilerServices;
+using ChoriaDashboard.Fleet;
+using ChoriaDashboard.Fleet.Model;
+
+namespace ChoriaDashboard.Api.Hub;
+
+/// <summary>
+/// One client's <c>Fleet</c> stream: its own subscription to the fleet's one stream, turned into hub messages: a
+/// snapshot first, then at most one round of merged changes per <c>Hub:UpdateInterval</c>, only for the components
+/// asked for, in parts of at most <c>Hub:NodesPerMessage</c> nodes. A client that stops reading stops this loop at its
+/// send; the writer does not wait for it, and it gets a fresh snapshot once it reads again.
+/// </summary>
+internal static class FleetHubStream
+{
+    public static async IAsyncEnumerable<FleetHubMessage> ReadAsync(
+        IFleetView fleet,
+        IReadOnlySet<string>? components,
+        FleetHubOptions options,
+        TimeProvider time,
+        FleetHubClients clients,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var subscription = fleet.Subscribe();
+        clients.Open(subscription);
+        try
+        {
+            foreach (var message in Snapshot(fleet, subscription.Initial, components, options.NodesPerMessage))
+            {
+                yield return message;
+            }
+
+            await foreach (var batch in subscription.ReadBatchesAsync(options.UpdateInterval, time, cancellationToken))
+            {
+                // After falling behind the batch is the fresh snapshot alone; anything after a snapshot is newer than it.
+                var start = 0;
+                for (var i = batch.Count - 1; i >= 0; i--)
+                {
+                    if (batch[i].IsSnapshot)
+                    {
+                        if (batch[i].Resynchronised)
+                        {
+                            clients.Resynchronise();
+                        }
+
+                        foreach (var message in Snapshot(fleet, batch[i], components, options.NodesPerMessage))
+                        {
+                            yield return message;
+                        }
+
+                        start = i + 1;
+                        break;
+                    }
+                }
+
+                foreach (var message in Changes(batch, start, components, options.NodesPerMessage))
+                {
+                    yield return message;
+                }
+            }
+        }
+        finally
+        {
+            clients.Close(subscription);
+        }
+    }
+
+    /// <summary>The filter's nodes now, in parts; the last part may have no nodes.</summary>
+    internal static IEnumerable<FleetHubMessage> Snapshot(IFleetView fleet, FleetUpdate snapshot, IReadOnlySet<string>? components, int nodesPerMessage)
+    {
+        var summaries = Components(snapshot.Summary, components);
+        var part = 1;
+        var nodes = new List<NodeItem>(Math.Min(nodesPerMessage, 1024));
+        // The live view may be newer than the snapshot's revision: a node sent here and again in the next changes is
+        // the same upsert twice, which a client applies harmlessly.
+        foreach (var node in fleet.Nodes.Values)
+        {
+            if (components is not null && !components.Contains(node.Component))
+            {
+                continue;
+            }
+
+            nodes.Add(NodeItem.From(node));
+            if (nodes.Count == nodesPerMessage)
+            {
+                yield return new FleetHubMessage(FleetHubMessage.Snapshot, snapshot.Revision, snapshot.Resynchronised, part++, false, summaries, nodes, []);
+                nodes = new List<NodeItem>(Math.Min(nodesPerMessage, 1024));
+            }
+        }
+
+        yield return new FleetHubMessage(FleetHubMessage.Snapshot, snapshot.Revision, snapshot.Resynchronised, part, true, summaries, nodes, []);
+    }
+
+    /// <summary>
+    /// The updates from <paramref name="start"/> on, merged (a node changed twice goes once, as it is in the newest; a
+    /// node removed after a change goes as removed, and the other way round), in parts; nothing when none concerns the filter.
+    /// </summary>
+    internal static IEnumerable<FleetHubMessage> Changes(IReadOnlyList<FleetUpdate> batch, int start, IReadOnlySet<string>? components, int nodesPerMessage)
+    {
+        if (start >= batch.Count)
+        {
+            yield break;
+        }
+
+        var changed = new Dictionary<NodeKey, NodeSnapshot>();
+        var removed = new HashSet<NodeKey>();
+        for (var i = start; i < batch.Count; i++)
+        {
+            foreach (var node in batch[i].ChangedNodes)
+            {
+                if (components is null || components.Contains(node.Component))
+                {
+                    changed[node.Key] = node;
+                    removed.Remove(node.Key);
+                }
+            }
+
+            foreach (var key in batch[i].RemovedNodes)
+            {
+                if (components is null || components.Contains(key.Component))
+                {
+                    changed.Remove(key);
+                    removed.Add(key);
+                }
+            }
+        }
+
+        if (changed.Count == 0 && removed.Count == 0)
+        {
+            yield break;
+        }
+
+        var newest = batch[^1];
+        var summaries = Components(newest.Summary, components);
+        // Each part holds at most nodesPerMessage of both: changed nodes first, then removals.
+        var nodes = changed.Values.Select(NodeItem.From).ToList();
+        var gone = removed.Select(k => new RemovedNode(k.Identity, k.Component)).ToList();
+        var total = nodes.Count + gone.Count;
+        var part = 1;
+        for (var offset = 0; offset < total; offset += nodesPerMessage, part++)
+        {
+            var end = Math.Min(offset + nodesPerMessage, total);
+            var nodeEnd = Math.Min(end, nodes.Count);
+            var partNodes = offset < nodeEnd ? nodes[offset..nodeEnd] : [];
+            var partGone = end > nodes.Count ? gone[Math.Max(0, offset - nodes.Count)..(end - nodes.Count)] : [];
+            yield return new FleetHubMessage(FleetHubMessage.Changes, newest.Revision, false, part, end == total, summaries, partNodes, partGone);
+        }
+    }
+
+    private static ComponentResponse[] Components(FleetSummary summary, IReadOnlySet<string>? components) =>
+        [.. summary.Components.Where(c => components is null || components.Contains(c.Component)).Select(ComponentResponse.From)];
+}
