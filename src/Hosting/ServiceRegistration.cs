@@ -92,6 +92,14 @@ public static class ServiceRegistration
             "choria_dashboard_refused_requests_total", "counter", "Requests the hardened surface refused since start, by reason", "reason",
             () => sp.GetRequiredService<SecurityRefusals>().ByReason.Select(r => new KeyValuePair<string, double>(MetricsScrape.SnakeCase(r.Key.ToString()), r.Value))));
 
+        // The live hub's clients (FleetHubClients): connected now, streams open, and how often one fell behind.
+        services.AddSingleton(sp => new DashboardFamily("choria_dashboard_hub_clients", "gauge", "Connections open on the live hub /hubs/fleet", null, () => [new("", sp.GetRequiredService<FleetHubClients>().Connected)]));
+        services.AddSingleton(sp => new DashboardFamily("choria_dashboard_hub_streams", "gauge", "Fleet streams open on the live hub", null, () => [new("", sp.GetRequiredService<FleetHubClients>().Streams)]));
+        services.AddSingleton(sp => new DashboardFamily(
+            "choria_dashboard_hub_streams_fell_behind_total", "counter", "Times a hub stream fell behind Fleet:SubscriberBufferSize updates and lost its backlog (it gets a fresh snapshot)", null,
+            () => [new("", sp.GetRequiredService<FleetHubClients>().FellBehind)]));
+        services.AddSingleton(sp => new DashboardFamily("choria_dashboard_hub_refused_calls_total", "counter", "Fleet calls the hub refused (a bad filter, a second stream)", null, () => [new("", sp.GetRequiredService<FleetHubClients>().Refused)]));
+
         services.AddDashboardSignIn(config);
         services.AddDashboardSecurity(config);
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);

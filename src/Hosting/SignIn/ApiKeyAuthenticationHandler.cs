@@ -8,7 +8,7 @@ namespace ChoriaDashboard.Hosting.SignIn;
 
 /// <summary>
 /// Signs machines in with a key from <c>Auth:ApiKeys</c>, sent in the <c>x-api-key</c> header (or, on a hub's
-/// WebSocket, the <c>access_token</c> query parameter; on <c>/metrics</c>, <c>Authorization: Bearer</c>, as Prometheus sends it). A matching key makes a viewer named after the key; a wrong key
+/// WebSocket, the <c>access_token</c> query parameter; on <c>/metrics</c> and <c>/hubs</c>, <c>Authorization: Bearer</c>, as Prometheus and SignalR's <c>accessTokenFactory</c> send it). A matching key makes a viewer named after the key; a wrong key
 /// fails with 401; no key leaves the request to the other schemes. Keys are read at each request, so a key removed from
 /// the configuration stops working without a restart.
 /// </summary>
@@ -72,16 +72,20 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             return header;
         }
 
-        // Prometheus sends a key as `Authorization: Bearer <key>` (its `authorization` setting); only /metrics takes it.
-        if (request.Path.StartsWithSegments(SignInSchemes.Metrics, StringComparison.OrdinalIgnoreCase))
+        // Prometheus sends a key as `Authorization: Bearer <key>` (its `authorization` setting), and so do SignalR clients
+        // given an accessTokenFactory (on negotiate; on the WebSocket itself they put it in access_token): /metrics and
+        // /hubs take it, /api and /export do not.
+        var hubs = request.Path.StartsWithSegments(SignInSchemes.Hubs, StringComparison.OrdinalIgnoreCase);
+        if (hubs || request.Path.StartsWithSegments(SignInSchemes.Metrics, StringComparison.OrdinalIgnoreCase))
         {
             var authorization = request.Headers.Authorization.ToString();
-            return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
+            if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                return authorization["Bearer ".Length..].Trim();
+            }
         }
 
-        return request.Path.StartsWithSegments(SignInSchemes.Hubs, StringComparison.OrdinalIgnoreCase)
-            ? request.Query[SignInSchemes.AccessTokenParameter].ToString()
-            : null;
+        return hubs ? request.Query[SignInSchemes.AccessTokenParameter].ToString() : null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused an API key that is not in Auth:ApiKeys, from {RemoteAddress} for {Path}")]

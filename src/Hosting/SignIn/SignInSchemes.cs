@@ -37,7 +37,7 @@ public static class SignInSchemes
     /// <summary>The hubs' path, where <see cref="AccessTokenParameter"/> is accepted.</summary>
     public static readonly PathString Hubs = "/hubs";
 
-    /// <summary>Prometheus' scrape, where an API key may also come as <c>Authorization: Bearer</c>.</summary>
+    /// <summary>Prometheus' scrape, where an API key may also come as <c>Authorization: Bearer</c> (as on <see cref="Hubs"/>).</summary>
     public static readonly PathString Metrics = "/metrics";
 
     public static bool IsMachinePath(PathString path) => MachinePaths.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));

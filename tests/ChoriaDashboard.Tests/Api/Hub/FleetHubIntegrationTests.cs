@@ -224,6 +224,23 @@ public sealed class FleetHubIntegrationTests(NatsServerFixture nats) : IAsyncLif
         await client.UntilAsync(m => HubRecorder.NodeIdentities(m).Contains(identity), "the first stream to go on");
     }
 
+    [Fact]
+    public async Task Metrics_TwoClientsStreamingAndARefusedCall_AreWhatTheScrapeSays()
+    {
+        await using var first = await (await HubRecorder.ConnectAsync(_app.ServerAddress)).StreamAsync();
+        await using var second = await (await HubRecorder.ConnectAsync(_app.ServerAddress)).StreamAsync(ChoriaComponents.Server);
+        var refused = first.Connection.StreamAsync<JsonElement>("Fleet", (string[]?)null);
+        await Assert.ThrowsAsync<HubException>(async () => await refused.GetAsyncEnumerator().MoveNextAsync());
+
+        var scrape = await _http.GetStringAsync("/metrics");
+
+        var samples = scrape.Split('\n').Where(l => l.StartsWith("choria_dashboard_hub_", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("choria_dashboard_hub_clients 2", samples);
+        Assert.Contains("choria_dashboard_hub_streams 2", samples);
+        Assert.Contains("choria_dashboard_hub_refused_calls_total 1", samples);
+        Assert.Contains("choria_dashboard_hub_streams_fell_behind_total 0", samples);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("server", " ")]

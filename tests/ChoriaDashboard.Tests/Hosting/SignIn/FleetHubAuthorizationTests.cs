@@ -61,6 +61,30 @@ public sealed class FleetHubAuthorizationTests(NatsServerFixture nats) : IAsyncL
         Assert.Equal("snapshot", HubRecorder.Kind(client.Messages[0]));
     }
 
+    [Theory]
+    [InlineData(Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets)]
+    [InlineData(Microsoft.AspNetCore.Http.Connections.HttpTransportType.LongPolling)]
+    public async Task Key_FromAccessTokenProvider_StreamsTheFleet(Microsoft.AspNetCore.Http.Connections.HttpTransportType transport)
+    {
+        // SignalR's own way (accessTokenFactory in JavaScript): Authorization: Bearer on negotiate and long polling,
+        // access_token on the WebSocket.
+        await using var client = await (await HubRecorder.ConnectAsync(_app.ServerAddress, o =>
+        {
+            o.Transports = transport;
+            o.AccessTokenProvider = () => Task.FromResult<string?>(ApiKey);
+        })).StreamAsync();
+
+        Assert.Equal("snapshot", HubRecorder.Kind(client.Messages[0]));
+    }
+
+    [Fact]
+    public async Task WrongKey_FromAccessTokenProvider_Refused401()
+    {
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => HubRecorder.ConnectAsync(_app.ServerAddress, o => o.AccessTokenProvider = () => Task.FromResult<string?>(ApiKey + "x")));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, error.StatusCode);
+    }
+
     [Fact]
     public async Task SignedInBrowser_Cookie_StreamsTheFleet()
     {
