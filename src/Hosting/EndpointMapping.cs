@@ -50,6 +50,7 @@ public static class EndpointMapping
         endpoints.Export.RequireAuthorization(DashboardPolicies.Viewer);
         endpoints.Hubs.RequireAuthorization(DashboardPolicies.Viewer);
         endpoints.Api.RequireRateLimiting(RateLimits.Api);
+        endpoints.Api.CountInvalidRequests();
         endpoints.Export.RequireRateLimiting(RateLimits.Export);
 
         // Metrics (issue 19): Prometheus scrapes anonymously unless Metrics:RequireApiKey; not rate limited.

@@ -17,6 +17,9 @@ public enum RefusalReason
 
     /// <summary>A client past <c>Security:MaxCircuitsPerClient</c> open circuits (429).</summary>
     TooManyCircuits,
+
+    /// <summary>An <c>/api</c> request with invalid parameters (400 with a validation problem naming them).</summary>
+    InvalidParameters,
 }
 
 /// <summary>

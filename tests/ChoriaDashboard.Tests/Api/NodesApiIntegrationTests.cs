@@ -148,6 +148,18 @@ public sealed class NodesApiIntegrationTests(NatsServerFixture nats) : IAsyncLif
     }
 
     [Fact]
+    public async Task InvalidRequests_Refused_AreCountedInMetricsWhileValidOnesAreNot()
+    {
+        using var valid = await _http.GetAsync("/api/nodes?state=live&limit=5");
+        using var first = await _http.GetAsync("/api/nodes?state=sleeping");
+        using var second = await _http.GetAsync("/api/events?limit=0");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (valid.StatusCode, first.StatusCode, second.StatusCode));
+        var scrape = await _http.GetStringAsync("/metrics");
+        Assert.Contains("choria_dashboard_refused_requests_total{reason=\"invalid_parameters\"} 2", scrape.Split('\n'));
+    }
+
+    [Fact]
     public async Task NodesPage_TheSameNonsense_IsStillIgnored()
     {
         using var response = await _http.GetAsync("/nodes?state=sleeping&sort=age&outdated=maybe");
