@@ -37,8 +37,18 @@ public sealed record FleetUpdate
     /// <summary>The broker status or the currency changed with this batch.</summary>
     public bool StatusChanged { get; init; }
 
-    /// <summary>Nodes added or changed (state, version, or just last seen), newest snapshot of each, once per batch.</summary>
+    /// <summary>
+    /// Nodes added or changed (state, version, or just last seen), newest snapshot of each, once per batch: first those
+    /// changed in more than their live activity, then the last <see cref="HeardOnlyCount"/>, only heard again.
+    /// </summary>
     public IReadOnlyList<NodeSnapshot> ChangedNodes { get; init; } = [];
+
+    /// <summary>
+    /// How many of <see cref="ChangedNodes"/>, at its end, were only heard again: an alive from a node live on that
+    /// version, which moved nothing but its last-seen time and cadence count (the commonest event by far). A reader that
+    /// follows only real changes (the hub) reads the first <c>ChangedNodes.Count - HeardOnlyCount</c>.
+    /// </summary>
+    public int HeardOnlyCount { get; init; }
 
     /// <summary>Nodes forgotten (silent past <c>ForgetAfter</c>, or a finished provisioning entry).</summary>
     public IReadOnlyList<NodeKey> RemovedNodes { get; init; } = [];

@@ -7,7 +7,9 @@ namespace ChoriaDashboard.Api.Hub;
 /// <summary>
 /// One client's <c>Fleet</c> stream: its own subscription to the fleet's one stream, turned into hub messages: a
 /// snapshot first, then at most one round of merged changes per <c>Hub:UpdateInterval</c>, only for the components
-/// asked for, in parts of at most <c>Hub:NodesPerMessage</c> nodes. A client that stops reading stops this loop at its
+/// asked for, in parts of at most <c>Hub:NodesPerMessage</c> nodes. A node only heard again (an alive from a node live
+/// on that version: <see cref="FleetUpdate.HeardOnlyCount"/>) is not a change here; its <c>lastSeen</c> is as of the
+/// last message that carried it. A client that stops reading stops this loop at its
 /// send; the writer does not wait for it, and it gets a fresh snapshot once it reads again.
 /// </summary>
 internal static class FleetHubStream
@@ -105,8 +107,11 @@ internal static class FleetHubStream
         var removed = new HashSet<NodeKey>();
         for (var i = start; i < batch.Count; i++)
         {
-            foreach (var node in batch[i].ChangedNodes)
+            // Nodes only heard again (an alive that moved nothing but last seen) are not news to a client: left out.
+            var update = batch[i];
+            for (var n = 0; n < update.ChangedNodes.Count - update.HeardOnlyCount; n++)
             {
+                var node = update.ChangedNodes[n];
                 if (components is null || components.Contains(node.Component))
                 {
                     changed[node.Key] = node;
@@ -131,17 +136,18 @@ internal static class FleetHubStream
 
         var newest = batch[^1];
         var summaries = Components(newest.Summary, components);
-        // Each part holds at most nodesPerMessage of both: changed nodes first, then removals.
-        var nodes = changed.Values.Select(NodeItem.From).ToList();
-        var gone = removed.Select(k => new RemovedNode(k.Identity, k.Component)).ToList();
+        // Each part holds at most nodesPerMessage of both: changed nodes first, then removals. A part's items are made
+        // as it is sent, so a client waiting at its send holds one part of them, not the whole round.
+        var nodes = changed.Values.ToList();
+        var gone = removed.ToList();
         var total = nodes.Count + gone.Count;
         var part = 1;
         for (var offset = 0; offset < total; offset += nodesPerMessage, part++)
         {
             var end = Math.Min(offset + nodesPerMessage, total);
             var nodeEnd = Math.Min(end, nodes.Count);
-            var partNodes = offset < nodeEnd ? nodes[offset..nodeEnd] : [];
-            var partGone = end > nodes.Count ? gone[Math.Max(0, offset - nodes.Count)..(end - nodes.Count)] : [];
+            var partNodes = offset < nodeEnd ? nodes[offset..nodeEnd].ConvertAll(NodeItem.From) : [];
+            var partGone = end > nodes.Count ? gone[Math.Max(0, offset - nodes.Count)..(end - nodes.Count)].ConvertAll(k => new RemovedNode(k.Identity, k.Component)) : [];
             yield return new FleetHubMessage(FleetHubMessage.Changes, newest.Revision, false, part, end == total, summaries, partNodes, partGone);
         }
     }

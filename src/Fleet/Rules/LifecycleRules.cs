@@ -122,7 +122,7 @@ internal sealed class LifecycleRules(FleetState fleet, ProvisioningRules provisi
     private ApplyOutcome StillAlive(NodeSnapshot node, AliveEvent alive, DateTimeOffset receivedAt, FleetChangeSet changes)
     {
         fleet.Record(node, new NodeHistoryEntry(receivedAt, alive.Type, alive.Format, node.Version));
-        changes.Upsert(node);
+        changes.Heard(node);
         provisioning.NodeRunning(node.Key, changes);
         return ApplyOutcome.Accepted;
     }

@@ -57,4 +57,43 @@ public sealed class FleetChangeSetTests
 
         Assert.True(fleet.Changes.IsEmpty);
     }
+
+    [Fact]
+    public void ChangeSet_AliveFromALiveNodeOnItsVersion_IsHeardOnlyAndListedLast()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Startup("n1", "0.29.4"));
+        fleet.Apply(Ev.Startup("n2", "0.29.4"));
+        fleet.TakeChanges();
+        fleet.AdvanceMinutes(1);
+
+        fleet.Apply(Ev.Alive("n1", "0.29.4"));
+        fleet.Apply(Ev.Alive("n2", "0.29.5"));
+        fleet.Apply(Ev.Startup("n3", "0.29.4"));
+
+        var changes = fleet.TakeChanges();
+        Assert.Equal(1, changes.HeardOnlyCount);
+        Assert.Equal(["n2", "n3"], changes.ChangedNodes.Take(2).Select(n => n.Identity).Order(StringComparer.Ordinal));
+        Assert.Equal("n1", changes.ChangedNodes[^1].Identity);
+        Assert.Equal(fleet.Now, changes.ChangedNodes[^1].LastSeen);
+    }
+
+    [Fact]
+    public void ChangeSet_NodeChangedAndHeardInOneBatch_IsAChangeWhicheverCameFirst()
+    {
+        var fleet = new FleetHarness();
+        fleet.Apply(Ev.Startup("n1", "0.29.4"));
+        fleet.Apply(Ev.Startup("n2", "0.29.4"));
+        fleet.TakeChanges();
+        fleet.AdvanceMinutes(1);
+
+        fleet.Apply(Ev.Alive("n1", "0.29.5"));
+        fleet.Apply(Ev.Alive("n1", "0.29.5"));
+        fleet.Apply(Ev.Alive("n2", "0.29.4"));
+        fleet.Apply(Ev.Shutdown("n2"));
+
+        var changes = fleet.TakeChanges();
+        Assert.Equal(0, changes.HeardOnlyCount);
+        Assert.Equal(["n1", "n2"], changes.ChangedNodes.Select(n => n.Identity).Order(StringComparer.Ordinal));
+    }
 }
