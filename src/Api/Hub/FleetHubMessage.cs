@@ -18,7 +18,7 @@ namespace ChoriaDashboard.Api.Hub;
 /// components; on every part, so any part is enough to show the counts.
 /// </param>
 /// <param name="Nodes">
-/// A snapshot's nodes, or the nodes added or changed in a round (state, version, or just last seen), the shape of
+/// A snapshot's nodes, or the nodes added or changed in a round (not a node only heard again: see <see cref="ChoriaDashboard.Fleet.FleetUpdate.HeardOnlyCount"/>), the shape of
 /// <c>/api/nodes</c> items (<see cref="NodeItem"/>); at most <c>Hub:NodesPerMessage</c>.
 /// </param>
 /// <param name="Removed">Nodes forgotten in this round (silent past <c>Fleet:ForgetAfter</c>); empty in a snapshot.</param>
