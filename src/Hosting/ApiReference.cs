@@ -22,6 +22,10 @@ public static class ApiReference
                 options.OpenApiRoutePattern = ApiDocument.DocumentPattern;
                 options.DefaultFonts = false;
                 options.Telemetry = false;
+                // Nothing that talks to Scalar's services from a fleet's private network: no developer toolbar (share,
+                // SDK generation, deploy) and no AI chat.
+                options.ShowDeveloperTools = DeveloperToolsVisibility.Never;
+                options.Agent = new ScalarAgentOptions { Disabled = true };
                 var nonce = ScriptNonce.Of(context);
                 options.Nonce = nonce;
                 // Scalar bundles Zod 4, which probes Function("") on start to see whether it may compile validators:

@@ -15,17 +15,11 @@ namespace ChoriaDashboard.EndToEnd;
 [Collection(BrowserCollection.Name)]
 public sealed class ApiReferenceTests(BrowserFixture browser, NatsServerFixture nats) : IAsyncLifetime
 {
-    private const string ViolationRecorder = """
-        window.__cspViolations = [];
-        document.addEventListener("securitypolicyviolation", e => window.__cspViolations.push(
-            `${e.effectiveDirective} blocked ${e.blockedURI || "(inline)"} at ${e.sourceFile}:${e.lineNumber} ${e.sample}`));
-        """;
-
     private static readonly LocatorAssertionsToContainTextOptions Wait = new() { Timeout = 30_000 };
-    private readonly ConcurrentQueue<string> _console = new();
     private readonly ConcurrentQueue<string> _requests = new();
     private DashboardFactory _app = default!;
     private IPage _page = default!;
+    private PolicyWatch _watch = default!;
 
     public async Task InitializeAsync()
     {
@@ -39,15 +33,7 @@ public sealed class ApiReferenceTests(BrowserFixture browser, NatsServerFixture 
         // Cookies are per host, not per port: a sign-in left by another test's app must not count here.
         await browser.Context.ClearCookiesAsync();
         _page = await browser.Context.NewPageAsync();
-        await _page.AddInitScriptAsync(ViolationRecorder);
-        _page.Console += (_, message) =>
-        {
-            if (message.Type == "error" || message.Text.Contains("Refused to", StringComparison.Ordinal))
-            {
-                _console.Enqueue(message.Text);
-            }
-        };
-        _page.PageError += (_, error) => _console.Enqueue("page error: " + error);
+        _watch = await PolicyWatch.AttachAsync(_page);
         _page.Request += (_, request) => _requests.Enqueue(request.Url);
     }
 
@@ -78,12 +64,26 @@ public sealed class ApiReferenceTests(BrowserFixture browser, NatsServerFixture 
         }
 
         await Assertions.Expect(_page.Locator("body")).ToContainTextAsync("x-api-key", Wait);
-        var violations = await _page.EvaluateAsync<string[]>("() => window.__cspViolations");
+        // Nothing offered that would send the fleet's API to Scalar's services.
+        foreach (var outside in new[] { "Ask AI", "Deploy .NET", "Share", "Generate SDK" })
+        {
+            await Assertions.Expect(_page.GetByText(outside, new() { Exact = true })).ToHaveCountAsync(0);
+        }
+
+        var violations = await _watch.ViolationsAsync();
         Assert.True(violations.Length == 0, string.Join("; ", violations));
-        Assert.True(_console.IsEmpty, string.Join("; ", _console));
+        Assert.True(_watch.Console.Count == 0, string.Join("; ", _watch.Console));
         var origin = _app.ServerAddress.GetLeftPart(UriPartial.Authority);
         Assert.All(_requests, url => Assert.True(url.StartsWith(origin, StringComparison.Ordinal) || url.StartsWith("data:", StringComparison.Ordinal), $"left the app: {url}"));
         Assert.Contains(_requests, url => url == Url("/openapi/v1.json"));
+
+        // For a person to look at: the page at 1080p in light, and at 4K in dark.
+        await _page.SetViewportSizeAsync(1920, 1080);
+        await _page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+        await _page.ScreenshotAsync(new() { Path = WallBoardTests.Screenshot("api-reference-1920x1080-light.png") });
+        await _page.SetViewportSizeAsync(3840, 2160);
+        await _page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+        await _page.ScreenshotAsync(new() { Path = WallBoardTests.Screenshot("api-reference-3840x2160-dark.png") });
     }
 
     [Fact]

@@ -20,19 +20,12 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture browser, NatsServe
     /// <summary>Markup a check's output could carry; a script that ran would set <c>window.__xss</c>, or be refused by the policy.</summary>
     private const string Hostile = "<img src=x onerror=alert(1)><script>window.__xss=1</script> DISK CRITICAL";
 
-    /// <summary>Runs in every document before its own scripts: keeps each violation the page reports.</summary>
-    private const string ViolationRecorder = """
-        window.__cspViolations = [];
-        document.addEventListener("securitypolicyviolation", e => window.__cspViolations.push(
-            `${e.effectiveDirective} blocked ${e.blockedURI || "(inline)"} at ${e.sourceFile}:${e.lineNumber} ${e.sample}`));
-        """;
-
     private static readonly LocatorAssertionsToContainTextOptions Wait = new() { Timeout = 20_000 };
-    private readonly ConcurrentQueue<string> _console = new();
     private readonly ConcurrentQueue<string> _webSockets = new();
     private DashboardFactory _app = default!;
     private TestPublisher _publisher = default!;
     private IPage _page = default!;
+    private PolicyWatch _watch = default!;
 
     public async Task InitializeAsync()
     {
@@ -49,15 +42,7 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture browser, NatsServe
         await _publisher.FlushAsync();
 
         _page = await browser.Context.NewPageAsync();
-        await _page.AddInitScriptAsync(ViolationRecorder);
-        _page.Console += (_, message) =>
-        {
-            if (message.Type == "error" || message.Text.Contains("Refused to", StringComparison.Ordinal))
-            {
-                _console.Enqueue(message.Text);
-            }
-        };
-        _page.PageError += (_, error) => _console.Enqueue("page error: " + error);
+        _watch = await PolicyWatch.AttachAsync(_page);
         _page.WebSocket += (_, socket) => _webSockets.Enqueue(socket.Url);
     }
 
@@ -168,9 +153,9 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture browser, NatsServe
 
     private async Task AssertNoViolationAsync(string page)
     {
-        var violations = await _page.EvaluateAsync<string[]>("() => window.__cspViolations");
+        var violations = await _watch.ViolationsAsync();
         Assert.True(violations.Length == 0, $"{page}: {string.Join("; ", violations)}");
-        Assert.True(_console.IsEmpty, $"{page}: {string.Join("; ", _console)}");
+        Assert.True(_watch.Console.Count == 0, $"{page}: {string.Join("; ", _watch.Console)}");
     }
 
     private async Task AssertNothingRanAsync(string page)
