@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test: installs nats-server, chromium, curl and Node.js when missing, installs the test OpenID provider's
-# npm packages, builds with warnings as errors, checks formatting, runs unit, integration (real nats-server), component
-# (bUnit) and browser (Playwright in Chromium, sign-in against a real OpenID provider) tests, smoke-tests the publish
-# output, and runs the benchmark script once with a small fleet.
+# Runs every test: installs nats-server, chromium, curl, Node.js and Prometheus when missing, installs the npm packages
+# of the test OpenID provider and the hub's JavaScript client, builds with warnings as errors, checks formatting, runs
+# unit, integration (real nats-server, real Prometheus), component (bUnit) and browser (Playwright in Chromium, sign-in
+# against a real OpenID provider) tests, smoke-tests the publish output, and runs the benchmark script once with a
+# small fleet.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
