@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ChoriaDashboard.Api.Hub;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Status;
@@ -18,7 +19,7 @@ public static class FleetApi
     /// <summary>Maps <c>GET fleet</c> on <paramref name="api"/>, the <c>/api</c> group.</summary>
     public static IEndpointRouteBuilder MapFleetApi(this IEndpointRouteBuilder api)
     {
-        api.MapGet("/fleet", (IFleetView fleet, IFleetStatus status, INodeHistory history) => Results.Ok(FleetResponse.From(fleet, status, history)))
+        api.MapGet("/fleet", (IFleetView fleet, IFleetStatus status, INodeHistory history, FleetHubClients hub) => Results.Ok(FleetResponse.From(fleet, status, history, hub)))
             .WithName("GetFleet")
             .Produces<FleetResponse>()
             .ProducesRefusals();
@@ -44,9 +45,10 @@ public sealed record FleetResponse(
     IngestResponse Ingest,
     GovernorResponse Governor,
     ViewCurrency Currency,
-    TurnedAway? TurnedAway)
+    TurnedAway? TurnedAway,
+    HubResponse Hub)
 {
-    public static FleetResponse From(IFleetView fleet, IFleetStatus status, INodeHistory history)
+    public static FleetResponse From(IFleetView fleet, IFleetStatus status, INodeHistory history, FleetHubClients hub)
     {
         // The counters before the summary: the writer publishes a batch's summary before counting it as accepted, so
         // read in this order the totals always include at least every accepted event.
@@ -76,9 +78,16 @@ public sealed record FleetResponse(
                     .Select(c => new GovernorCountResponse(c.Key.Governor, c.Key.Event, c.Value))],
                 history.GovernorHistory),
             status.Currency,
-            summary.TurnedAway);
+            summary.TurnedAway,
+            new HubResponse(hub.Connected, hub.Streams, hub.Feeds, hub.FellBehind, hub.Resynchronised, hub.Refused));
     }
 }
+
+/// <summary>
+/// The live hub <c>/hubs/fleet</c>: connections and <c>Fleet</c> streams open now, feeds running (distinct filters),
+/// and since start: times a stream (or a feed) fell behind, fresh snapshots sent in place of a backlog, calls refused.
+/// </summary>
+public sealed record HubResponse(int Connections, int Streams, int Feeds, long FellBehind, long Resynchronised, long RefusedCalls);
 
 public sealed record StateCounts(int Nodes, int Live, int Stale, int Dead, int Stopped);
 

@@ -96,8 +96,9 @@ public static class ServiceRegistration
         services.AddSingleton(sp => new DashboardFamily("choria_dashboard_hub_clients", "gauge", "Connections open on the live hub /hubs/fleet", null, () => [new("", sp.GetRequiredService<FleetHubClients>().Connected)]));
         services.AddSingleton(sp => new DashboardFamily("choria_dashboard_hub_streams", "gauge", "Fleet streams open on the live hub", null, () => [new("", sp.GetRequiredService<FleetHubClients>().Streams)]));
         services.AddSingleton(sp => new DashboardFamily(
-            "choria_dashboard_hub_streams_fell_behind_total", "counter", "Times a hub stream fell behind Fleet:SubscriberBufferSize updates and lost its backlog (it gets a fresh snapshot)", null,
+            "choria_dashboard_hub_streams_fell_behind_total", "counter", "Times a hub stream fell behind Hub:ClientBacklog rounds, or a feed behind Fleet:SubscriberBufferSize updates, and lost its backlog (a fresh snapshot follows)", null,
             () => [new("", sp.GetRequiredService<FleetHubClients>().FellBehind)]));
+        services.AddSingleton(sp => new DashboardFamily("choria_dashboard_hub_feeds", "gauge", "Hub feeds running: distinct component filters of the open streams, each merged and serialized once", null, () => [new("", sp.GetRequiredService<FleetHubClients>().Feeds)]));
         services.AddSingleton(sp => new DashboardFamily("choria_dashboard_hub_refused_calls_total", "counter", "Fleet calls the hub refused (a bad filter, a second stream)", null, () => [new("", sp.GetRequiredService<FleetHubClients>().Refused)]));
 
         services.AddDashboardSignIn(config);

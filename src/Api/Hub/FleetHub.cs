@@ -16,25 +16,26 @@ public interface IFleetHubClient;
 /// </summary>
 public sealed partial class FleetHub(
     IFleetView fleet,
+    FleetHubFeeds feeds,
     FleetHubClients clients,
     IOptions<FleetHubOptions> options,
-    TimeProvider time,
     ILogger<FleetHub> logger)
     : Hub<IFleetHubClient>
 {
     private static readonly object StreamKey = new();
 
     /// <summary>
-    /// The fleet as a stream of <see cref="FleetHubMessage"/>: a <c>snapshot</c> (in parts) first, then <c>changes</c>
-    /// at most once per <c>Hub:UpdateInterval</c>, and a fresh <c>snapshot</c> (<c>resynchronised</c>) whenever the client
-    /// fell behind. Ends when the client cancels it or goes.
+    /// The fleet as a stream of <see cref="FleetHubMessage"/> (sent as <see cref="FleetHubFrame"/>s, serialized once
+    /// per filter): a <c>snapshot</c> (in parts) first, then <c>changes</c> at most once per <c>Hub:UpdateInterval</c>,
+    /// and a fresh <c>snapshot</c> (<c>resynchronised</c>) whenever the client fell behind. Ends when the client cancels
+    /// it or goes, or with an error if the server's feed fails (the client reconnects).
     /// </summary>
     /// <param name="components">
     /// Only these components (their summaries, nodes and removals); null or empty for all. At most
     /// <c>Hub:MaxFilterComponents</c> names, none blank.
     /// </param>
     /// <exception cref="HubException">A bad filter, or a second stream on one connection (counted, the connection stays).</exception>
-    public IAsyncEnumerable<FleetHubMessage> Fleet(string[]? components, CancellationToken cancellationToken)
+    public IAsyncEnumerable<FleetHubFrame> Fleet(string[]? components, CancellationToken cancellationToken)
     {
         var filter = Filter(components);
         var slot = (StreamSlot)Context.Items[StreamKey]!;
@@ -44,7 +45,7 @@ public sealed partial class FleetHub(
         }
 
         LogStreamOpened(logger, Context.ConnectionId, Context.UserIdentifier ?? Context.User?.Identity?.Name, filter is null ? "all" : string.Join(",", filter));
-        return Release(FleetHubStream.ReadAsync(fleet, filter, options.Value, time, clients, cancellationToken), slot);
+        return Release(FleetHubStream.ReadAsync(fleet, feeds, filter, options.Value, clients, cancellationToken), slot);
     }
 
     public override Task OnConnectedAsync()
@@ -88,7 +89,7 @@ public sealed partial class FleetHub(
         throw new HubException(message);
     }
 
-    private static async IAsyncEnumerable<FleetHubMessage> Release(IAsyncEnumerable<FleetHubMessage> stream, StreamSlot slot)
+    private static async IAsyncEnumerable<FleetHubFrame> Release(IAsyncEnumerable<FleetHubFrame> stream, StreamSlot slot)
     {
         try
         {

@@ -3,13 +3,15 @@ using ChoriaDashboard.Fleet;
 namespace ChoriaDashboard.Api.Hub;
 
 /// <summary>
-/// The hub's clients in numbers, for <c>/api/fleet</c> and metrics: connected now, streams open now, and how often a
-/// stream fell behind and was (or, once it reads again, will be) sent a fresh snapshot instead of its backlog.
+/// The hub's clients in numbers, for <c>/api/fleet</c> and metrics: connected now, streams open now, feeds running,
+/// and how often a stream fell behind and was (or, once it reads again, will be) sent a fresh snapshot instead of its
+/// backlog.
 /// </summary>
-public sealed class FleetHubClients
+/// <param name="feeds">The feeds, for their count and their own falls behind; null in tests of a stream alone.</param>
+public sealed class FleetHubClients(FleetHubFeeds? feeds = null)
 {
     private readonly Lock _lock = new();
-    private readonly List<BroadcastSubscription<FleetUpdate>> _open = [];
+    private readonly List<BroadcastSubscription<FleetHubRound>> _open = [];
     private long _closedLags;
     private int _connected;
     private long _resynchronised;
@@ -30,9 +32,13 @@ public sealed class FleetHubClients
         }
     }
 
+    /// <summary>Feeds running now: the distinct filters of the open streams (<see cref="FleetHubFeeds"/>).</summary>
+    public int Feeds => feeds?.Count ?? 0;
+
     /// <summary>
-    /// Times a stream fell behind its <c>Fleet:SubscriberBufferSize</c> updates since start (the writer dropped its
-    /// backlog at once): counted when it happens, also while the client is stalled.
+    /// Times a stream fell behind its <c>Hub:ClientBacklog</c> rounds since start (its feed dropped its backlog at
+    /// once), counted when it happens, also while the client is stalled; plus times a feed fell behind the fleet's
+    /// stream (<c>Fleet:SubscriberBufferSize</c> updates), once for all its streams.
     /// </summary>
     public long FellBehind
     {
@@ -40,7 +46,7 @@ public sealed class FleetHubClients
         {
             lock (_lock)
             {
-                return _closedLags + _open.Sum(s => s.Lags);
+                return _closedLags + _open.Sum(s => s.Lags) + (feeds?.FellBehind ?? 0);
             }
         }
     }
@@ -55,7 +61,7 @@ public sealed class FleetHubClients
 
     internal void Disconnect() => Interlocked.Decrement(ref _connected);
 
-    internal void Open(BroadcastSubscription<FleetUpdate> subscription)
+    internal void Open(BroadcastSubscription<FleetHubRound> subscription)
     {
         lock (_lock)
         {
@@ -63,7 +69,7 @@ public sealed class FleetHubClients
         }
     }
 
-    internal void Close(BroadcastSubscription<FleetUpdate> subscription)
+    internal void Close(BroadcastSubscription<FleetHubRound> subscription)
     {
         lock (_lock)
         {

@@ -20,6 +20,20 @@ public sealed class FleetHubOptions
     [Range(1, 100_000)]
     public int NodesPerMessage { get; set; } = 500;
 
+    /// <summary>
+    /// Rounds of changes that may wait for one client (each shared with every client of its filter, never copied);
+    /// a client further behind gets a fresh snapshot in their place when it reads again.
+    /// </summary>
+    [Range(1, 10_000)]
+    public int ClientBacklog { get; set; } = 16;
+
+    /// <summary>
+    /// Hub connections open at once, from every client together; beyond, 503 (each holds a stream, a backlog and a
+    /// snapshot while it is made). Per client, <c>Security:MaxHubConnectionsPerClient</c>.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnections { get; set; } = 1_000;
+
     /// <summary>Largest message a client may send (its filter), in bytes; larger closes the connection.</summary>
     [Range(1024, 1024 * 1024)]
     public int MaxReceiveMessageBytes { get; set; } = 32 * 1024;

@@ -10,7 +10,8 @@ public static class FleetHubRegistration
     /// <summary>SignalR with the JSON of <c>/api</c> and the hub's limits from <see cref="FleetHubOptions"/>.</summary>
     public static IServiceCollection AddFleetHub(this IServiceCollection services)
     {
-        services.AddSingleton<FleetHubClients>();
+        services.AddSingleton<FleetHubFeeds>();
+        services.AddSingleton(sp => new FleetHubClients(sp.GetRequiredService<FleetHubFeeds>()));
         services.AddSignalR().AddJsonProtocol(o => FleetApi.ConfigureJson(o.PayloadSerializerOptions));
         services.AddOptions<HubOptions<FleetHub>>().Configure<IOptions<FleetHubOptions>>((hub, fleetHub) =>
         {

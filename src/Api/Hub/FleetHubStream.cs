@@ -1,78 +1,85 @@
 using System.Runtime.CompilerServices;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
+using Microsoft.AspNetCore.SignalR;
 
 namespace ChoriaDashboard.Api.Hub;
 
 /// <summary>
-/// One client's <c>Fleet</c> stream: its own subscription to the fleet's one stream, turned into hub messages: a
-/// snapshot first, then at most one round of merged changes per <c>Hub:UpdateInterval</c>, only for the components
-/// asked for, in parts of at most <c>Hub:NodesPerMessage</c> nodes. A node only heard again (an alive from a node live
-/// on that version: <see cref="FleetUpdate.HeardOnlyCount"/>) is not a change here; its <c>lastSeen</c> is as of the
-/// last message that carried it. A client that stops reading stops this loop at its
-/// send; the writer does not wait for it, and it gets a fresh snapshot once it reads again.
+/// One client's <c>Fleet</c> stream: a snapshot of its filter first (made for it alone), then the rounds of its
+/// filter's feed (<see cref="FleetHubFeeds"/>: merged once per <c>Hub:UpdateInterval</c> and serialized once for every
+/// client of that filter). A node only heard again (an alive from a node live on that version:
+/// <see cref="FleetUpdate.HeardOnlyCount"/>) is not a change here; its <c>lastSeen</c> is as of the last message that
+/// carried it. A client that stops reading stops this loop at its send; the feed does not wait for it, and once more
+/// than <c>Hub:ClientBacklog</c> rounds wait it gets a fresh snapshot in their place when it reads again.
 /// </summary>
 internal static class FleetHubStream
 {
-    public static async IAsyncEnumerable<FleetHubMessage> ReadAsync(
+    public static async IAsyncEnumerable<FleetHubFrame> ReadAsync(
         IFleetView fleet,
+        FleetHubFeeds feeds,
         IReadOnlySet<string>? components,
         FleetHubOptions options,
-        TimeProvider time,
         FleetHubClients clients,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var subscription = fleet.Subscribe();
-        clients.Open(subscription);
+        using var subscription = feeds.Join(components);
+        clients.Open(subscription.Rounds);
         try
         {
-            foreach (var message in Snapshot(fleet, subscription.Initial, components, options.NodesPerMessage))
+            // Joined first, then the snapshot: every update the snapshot misses is in a round still to come. A round no
+            // newer than the snapshot's revision holds nothing the snapshot lacks (the nodes are read after the revision).
+            var first = fleet.Summary;
+            var revision = first.Revision;
+            foreach (var message in Snapshot(fleet, first, false, components, options.NodesPerMessage))
             {
-                yield return message;
+                yield return FleetHubFrame.From(message, feeds.Json);
             }
 
-            await foreach (var batch in subscription.ReadBatchesAsync(options.UpdateInterval, time, cancellationToken))
+            await foreach (var round in subscription.Rounds.ReadAllAsync(cancellationToken))
             {
-                // After falling behind the batch is the fresh snapshot alone; anything after a snapshot is newer than it.
-                var start = 0;
-                for (var i = batch.Count - 1; i >= 0; i--)
+                if (ReferenceEquals(round, FleetHubRound.Failed))
                 {
-                    if (batch[i].IsSnapshot)
-                    {
-                        if (batch[i].Resynchronised)
-                        {
-                            clients.Resynchronise();
-                        }
-
-                        foreach (var message in Snapshot(fleet, batch[i], components, options.NodesPerMessage))
-                        {
-                            yield return message;
-                        }
-
-                        start = i + 1;
-                        break;
-                    }
+                    throw new HubException("The server's feed of the fleet failed; reconnect.");
                 }
 
-                foreach (var message in Changes(batch, start, components, options.NodesPerMessage))
+                if (ReferenceEquals(round, FleetHubRound.Resynchronise))
                 {
-                    yield return message;
+                    clients.Resynchronise();
+                    var summary = fleet.Summary;
+                    revision = summary.Revision;
+                    foreach (var message in Snapshot(fleet, summary, true, components, options.NodesPerMessage))
+                    {
+                        yield return FleetHubFrame.From(message, feeds.Json);
+                    }
+
+                    continue;
+                }
+
+                if (round.Revision <= revision)
+                {
+                    continue;
+                }
+
+                foreach (var frame in round.Frames)
+                {
+                    yield return frame;
                 }
             }
         }
         finally
         {
-            clients.Close(subscription);
+            clients.Close(subscription.Rounds);
         }
     }
 
     /// <summary>The filter's nodes now, in parts; the last part may have no nodes.</summary>
-    internal static IEnumerable<FleetHubMessage> Snapshot(IFleetView fleet, FleetUpdate snapshot, IReadOnlySet<string>? components, int nodesPerMessage)
+    internal static IEnumerable<FleetHubMessage> Snapshot(IFleetView fleet, FleetSummary summary, bool resynchronised, IReadOnlySet<string>? components, int nodesPerMessage)
     {
-        var summaries = Components(snapshot.Summary, components);
+        var summaries = Components(summary, components);
         var part = 1;
         var nodes = new List<NodeItem>(Math.Min(nodesPerMessage, 1024));
-        // The live view may be newer than the snapshot's revision: a node sent here and again in the next changes is
+        // The live view may be newer than the summary's revision: a node sent here and again in the next changes is
         // the same upsert twice, which a client applies harmlessly.
         foreach (var node in fleet.Nodes.Values)
         {
@@ -84,12 +91,12 @@ internal static class FleetHubStream
             nodes.Add(NodeItem.From(node));
             if (nodes.Count == nodesPerMessage)
             {
-                yield return new FleetHubMessage(FleetHubMessage.Snapshot, snapshot.Revision, snapshot.Resynchronised, part++, false, summaries, nodes, []);
+                yield return new FleetHubMessage(FleetHubMessage.Snapshot, summary.Revision, resynchronised, part++, false, summaries, nodes, []);
                 nodes = new List<NodeItem>(Math.Min(nodesPerMessage, 1024));
             }
         }
 
-        yield return new FleetHubMessage(FleetHubMessage.Snapshot, snapshot.Revision, snapshot.Resynchronised, part, true, summaries, nodes, []);
+        yield return new FleetHubMessage(FleetHubMessage.Snapshot, summary.Revision, resynchronised, part, true, summaries, nodes, []);
     }
 
     /// <summary>

@@ -1,31 +1,53 @@
 namespace ChoriaDashboard.Hosting.Security;
 
 /// <summary>
-/// Bounds the open circuits per client (<c>Security:MaxCircuitsPerClient</c>, 429 beyond): each costs the server a
-/// renderer, a fleet subscription and its buffer for as long as it stays open.
+/// Bounds the long-lived connections per client: open circuits (<c>Security:MaxCircuitsPerClient</c>, 429 beyond) and
+/// live hub connections (<c>Security:MaxHubConnectionsPerClient</c>, 429 beyond; <c>Hub:MaxConnections</c> from every
+/// client together, 503 beyond). Each costs the server a subscription and its buffer for as long as it stays open.
 /// </summary>
 /// <remarks>
-/// What is counted is the circuit's connection request, <c>GET /_blazor?id=…</c>: over WebSockets or server-sent events
-/// it lasts as long as the connection, and over long polling each connection has one poll waiting at a time. Negotiate
-/// and the other short requests under <c>/_blazor</c> are not counted.
+/// What is counted is the connection request, <c>GET /_blazor?id=…</c> or <c>GET /hubs/fleet?id=…</c> (also without
+/// an id, for a client that skips negotiation): over WebSockets or server-sent events it lasts as long as the
+/// connection, and over long polling each connection has one poll waiting at a time. Negotiate and the other short
+/// requests are not counted. A hub's negotiate is refused too while the client (or the server) is at its limit, so a
+/// client learns it once, from the status of its first request, instead of once per transport it tries.
 /// </remarks>
-public sealed class CircuitLimitMiddleware(RequestDelegate next, CircuitCounter counter, SecurityRefusals refusals)
+public sealed class CircuitLimitMiddleware(RequestDelegate next, CircuitCounter circuits, HubConnectionCounter hubs, SecurityRefusals refusals)
 {
     private static readonly PathString CircuitPath = "/_blazor";
+    private static readonly PathString HubPath = "/hubs/fleet";
+    private static readonly PathString HubNegotiatePath = "/hubs/fleet/negotiate";
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!HttpMethods.IsGet(context.Request.Method) || context.Request.Path != CircuitPath)
+        if (HttpMethods.IsPost(context.Request.Method) && context.Request.Path == HubNegotiatePath)
+        {
+            var full = hubs.Check(ClientKey.Of(context));
+            if (full != ConnectionLimit.None)
+            {
+                Refuse(context, full, hub: true);
+                return;
+            }
+
+            await next(context);
+            return;
+        }
+
+        ConnectionCounter? counter = !HttpMethods.IsGet(context.Request.Method) ? null
+            : context.Request.Path == CircuitPath ? circuits
+            : context.Request.Path == HubPath ? hubs
+            : null;
+        if (counter is null)
         {
             await next(context);
             return;
         }
 
         var client = ClientKey.Of(context);
-        if (!counter.TryOpen(client))
+        var refused = counter.TryOpen(client);
+        if (refused != ConnectionLimit.None)
         {
-            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            refusals.Refused(RefusalReason.TooManyCircuits, context);
+            Refuse(context, refused, hub: counter == hubs);
             return;
         }
 
@@ -37,5 +59,17 @@ public sealed class CircuitLimitMiddleware(RequestDelegate next, CircuitCounter 
         {
             counter.Close(client);
         }
+    }
+
+    private void Refuse(HttpContext context, ConnectionLimit limit, bool hub)
+    {
+        var (status, reason) = (hub, limit) switch
+        {
+            (false, _) => (StatusCodes.Status429TooManyRequests, RefusalReason.TooManyCircuits),
+            (true, ConnectionLimit.PerClient) => (StatusCodes.Status429TooManyRequests, RefusalReason.TooManyHubConnections),
+            _ => (StatusCodes.Status503ServiceUnavailable, RefusalReason.HubFull),
+        };
+        context.Response.StatusCode = status;
+        refusals.Refused(reason, context);
     }
 }

@@ -35,6 +35,10 @@ public sealed class SecurityOptions
     [Range(1, 100_000)]
     public int MaxCircuitsPerClient { get; set; } = 16;
 
+    /// <summary>Open live hub connections (<c>/hubs/fleet</c>) per client, as for circuits; beyond, 429.</summary>
+    [Range(1, 100_000)]
+    public int MaxHubConnectionsPerClient { get; set; } = 16;
+
     /// <summary>At most one log line per kind of refusal per interval, with the number refused meanwhile; the rest are counted.</summary>
     public TimeSpan RefusalLogInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

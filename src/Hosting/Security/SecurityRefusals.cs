@@ -20,6 +20,12 @@ public enum RefusalReason
 
     /// <summary>An <c>/api</c> request with invalid parameters (400 with a validation problem naming them).</summary>
     InvalidParameters,
+
+    /// <summary>A client past <c>Security:MaxHubConnectionsPerClient</c> open hub connections (429).</summary>
+    TooManyHubConnections,
+
+    /// <summary>A hub connection past <c>Hub:MaxConnections</c> open from every client together (503).</summary>
+    HubFull,
 }
 
 /// <summary>

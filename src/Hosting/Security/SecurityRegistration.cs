@@ -13,6 +13,7 @@ public static class SecurityRegistration
         services.AddSingleton(sp => SecurityHeaders.Create(sp.GetRequiredService<IOptions<SecurityOptions>>().Value, config));
         services.AddSingleton<SecurityRefusals>();
         services.AddSingleton<CircuitCounter>();
+        services.AddSingleton<HubConnectionCounter>();
         // X-Frame-Options is the security headers' to set, in step with Security:FrameAncestors; antiforgery would add
         // SAMEORIGIN on its own, which contradicts a list of origins allowed to frame the wallboard.
         services.Configure<AntiforgeryOptions>(o => o.SuppressXFrameOptionsHeader = true);

@@ -35,6 +35,8 @@ public sealed class FleetHubIntegrationTests(NatsServerFixture nats) : IAsyncLif
                 // Small parts, so a snapshot and a round of changes of a few dozen nodes come in several.
                 ["Hub:NodesPerMessage"] = "10",
                 ["Fleet:SubscriberBufferSize"] = "32",
+                // A stalled client falls behind after four rounds waiting for it.
+                ["Hub:ClientBacklog"] = "4",
                 // The stalled client sends no pings while it is stalled.
                 ["Hub:ClientTimeout"] = "00:05:00",
             },
@@ -175,7 +177,7 @@ public sealed class FleetHubIntegrationTests(NatsServerFixture nats) : IAsyncLif
         var accepted0 = (await FleetApiIntegrationTests.GetFleetAsync(_http)).GetProperty("ingest").GetProperty("accepted").GetInt64();
 
         // The stalled client reads nothing more. Rounds of changes to 200 nodes (each restarts), each paced by the reading client seeing
-        // it, until the stalled one has fallen behind: its sends block, its buffer of updates fills, the writer drops it.
+        // it, until the stalled one has fallen behind: its sends block, its backlog of rounds fills, its feed drops the backlog.
         for (var round = 0; counts.FellBehind == 0; round++)
         {
             Assert.True(round < 500, "the stalled client never fell behind");
@@ -261,6 +263,96 @@ public sealed class FleetHubIntegrationTests(NatsServerFixture nats) : IAsyncLif
         Assert.Contains("choria_dashboard_hub_streams 2", samples);
         Assert.Contains("choria_dashboard_hub_refused_calls_total 1", samples);
         Assert.Contains("choria_dashboard_hub_streams_fell_behind_total 0", samples);
+        // Two filters (all, and server only): two feeds.
+        Assert.Contains("choria_dashboard_hub_feeds 2", samples);
+
+        var hub = (await FleetApiIntegrationTests.GetFleetAsync(_http)).GetProperty("hub");
+        Assert.Equal(
+            (2, 2, 2, 0L, 1L),
+            (hub.GetProperty("connections").GetInt32(), hub.GetProperty("streams").GetInt32(), hub.GetProperty("feeds").GetInt32(),
+             hub.GetProperty("fellBehind").GetInt64(), hub.GetProperty("refusedCalls").GetInt64()));
+    }
+
+    [Fact]
+    public async Task ManyClientsOfOneFilter_AllGetTheSameChanges_FromOneFeed()
+    {
+        var clients = new List<HubRecorder>();
+        try
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                clients.Add(await (await HubRecorder.ConnectAsync(_app.ServerAddress)).StreamAsync(ChoriaComponents.Server));
+            }
+
+            var identity = Identity(0, $"shared-{Guid.NewGuid():N}-");
+            await _publisher.PublishAsync(Startup(identity), WireFormat.Legacy);
+            await _publisher.PublishAsync(Startup(identity, "0.30.0"), WireFormat.CloudEventStructured);
+            await _publisher.FlushAsync();
+
+            foreach (var client in clients)
+            {
+                await Eventually.TrueAsync(
+                    () => client.Nodes.TryGetValue($"{identity}/server", out var node) && node.GetProperty("version").GetString() == "0.30.0",
+                    Timeout,
+                    "every client to see the node upgraded");
+            }
+
+            Assert.Equal(1, _app.Services.GetRequiredService<FleetHubClients>().Feeds);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
+
+        await Eventually.TrueAsync(() => _app.Services.GetRequiredService<FleetHubClients>().Feeds == 0, Timeout, "the feed to stop with its last client");
+    }
+
+    [Theory]
+    [InlineData("Security:MaxHubConnectionsPerClient", 429)]
+    [InlineData("Hub:MaxConnections", 503)]
+    public async Task ConnectionsPastTheLimit_AreRefusedWithTheStatusAndCountedWhileTheOthersGoOn(string setting, int status)
+    {
+        await using var app = new DashboardFactory(nats.Url, new Dictionary<string, string?> { [setting] = "2" }, kestrel: true);
+        app.StartServer();
+        using var http = new HttpClient { BaseAddress = app.ServerAddress };
+        await FleetApiIntegrationTests.WaitReadyAsync(http);
+        await using var first = await (await HubRecorder.ConnectAsync(app.ServerAddress)).StreamAsync();
+        await using var second = await (await HubRecorder.ConnectAsync(app.ServerAddress)).StreamAsync();
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => HubRecorder.ConnectAsync(app.ServerAddress));
+
+        Assert.Equal(status, (int?)refused.StatusCode);
+        var reason = status == 429 ? "too_many_hub_connections" : "hub_full";
+        var scrape = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Contains(scrape.Split('\n'), l => l.StartsWith("choria_dashboard_refused_requests_total{", StringComparison.Ordinal) && l.Contains($"reason=\"{reason}\"", StringComparison.Ordinal) && l.EndsWith(" 1", StringComparison.Ordinal));
+
+        // The two open connections go on: a node published now reaches both.
+        await using var publisher = new TestPublisher(nats.Url);
+        var identity = Identity(0, $"capped-{Guid.NewGuid():N}-");
+        await publisher.PublishAsync(Startup(identity), WireFormat.Legacy);
+        await publisher.FlushAsync();
+        await Eventually.TrueAsync(() => first.Nodes.ContainsKey($"{identity}/server") && second.Nodes.ContainsKey($"{identity}/server"), Timeout, "both open clients to see the node");
+
+        // One goes; a new one may come.
+        await second.DisposeAsync();
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                try
+                {
+                    await (await HubRecorder.ConnectAsync(app.ServerAddress)).DisposeAsync();
+                    return true;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            Timeout,
+            "a connection to be allowed once one closed");
     }
 
     [Theory]

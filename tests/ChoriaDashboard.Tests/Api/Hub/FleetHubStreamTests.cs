@@ -1,9 +1,14 @@
+using System.Text.Json;
+using ChoriaDashboard.Api;
 using ChoriaDashboard.Api.Hub;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Status;
 using ChoriaDashboard.TestKit;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Xunit;
 using static ChoriaDashboard.TestKit.TestSnapshots;
 
@@ -100,9 +105,8 @@ public sealed class FleetHubStreamTests
     {
         var fleet = new FakeFleetStore();
         fleet.Publish([.. Enumerable.Range(0, 4).Select(i => Node($"s{i}", NodeState.Live)), Node("p", NodeState.Live, component: ChoriaComponents.ProvisionModeServer)]);
-        using var subscription = fleet.Subscribe();
 
-        var messages = FleetHubStream.Snapshot(fleet, subscription.Initial, new HashSet<string> { ChoriaComponents.Server }, 2).ToList();
+        var messages = FleetHubStream.Snapshot(fleet, fleet.Summary, false, new HashSet<string> { ChoriaComponents.Server }, 2).ToList();
 
         Assert.All(messages, m => Assert.Equal((FleetHubMessage.Snapshot, fleet.Summary.Revision), (m.Kind, m.Revision)));
         Assert.Equal([2, 2, 0], messages.Select(m => m.Nodes.Count));
@@ -115,22 +119,98 @@ public sealed class FleetHubStreamTests
     public async Task ReadAsync_ReaderFallsBehind_GetsAResynchronisedSnapshotAndIsCounted()
     {
         var fleet = new FakeFleetStore();
-        var clients = new FleetHubClients();
-        var options = new FleetHubOptions { UpdateInterval = TimeSpan.FromMilliseconds(50) };
-        await using var stream = FleetHubStream.ReadAsync(fleet, null, options, TimeProvider.System, clients, CancellationToken.None).GetAsyncEnumerator();
+        var options = new FleetHubOptions { UpdateInterval = TimeSpan.FromMilliseconds(50), ClientBacklog = 2 };
+        using var feeds = Feeds(fleet, options);
+        var clients = new FleetHubClients(feeds);
+        await using var stream = FleetHubStream.ReadAsync(fleet, feeds, null, options, clients, CancellationToken.None).GetAsyncEnumerator();
         Assert.True(await stream.MoveNextAsync());
-        Assert.Equal(FleetHubMessage.Snapshot, stream.Current.Kind);
+        Assert.Equal(FleetHubMessage.Snapshot, Message(stream.Current).Kind);
 
-        // Not read meanwhile: more updates than the fake's buffer holds.
-        for (var i = 0; i < 5000; i++)
+        // Not read meanwhile: rounds of changes until more than the client's backlog of two wait for it.
+        for (var i = 0; clients.FellBehind == 0; i++)
         {
-            fleet.Publish(Node($"n{i % 10}", NodeState.Live));
+            Assert.True(i < 2_000, "the reader never fell behind");
+            fleet.Publish(Node($"n{i % 10}", NodeState.Live, $"1.{i}"));
+            await Task.Delay(10);
         }
 
         Assert.True(await stream.MoveNextAsync());
-        Assert.Equal((FleetHubMessage.Snapshot, true), (stream.Current.Kind, stream.Current.Resynchronised));
-        Assert.Equal(10, stream.Current.Nodes.Count);
+        var message = Message(stream.Current);
+        Assert.Equal((FleetHubMessage.Snapshot, true), (message.Kind, message.Resynchronised));
+        // The fleet as it is now, in place of the rounds missed.
+        Assert.Equal(
+            fleet.Nodes.Values.Select(n => (n.Identity, n.Version)).Order(),
+            message.Nodes.Select(n => (n.Identity, n.Version)).Order());
         Assert.Equal((1L, 1L, 1), (clients.FellBehind, clients.Resynchronised, clients.Streams));
+    }
+
+    [Fact]
+    public async Task ReadAsync_TwoClientsOfOneFilter_ShareOneFeedAndTheSameSerializedRound()
+    {
+        var fleet = new FakeFleetStore();
+        var options = new FleetHubOptions { UpdateInterval = TimeSpan.FromMilliseconds(50) };
+        using var feeds = Feeds(fleet, options);
+        var clients = new FleetHubClients(feeds);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var servers = new HashSet<string> { ChoriaComponents.Server };
+        await using var first = FleetHubStream.ReadAsync(fleet, feeds, servers, options, clients, cancel.Token).GetAsyncEnumerator();
+        await using var second = FleetHubStream.ReadAsync(fleet, feeds, new HashSet<string> { ChoriaComponents.Server }, options, clients, cancel.Token).GetAsyncEnumerator();
+        await using var other = FleetHubStream.ReadAsync(fleet, feeds, null, options, clients, cancel.Token).GetAsyncEnumerator();
+        foreach (var stream in new[] { first, second, other })
+        {
+            Assert.True(await stream.MoveNextAsync());
+            Assert.Equal(FleetHubMessage.Snapshot, stream.Current.Kind);
+        }
+
+        Assert.Equal((2, 3), (clients.Feeds, clients.Streams));
+
+        fleet.Publish(Node("a", NodeState.Live, "1.1"));
+        Assert.True(await first.MoveNextAsync());
+        Assert.True(await second.MoveNextAsync());
+        Assert.True(await other.MoveNextAsync());
+
+        // One merge and one serialization for the filter's two clients: the very same frame; the other filter's its own.
+        Assert.Same(first.Current, second.Current);
+        Assert.NotSame(first.Current, other.Current);
+        var message = Message(first.Current);
+        Assert.Equal((FleetHubMessage.Changes, "1.1"), (message.Kind, Assert.Single(message.Nodes).Version));
+        Assert.Equal(Message(other.Current).Nodes.Single().Identity, message.Nodes.Single().Identity);
+    }
+
+    [Fact]
+    public async Task ReadAsync_LastClientOfAFilterGoes_ItsFeedStopsAndUnsubscribes()
+    {
+        var fleet = new FakeFleetStore();
+        var options = new FleetHubOptions { UpdateInterval = TimeSpan.FromMilliseconds(50) };
+        using var feeds = Feeds(fleet, options);
+        var clients = new FleetHubClients(feeds);
+        var streams = new List<IAsyncEnumerator<FleetHubFrame>>();
+        for (var i = 0; i < 3; i++)
+        {
+            streams.Add(FleetHubStream.ReadAsync(fleet, feeds, null, options, clients, CancellationToken.None).GetAsyncEnumerator());
+            Assert.True(await streams[^1].MoveNextAsync());
+        }
+
+        Assert.Equal((1, 3), (clients.Feeds, clients.Streams));
+        await streams[0].DisposeAsync();
+        await streams[1].DisposeAsync();
+        Assert.Equal((1, 1), (clients.Feeds, clients.Streams));
+        await streams[2].DisposeAsync();
+        Assert.Equal((0, 0), (clients.Feeds, clients.Streams));
+    }
+
+    private static FleetHubFeeds Feeds(FakeFleetStore fleet, FleetHubOptions options)
+    {
+        var json = new JsonHubProtocolOptions();
+        FleetApi.ConfigureJson(json.PayloadSerializerOptions);
+        return new FleetHubFeeds(fleet, Options.Create(options), Options.Create(json), TimeProvider.System, NullLogger<FleetHubFeeds>.Instance);
+    }
+
+    private static FleetHubMessage Message(FleetHubFrame frame)
+    {
+        var json = new JsonSerializerOptions();
+        FleetApi.ConfigureJson(json);
+        return JsonSerializer.Deserialize<FleetHubMessage>(frame.Utf8Json, json)!;
     }
 
     private static FleetUpdate Update(long revision, NodeSnapshot[]? changed = null, NodeKey[]? removed = null) => new()
