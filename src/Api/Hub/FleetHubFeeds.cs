@@ -73,7 +73,7 @@ public sealed partial class FleetHubFeeds : IDisposable
         {
             if (!_feeds.TryGetValue(key, out var feed))
             {
-                feed = new Feed(this, components);
+                feed = new Feed(this, key, components);
                 _feeds.Add(key, feed);
                 LogFeedStarted(_logger, key.Length == 0 ? "all" : key.Replace('\n', ','));
             }
@@ -92,11 +92,29 @@ public sealed partial class FleetHubFeeds : IDisposable
                 return;
             }
 
-            _feeds.Remove(key);
-            _closedLags += feed.Lags;
+            Retire(key, feed);
         }
 
         feed.Stop();
+    }
+
+    /// <summary>Under the lock: takes <paramref name="feed"/> out of the table, unless a newer feed of its filter is there.</summary>
+    private void Retire(string key, Feed feed)
+    {
+        if (_feeds.TryGetValue(key, out var current) && ReferenceEquals(current, feed))
+        {
+            _feeds.Remove(key);
+            _closedLags += feed.Lags;
+        }
+    }
+
+    /// <summary>A feed whose loop failed: new streams of its filter start a new feed; its own streams end.</summary>
+    private void Failed(string key, Feed feed)
+    {
+        lock (_lock)
+        {
+            Retire(key, feed);
+        }
     }
 
     public void Dispose()
@@ -128,6 +146,9 @@ public sealed partial class FleetHubFeeds : IDisposable
         /// <summary>The rounds of the feed; <see cref="BroadcastSubscription{T}.Lags"/> counts this stream falling behind.</summary>
         public BroadcastSubscription<FleetHubRound> Rounds { get; } = rounds;
 
+        /// <summary>The feed's loop failed: nothing more will come (a stream that fell behind may have missed the sign).</summary>
+        public bool FeedFailed => feed.IsFailed;
+
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 0)
@@ -142,13 +163,15 @@ public sealed partial class FleetHubFeeds : IDisposable
     internal sealed class Feed
     {
         private readonly FleetHubFeeds _feeds;
+        private readonly string _key;
         private readonly IReadOnlySet<string>? _components;
         private readonly BroadcastSubscription<FleetUpdate> _updates;
         private readonly CancellationTokenSource _stop = new();
 
-        public Feed(FleetHubFeeds feeds, IReadOnlySet<string>? components)
+        public Feed(FleetHubFeeds feeds, string key, IReadOnlySet<string>? components)
         {
             _feeds = feeds;
+            _key = key;
             _components = components;
             Rounds = new Broadcast<FleetHubRound>((_, fellBehind) => fellBehind ? FleetHubRound.Resynchronise : FleetHubRound.Start);
             _updates = feeds._fleet.Subscribe();
@@ -159,6 +182,11 @@ public sealed partial class FleetHubFeeds : IDisposable
 
         /// <summary>Streams in this feed; changed under the feeds' lock only.</summary>
         public int Streams { get; set; }
+
+        private volatile bool _failed;
+
+        /// <summary>The loop failed; no more rounds come.</summary>
+        public bool IsFailed => _failed;
 
         /// <summary>Times this feed fell behind the fleet's stream.</summary>
         public long Lags => _updates.Lags;
@@ -207,6 +235,8 @@ public sealed partial class FleetHubFeeds : IDisposable
             catch (Exception e)
             {
                 LogFeedFailed(_feeds._logger, e, _components is null ? "all" : string.Join(",", _components));
+                _failed = true;
+                _feeds.Failed(_key, this);
                 Rounds.Publish(FleetHubRound.Failed);
             }
         }

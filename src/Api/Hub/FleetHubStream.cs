@@ -38,7 +38,7 @@ internal static class FleetHubStream
 
             await foreach (var round in subscription.Rounds.ReadAllAsync(cancellationToken))
             {
-                if (ReferenceEquals(round, FleetHubRound.Failed))
+                if (ReferenceEquals(round, FleetHubRound.Failed) || subscription.FeedFailed)
                 {
                     throw new HubException("The server's feed of the fleet failed; reconnect.");
                 }

@@ -199,7 +199,55 @@ public sealed class FleetHubStreamTests
         Assert.Equal((0, 0), (clients.Feeds, clients.Streams));
     }
 
-    private static FleetHubFeeds Feeds(FakeFleetStore fleet, FleetHubOptions options)
+    [Fact]
+    public async Task ReadAsync_FeedFails_ItsStreamsEndWithAnErrorAndTheNextClientGetsANewFeed()
+    {
+        var fleet = new BrokenUpdates();
+        var options = new FleetHubOptions { UpdateInterval = TimeSpan.FromMilliseconds(50) };
+        using var feeds = Feeds(fleet, options);
+        var clients = new FleetHubClients(feeds);
+        await using var broken = FleetHubStream.ReadAsync(fleet, feeds, null, options, clients, CancellationToken.None).GetAsyncEnumerator();
+        Assert.True(await broken.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+
+        // An update the feed cannot read (a null node) fails its loop.
+        fleet.Updates.Publish(Update(1, changed: [null!]));
+
+        var error = await Assert.ThrowsAsync<HubException>(async () => await broken.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("reconnect", error.Message, StringComparison.Ordinal);
+        await broken.DisposeAsync();
+        Assert.Equal((0, 0), (clients.Feeds, clients.Streams));
+
+        // A client after it gets a feed that works.
+        await using var next = FleetHubStream.ReadAsync(fleet, feeds, null, options, clients, CancellationToken.None).GetAsyncEnumerator();
+        Assert.True(await next.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        fleet.Updates.Publish(Update(1, changed: [Node("a", NodeState.Live)]));
+        Assert.True(await next.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(["a"], Message(next.Current).Nodes.Select(n => n.Identity));
+    }
+
+    /// <summary>A fleet whose stream the test feeds by hand, malformed updates included.</summary>
+    private sealed class BrokenUpdates : IFleetView
+    {
+        private readonly FakeFleetStore _fleet = new();
+
+        public BrokenUpdates() => Updates = new Broadcast<FleetUpdate>((_, _) => new FleetUpdate { Summary = Summary, Broker = Broker, IsSnapshot = true });
+
+        public Broadcast<FleetUpdate> Updates { get; }
+
+        public FleetSummary Summary => _fleet.Summary;
+
+        public IReadOnlyDictionary<NodeKey, NodeSnapshot> Nodes => _fleet.Nodes;
+
+        public IReadOnlyDictionary<string, MachineHost> Machines => _fleet.Machines;
+
+        public IReadOnlyList<FleetSample> Series => _fleet.Series;
+
+        public IReadOnlyList<FleetNews> RecentNews => _fleet.RecentNews;
+
+        public BroadcastSubscription<FleetUpdate> Subscribe(bool withEvents = false) => Updates.Subscribe(64);
+    }
+
+    private static FleetHubFeeds Feeds(IFleetView fleet, FleetHubOptions options)
     {
         var json = new JsonHubProtocolOptions();
         FleetApi.ConfigureJson(json.PayloadSerializerOptions);
