@@ -51,6 +51,23 @@ public sealed class HttpIngestIntegrationTests(NatsServerFixture nats)
     }
 
     [Fact]
+    public async Task Binary_PercentEncodedHeaders_DecodedAsTheHttpBindingSays()
+    {
+        await using var app = App(nats.Url);
+        using var http = app.CreateClient();
+        var identity = NewIdentity("encoded");
+        using var request = Binary(Startup(identity));
+        request.Headers.Remove("ce-source");
+        // %2E is ".": read undecoded, the source would not be Choria's and the event would be rejected.
+        request.Headers.Add("ce-source", "io%2Echoria%2Elifecycle");
+
+        var (status, _) = await SendAsync(http, request);
+
+        Assert.Equal(HttpStatusCode.Accepted, status);
+        await NodeAsync(http, identity);
+    }
+
+    [Fact]
     public async Task Batch_OneNonChoriaEventAmongGoodOnes_GoodOnesAppliedAndTheAnswerSaysWhich()
     {
         await using var app = App(nats.Url);
