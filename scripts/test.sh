@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test: installs nats-server, chromium, curl, Node.js and Prometheus when missing, installs the npm packages
-# of the test OpenID provider and the hub's JavaScript client, builds with warnings as errors, checks formatting, runs
+# of the test OpenID provider, the hub's JavaScript client and the CloudEvents sender, builds with warnings as errors, checks formatting, runs
 # unit, integration (real nats-server, real Prometheus), component (bUnit) and browser (Playwright in Chromium, sign-in
 # against a real OpenID provider) tests, smoke-tests the publish output, and runs the benchmark script once with a
 # small fleet.
@@ -16,6 +16,8 @@ echo "==> Test OpenID provider packages (npm ci in tests/oidc-provider)"
 npm ci --prefix tests/oidc-provider --no-audit --no-fund --loglevel=error
 echo "==> Hub client packages (npm ci in tests/signalr-client: @microsoft/signalr for the README's wallboard)"
 npm ci --prefix tests/signalr-client --no-audit --no-fund --loglevel=error
+echo "==> CloudEvents client packages (npm ci in tests/cloudevents-client: the cloudevents SDK posting to /api/events)"
+npm ci --prefix tests/cloudevents-client --no-audit --no-fund --loglevel=error
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 echo "==> Restore and build (Release, warnings are errors)"

@@ -11,6 +11,12 @@ public static class DashboardPolicies
 
     /// <summary>The wallboard only: wall screens signed in with a wall token, and every viewer.</summary>
     public const string Wall = "wall";
+
+    /// <summary>
+    /// Posting events (<c>POST /api/events</c>): API keys with <c>CanPostEvents</c> only, never a browser's sign-in, so a
+    /// key that reads cannot write and no page can post with its cookie.
+    /// </summary>
+    public const string EventSender = "event-sender";
 }
 
 /// <summary>The claims the dashboard itself puts on a signed-in user (never taken from a provider's token).</summary>

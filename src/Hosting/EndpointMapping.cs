@@ -4,6 +4,7 @@ using ChoriaDashboard.Api.Metrics;
 using ChoriaDashboard.Components;
 using ChoriaDashboard.Hosting.Security;
 using ChoriaDashboard.Hosting.SignIn;
+using ChoriaDashboard.Ingest.Http;
 using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Hosting;
@@ -63,6 +64,13 @@ public static class EndpointMapping
 
         endpoints.Api.MapFleetApi();
         endpoints.Api.MapNodesApi();
+
+        // CloudEvents over HTTP in (issue 20): only when enabled, and only for API keys allowed to post (never a cookie).
+        if (app.ServiceProvider.GetRequiredService<IOptions<HttpIngestOptions>>().Value.Enabled)
+        {
+            endpoints.Api.MapEventIngest().RequireAuthorization(DashboardPolicies.EventSender).ProducesRefusals();
+        }
+
         // The OpenAPI document at the framework's /openapi/v1.json, outside the /api prefix but of the api group: its
         // metadata, sign-in and rate limit (an API key counts there too, SignInSchemes). Its reference page is a page.
         var apiDocument = Group(app, "", DashboardEndpointGroup.Api).WithTags(DashboardEndpointGroup.Api);

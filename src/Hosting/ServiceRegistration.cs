@@ -11,6 +11,7 @@ using ChoriaDashboard.Hosting.Security;
 using ChoriaDashboard.Hosting.SignIn;
 using ChoriaDashboard.Ingest;
 using ChoriaDashboard.Ingest.Connection;
+using ChoriaDashboard.Ingest.Http;
 using ChoriaDashboard.Ingest.Replay;
 using ChoriaDashboard.Simulation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -111,6 +112,10 @@ public static class ServiceRegistration
         services.AddFleetHub();
         services.ConfigureHttpJsonOptions(o => FleetApi.ConfigureJson(o.SerializerOptions));
         services.AddApiDocument("/api", SignInSchemes.ApiKeyHeader);
+
+        // CloudEvents over HTTP in (issue 20): POST /api/events, mapped only when HttpIngest:Enabled.
+        services.AddValidatedOptions<HttpIngestOptions, HttpIngestOptionsValidator>(config, HttpIngestOptions.Section);
+        services.AddSingleton<HttpEventIngest>();
         return builder;
     }
 }

@@ -9,7 +9,8 @@ namespace ChoriaDashboard.Hosting.SignIn;
 /// <summary>
 /// Signs machines in with a key from <c>Auth:ApiKeys</c>, sent in the <c>x-api-key</c> header (or, on a hub's
 /// WebSocket, the <c>access_token</c> query parameter; on <c>/metrics</c> and <c>/hubs</c>, <c>Authorization: Bearer</c>, as Prometheus and SignalR's <c>accessTokenFactory</c> send it). A matching key makes a viewer named after the key; a wrong key
-/// fails with 401; no key leaves the request to the other schemes. Keys are read at each request, so a key removed from
+/// fails with 401; no key leaves the request to the other schemes. A key with <c>CanPostEvents</c> may also post
+/// events (<see cref="DashboardPolicies.EventSender"/>). Keys are read at each request, so a key removed from
 /// the configuration stops working without a restart.
 /// </summary>
 internal sealed partial class ApiKeyAuthenticationHandler(
@@ -46,12 +47,19 @@ internal sealed partial class ApiKeyAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("The API key is not valid."));
         }
 
-        var identity = new ClaimsIdentity(
+        List<Claim> claims =
             [
                 new Claim(DashboardClaims.Name, match.Name!),
                 new Claim(DashboardClaims.Access, DashboardPolicies.Viewer),
                 new Claim(DashboardClaims.Method, DashboardClaims.ApiKeyMethod),
-            ],
+            ];
+        if (match.CanPostEvents)
+        {
+            claims.Add(new Claim(DashboardClaims.Access, DashboardPolicies.EventSender));
+        }
+
+        var identity = new ClaimsIdentity(
+            claims,
             Scheme.Name,
             DashboardClaims.Name,
             DashboardClaims.Access);

@@ -102,6 +102,12 @@ public sealed class ApiKeySettings
     public string? Name { get; set; }
 
     public string? Key { get; set; }
+
+    /// <summary>
+    /// Whether the key may also post events (<c>POST /api/events</c>, when <c>HttpIngest:Enabled</c>); default false:
+    /// a key that reads the fleet cannot change it.
+    /// </summary>
+    public bool CanPostEvents { get; set; }
 }
 
 /// <summary>A wall token (<c>Auth:WallTokens</c>): the name is logged and shown, the token never.</summary>

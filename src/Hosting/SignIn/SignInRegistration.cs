@@ -45,6 +45,8 @@ public static class SignInRegistration
         services.AddAuthorizationBuilder()
             .AddPolicy(DashboardPolicies.Viewer, p => p.RequireAuthenticatedUser().RequireClaim(DashboardClaims.Access, DashboardPolicies.Viewer))
             .AddPolicy(DashboardPolicies.Wall, p => p.RequireAuthenticatedUser().RequireClaim(DashboardClaims.Access, DashboardPolicies.Viewer, DashboardPolicies.Wall))
+            // The API-key scheme alone: a cookie (or Unsecured mode) never counts, so without a key the answer is 401.
+            .AddPolicy(DashboardPolicies.EventSender, p => p.AddAuthenticationSchemes(SignInSchemes.ApiKey).RequireAuthenticatedUser().RequireClaim(DashboardClaims.Access, DashboardPolicies.EventSender))
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(DashboardClaims.Access, DashboardPolicies.Viewer, DashboardPolicies.Wall).Build());
 
         services.AddCascadingAuthenticationState();

@@ -129,9 +129,27 @@ public sealed class OpenApiDocumentTests(NatsServerFixture nats)
         Assert.Equal(["live", "stale", "dead", "stopped"], document["components"]!["schemas"]!["NodeState"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()));
     }
 
-    private async Task<string> GetDocumentAsync()
+    [Fact]
+    public async Task Document_WithHttpIngestEnabled_DescribesPostEventsAndStaysValid()
     {
-        await using var app = new DashboardFactory(nats.Url);
+        var text = await GetDocumentAsync(new Dictionary<string, string?> { ["HttpIngest:Enabled"] = "true" });
+        var schema = JsonSchema.FromText(await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Api", "OpenApi", "oas-3.1-schema.json")));
+        using var parsed = JsonDocument.Parse(text);
+
+        Assert.True(schema.Evaluate(parsed.RootElement).IsValid);
+        var post = JsonNode.Parse(text)!["paths"]!["/api/events"]!["post"]!;
+        Assert.Equal("PostEvents", post["operationId"]!.GetValue<string>());
+        Assert.Equal(["application/cloudevents+json", "application/cloudevents-batch+json", "application/json"], post["requestBody"]!["content"]!.AsObject().Select(c => c.Key));
+        Assert.NotNull(post["responses"]!["202"]!["content"]!["application/json"]);
+        foreach (var status in new[] { "400", "401", "403", "413", "415", "429" })
+        {
+            Assert.True(post["responses"]![status]?["content"]?["application/problem+json"] is not null, $"{status} is not described as a problem");
+        }
+    }
+
+    private async Task<string> GetDocumentAsync(IDictionary<string, string?>? settings = null)
+    {
+        await using var app = new DashboardFactory(nats.Url, settings);
         using var http = app.CreateClient();
         using var response = await http.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
