@@ -68,7 +68,8 @@ public static class EndpointMapping
         // CloudEvents over HTTP in (issue 20): only when enabled, and only for API keys allowed to post (never a cookie).
         if (app.ServiceProvider.GetRequiredService<IOptions<HttpIngestOptions>>().Value.Enabled)
         {
-            endpoints.Api.MapEventIngest().RequireAuthorization(DashboardPolicies.EventSender).ProducesRefusals();
+            // Its own rate limit (a sender may post an event per request), in place of the group's.
+            endpoints.Api.MapEventIngest().RequireAuthorization(DashboardPolicies.EventSender).RequireRateLimiting(RateLimits.Events).ProducesRefusals();
         }
 
         // The OpenAPI document at the framework's /openapi/v1.json, outside the /api prefix but of the api group: its

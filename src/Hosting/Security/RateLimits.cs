@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using ChoriaDashboard.Ingest.Http;
 using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Hosting.Security;
@@ -15,14 +16,17 @@ public static class RateLimits
     /// <summary>The <c>/api</c> group: <c>Security:ApiRequestsPerMinute</c> per client, in fixed one-minute windows.</summary>
     public const string Api = "api";
 
+    /// <summary><c>POST /api/events</c>: <c>HttpIngest:RequestsPerMinute</c> per client, in fixed one-minute windows.</summary>
+    public const string Events = "events";
+
     /// <summary>The <c>/export</c> group: <c>Security:ConcurrentExports</c> at once fleet-wide, <c>Security:ExportQueueLength</c> waiting.</summary>
     public const string Export = "export";
 
-    /// <summary>Registers the rate limiter with the two policies, sized by <see cref="SecurityOptions"/>.</summary>
+    /// <summary>Registers the rate limiter with its policies, sized by <see cref="SecurityOptions"/> and <see cref="HttpIngestOptions"/>.</summary>
     public static IServiceCollection AddDashboardRateLimits(this IServiceCollection services)
     {
         services.AddRateLimiter(_ => { });
-        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>>((limiter, security) =>
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<SecurityOptions>, IOptions<HttpIngestOptions>>((limiter, security, httpIngest) =>
         {
             var options = security.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -31,6 +35,13 @@ public static class RateLimits
             limiter.AddPolicy(Api, context => RateLimitPartition.GetFixedWindowLimiter(ClientKey.Of(context), _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = options.ApiRequestsPerMinute,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            }));
+            var events = httpIngest.Value.RequestsPerMinute;
+            limiter.AddPolicy(Events, context => RateLimitPartition.GetFixedWindowLimiter(ClientKey.Of(context), _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = events,
                 Window = TimeSpan.FromMinutes(1),
                 QueueLimit = 0,
             }));

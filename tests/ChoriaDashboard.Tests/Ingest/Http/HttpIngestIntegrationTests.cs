@@ -34,6 +34,25 @@ public sealed class HttpIngestIntegrationTests(NatsServerFixture nats)
     }
 
     [Fact]
+    public async Task Post_PastItsOwnRateLimit_429WithRetryAfter_WhileTheReadLimitIsItsOwn()
+    {
+        // One read a minute for the rest of /api, two posts a minute: posting is limited on its own.
+        await using var app = App(nats.Url, new Dictionary<string, string?> { ["Security:ApiRequestsPerMinute"] = "1", ["HttpIngest:RequestsPerMinute"] = "2" });
+        using var http = app.CreateClient();
+
+        var first = await SendAsync(http, Structured(Startup(NewIdentity("limited"))));
+        var second = await SendAsync(http, Structured(Startup(NewIdentity("limited"))));
+        using var third = await http.SendAsync(Structured(Startup(NewIdentity("limited"))));
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.Status, second.Status));
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.True(third.Headers.RetryAfter?.Delta > TimeSpan.Zero, "a Retry-After in seconds");
+        // The posts did not use up the one read a minute; the refused post never reached ingest.
+        var fleet = await FleetAsync(http);
+        Assert.Equal(2, fleet.GetProperty("ingest").GetProperty("received").GetProperty("http /api/events").GetInt64());
+    }
+
+    [Fact]
     public async Task Binary_StartupWithCeHeaders_Accepted202AndTheNodeIsLive()
     {
         await using var app = App(nats.Url);
