@@ -4,6 +4,7 @@ using ChoriaDashboard.Api.Metrics;
 using ChoriaDashboard.Components;
 using ChoriaDashboard.Hosting.Security;
 using ChoriaDashboard.Hosting.SignIn;
+using ChoriaDashboard.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Hosting;
@@ -63,6 +64,7 @@ public static class EndpointMapping
 
         endpoints.Api.MapFleetApi();
         endpoints.Api.MapNodesApi();
+        endpoints.Api.MapWebhooksApi();
         // The OpenAPI document at the framework's /openapi/v1.json, outside the /api prefix but of the api group: its
         // metadata, sign-in and rate limit (an API key counts there too, SignInSchemes). Its reference page is a page.
         var apiDocument = Group(app, "", DashboardEndpointGroup.Api).WithTags(DashboardEndpointGroup.Api);
