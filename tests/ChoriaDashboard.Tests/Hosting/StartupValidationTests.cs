@@ -14,10 +14,10 @@ public sealed class StartupValidationTests
     public static TheoryData<Type> OptionsClasses => new(OptionsTypes());
 
     [Fact]
-    public void OptionsClasses_FoundByTheirSection_AreTheElevenSections()
+    public void OptionsClasses_FoundByTheirSection_AreTheTwelveSections()
     {
         Assert.Equal(
-            ["Auth", "Demo", "Fleet", "Hub", "Ingest", "Metrics", "Nats", "Replay", "Security", "Ui", "Wall"],
+            ["Auth", "Demo", "Fleet", "Hub", "Ingest", "Metrics", "Nats", "Replay", "Security", "Ui", "Wall", "Webhooks"],
             OptionsTypes().Select(t => (string)t.GetField("Section")!.GetRawConstantValue()!).Order(StringComparer.Ordinal));
     }
 
@@ -68,6 +68,9 @@ public sealed class StartupValidationTests
     [InlineData("Hub:MaxReceiveMessageBytes", "100", "MaxReceiveMessageBytes")]
     [InlineData("Hub:MaxFilterComponents", "0", "MaxFilterComponents")]
     [InlineData("Hub:ClientTimeout", "00:00:20", "Hub:ClientTimeout must be at least twice Hub:KeepAliveInterval.")]
+    [InlineData("Webhooks:Endpoints:0:Url", "ftp://hooks.example.com/in", "Webhooks:Endpoints:0:Url must be an absolute http or https URL.")]
+    [InlineData("Webhooks:QueueCapacity", "0", "QueueCapacity")]
+    [InlineData("Webhooks:RetryDelay", "00:00:00", "Webhooks:RetryDelay must be between 10 ms and 1 hour")]
     public async Task StartupValidator_BadSettingInEachSection_StopsTheAppNamingIt(string key, string value, string named)
     {
         await using var app = Build(new Dictionary<string, string?> { [key] = value });
@@ -106,6 +109,23 @@ public sealed class StartupValidationTests
         Assert.Equal(2, exitCode);
         Assert.Contains("Auth:ApiKeys:0:Key ('ci') must be at least 16 characters.", output, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task App_WebhookWithUnknownEventAndNoSecret_ExitsWithCode2NamingBothSettings()
+    {
+        var (exitCode, output) = await AppProcess.RunUntilExitAsync(new Dictionary<string, string>
+        {
+            ["Nats__Url"] = "nats://127.0.0.1:1",
+            ["Webhooks__Endpoints__0__Url"] = "https://hooks:hunter2-password@hooks.example.com/in?token=hunter3-token",
+            ["Webhooks__Endpoints__0__Events__0"] = "node.dead",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Webhooks:Endpoints:0:Secret is missing", output, StringComparison.Ordinal);
+        Assert.Contains("Webhooks:Endpoints:0:Events:0: 'node.dead' is not an event", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
