@@ -85,6 +85,9 @@ public sealed class WebhookDeliveryTests : IClassFixture<NatsServerFixture>, IAs
         Assert.Equal((1L, 2L, 0L), (status[0].GetProperty("delivered").GetInt64(), status[0].GetProperty("failedAttempts").GetInt64(), status[0].GetProperty("givenUp").GetInt64()));
         Assert.StartsWith("HTTP 500", status[0].GetProperty("lastFailure").GetString(), StringComparison.Ordinal);
         Assert.NotEqual(JsonValueKind.Null, status[0].GetProperty("lastSuccessAt").ValueKind);
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Contains("choria_dashboard_webhook_deliveries_total{endpoint=\"0\"} 1", metrics, StringComparison.Ordinal);
+        Assert.Contains("choria_dashboard_webhook_failed_attempts_total{endpoint=\"0\"} 2", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
