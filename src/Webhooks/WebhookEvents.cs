@@ -44,7 +44,4 @@ public static class WebhookEvents
         NewsKind.CheckRecovered => CheckRecovered,
         _ => null,
     };
-
-    /// <summary>Whether an event is about the fleet as a whole (no node, passes every component filter).</summary>
-    public static bool IsFleetEvent(string name) => name is FleetNotCurrent or FleetCurrent;
 }

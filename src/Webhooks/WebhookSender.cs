@@ -84,7 +84,8 @@ public sealed partial class WebhookSender
                         var answer = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
                         if (!answer.IsSuccessStatusCode)
                         {
-                            Failed(endpoint, $"HTTP {(int)answer.StatusCode} {answer.ReasonPhrase}".TrimEnd());
+                            // The reason phrase is the receiver's text: shown, so kept short.
+                            Failed(endpoint, $"HTTP {(int)answer.StatusCode} {Truncate(answer.ReasonPhrase)}".TrimEnd());
                         }
 
                         return answer;
@@ -123,6 +124,8 @@ public sealed partial class WebhookSender
             Log.Failing(_logger, endpoint.Index, endpoint.DisplayUrl, reason);
         }
     }
+
+    private static string? Truncate(string? text) => text is { Length: > 80 } ? text[..80] + "…" : text;
 
     /// <summary>Why a request got no answer, in words; the exception's message is not used, it may carry the address.</summary>
     private static string ReasonOf(HttpRequestException e) => e.InnerException switch
