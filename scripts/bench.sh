@@ -7,6 +7,8 @@
 #   scripts/bench.sh micro [ARGS]    BenchmarkDotNet micro-benchmarks (decode, FleetState, NodeQuery); ARGS go to it,
 #                                    e.g. --filter '*Decode*' or --full
 #   scripts/bench.sh measure [ARGS]  end-to-end with any LoadGen measure options (see: --help)
+#   scripts/bench.sh webhooks [ARGS] the 100,000-node startup storm without webhooks, then with three endpoints (two
+#                                    fast, one dead), and deliveries per second; ARGS e.g. --smoke or --nodes 20000
 #   scripts/bench.sh replay [ARGS]   restart recovery: 100,000 nodes x 3 events in Choria Streams, process start to a
 #                                    complete view with replay (3 runs) and without; ARGS e.g. --nodes 2000 --runs 1
 #
@@ -49,6 +51,13 @@ case "$mode" in
     timeout --kill-after=30 1500 dotnet bench/ChoriaDashboard.LoadGen/bin/Release/net10.0/ChoriaDashboard.LoadGen.dll \
       measure --app artifacts/bench/app/ChoriaDashboard.dll --environment Production "$@"
     ;;
+  webhooks)
+    shift
+    ensure_packages nats-server:nats-server
+    build_bench
+    timeout --kill-after=30 900 dotnet bench/ChoriaDashboard.LoadGen/bin/Release/net10.0/ChoriaDashboard.LoadGen.dll \
+      webhooks --app artifacts/bench/app/ChoriaDashboard.dll --environment Production "$@"
+    ;;
   replay)
     shift
     ensure_packages nats-server:nats-server
@@ -63,7 +72,7 @@ case "$mode" in
       measure --nodes 100000 --app artifacts/bench/app/ChoriaDashboard.dll --environment Production
     ;;
   *)
-    echo "usage: scripts/bench.sh [--smoke | micro [ARGS] | measure [ARGS] | replay [ARGS]]" >&2
+    echo "usage: scripts/bench.sh [--smoke | micro [ARGS] | measure [ARGS] | replay [ARGS] | webhooks [ARGS]]" >&2
     exit 2
     ;;
 esac

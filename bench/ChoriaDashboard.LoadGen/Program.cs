@@ -22,6 +22,10 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
                   to a complete view with replay, N runs, and the RSS after it (and its peak); and a start without
                   replay. --huge, --flood, --malformed mix hostile messages among them: that many oversized
                   messages, alives of made-up identities, and malformed messages.
+          webhooks [--nodes 100000] [--smoke] [--app DLL] [--environment Production] [--out FILE]
+                  the startup storm against the app without webhooks, then with three endpoints (two on a fast local
+                  receiver, one dead: accepts connections, never answers); the storm's time both ways and the
+                  deliveries per second. --smoke: 2,000 nodes.
           measure [--nodes 100000] [--smoke] [--app DLL] [--environment Production|Development] [--out FILE]
                   [--browsers 50] [--latency-trials 50] [--steady-nodes 50000] [--steady-interval 10s]
                   [--mixed 300000] [--history 32] [--pages /,/nodes] [--app-setting Section:Key=value]... [--app-env NAME=value]... [--open-budget 150s]
@@ -116,6 +120,18 @@ try
                 };
                 options.EnsureAllUsed();
                 return await new ReplayBench(replayOptions).RunAsync();
+            }
+
+        case "webhooks":
+            {
+                var webhookOptions = new WebhookBenchOptions(
+                    options.Int("nodes", options.Flag("smoke") ? 2_000 : 100_000),
+                    Path.GetFullPath(options.String("app") ?? DefaultApp()),
+                    options.String("environment") ?? "Production",
+                    Path.GetFullPath(options.String("out", Path.Combine("artifacts", "bench", "webhooks.md"))),
+                    "ChoriaDashboard.LoadGen " + string.Join(' ', args));
+                options.EnsureAllUsed();
+                return await new WebhookBench(webhookOptions).RunAsync();
             }
 
         case "measure":

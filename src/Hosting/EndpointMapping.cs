@@ -5,6 +5,7 @@ using ChoriaDashboard.Components;
 using ChoriaDashboard.Hosting.Security;
 using ChoriaDashboard.Hosting.SignIn;
 using ChoriaDashboard.Ingest.Http;
+using ChoriaDashboard.Webhooks;
 using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Hosting;
@@ -71,6 +72,8 @@ public static class EndpointMapping
             // Its own rate limit (a sender may post an event per request), in place of the group's.
             endpoints.Api.MapEventIngest().RequireAuthorization(DashboardPolicies.EventSender).RequireRateLimiting(RateLimits.Events).ProducesRefusals();
         }
+
+        endpoints.Api.MapWebhooksApi();
 
         // The OpenAPI document at the framework's /openapi/v1.json, outside the /api prefix but of the api group: its
         // metadata, sign-in and rate limit (an API key counts there too, SignInSchemes). Its reference page is a page.

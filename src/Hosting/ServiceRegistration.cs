@@ -14,6 +14,7 @@ using ChoriaDashboard.Ingest.Connection;
 using ChoriaDashboard.Ingest.Http;
 using ChoriaDashboard.Ingest.Replay;
 using ChoriaDashboard.Simulation;
+using ChoriaDashboard.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
@@ -77,6 +78,12 @@ public static class ServiceRegistration
         services.AddSingleton<IFleetWriter>(sp => sp.GetRequiredService<FleetStore>());
         services.AddHostedService(sp => sp.GetRequiredService<FleetStore>());
         services.AddSingleton<StreamReplay>();
+
+        // Webhooks (issue 20): live news posted to Webhooks:Endpoints. Ahead of the ingest, so its reader has subscribed
+        // before the first live event.
+        services.AddValidatedOptions<WebhookOptions, WebhookOptionsValidator>(config, WebhookOptions.Section);
+        services.AddWebhooks();
+
         services.AddHostedService<NatsIngestService>();
         services.AddSingleton(sp => new NodeListCache(sp.GetRequiredService<IFleetView>(), sp.GetRequiredService<IOptions<UiOptions>>().Value.NodeListCacheSize));
 

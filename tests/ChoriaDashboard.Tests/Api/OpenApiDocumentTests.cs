@@ -76,7 +76,7 @@ public sealed class OpenApiDocumentTests(NatsServerFixture nats)
                 && e.Metadata.GetMetadata<DashboardEndpointGroup>()?.Name == DashboardEndpointGroup.Api)
             .Select(e => e.RoutePattern.RawText!).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(
-            ["/api/checks", "/api/components/{component}/versions", "/api/events", "/api/fleet", "/api/nodes", "/api/nodes/{identity}"],
+            ["/api/checks", "/api/components/{component}/versions", "/api/events", "/api/fleet", "/api/nodes", "/api/nodes/{identity}", "/api/webhooks"],
             routes);
         Assert.Equal(routes, document["paths"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
 

@@ -17,7 +17,7 @@ public sealed class DependencyDirectionTests
 
     private static readonly Assembly App = typeof(FleetStore).Assembly;
 
-    private static readonly string[] Layers = ["Events", "Ingest", "Fleet", "Components", "Api", "Simulation", "Hosting"];
+    private static readonly string[] Layers = ["Events", "Ingest", "Fleet", "Components", "Api", "Simulation", "Webhooks", "Hosting"];
 
     /// <summary>Each layer and the other layers it may use.</summary>
     public static TheoryData<string, string[]> Allowed => new()
@@ -25,9 +25,11 @@ public sealed class DependencyDirectionTests
         { "Events", [] },
         { "Ingest", ["Events", "Fleet"] },
         { "Fleet", ["Events"] },
-        { "Components", ["Events", "Fleet"] },
+        { "Components", ["Events", "Fleet", "Webhooks"] },
         { "Api", ["Events", "Fleet"] },
         { "Simulation", ["Events", "Ingest"] },
+        // Webhooks post the node as the API shows it (NodeItem) and add the dashboard's own metrics families.
+        { "Webhooks", ["Events", "Fleet", "Api"] },
     };
 
     [Theory]
@@ -48,6 +50,7 @@ public sealed class DependencyDirectionTests
     [Theory]
     [InlineData("Components")]
     [InlineData("Api")]
+    [InlineData("Webhooks")]
     [InlineData("Fleet.Model")]
     [InlineData("Fleet.Queries")]
     [InlineData("Fleet.Status")]
@@ -73,6 +76,7 @@ public sealed class DependencyDirectionTests
     [Theory]
     [InlineData("Components")]
     [InlineData("Api")]
+    [InlineData("Webhooks")]
     public void Reader_SeesTheFleetOnlyThroughItsReadingInterfaces(string layer)
     {
         string[] writerSide =

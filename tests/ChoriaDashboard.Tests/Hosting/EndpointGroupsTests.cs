@@ -47,7 +47,7 @@ public sealed class EndpointGroupsTests(NatsServerFixture nats)
         Assert.Equal(
             [
                 "api /api/checks", "api /api/components/{component}/versions", "api /api/events", "api /api/fleet", "api /api/nodes",
-                "api /api/nodes/{identity}", "api /openapi/{documentName}.json",
+                "api /api/nodes/{identity}", "api /api/webhooks", "api /openapi/{documentName}.json",
                 "export /export/nodes.csv", "export /export/nodes.json", "health /healthz", "health /readyz", "hubs /hubs/fleet", "hubs /hubs/fleet/negotiate", "metrics /metrics",
             ],
             paths);

@@ -17,7 +17,7 @@ public sealed class StartupValidationTests
     public void OptionsClasses_FoundByTheirSection_AreTheKnownSections()
     {
         Assert.Equal(
-            ["Auth", "Demo", "Fleet", "HttpIngest", "Hub", "Ingest", "Metrics", "Nats", "Replay", "Security", "Ui", "Wall"],
+            ["Auth", "Demo", "Fleet", "HttpIngest", "Hub", "Ingest", "Metrics", "Nats", "Replay", "Security", "Ui", "Wall", "Webhooks"],
             OptionsTypes().Select(t => (string)t.GetField("Section")!.GetRawConstantValue()!).Order(StringComparer.Ordinal));
     }
 
@@ -70,6 +70,9 @@ public sealed class StartupValidationTests
     [InlineData("Hub:ClientTimeout", "00:00:20", "Hub:ClientTimeout must be at least twice Hub:KeepAliveInterval.")]
     [InlineData("HttpIngest:DedupeWindow", "00:30:00", "HttpIngest:DedupeWindow must be between 1 s and 5 min")]
     [InlineData("HttpIngest:MaxRequestBytes", "10", "MaxRequestBytes")]
+    [InlineData("Webhooks:Endpoints:0:Url", "ftp://hooks.example.com/in", "Webhooks:Endpoints:0:Url must be an absolute http or https URL.")]
+    [InlineData("Webhooks:QueueCapacity", "0", "QueueCapacity")]
+    [InlineData("Webhooks:RetryDelay", "00:00:00", "Webhooks:RetryDelay must be between 10 ms and 1 hour")]
     public async Task StartupValidator_BadSettingInEachSection_StopsTheAppNamingIt(string key, string value, string named)
     {
         await using var app = Build(new Dictionary<string, string?> { [key] = value });
@@ -108,6 +111,23 @@ public sealed class StartupValidationTests
         Assert.Equal(2, exitCode);
         Assert.Contains("Auth:ApiKeys:0:Key ('ci') must be at least 16 characters.", output, StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task App_WebhookWithUnknownEventAndNoSecret_ExitsWithCode2NamingBothSettings()
+    {
+        var (exitCode, output) = await AppProcess.RunUntilExitAsync(new Dictionary<string, string>
+        {
+            ["Nats__Url"] = "nats://127.0.0.1:1",
+            ["Webhooks__Endpoints__0__Url"] = "https://hooks:hunter2-password@hooks.example.com/in?token=hunter3-token",
+            ["Webhooks__Endpoints__0__Events__0"] = "node.dead",
+        });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Webhooks:Endpoints:0:Secret is missing", output, StringComparison.Ordinal);
+        Assert.Contains("Webhooks:Endpoints:0:Events:0: 'node.dead' is not an event", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
