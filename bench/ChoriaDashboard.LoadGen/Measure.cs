@@ -201,7 +201,7 @@ internal sealed partial class Measure
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
             // The figures are the fleet's and the pages' cost, not sign-in's or the limits': the app runs open (a
             // warning in its log), and one runner polls /api/fleet and opens many tabs, far past a client's limits.
-            "--Auth:Mode=Unsecured", "--Security:ApiRequestsPerMinute=1000000", "--Security:MaxCircuitsPerClient=100000",
+            "--Auth:Mode=Unsecured", "--Security:ApiRequestsPerMinute=1000000", "--Security:MaxCircuitsPerClient=100000", "--Security:MaxHubConnectionsPerClient=100000",
         };
         args.AddRange(_o.AppSettings.Select(s => "--" + s));
         var env = new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = _o.Environment, ["DOTNET_NOLOGO"] = "1" };
