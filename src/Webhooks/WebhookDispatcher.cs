@@ -1,5 +1,6 @@
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
+using ChoriaDashboard.Fleet.Status;
 using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Webhooks;
@@ -144,8 +145,9 @@ public sealed partial class WebhookDispatcher : IHostedService, IWebhookStatus, 
         var currency = update.Currency;
         if (_current is null)
         {
-            // Until the view is first current (connecting, replaying), its currency is not news.
-            _current = currency.IsCurrent ? true : null;
+            // Until the view is first current with the broker connected (before that: starting, connecting, replaying; the
+            // empty view's default says current before the broker's state is known), its currency is not news.
+            _current = currency.IsCurrent && update.Broker.State == BrokerState.Connected ? true : null;
             return;
         }
 

@@ -83,6 +83,20 @@ public sealed class WebhookDispatcherTests : IDisposable
         Assert.Equal(["fleet.not_current ", "fleet.current "], Queued(1));
     }
 
+    [Fact]
+    public void Observe_StartUpAsTheAppSeesIt_EmptyViewCurrentThenConnecting_PostsNothing()
+    {
+        // What the stream really carries at start: the empty view says current before the broker's state is known, then
+        // "connecting", then current once connected.
+        _dispatcher.Observe(Update(Currency(true), BrokerState.Connecting));
+        _dispatcher.Observe(Update(Currency(false) with { Reason = "connecting to the broker" }, BrokerState.Connecting));
+        _dispatcher.Observe(Update(Currency(true)));
+        Assert.Empty(Queued(0));
+
+        _dispatcher.Observe(Update(Currency(false), BrokerState.Disconnected));
+        Assert.Equal(["fleet.not_current "], Queued(0));
+    }
+
     private List<string> Queued(int endpoint)
     {
         var queued = new List<string>();
@@ -97,10 +111,12 @@ public sealed class WebhookDispatcherTests : IDisposable
     private static ViewCurrency Currency(bool current) =>
         current ? ViewCurrency.Current : new ViewCurrency { IsCurrent = false, NotCurrentSince = At, Reason = "broker disconnected" };
 
-    private static FleetUpdate Update(ViewCurrency currency, params FleetNews[] news) => new()
+    private static FleetUpdate Update(ViewCurrency currency, params FleetNews[] news) => Update(currency, BrokerState.Connected, news);
+
+    private static FleetUpdate Update(ViewCurrency currency, BrokerState broker, params FleetNews[] news) => new()
     {
         Summary = FleetSummary.Empty with { Currency = currency, AsOf = At.AddMinutes(10) },
-        Broker = new BrokerStatus(BrokerState.Connected, At, null, 3, 3, null),
+        Broker = new BrokerStatus(broker, At, null, 3, 3, null),
         News = news,
     };
 }
