@@ -27,7 +27,7 @@ public static class EndpointMapping
         app.UseDashboardSignIn();
         // The per-client limits come after sign-in: a signed-in user counts by name, not by address.
         app.UseRateLimiter();
-        app.UseCircuitLimit();
+        app.UseConnectionLimits();
         app.UseAntiforgery();
         return app;
     }

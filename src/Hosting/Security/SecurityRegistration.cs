@@ -27,6 +27,6 @@ public static class SecurityRegistration
     /// <summary>Cross-origin circuits and hub connections refused (<see cref="OriginCheckMiddleware"/>).</summary>
     public static IApplicationBuilder UseOriginCheck(this IApplicationBuilder app) => app.UseMiddleware<OriginCheckMiddleware>();
 
-    /// <summary>Open circuits bounded per client (<see cref="CircuitLimitMiddleware"/>).</summary>
-    public static IApplicationBuilder UseCircuitLimit(this IApplicationBuilder app) => app.UseMiddleware<CircuitLimitMiddleware>();
+    /// <summary>Open circuits and hub connections bounded per client and in all (<see cref="ConnectionLimitMiddleware"/>).</summary>
+    public static IApplicationBuilder UseConnectionLimits(this IApplicationBuilder app) => app.UseMiddleware<ConnectionLimitMiddleware>();
 }

@@ -12,7 +12,7 @@ namespace ChoriaDashboard.Hosting.Security;
 /// requests are not counted. A hub's negotiate is refused too while the client (or the server) is at its limit, so a
 /// client learns it once, from the status of its first request, instead of once per transport it tries.
 /// </remarks>
-public sealed class CircuitLimitMiddleware(RequestDelegate next, CircuitCounter circuits, HubConnectionCounter hubs, SecurityRefusals refusals)
+public sealed class ConnectionLimitMiddleware(RequestDelegate next, CircuitCounter circuits, HubConnectionCounter hubs, SecurityRefusals refusals)
 {
     private static readonly PathString CircuitPath = "/_blazor";
     private static readonly PathString HubPath = "/hubs/fleet";
