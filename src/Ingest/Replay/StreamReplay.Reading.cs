@@ -26,6 +26,7 @@ public sealed partial class StreamReplay
             plan.EndSeq = stream.Info.State.LastSeq;
             plan.EndTime = LastTimestamp(stream.Info.State);
             plan.Marked = true;
+            _logger.LogDebug("Replaying {Stream} from {From} up to message {EndSeq} ({EndTime})", plan.Stream, _from, plan.EndSeq, plan.EndTime);
         }
 
         if (plan.EndSeq == 0 || plan.EndTime < _from || cursor.NextSeq > plan.EndSeq)
@@ -76,7 +77,7 @@ public sealed partial class StreamReplay
                     }
 
                     Interlocked.Increment(ref _replayed);
-                    var live = meta.Sequence.Stream > plan.StartSeq && _overlap.TakeIfSeen(msg.Subject, body.Memory.Span, msg.Headers);
+                    var live = plan.MayHaveComeLive(meta) && _overlap.TakeIfSeen(msg.Subject, body.Memory.Span, msg.Headers);
                     if (!live)
                     {
                         Handle(subscription, msg, body.Memory, meta.Timestamp, cursor.Batch);

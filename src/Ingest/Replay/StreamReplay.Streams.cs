@@ -14,7 +14,13 @@ namespace ChoriaDashboard.Ingest.Replay;
 /// <summary>The streams themselves: where each ends, creating them when asked, saying why history is unavailable, and waiting for the connection and the live subscriptions.</summary>
 public sealed partial class StreamReplay
 {
-    /// <summary>Where <paramref name="name"/> ends now; null when it cannot be replayed (missing, created empty, no rights).</summary>
+    /// <summary>
+    /// Where <paramref name="name"/> ends now; a plan to locate it later (<see cref="Plan.Deferred"/>) when the broker
+    /// cannot say just now (JetStream without a leader during a cluster's election or without quorum, no answer in time,
+    /// the connection lost between connecting and asking); null when it cannot be replayed (missing, created empty, no
+    /// JetStream). A deferred stream does not hold the live subscriptions back: the replay locates it, retrying as it
+    /// resumes a broken read, and node states stay frozen until it has been read.
+    /// </summary>
     private async Task<Plan?> MarkAsync(NatsJSContext js, string name, string subjects, CancellationToken cancellationToken)
     {
         try
@@ -26,6 +32,14 @@ public sealed partial class StreamReplay
         {
             await CreateAsync(js, name, subjects, cancellationToken);
         }
+        catch (Exception e) when (Transient(e) && !cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning(
+                "Could not locate the stream {Stream} at start ({Why}); the live subscriptions start now and the replay locates it again, retrying as Replay:MaxAttempts allows. Node states stay frozen until its history has been read",
+                name,
+                Describe(e, name));
+            return Plan.Deferred(name);
+        }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             Unavailable(name, e);
@@ -33,6 +47,28 @@ public sealed partial class StreamReplay
 
         return null;
     }
+
+    /// <summary>
+    /// A failure to locate a stream that may pass by itself: JetStream answering 503 for a reason other than not being
+    /// enabled (a cluster electing a leader, a stream without quorum), no answer in time, or the connection lost. Not
+    /// transient: no JetStream at all (no responders, or not enabled for the account), a missing stream, any other
+    /// refusal.
+    /// </summary>
+    internal static bool Transient(Exception e) => e switch
+    {
+        NatsJSApiException { Error.Code: 503 } api => api.Error.ErrCode is not (JetStreamNotEnabledForAccount or JetStreamNotEnabled),
+        NatsJSApiException or NatsNoRespondersException => false,
+        NatsJSApiNoResponseException or NatsNoReplyException or TimeoutException or NatsJSTimeoutException => true,
+        OperationCanceledException => true,
+        NatsException => true,
+        _ => false,
+    };
+
+    /// <summary>nats-server's <c>JSNotEnabledForAccountErr</c> (server/errors.json).</summary>
+    private const int JetStreamNotEnabledForAccount = 10039;
+
+    /// <summary>nats-server's <c>JSNotEnabledErr</c> (server/errors.json).</summary>
+    private const int JetStreamNotEnabled = 10076;
 
     private async Task CreateAsync(NatsJSContext js, string name, string subjects, CancellationToken cancellationToken)
     {
@@ -122,12 +158,22 @@ public sealed partial class StreamReplay
     private static DateTimeOffset LastTimestamp(StreamState state) =>
         DateTimeOffset.TryParse(state.LastTs, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.MaxValue;
 
-    /// <summary>One stream: where it ended before the live subscriptions (<see cref="StartSeq"/>) and once they were in place.</summary>
-    private sealed class Plan(string stream, ulong startSeq)
+    /// <summary>
+    /// One stream: where it ended before the live subscriptions (<see cref="StartSeq"/>; null when it could not be located
+    /// then) and once they were in place (<see cref="EndSeq"/>).
+    /// </summary>
+    private sealed class Plan(string stream, ulong? startSeq)
     {
         public string Stream { get; } = stream;
 
-        public ulong StartSeq { get; } = startSeq;
+        /// <summary>The stream's last sequence before the live subscriptions existed; null for a stream located late.</summary>
+        public ulong? StartSeq { get; } = startSeq;
+
+        /// <summary>
+        /// For a stream located late: the stream time from which a message may also have come live (the live
+        /// subscriptions' start, less <see cref="ClockAllowance"/> for the broker's clock).
+        /// </summary>
+        public DateTimeOffset SuspectFrom { get; set; } = DateTimeOffset.MinValue;
 
         public ulong EndSeq { get; set; }
 
@@ -135,5 +181,17 @@ public sealed partial class StreamReplay
         public bool Marked { get; set; }
 
         public DateTimeOffset EndTime { get; set; }
+
+        /// <summary>
+        /// How far the broker's clock may be behind ours for a stream located late: a message the stream took up to this
+        /// long before the live subscriptions started is still checked against what they delivered.
+        /// </summary>
+        public static readonly TimeSpan ClockAllowance = TimeSpan.FromMinutes(1);
+
+        public static Plan Deferred(string stream) => new(stream, null);
+
+        /// <summary>True when the live subscriptions may have delivered this message too (it is checked against them).</summary>
+        public bool MayHaveComeLive(NatsJSMsgMetadata meta) =>
+            StartSeq is { } start ? meta.Sequence.Stream > start : meta.Timestamp >= SuspectFrom;
     }
 }

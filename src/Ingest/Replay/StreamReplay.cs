@@ -25,7 +25,10 @@ namespace ChoriaDashboard.Ingest.Replay;
 /// older than what a node already has as superseded (<see cref="ApplyOutcome.Superseded"/>), so nothing moves back in time.
 /// </para>
 /// Plain NATS without JetStream, a missing stream, or no rights on it: the dashboard carries on as without replay,
-/// and says why in the log and on the page.
+/// and says why in the log and on the page. A stream the broker cannot locate just then (503 from a JetStream cluster
+/// without a leader, no answer, the connection lost) does not hold the live subscriptions back: the replay locates it
+/// later, retrying as for a broken read, and checks its messages from shortly before the live subscriptions started
+/// against what they delivered (<see cref="Plan.MayHaveComeLive"/>).
 /// <para>
 /// A read that breaks off (broker failover or restart, consumer deleted, no answer) resumes after the last message it
 /// applied (<c>StreamReplay.Resume.cs</c>); node states stay frozen meanwhile. One that cannot be resumed is given up:
@@ -123,6 +126,13 @@ public sealed partial class StreamReplay
         if (_plans.Count > 0)
         {
             _overlap.Start();
+        }
+
+        // The live subscriptions start once this returns: a stream located late may have taken from here on what they deliver.
+        var suspectFrom = _time.GetUtcNow() - Plan.ClockAllowance;
+        foreach (var plan in _plans.Where(p => p.StartSeq is null))
+        {
+            plan.SuspectFrom = suspectFrom;
         }
     }
 

@@ -102,7 +102,24 @@ public sealed class NatsCluster : IAsyncDisposable
             {
             }
 
-            await js.CreateStreamAsync(new StreamConfig(name, [subjects]) { MaxAge = TimeSpan.FromDays(1), NumReplicas = replicas, Storage = StreamConfigStorage.File });
+            // Right after the election the leader may not know every peer yet ("no suitable peers for placement").
+            NatsJSApiException? refused = null;
+            await Eventually.TrueAsync(
+                async () =>
+                {
+                    try
+                    {
+                        await js.CreateStreamAsync(new StreamConfig(name, [subjects]) { MaxAge = TimeSpan.FromDays(1), NumReplicas = replicas, Storage = StreamConfigStorage.File });
+                        return true;
+                    }
+                    catch (NatsJSApiException e) when (e.Error.Code is 500 or 503)
+                    {
+                        refused = e;
+                        return false;
+                    }
+                },
+                TimeSpan.FromSeconds(30),
+                $"{name} with {replicas} replicas to be created (last refusal: {refused?.Error.Description})");
         }
 
         await WaitStreamsCurrentAsync(replicas, TimeSpan.FromSeconds(30));

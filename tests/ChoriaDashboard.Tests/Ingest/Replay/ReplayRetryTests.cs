@@ -35,4 +35,24 @@ public sealed class ReplayRetryTests
         Assert.Equal("the broker ended the read: 409 Consumer Deleted", StreamReplay.Describe(new NatsJSProtocolException(409, NatsHeaders.Messages.ConsumerDeleted, "Consumer Deleted"), "CHORIA_EVENTS"));
         Assert.Equal("InvalidOperationException: <b>x</b>", StreamReplay.Describe(new InvalidOperationException("<b>x</b>"), "CHORIA_EVENTS"));
     }
+
+    [Fact]
+    public void Transient_ALocateFailureThatMayPass_IsRetriedLaterAndOneThatCannotIsNot()
+    {
+        // nats-server's errors.json: 10008 "JetStream system temporarily unavailable" (a cluster without a leader);
+        // 10039 "jetstream not enabled for account", 10076 "jetstream not enabled"; 10059 "stream not found".
+        Assert.True(StreamReplay.Transient(ApiError(503, 10008, "JetStream system temporarily unavailable")));
+        Assert.True(StreamReplay.Transient(new NatsJSApiNoResponseException()));
+        Assert.True(StreamReplay.Transient(new TimeoutException()));
+        Assert.True(StreamReplay.Transient(new NatsException("socket closed")));
+
+        Assert.False(StreamReplay.Transient(ApiError(503, 10039, "jetstream not enabled for account")));
+        Assert.False(StreamReplay.Transient(ApiError(503, 10076, "jetstream not enabled")));
+        Assert.False(StreamReplay.Transient(ApiError(404, 10059, "stream not found")));
+        Assert.False(StreamReplay.Transient(new NatsNoRespondersException()));
+        Assert.False(StreamReplay.Transient(new InvalidOperationException("a bug")));
+    }
+
+    private static NatsJSApiException ApiError(int code, int errCode, string description) =>
+        new(new NATS.Client.JetStream.Models.ApiError { Code = code, ErrCode = errCode, Description = description });
 }
