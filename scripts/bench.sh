@@ -9,6 +9,9 @@
 #   scripts/bench.sh measure [ARGS]  end-to-end with any LoadGen measure options (see: --help)
 #   scripts/bench.sh webhooks [ARGS] the 100,000-node startup storm without webhooks, then with three endpoints (two
 #                                    fast, one dead), and deliveries per second; ARGS e.g. --smoke or --nodes 20000
+#   scripts/bench.sh flood [ARGS]    bad publishers against the caps at their defaults: a 10,000-node fleet, then 5,000
+#                                    made-up components, 1.1 million made-up checks, 300,000 made-up nodes; RSS after
+#                                    each, every refusal counted, the valid fleet exact at the end; ARGS e.g. --smoke
 #   scripts/bench.sh replay [ARGS]   restart recovery: 100,000 nodes x 3 events in Choria Streams, process start to a
 #                                    complete view with replay (3 runs) and without; ARGS e.g. --nodes 2000 --runs 1
 #
@@ -58,6 +61,13 @@ case "$mode" in
     timeout --kill-after=30 900 dotnet bench/ChoriaDashboard.LoadGen/bin/Release/net10.0/ChoriaDashboard.LoadGen.dll \
       webhooks --app artifacts/bench/app/ChoriaDashboard.dll --environment Production "$@"
     ;;
+  flood)
+    shift
+    ensure_packages nats-server:nats-server
+    build_bench
+    timeout --kill-after=30 1200 dotnet bench/ChoriaDashboard.LoadGen/bin/Release/net10.0/ChoriaDashboard.LoadGen.dll \
+      flood --app artifacts/bench/app/ChoriaDashboard.dll --environment Production "$@"
+    ;;
   replay)
     shift
     ensure_packages nats-server:nats-server
@@ -72,7 +82,7 @@ case "$mode" in
       measure --nodes 100000 --app artifacts/bench/app/ChoriaDashboard.dll --environment Production
     ;;
   *)
-    echo "usage: scripts/bench.sh [--smoke | micro [ARGS] | measure [ARGS] | replay [ARGS] | webhooks [ARGS]]" >&2
+    echo "usage: scripts/bench.sh [--smoke | micro [ARGS] | measure [ARGS] | replay [ARGS] | flood [ARGS] | webhooks [ARGS]]" >&2
     exit 2
     ;;
 esac

@@ -159,6 +159,9 @@ internal static class Messages
 
     private static string IdOf(int i, int salt) => new Guid(i, (short)salt, 0x4000, 0x80, 0, 0, 0, 0, 0, 0, (byte)(i % 251)).ToString();
 
+    /// <summary>Any event in <paramref name="format"/>, ready to publish.</summary>
+    public static Msg Of(ChoriaEvent evt, WireFormat format) => Encode(evt, format);
+
     private static Msg Encode(ChoriaEvent evt, WireFormat format, string? ceId = null)
     {
         var wire = ChoriaEventEncoder.Encode(evt, format, ceId);

@@ -122,6 +122,26 @@ try
                 return await new ReplayBench(replayOptions).RunAsync();
             }
 
+        case "flood":
+            {
+                var smoke = options.Flag("smoke");
+                var floodOptions = new FloodBenchOptions(
+                    options.Int("valid", smoke ? 500 : 10_000),
+                    options.Int("components", smoke ? 500 : 5_000),
+                    options.Int("check-hosts", smoke ? 200 : 17_200),
+                    options.Int("node-flood", smoke ? 5_000 : 300_000),
+                    Path.GetFullPath(options.String("app") ?? DefaultApp()),
+                    options.String("environment") ?? "Production",
+                    Path.GetFullPath(options.String("out", Path.Combine("artifacts", "bench", smoke ? "flood-smoke.md" : "flood.md"))),
+                    "ChoriaDashboard.LoadGen " + string.Join(' ', args))
+                {
+                    AppSettings = options.All("app-setting"),
+                    FullSpeed = options.Flag("full-speed"),
+                };
+                options.EnsureAllUsed();
+                return await new FloodBench(floodOptions).RunAsync();
+            }
+
         case "webhooks":
             {
                 var webhookOptions = new WebhookBenchOptions(
