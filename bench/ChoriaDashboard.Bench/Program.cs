@@ -8,13 +8,19 @@ namespace ChoriaDashboard.Bench;
 /// <summary>
 /// Runs the micro-benchmarks in process (no generated projects, so the repository's central package management and
 /// warnings-as-errors never meet BenchmarkDotNet's generated code). Short runs by default; <c>--full</c> for the
-/// default job; <c>--memory</c> for the ledger's live-heap rows instead. Other arguments go to BenchmarkDotNet, e.g.
+/// default job; <c>--memory</c> for the ledger's live-heap rows instead; <c>--day</c> for the simulated day (issue 22:
+/// <c>--nodes N</c>, <c>--hours H</c>, <c>--smoke</c>, <c>--out FILE</c>). Other arguments go to BenchmarkDotNet, e.g.
 /// <c>--filter *Decode*</c>.
 /// </summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
+        if (args.Contains("--day"))
+        {
+            return await Day.DayRun.RunAsync(args);
+        }
+
         if (args.Contains("--memory"))
         {
             return Ledger.MemoryLedger.Run();

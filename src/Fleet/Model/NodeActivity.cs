@@ -25,7 +25,7 @@ namespace ChoriaDashboard.Fleet.Model;
 internal sealed class NodeActivity
 {
     /// <summary>Room past the newest <c>limit</c> entries, so a reader copying them is not overtaken by the next append.</summary>
-    private const int Slack = 2;
+    internal const int Slack = 2;
 
     /// <summary>Most nodes of a fleet that just started have one or two events: the ring starts small and doubles.</summary>
     private const int InitialCapacity = 4;
@@ -75,6 +75,9 @@ internal sealed class NodeActivity
 
     /// <summary>How many events were ever recorded, including those the history no longer holds.</summary>
     public long Recorded => Volatile.Read(ref _appended);
+
+    /// <summary>Entries the history's ring holds room for now: it starts small and doubles up to <c>Fleet:HistoryLength</c> + 2.</summary>
+    internal int HistoryCapacity => Volatile.Read(ref _ring)?.Length ?? 0;
 
     /// <summary>A consistent copy of the newest events, newest last.</summary>
     public NodeHistory History

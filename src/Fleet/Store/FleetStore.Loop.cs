@@ -104,6 +104,7 @@ public sealed partial class FleetStore
                 }
                 finally
                 {
+                    Interlocked.Exchange(ref _lastBatchTicks, now.UtcTicks);
                     TellDeaths(changes);
                     changes.Clear();
 

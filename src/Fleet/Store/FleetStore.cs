@@ -43,6 +43,7 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
     private long _enqueuedTotal;
     private long _takenTotal;
     private PendingReplayEnd? _replayEnd;
+    private long _lastBatchTicks;
 
     /// <param name="queueCapacity">Events queued between the ingest and the writer (<c>Ingest:QueueCapacity</c>).</param>
     /// <param name="raw">Where the ingest keeps accepted messages as received; none kept when null.</param>
@@ -94,6 +95,21 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
 
     /// <summary>Times a subscriber fell behind and was handed a snapshot instead of its backlog, since start.</summary>
     public long SubscriberLags => _stream.Lags;
+
+    // ---- For a driver on a manual clock (the simulated day, scripts/bench.sh day): read-only ----
+
+    /// <summary>
+    /// The wall-clock time of the writer's latest finished batch (taken after it took its events, before it swept);
+    /// <see cref="DateTimeOffset.MinValue"/> before the first. A driver that advances a manual clock waits for this to
+    /// reach the new time to know the writer has swept at it.
+    /// </summary>
+    internal DateTimeOffset LastBatchAt => new(Interlocked.Read(ref _lastBatchTicks), TimeSpan.Zero);
+
+    /// <summary>The writer's state, for reading its sizes (nodes, hosts, watchers, history details); never to change it.</summary>
+    internal FleetState State => _state;
+
+    /// <summary>The event tail's ring: events kept for a tail that opens, at most <c>Fleet:EventFeedLength</c>.</summary>
+    internal int RecentEventCount => (int)Math.Min(_feed.Published, _options.EventFeedLength);
 
     // ---- IFleetStatus ----
 
