@@ -14,6 +14,12 @@
 #                                    each, every refusal counted, the valid fleet exact at the end; ARGS e.g. --smoke
 #   scripts/bench.sh replay [ARGS]   restart recovery: 100,000 nodes x 3 events in Choria Streams, process start to a
 #                                    complete view with replay (3 runs) and without; ARGS e.g. --nodes 2000 --runs 1
+#   scripts/bench.sh day [ARGS]      a simulated day (issue 22): the app's fleet store on a manual clock, 100,000 nodes
+#                                    for 30 simulated hours (restarts, a rolling upgrade, deaths, new nodes, checks) in
+#                                    about 13 minutes; memory, node states and every bound after each hour, forgotten
+#                                    nodes and the node list at the end; exits non-zero when a check fails. ARGS e.g.
+#                                    --smoke (2,000 nodes, 26 h, seconds), --nodes 20000, --hours 26. Report:
+#                                    artifacts/bench/day.md (day-smoke.md)
 #
 # Results: artifacts/bench/results.md (or results-smoke.md), logs of nats-server and the app beside it,
 # micro-benchmark reports under artifacts/bench/micro/.
@@ -39,6 +45,11 @@ case "$mode" in
     shift
     dotnet build bench/ChoriaDashboard.Bench/ChoriaDashboard.Bench.csproj -c Release -nologo -v q
     BENCH_ARTIFACTS="$PWD/artifacts/bench/micro" dotnet bench/ChoriaDashboard.Bench/bin/Release/net10.0/ChoriaDashboard.Bench.dll "$@"
+    ;;
+  day)
+    shift
+    dotnet build bench/ChoriaDashboard.Bench/ChoriaDashboard.Bench.csproj -c Release -nologo -v q
+    timeout --kill-after=30 2400 dotnet bench/ChoriaDashboard.Bench/bin/Release/net10.0/ChoriaDashboard.Bench.dll --day "$@"
     ;;
   --smoke|smoke)
     need
@@ -82,7 +93,7 @@ case "$mode" in
       measure --nodes 100000 --app artifacts/bench/app/ChoriaDashboard.dll --environment Production
     ;;
   *)
-    echo "usage: scripts/bench.sh [--smoke | micro [ARGS] | measure [ARGS] | replay [ARGS] | flood [ARGS] | webhooks [ARGS]]" >&2
+    echo "usage: scripts/bench.sh [--smoke | micro [ARGS] | measure [ARGS] | replay [ARGS] | flood [ARGS] | webhooks [ARGS] | day [ARGS]]" >&2
     exit 2
     ;;
 esac
