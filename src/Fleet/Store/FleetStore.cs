@@ -89,13 +89,11 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
         ? _stream.Subscribe(_options.SubscriberBufferSize, WithEvents, u => u.Events.Count, _options.EventFeedSubscriberBuffer)
         : _stream.Subscribe(_options.SubscriberBufferSize);
 
-    /// <summary>Subscriptions to the fleet's stream open now.</summary>
-    public int SubscriberCount => _stream.Count;
-
-    /// <summary>Times a subscriber fell behind and was handed a snapshot instead of its backlog, since start.</summary>
-    public long SubscriberLags => _stream.Lags;
-
     // ---- IFleetStatus ----
+
+    public int FleetSubscriptions => _stream.Count;
+
+    public long FleetSubscriptionLags => _stream.Lags;
 
     public BrokerStatus Broker => Volatile.Read(ref _broker);
 
