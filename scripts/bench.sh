@@ -9,10 +9,15 @@
 #   scripts/bench.sh measure [ARGS]  end-to-end with any LoadGen measure options (see: --help)
 #   scripts/bench.sh webhooks [ARGS] the 100,000-node startup storm without webhooks, then with three endpoints (two
 #                                    fast, one dead), and deliveries per second; ARGS e.g. --smoke or --nodes 20000
+#   scripts/bench.sh faults [ARGS]   faults on one broker (issue 22), each against a fresh nats-server and app: the broker
+#                                    restarted 10 times under steady load, a slow consumer, 1,000,000 hostile messages
+#                                    then the valid fleet, SIGTERM under load, Chromium tabs opened and closed in rounds
+#                                    of 100 (about 10 minutes); ARGS e.g. --smoke (about a minute) or --only restarts,tabs.
+#                                    Writes artifacts/bench/reliability.md; docs/reliability.md is a full run's copy
 #   scripts/bench.sh replay [ARGS]   restart recovery: 100,000 nodes x 3 events in Choria Streams, process start to a
 #                                    complete view with replay (3 runs) and without; ARGS e.g. --nodes 2000 --runs 1
 #
-# Results: artifacts/bench/results.md (or results-smoke.md), logs of nats-server and the app beside it,
+# Results: artifacts/bench/results.md (or results-smoke.md; faults: reliability.md), logs of nats-server and the app beside it,
 # micro-benchmark reports under artifacts/bench/micro/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,6 +63,14 @@ case "$mode" in
     timeout --kill-after=30 900 dotnet bench/ChoriaDashboard.LoadGen/bin/Release/net10.0/ChoriaDashboard.LoadGen.dll \
       webhooks --app artifacts/bench/app/ChoriaDashboard.dll --environment Production "$@"
     ;;
+  faults)
+    shift
+    need
+    build_bench
+    # The runner bounds each wait itself; timeout is the backstop.
+    timeout --kill-after=30 2400 dotnet bench/ChoriaDashboard.LoadGen/bin/Release/net10.0/ChoriaDashboard.LoadGen.dll \
+      faults --app artifacts/bench/app/ChoriaDashboard.dll --environment Production "$@"
+    ;;
   replay)
     shift
     ensure_packages nats-server:nats-server
@@ -72,7 +85,7 @@ case "$mode" in
       measure --nodes 100000 --app artifacts/bench/app/ChoriaDashboard.dll --environment Production
     ;;
   *)
-    echo "usage: scripts/bench.sh [--smoke | micro [ARGS] | measure [ARGS] | replay [ARGS] | webhooks [ARGS]]" >&2
+    echo "usage: scripts/bench.sh [--smoke | micro [ARGS] | measure [ARGS] | faults [ARGS] | replay [ARGS] | webhooks [ARGS]]" >&2
     exit 2
     ;;
 esac
