@@ -16,6 +16,9 @@ internal sealed partial class FaultsBench
         ("wall", "[data-testid=wall]"),
     ];
 
+    /// <summary>Tabs opened at once: two cores serve the app, nats-server and Chromium.</summary>
+    private const int OpenTogether = 5;
+
     /// <summary>Blazor's default <c>CircuitOptions.DisconnectedCircuitRetentionPeriod</c>, which the app does not change.</summary>
     private static readonly TimeSpan CircuitRetention = TimeSpan.FromMinutes(3);
 
@@ -24,11 +27,11 @@ internal sealed partial class FaultsBench
 
     private async Task TabsAsync(FaultSection section)
     {
-        var steadyNodes = Math.Min(o.Nodes, 2_000);
-        var interval = TimeSpan.FromSeconds(10);
+        var nodes = Math.Min(o.Nodes, 2_000);
+        var interval = TimeSpan.FromSeconds(30);
         section.Test = "`FleetSubscriptionsTests.FleetSubscriptions_ReaderAndHubClientComeAndGo_ApiAndMetricsCountThemAndReturnToBaseline` (the count in `/api/fleet` and `/metrics`, a reader and a hub client coming and going)";
         section.Done(
-            $"{steadyNodes:N0} nodes send alives every {interval.TotalSeconds:0} s. {o.Rounds} rounds: {o.Tabs} Chromium tabs open (ten at a " +
+            $"{nodes:N0} nodes send alives every {interval.TotalSeconds:0} s (a light load: the pages keep rendering, and what is measured is what tabs leave behind). {o.Rounds} rounds: {o.Tabs} Chromium tabs open ({OpenTogether} at a " +
             $"time), in turn on {string.Join(", ", TabPages.Select(p => "/" + p.Path))}, each until its page shows data over a live " +
             "circuit; then each tab goes to `about:blank` (the page unloads, and Blazor's script tells the server the circuit " +
             $"is gone) and closes. A tab closed without unloading would keep its circuit for the retention period " +
@@ -42,10 +45,10 @@ internal sealed partial class FaultsBench
         await using var watch = new FleetWatch(app, clock, TimeSpan.FromMilliseconds(250));
         await using var publisher = new Publisher(broker.Url, "choria-loadgen-tabs");
         await publisher.ConnectAsync();
-        await publisher.WindowedAsync(Messages.Startups(steadyNodes), 1, () => watch.Last.State?.Processed ?? 0, 8192, TimeSpan.FromSeconds(20));
-        await watch.UntilAsync(s => s.Live == steadyNodes, Long, $"all {steadyNodes:N0} nodes live");
+        await publisher.WindowedAsync(Messages.Startups(nodes), 1, () => watch.Last.State?.Processed ?? 0, 8192, TimeSpan.FromSeconds(20));
+        await watch.UntilAsync(s => s.Live == nodes, Long, $"all {nodes:N0} nodes live");
         using var stopLoad = new CancellationTokenSource();
-        var load = Task.Run(() => publisher.SteadyAsync(Messages.Alives(steadyNodes), interval, TimeSpan.FromMinutes(30), stopLoad.Token));
+        var load = Task.Run(() => publisher.SteadyAsync(Messages.Alives(nodes), interval, TimeSpan.FromMinutes(30), stopLoad.Token));
 
         var browser = await BrowserAsync();
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -59,15 +62,15 @@ internal sealed partial class FaultsBench
         {
             var opening = Stopwatch.StartNew();
             var tabs = new List<WatchedPage>();
-            for (var i = 0; i < o.Tabs; i += 10)
+            for (var i = 0; i < o.Tabs; i += OpenTogether)
             {
-                var batch = Enumerable.Range(i, Math.Min(10, o.Tabs - i)).Select(async k =>
+                var batch = Enumerable.Range(i, Math.Min(OpenTogether, o.Tabs - i)).Select(async k =>
                 {
                     var tab = await browser.OpenAsync();
                     var (path, ready) = TabPages[k % TabPages.Length];
                     try
                     {
-                        await tab.GotoInteractiveAsync(new Uri(app.Address, path).ToString(), ready, TimeSpan.FromSeconds(90));
+                        await tab.GotoInteractiveAsync(new Uri(app.Address, path).ToString(), ready, TimeSpan.FromSeconds(120));
                     }
                     catch (Exception e) when (e is TimeoutException or Microsoft.Playwright.PlaywrightException)
                     {
@@ -78,6 +81,10 @@ internal sealed partial class FaultsBench
                     return tab;
                 });
                 tabs.AddRange(await Task.WhenAll(batch));
+                if (tabs.Count % 20 == 0)
+                {
+                    Log.Line($"round {round}: {tabs.Count} tabs open after {opening.Elapsed.TotalSeconds:0} s");
+                }
             }
 
             var opened = opening.Elapsed;
@@ -110,12 +117,25 @@ internal sealed partial class FaultsBench
 
         await stopLoad.CancelAsync();
         await load;
+        var errors = await ErrorsLoggedAsync(app.LogPath);
         var growth = after.Count >= 2 ? (after[1] - after[0]) / (double)after[0] : 0;
         section.Figure("RSS after round 2 against after round 1", after.Count >= 2 ? $"{Fmt.MB(after[1])} against {Fmt.MB(after[0])}: {growth * 100:+0.0;-0.0} %" : "one round only");
 
         section.Check("every tab came up", failedToOpen == 0, $"{failedToOpen} of {o.Tabs * o.Rounds} did not");
         section.Check("no leaked subscription: fleet subscriptions, circuits and hub connections back to the baseline after each round", allBack, allBack ? $"{baseline.Subscriptions} subscriptions, {baseline.Circuits:0} circuits after each round" : "not back within the retention period");
+        section.Check("no error logged by the app while tabs came and went", errors.Count == 0, errors.Count == 0 ? "none" : string.Join("; ", errors.Distinct().Take(3)));
         section.Check("RSS after the second round within 10 % of after the first", after.Count < 2 || Math.Abs(growth) <= 0.10, after.Count >= 2 ? $"{growth * 100:+0.0;-0.0} %" : "one round only");
+    }
+
+    /// <summary>The first line of each error (or critical) entry in the app's log so far.</summary>
+    private static async Task<List<string>> ErrorsLoggedAsync(string logPath)
+    {
+        await using var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var lines = (await reader.ReadToEndAsync()).Split('\n');
+        return [.. lines.Select((line, i) => (line, i))
+            .Where(x => x.line.StartsWith("fail:", StringComparison.Ordinal) || x.line.StartsWith("crit:", StringComparison.Ordinal))
+            .Select(x => $"{x.line.Trim()} {(x.i + 1 < lines.Length ? lines[x.i + 1].Trim() : "")}")];
     }
 
     private static async Task<(int Subscriptions, double Circuits, double HubClients)> CountsAsync(FaultApp app) =>
