@@ -33,7 +33,8 @@ internal sealed partial class FaultsBench
 
         var startups = Messages.Startups(o.Nodes);
         await publisher.WindowedAsync(startups, 1, () => watch.Last.State?.Processed ?? 0, 8192, TimeSpan.FromSeconds(20));
-        var (seededAt, seeded) = await watch.UntilAsync(s => s.Live == o.Nodes && s.QueueLength == 0, Long, $"all {o.Nodes:N0} nodes live");
+        // The writer counts a batch as accepted just after its summary is out: wait for both, or the deltas below are off.
+        var (seededAt, seeded) = await watch.UntilAsync(s => s.Live == o.Nodes && s.Accepted == o.Nodes && s.QueueLength == 0, Long, $"all {o.Nodes:N0} nodes live and counted");
 
         // The steady load, each message's moment kept.
         var alives = Messages.Alives(o.Nodes);

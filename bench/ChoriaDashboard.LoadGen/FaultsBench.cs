@@ -4,7 +4,7 @@ using System.Text;
 
 namespace ChoriaDashboard.LoadGen;
 
-/// <summary>Options of the <c>faults</c> mode; sizes for a full run, or a smoke run of about a minute.</summary>
+/// <summary>Options of the <c>faults</c> mode; sizes for a full run, or a smoke run of about 80 s.</summary>
 internal sealed record FaultsBenchOptions
 {
     public bool Smoke { get; init; }

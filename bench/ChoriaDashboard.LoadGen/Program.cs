@@ -34,7 +34,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
                   Nats:PendingMessagesLimit (drops counted and shown, recovery); a flood of hostile messages at full speed,
                   then the valid fleet (rejections by reason, peak RSS); SIGTERM under load with a circuit and a hub client
                   open (time to exit, exit code, log); Chromium tabs opened and closed in rounds (fleet subscriptions,
-                  circuits, RSS). Writes artifacts/bench/reliability.md. --smoke: small sizes, about a minute.
+                  circuits, RSS). Writes artifacts/bench/reliability.md. --smoke: small sizes, about 80 s.
           measure [--nodes 100000] [--smoke] [--app DLL] [--environment Production|Development] [--out FILE]
                   [--browsers 50] [--latency-trials 50] [--steady-nodes 50000] [--steady-interval 10s]
                   [--mixed 300000] [--history 32] [--pages /,/nodes] [--app-setting Section:Key=value]... [--app-env NAME=value]... [--open-budget 150s]
