@@ -12,7 +12,7 @@
 #   scripts/bench.sh faults [ARGS]   faults on one broker (issue 22), each against a fresh nats-server and app: the broker
 #                                    restarted 10 times under steady load, a slow consumer, 1,000,000 hostile messages
 #                                    then the valid fleet, SIGTERM under load, Chromium tabs opened and closed in rounds
-#                                    of 100 (about 7 minutes); ARGS e.g. --smoke (about 80 s) or --only restarts,tabs.
+#                                    of 100 (about 6 minutes); ARGS e.g. --smoke (about 80 s) or --only restarts,tabs.
 #                                    Writes artifacts/bench/reliability.md; docs/reliability.md is a full run's copy
 #   scripts/bench.sh replay [ARGS]   restart recovery: 100,000 nodes x 3 events in Choria Streams, process start to a
 #                                    complete view with replay (3 runs) and without; ARGS e.g. --nodes 2000 --runs 1
