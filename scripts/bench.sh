@@ -12,6 +12,11 @@
 #   scripts/bench.sh flood [ARGS]    bad publishers against the caps at their defaults: a 10,000-node fleet, then 5,000
 #                                    made-up components, 1.1 million made-up checks, 300,000 made-up nodes; RSS after
 #                                    each, every refusal counted, the valid fleet exact at the end; ARGS e.g. --smoke
+#   scripts/bench.sh faults [ARGS]   faults on one broker (issue 22), each against a fresh nats-server and app: the broker
+#                                    restarted 10 times under steady load, a slow consumer, 1,000,000 hostile messages
+#                                    then the valid fleet, SIGTERM under load, Chromium tabs opened and closed in rounds
+#                                    of 100 (about 6 minutes); ARGS e.g. --smoke (about 80 s) or --only restarts,tabs.
+#                                    Writes artifacts/bench/reliability.md; docs/reliability.md is a full run's copy
 #   scripts/bench.sh replay [ARGS]   restart recovery: 100,000 nodes x 3 events in Choria Streams, process start to a
 #                                    complete view with replay (3 runs) and without; ARGS e.g. --nodes 2000 --runs 1
 #   scripts/bench.sh day [ARGS]      a simulated day (issue 22): the app's fleet store on a manual clock, 100,000 nodes
@@ -21,7 +26,7 @@
 #                                    --smoke (2,000 nodes, 26 h, seconds), --nodes 20000, --hours 26. Report:
 #                                    artifacts/bench/day.md (day-smoke.md)
 #
-# Results: artifacts/bench/results.md (or results-smoke.md), logs of nats-server and the app beside it,
+# Results: artifacts/bench/results.md (or results-smoke.md; faults: reliability.md), logs of nats-server and the app beside it,
 # micro-benchmark reports under artifacts/bench/micro/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -79,6 +84,14 @@ case "$mode" in
     timeout --kill-after=30 1200 dotnet bench/ChoriaDashboard.LoadGen/bin/Release/net10.0/ChoriaDashboard.LoadGen.dll \
       flood --app artifacts/bench/app/ChoriaDashboard.dll --environment Production "$@"
     ;;
+  faults)
+    shift
+    need
+    build_bench
+    # The runner bounds each wait itself; timeout is the backstop.
+    timeout --kill-after=30 2400 dotnet bench/ChoriaDashboard.LoadGen/bin/Release/net10.0/ChoriaDashboard.LoadGen.dll \
+      faults --app artifacts/bench/app/ChoriaDashboard.dll --environment Production "$@"
+    ;;
   replay)
     shift
     ensure_packages nats-server:nats-server
@@ -93,7 +106,7 @@ case "$mode" in
       measure --nodes 100000 --app artifacts/bench/app/ChoriaDashboard.dll --environment Production
     ;;
   *)
-    echo "usage: scripts/bench.sh [--smoke | micro [ARGS] | measure [ARGS] | replay [ARGS] | flood [ARGS] | webhooks [ARGS] | day [ARGS]]" >&2
+    echo "usage: scripts/bench.sh [--smoke | micro [ARGS] | measure [ARGS] | replay [ARGS] | flood [ARGS] | faults [ARGS] | webhooks [ARGS] | day [ARGS]]" >&2
     exit 2
     ;;
 esac

@@ -130,9 +130,9 @@ internal sealed partial class Measure
         var header = new[]
         {
             $"Run: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {started.Elapsed.TotalMinutes:0.0} min{(_o.Smoke ? ", SMOKE (small N: figures are not the targets' scale)" : "")}",
-            $"Machine: {MachineInfo()}",
+            $"Machine: {Machine.Describe()}",
             $"Command: `{_o.CommandLine}`",
-            $"App: `{_o.AppDll}` ({_o.Environment}){(_o.AppSettings.Count > 0 ? ", settings " + string.Join(" ", _o.AppSettings) : "")}{(_o.AppEnvironment.Count > 0 ? ", environment " + string.Join(" ", _o.AppEnvironment) : "")}; {NatsVersion()} on loopback",
+            $"App: `{_o.AppDll}` ({_o.Environment}){(_o.AppSettings.Count > 0 ? ", settings " + string.Join(" ", _o.AppSettings) : "")}{(_o.AppEnvironment.Count > 0 ? ", environment " + string.Join(" ", _o.AppEnvironment) : "")}; {Machine.NatsVersion()} on loopback",
             $"Traffic: every node keeps one shape (25 % legacy, 15 % CE binary, 60 % CE structured); mixed batch {Messages.Describe(mixed)}",
         };
         var markdown = _report.ToMarkdown("ChoriaDashboard end-to-end benchmark", header);
@@ -248,28 +248,5 @@ internal sealed partial class Measure
         Log.Line($"app pid {app.Pid} ready at {_appUri} after {sw.Elapsed.TotalSeconds:0.0} s, RSS {Fmt.MB(rss)}");
         _report.Add(new ResultRow("app idle RSS (connected, no circuits)", "—", Fmt.MB(rss), Verdict.Info, $"ready {sw.Elapsed.TotalSeconds:0.0} s after start"));
         return app;
-    }
-
-    private static string MachineInfo()
-    {
-        var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
-        var mem = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal));
-        var kib = long.Parse(mem.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-        return $"{System.Environment.ProcessorCount} CPUs ({cpu}), {kib / 1024.0 / 1024.0:0.0} GiB RAM, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {System.Environment.Version}";
-    }
-
-    private static string NatsVersion()
-    {
-        try
-        {
-            using var p = Process.Start(new ProcessStartInfo(Net.FindNatsServer(), "--version") { RedirectStandardOutput = true, UseShellExecute = false })!;
-            var text = p.StandardOutput.ReadToEnd().Trim();
-            p.WaitForExit(5000);
-            return text;
-        }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return "?";
-        }
     }
 }

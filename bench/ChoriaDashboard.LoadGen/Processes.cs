@@ -23,6 +23,41 @@ internal sealed class Child : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once the process has exited; null while it runs.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
+    /// <summary>Sends SIGTERM, the polite stop an orchestrator sends (<c>docker stop</c>, Kubernetes).</summary>
+    public void Terminate()
+    {
+        if (Kill(_process.Id, Sigterm) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, SIGTERM) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Waits for the process to exit; its exit code, or null if it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+
+        return _process.ExitCode;
+    }
+
+    private const int Sigterm = 15;
+
+    // libc's kill(2): Process.Kill sends SIGKILL only.
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+    private static extern int Kill(int pid, int signal);
+
     public static Child Start(string file, IEnumerable<string> args, string? workingDirectory, IDictionary<string, string>? env, string? logPath)
     {
         var info = new ProcessStartInfo(file)

@@ -6,6 +6,7 @@ using ChoriaDashboard.LoadGen;
 //   storm   --url ... --nodes 100000 [--rate 20000] [--prefix node]
 //   mix     --url ... --nodes 100000 --messages 300000
 //   measure --nodes 100000 [--smoke] [--app PATH] [--environment Production] [--out artifacts/bench/results.md] ...
+//   faults  [--smoke] [--only restarts,slow,flood,sigterm,tabs] ...
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
     Console.WriteLine("""
@@ -26,6 +27,14 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
                   the startup storm against the app without webhooks, then with three endpoints (two on a fast local
                   receiver, one dead: accepts connections, never answers); the storm's time both ways and the
                   deliveries per second. --smoke: 2,000 nodes.
+          faults  [--smoke] [--only restarts,slow,flood,sigterm,tabs] [--app DLL] [--environment Production] [--out FILE]
+                  [--restarts 10] [--nodes 10000] [--burst 20000] [--pending-limit 1000] [--flood 1000000] [--tabs 100] [--rounds 2]
+                  faults on one broker, each against a fresh nats-server and app: the broker killed and started again
+                  under steady load (reconnect times, lost and double-counted messages, false stale or dead); a burst past
+                  Nats:PendingMessagesLimit (drops counted and shown, recovery); a flood of hostile messages at full speed,
+                  then the valid fleet (rejections by reason, peak RSS); SIGTERM under load with a circuit and a hub client
+                  open (time to exit, exit code, log); Chromium tabs opened and closed in rounds (fleet subscriptions,
+                  circuits, RSS). Writes artifacts/bench/reliability.md. --smoke: small sizes, about 80 s.
           measure [--nodes 100000] [--smoke] [--app DLL] [--environment Production|Development] [--out FILE]
                   [--browsers 50] [--latency-trials 50] [--steady-nodes 50000] [--steady-interval 10s]
                   [--mixed 300000] [--history 32] [--pages /,/nodes] [--app-setting Section:Key=value]... [--app-env NAME=value]... [--open-budget 150s]
@@ -152,6 +161,36 @@ try
                     "ChoriaDashboard.LoadGen " + string.Join(' ', args));
                 options.EnsureAllUsed();
                 return await new WebhookBench(webhookOptions).RunAsync();
+            }
+
+        case "faults":
+            {
+                var smoke = options.Flag("smoke");
+                var faults = new FaultsBenchOptions
+                {
+                    Smoke = smoke,
+                    Restarts = options.Int("restarts", smoke ? 2 : 10),
+                    Nodes = options.Int("nodes", smoke ? 1_000 : 10_000),
+                    Between = smoke ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5),
+                    Down = smoke ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(2),
+                    Burst = options.Int("burst", smoke ? 5_000 : 20_000),
+                    PendingLimit = options.Int("pending-limit", smoke ? 256 : 1_000),
+                    Flood = options.Int("flood", smoke ? 20_000 : 1_000_000),
+                    Tabs = options.Int("tabs", smoke ? 5 : 100),
+                    Rounds = options.Int("rounds", 2),
+                    Only = options.String("only", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    AppDll = Path.GetFullPath(options.String("app") ?? DefaultApp()),
+                    Environment = options.String("environment") ?? "Production",
+                    Output = Path.GetFullPath(options.String("out", Path.Combine("artifacts", "bench", smoke ? "reliability-smoke.md" : "reliability.md"))),
+                    CommandLine = "ChoriaDashboard.LoadGen " + string.Join(' ', args),
+                };
+                options.EnsureAllUsed();
+                if (!File.Exists(faults.AppDll))
+                {
+                    throw new FileNotFoundException($"the app is not built: {faults.AppDll} (run scripts/bench.sh faults, or dotnet publish -c Release -o artifacts/bench/app)");
+                }
+
+                return await new FaultsBench(faults).RunAsync();
             }
 
         case "measure":

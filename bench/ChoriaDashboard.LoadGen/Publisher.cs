@@ -8,8 +8,19 @@ internal sealed class Publisher : IAsyncDisposable
 {
     private readonly NatsConnection _connection;
 
-    public Publisher(string url, string name = "choria-loadgen") =>
-        _connection = new NatsConnection(NatsOpts.Default with { Url = url, Name = name, WriterBufferSize = 4 * 1024 * 1024 });
+    /// <param name="reconnectWait">
+    /// Between reconnect attempts after the broker went away (the client's default is 2 s, doubling to 5 s): short, so a
+    /// fleet publishing through broker restarts is back as soon as the broker is.
+    /// </param>
+    public Publisher(string url, string name = "choria-loadgen", TimeSpan? reconnectWait = null) =>
+        _connection = new NatsConnection(NatsOpts.Default with
+        {
+            Url = url,
+            Name = name,
+            WriterBufferSize = 4 * 1024 * 1024,
+            ReconnectWaitMin = reconnectWait ?? NatsOpts.Default.ReconnectWaitMin,
+            ReconnectWaitMax = reconnectWait ?? NatsOpts.Default.ReconnectWaitMax,
+        });
 
     public long Published { get; private set; }
 

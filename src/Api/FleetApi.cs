@@ -46,7 +46,8 @@ public sealed record FleetResponse(
     GovernorResponse Governor,
     ViewCurrency Currency,
     TurnedAway? TurnedAway,
-    HubResponse Hub)
+    HubResponse Hub,
+    StreamResponse Stream)
 {
     public static FleetResponse From(IFleetView fleet, IFleetStatus status, INodeHistory history, FleetHubClients hub)
     {
@@ -79,7 +80,8 @@ public sealed record FleetResponse(
                 history.GovernorHistory),
             status.Currency,
             summary.TurnedAway,
-            new HubResponse(hub.Connected, hub.Streams, hub.Feeds, hub.FellBehind, hub.Resynchronised, hub.Refused));
+            new HubResponse(hub.Connected, hub.Streams, hub.Feeds, hub.FellBehind, hub.Resynchronised, hub.Refused),
+            new StreamResponse(status.FleetSubscriptions, status.FleetSubscriptionLags));
     }
 }
 
@@ -88,6 +90,13 @@ public sealed record FleetResponse(
 /// and since start: times a stream (or a feed) fell behind, fresh snapshots sent in place of a backlog, calls refused.
 /// </summary>
 public sealed record HubResponse(int Connections, int Streams, int Feeds, long FellBehind, long Resynchronised, long RefusedCalls);
+
+/// <summary>
+/// The fleet's stream inside the app: fleet subscriptions open now (every page and control of each open tab, live tails,
+/// hub feeds, metrics and webhooks), and times one lagged since start. Back to its level once tabs close: a count that
+/// only grows is a leak.
+/// </summary>
+public sealed record StreamResponse(int Subscriptions, long Lagged);
 
 public sealed record StateCounts(int Nodes, int Live, int Stale, int Dead, int Stopped);
 

@@ -22,4 +22,14 @@ public interface IFleetStatus
 
     /// <summary>When the newest accepted event was received; null before the first.</summary>
     DateTimeOffset? LatestEventAt { get; }
+
+    /// <summary>
+    /// Fleet subscriptions open now: one per page, control, live tail, hub feed or other reader of
+    /// <see cref="IFleetView.Subscribe"/>. A closed browser tab gives its back when its circuit ends (at once when the
+    /// page unloads, else after Blazor's disconnected-circuit retention), so a count that only grows is a leak.
+    /// </summary>
+    int FleetSubscriptions { get; }
+
+    /// <summary>Times a fleet subscription fell behind and was handed a snapshot instead of its backlog, since start.</summary>
+    long FleetSubscriptionLags { get; }
 }

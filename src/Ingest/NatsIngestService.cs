@@ -109,6 +109,26 @@ public sealed class NatsIngestService : BackgroundService
     }
 
     /// <summary>
+    /// Stops the loops (each ends its subscription), then closes the broker connection and says so: the last word of a
+    /// clean stop (SIGTERM, <c>docker stop</c>). Hosted services stop in reverse order of registration, so the readers
+    /// registered after the ingest that use the connection too (metrics' leader election, the demo fleet) have stopped
+    /// by now; the writer, registered before, stops after and applies nothing more from here.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await _connection.DisposeAsync();
+            _logger.LogInformation("Closed the connection to the broker at {Broker}: {Received:N0} messages received since start", _connectionSettings, _counters.ReceivedBySubscription.Values.Sum());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logger.LogWarning(e, "Closing the connection to the broker failed");
+        }
+    }
+
+    /// <summary>
     /// Keeps one subject subscribed for the life of the app. A subscription the broker refuses (permissions) is dropped
     /// and tried again every <c>Nats:ResubscribeDelay</c>, so rights granted later (a permissions reload on the broker)
     /// take effect without a restart; until then the subject stays listed as refused.

@@ -76,6 +76,10 @@ public sealed class FakeFleetStore : IFleetView, IFleetStatus, INodeHistory, IEv
 
     public DateTimeOffset? LatestEventAt { get; set; }
 
+    public int FleetSubscriptions => _stream.Count;
+
+    public long FleetSubscriptionLags => _stream.Lags;
+
     /// <summary>Accepted events the status bar reads (the fake's ingest counters).</summary>
     public void Accept(int count) => ((IngestCounters)Ingest).AddAccepted(count);
 

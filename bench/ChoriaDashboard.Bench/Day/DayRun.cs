@@ -105,7 +105,7 @@ internal static class DayRun
         var nodeList = NodeListTiming.Measure(store, runs: 50);
         await stop.CancelAsync();
         await reader;
-        var report = new DayReport(scenario, options, optionsSource, command, figures, end, nodeList, eventsSent, wall.Elapsed, store.SubscriberLags, Interlocked.Read(ref updatesRead), counters);
+        var report = new DayReport(scenario, options, optionsSource, command, figures, end, nodeList, eventsSent, wall.Elapsed, store.FleetSubscriptionLags, Interlocked.Read(ref updatesRead), counters);
         var text = report.ToMarkdown();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
         await File.WriteAllTextAsync(output, text);

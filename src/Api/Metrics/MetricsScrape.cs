@@ -149,6 +149,10 @@ public sealed class MetricsScrape(
             .Sample("choria_dashboard_broker_connected", [], [], status.Broker.State == BrokerState.Connected ? 1 : 0);
         text.Family("choria_dashboard_deaf_seconds_total", "counter", "Seconds cut off from the broker since start, not filled in by a replay")
             .Sample("choria_dashboard_deaf_seconds_total", [], [], Math.Floor(currency.DeafTime.TotalSeconds));
+        text.Family("choria_dashboard_fleet_subscriptions", "gauge", "Subscriptions to the fleet's stream open now: each open page and control, live tail, hub feed and reader")
+            .Sample("choria_dashboard_fleet_subscriptions", [], [], status.FleetSubscriptions);
+        text.Family("choria_dashboard_fleet_subscriptions_lagged_total", "counter", "Times a fleet subscription fell behind Fleet:SubscriberBufferSize updates and got a snapshot instead of its backlog")
+            .Sample("choria_dashboard_fleet_subscriptions_lagged_total", [], [], status.FleetSubscriptionLags);
         text.Family("choria_dashboard_metrics_leader", "gauge", "1 when this replica's tally families say active=\"1\" (elected leader, or no Metrics:Election)")
             .Sample("choria_dashboard_metrics_leader", [], [], leader ? 1 : 0);
         text.Family("choria_dashboard_metrics_series_dropped_total", "counter", "New label combinations of tally's families dropped at Metrics:MaxSeries")

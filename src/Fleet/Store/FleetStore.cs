@@ -90,12 +90,6 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
         ? _stream.Subscribe(_options.SubscriberBufferSize, WithEvents, u => u.Events.Count, _options.EventFeedSubscriberBuffer)
         : _stream.Subscribe(_options.SubscriberBufferSize);
 
-    /// <summary>Subscriptions to the fleet's stream open now.</summary>
-    public int SubscriberCount => _stream.Count;
-
-    /// <summary>Times a subscriber fell behind and was handed a snapshot instead of its backlog, since start.</summary>
-    public long SubscriberLags => _stream.Lags;
-
     // ---- For a driver on a manual clock (the simulated day, scripts/bench.sh day): read-only ----
 
     /// <summary>
@@ -112,6 +106,10 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
     internal int RecentEventCount => (int)Math.Min(_feed.Published, _options.EventFeedLength);
 
     // ---- IFleetStatus ----
+
+    public int FleetSubscriptions => _stream.Count;
+
+    public long FleetSubscriptionLags => _stream.Lags;
 
     public BrokerStatus Broker => Volatile.Read(ref _broker);
 

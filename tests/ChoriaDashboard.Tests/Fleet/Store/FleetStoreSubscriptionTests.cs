@@ -25,8 +25,8 @@ public sealed class FleetStoreSubscriptionTests
         Assert.Equal(0, active.Lags);
         Assert.Equal(5, fixture.Store.Summary.TotalNodes);
         Assert.Equal(5, fixture.Store.Nodes.Count);
-        Assert.Equal(2, fixture.Store.SubscriberCount);
-        Assert.True(fixture.Store.SubscriberLags > 0);
+        Assert.Equal(2, fixture.Store.FleetSubscriptions);
+        Assert.True(fixture.Store.FleetSubscriptionLags > 0);
     }
 
     [Fact]
@@ -83,11 +83,11 @@ public sealed class FleetStoreSubscriptionTests
     {
         await using var fixture = await StoreFixture.StartAsync();
         var subscription = fixture.Store.Subscribe();
-        Assert.Equal(1, fixture.Store.SubscriberCount);
+        Assert.Equal(1, fixture.Store.FleetSubscriptions);
 
         subscription.Dispose();
 
-        Assert.Equal(0, fixture.Store.SubscriberCount);
+        Assert.Equal(0, fixture.Store.FleetSubscriptions);
         Assert.True(subscription.IsDisposed);
         Assert.False(await subscription.WaitToReadAsync());
     }
