@@ -56,32 +56,60 @@ public sealed class NatsCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>The URLs of the servers running now, comma-separated.</summary>
+    public string RunningUrls => string.Join(",", Nodes.Where(n => n.Running).Select(n => n.Url));
+
     /// <summary>The server listening on <paramref name="port"/>.</summary>
     public Node NodeAt(int port) => Nodes.Single(n => n.Port == port);
+
+    /// <summary>
+    /// The server a client names by <paramref name="url"/> (as the NATS client reports the server it is connected to,
+    /// <c>nats://127.0.0.1:4222</c>); null for a URL that is not one of this cluster's.
+    /// </summary>
+    public Node? NodeAt(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? Nodes.SingleOrDefault(n => n.Port == uri.Port) : null;
 
     /// <summary>Waits until the JetStream API answers through the servers that run (a meta leader is elected).</summary>
     public async Task WaitJetStreamAsync(TimeSpan timeout)
     {
-        var running = string.Join(",", Nodes.Where(n => n.Running).Select(n => n.Url));
-        await using var connection = new NatsConnection(new NatsOpts { Url = running, Name = "test-cluster" });
+        await using var connection = new NatsConnection(new NatsOpts { Url = RunningUrls, Name = "test-cluster" });
         var js = new NatsJSContext(connection);
         Exception? last = null;
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                try
+        try
+        {
+            await Eventually.TrueAsync(
+                async () =>
                 {
-                    await js.GetAccountInfoAsync();
-                    return true;
-                }
-                catch (Exception e) when (e is NatsException or TimeoutException)
-                {
-                    last = e;
-                    return false;
-                }
-            },
-            timeout,
-            $"JetStream to answer on the cluster (last: {last?.Message}){Environment.NewLine}{Log}");
+                    try
+                    {
+                        await js.GetAccountInfoAsync();
+                        return true;
+                    }
+                    catch (Exception e) when (e is NatsException or TimeoutException)
+                    {
+                        last = e;
+                        return false;
+                    }
+                },
+                timeout,
+                "JetStream to answer on the cluster");
+        }
+        catch (TimeoutException e)
+        {
+            // The last error is known only now, not when the message would have been built.
+            throw new TimeoutException($"{e.Message} Last error: {last?.GetType().Name}: {last?.Message}{Environment.NewLine}{Log}", e);
+        }
+    }
+
+    /// <summary>The server that leads <paramref name="stream"/> now (its Raft group's leader), asked through the servers that run.</summary>
+    /// <exception cref="InvalidOperationException">No server leads it (no quorum), or the leader is not one of this cluster's.</exception>
+    public async Task<Node> StreamLeaderAsync(string stream)
+    {
+        await using var connection = new NatsConnection(new NatsOpts { Url = RunningUrls, Name = "test-cluster" });
+        var js = new NatsJSContext(connection);
+        var leader = (await js.GetStreamAsync(stream)).Info.Cluster?.Leader;
+        return Nodes.SingleOrDefault(n => n.Name == leader)
+            ?? throw new InvalidOperationException($"{stream} has no leader among {string.Join(", ", Nodes)} (reported: '{leader}')");
     }
 
     /// <summary>
@@ -111,7 +139,7 @@ public sealed class NatsCluster : IAsyncDisposable
     /// <summary>Waits until both Choria streams have a leader and <paramref name="replicas"/> - 1 current followers.</summary>
     public async Task WaitStreamsCurrentAsync(int replicas, TimeSpan timeout)
     {
-        await using var connection = new NatsConnection(new NatsOpts { Url = string.Join(",", Nodes.Where(n => n.Running).Select(n => n.Url)), Name = "test-cluster" });
+        await using var connection = new NatsConnection(new NatsOpts { Url = RunningUrls, Name = "test-cluster" });
         var js = new NatsJSContext(connection);
         foreach (var name in new[] { ChoriaStreams.Events, ChoriaStreams.Machine })
         {
