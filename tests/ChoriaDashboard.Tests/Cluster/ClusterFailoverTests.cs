@@ -34,6 +34,13 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
     /// <summary>Servers in a stored history.</summary>
     private const int HistoryNodes = 2000;
 
+    /// <summary>Servers in a history that spans longer than <see cref="ReplayStaleAfter"/>, with this many early alives each.</summary>
+    private const int ReplayNodes = 1000;
+
+    private const int EarlyRounds = 60;
+
+    private static readonly TimeSpan ReplayStaleAfter = TimeSpan.FromSeconds(12);
+
     [Fact]
     public async Task Failover_BrokerKilledUnderLoad_ReconnectsToAnotherBrokerWithoutJudgingTheGapOrApplyingAnythingTwice()
     {
@@ -168,6 +175,64 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         Assert.Empty(recorder!.Judged);
     }
 
+    /// <remarks>
+    /// The history spans longer than <c>Fleet:StaleAfter</c> (as in <see cref="ReplayResumeTests"/>): every node's startup and
+    /// early alives on 1.0.0, then, more than StaleAfter later, its late alive on 2.0.0. Judged on the part replayed before
+    /// the kill, every node would be stale on 1.0.0.
+    /// </remarks>
+    [Fact]
+    public async Task Replay_BrokerKilledMidReplay_CompletesFromAnotherBroker()
+    {
+        await using var cluster = await NatsCluster.StartAsync();
+        await cluster.RecreateChoriaStreamsAsync(3);
+        var stored = await StoreSpanningHistoryAsync(cluster);
+        var recorder = default(FleetRecorder);
+        var log = default(AppLog);
+        await using var app = new DashboardFactory(cluster.Urls, ReplaySettings(), services: s =>
+        {
+            recorder = FleetRecorder.AddTo(s);
+            log = AppLog.AddTo(s);
+        });
+        using var http = app.CreateClient();
+        var status = app.Services.GetRequiredService<IFleetStatus>();
+        var view = app.Services.GetRequiredService<IFleetView>();
+        var started = Stopwatch.StartNew();
+
+        await Eventually.TrueAsync(() => status.Currency.Replay is { } r && r.Total > 0 && r.Replayed >= r.Total / 4, Timeout, "a quarter of the history to be replayed");
+        var at = status.Currency.Replay!;
+        var broker = cluster.NodeAt(status.Broker.Server)
+            ?? throw new InvalidOperationException($"the dashboard names no broker of the cluster: '{status.Broker.Server}' ({cluster.Urls})");
+        var leader = await cluster.StreamLeaderAsync(ChoriaStreams.Events);
+        var killedAt = DateTimeOffset.UtcNow;
+        await broker.StopAsync();
+        var reconnected = await Eventually.ValueAsync(
+            () => Task.FromResult(status.Broker),
+            b => b.State == BrokerState.Connected && b.Since > killedAt,
+            Timeout,
+            $"the dashboard to connect to another broker after {broker} was killed");
+        await FleetApiIntegrationTests.WaitReadyAsync(http);
+        var caughtUp = DateTimeOffset.UtcNow - killedAt;
+        output.WriteLine(
+            $"killed {broker}, the dashboard's broker ({(broker == leader ? "also" : "not")} the leader of {ChoriaStreams.Events}), at {at.Replayed} of {at.Total} " +
+            $"({started.Elapsed.TotalSeconds:0.0} s after the start); connected to {cluster.NodeAt(reconnected.Server)} after {(reconnected.Since - killedAt).TotalMilliseconds:0} ms; " +
+            $"caught up {caughtUp.TotalSeconds:0.0} s after the kill");
+        output.WriteLine(log!.Text("Replay"));
+
+        var fleet = await WaitFleetAsync(http, f => Accounted(f) >= stored, $"accepted + superseded to reach the {stored} stored messages");
+        var currency = fleet.GetProperty("currency");
+        Assert.True(currency.GetProperty("isCurrent").GetBoolean(), currency.ToString());
+        Assert.True(currency.GetProperty("replayInterruptions").GetInt32() >= 1, $"the kill did not interrupt the replay: {currency}");
+        Assert.Equal(JsonValueKind.Null, currency.GetProperty("historyIncomplete").ValueKind);
+
+        // The whole history, once: every node live on 2.0.0, every stored message accounted for, none rejected.
+        Assert.Equal(ReplayNodes, view.Nodes.Count);
+        Assert.All(view.Nodes.Values, n => Assert.Equal(("2.0.0", NodeState.Live), (n.Version, n.State)));
+        Assert.Equal(stored, Accounted(fleet));
+        Assert.Equal(0, fleet.GetProperty("ingest").GetProperty("rejected").GetInt64());
+        Assert.True(recorder!.Judged.IsEmpty, $"nodes judged: {string.Join(", ", recorder.Judged.Take(10))}");
+        Assert.Empty(recorder.Deaths);
+    }
+
     /// <summary>Liveness in seconds, for a fleet sending an alive every second.</summary>
     private static Dictionary<string, string?> LoadSettings() => new()
     {
@@ -256,6 +321,73 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             Timeout,
             $"the {events} lifecycle and {machine} machine events to be stored");
         return (events, machine);
+    }
+
+    /// <summary>
+    /// As <see cref="ReplayResumeTests"/>: a writer slowed down (a small queue, a pause between batches), so the replay
+    /// takes a few seconds and a test can break it off; liveness in seconds, longer than the replay.
+    /// </summary>
+    private static Dictionary<string, string?> ReplaySettings() => new()
+    {
+        ["Fleet:StaleAfter"] = ReplayStaleAfter.ToString("c", CultureInfo.InvariantCulture),
+        ["Fleet:DeadAfter"] = (ReplayStaleAfter * 2).ToString("c", CultureInfo.InvariantCulture),
+        ["Fleet:ForgetAfter"] = "01:00:00",
+        ["Replay:Margin"] = "01:00:00",
+        ["Replay:RetryDelay"] = "00:00:00.200",
+        ["Replay:MaxRetryDelay"] = "00:00:02",
+        ["Replay:StallTimeout"] = "00:00:02",
+        ["Ingest:QueueCapacity"] = "1024",
+        ["Fleet:MaxBatchSize"] = "1000000",
+        ["Fleet:BatchDelay"] = "00:00:00.040",
+        ["Security:ApiRequestsPerMinute"] = "100000",
+        ["Logging:LogLevel:ChoriaDashboard.Ingest"] = "Information",
+    };
+
+    /// <summary>
+    /// Through all three brokers: every node's startup and <see cref="EarlyRounds"/> alives on 1.0.0, then, more than
+    /// <see cref="ReplayStaleAfter"/> later, its late alive on 2.0.0. Returns the messages stored (all in CHORIA_EVENTS).
+    /// </summary>
+    private static async Task<long> StoreSpanningHistoryAsync(NatsCluster cluster)
+    {
+        var shapes = new[] { WireFormat.Legacy, WireFormat.CloudEventStructured, WireFormat.CloudEventBinary };
+        var publishers = cluster.Nodes.Select(n => new TestPublisher(n.Url)).ToList();
+        try
+        {
+            for (var i = 0; i < ReplayNodes; i++)
+            {
+                await publishers[i % publishers.Count].PublishAsync(Startup(Identity(i, "resume"), "1.0.0"), shapes[i % shapes.Length]);
+            }
+
+            for (var round = 0; round < EarlyRounds; round++)
+            {
+                for (var i = 0; i < ReplayNodes; i++)
+                {
+                    await publishers[i % publishers.Count].PublishAsync(Alive(Identity(i, "resume"), "1.0.0"), shapes[(i + round) % shapes.Length]);
+                }
+
+                await Task.WhenAll(publishers.Select(p => p.FlushAsync()));
+            }
+
+            var early = DateTimeOffset.UtcNow;
+            await Eventually.TrueAsync(() => DateTimeOffset.UtcNow - early > ReplayStaleAfter + TimeSpan.FromSeconds(1), Timeout, "the history to span more than StaleAfter");
+            for (var i = 0; i < ReplayNodes; i++)
+            {
+                await publishers[i % publishers.Count].PublishAsync(Alive(Identity(i, "resume"), "2.0.0"), WireFormat.CloudEventBinary);
+            }
+
+            await Task.WhenAll(publishers.Select(p => p.FlushAsync()));
+        }
+        finally
+        {
+            foreach (var publisher in publishers)
+            {
+                await publisher.DisposeAsync();
+            }
+        }
+
+        var stored = (long)ReplayNodes * (EarlyRounds + 2);
+        await Eventually.TrueAsync(async () => await TestStreams.MessagesAsync(cluster.Urls, ChoriaStreams.Events) == stored, Timeout, $"the {stored} events to be stored");
+        return stored;
     }
 
     /// <summary><c>/api/fleet</c> once <paramref name="accept"/> holds; on a timeout, the last answer is in the message.</summary>
