@@ -34,8 +34,27 @@ public sealed class NatsCluster : IAsyncDisposable
     /// <summary>What every server logged so far, for assertion messages.</summary>
     public string Log => string.Join(Environment.NewLine, Nodes.Select(n => $"--- {n.Name} ---{Environment.NewLine}{n.Log}"));
 
-    /// <summary>Starts the servers and waits until JetStream answers (a meta leader is elected).</summary>
+    /// <summary>
+    /// Starts the servers and waits until JetStream answers (a meta leader is elected). A port taken by another process
+    /// between choosing it and listening on it (other test runs share the machine) means a fresh start on new ports, up
+    /// to three times.
+    /// </summary>
     public static async Task<NatsCluster> StartAsync(int size = 3)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryStartAsync(size);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+                // Ports chosen free were taken before the server listened: choose again.
+            }
+        }
+    }
+
+    private static async Task<NatsCluster> TryStartAsync(int size)
     {
         var directory = Directory.CreateTempSubdirectory("choria-dashboard-nats-cluster-").FullName;
         var ports = Enumerable.Range(0, size).Select(_ => (Client: NatsServerFixture.FreePort(), Route: NatsServerFixture.FreePort())).ToList();
@@ -54,6 +73,24 @@ public sealed class NatsCluster : IAsyncDisposable
         }
 
         return cluster;
+    }
+
+    /// <summary>
+    /// Each consumer of <paramref name="stream"/> now: its name, the server that hosts it (its leader; null when none or
+    /// not one of this cluster's) and how many messages it delivered, asked through the servers that run.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Name, Node? Host, ulong Delivered)>> ConsumersAsync(string stream)
+    {
+        await using var connection = new NatsConnection(new NatsOpts { Url = RunningUrls, Name = "test-cluster" });
+        var js = new NatsJSContext(connection);
+        var consumers = new List<(string, Node?, ulong)>();
+        await foreach (var consumer in js.ListConsumersAsync(stream))
+        {
+            var info = consumer.Info;
+            consumers.Add((info.Name, Nodes.SingleOrDefault(n => n.Name == info.Cluster?.Leader), info.Delivered.ConsumerSeq));
+        }
+
+        return consumers;
     }
 
     /// <summary>The URLs of the servers running now, comma-separated.</summary>
@@ -237,6 +274,8 @@ public sealed class NatsCluster : IAsyncDisposable
                 {
                     if (process.HasExited)
                     {
+                        // Its last words (why it exited) are read from its output after the exit.
+                        await process.WaitForExitAsync();
                         throw new InvalidOperationException($"nats-server {Name} exited with code {process.ExitCode}: {Log}");
                     }
 
