@@ -147,7 +147,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         // The leader of the lifecycle stream dies, so the replay reads from a replica that had to take over. The
         // dashboard starts once the streams have elected new leaders: the broker is down, not dying. (Started during the
         // election, the replay asks where CHORIA_EVENTS ends, gets no answer, and skips it for good: see the report of
-        // issue 22; that is for src/Ingest/Replay to fix.)
+        // issue 22; that is for src/Ingest/Replay to fix.) nats-server 2.9.10 goes on placing about one new consumer in
+        // three on the dead server (for a minute at least), which never answers: the replay resumes each such read.
         var leader = await cluster.StreamLeaderAsync(ChoriaStreams.Events);
         await leader.StopAsync();
         var election = Stopwatch.StartNew();
@@ -163,7 +164,16 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             log = AppLog.AddTo(s);
         });
         using var http = app.CreateClient();
-        await FleetApiIntegrationTests.WaitReadyAsync(http);
+        try
+        {
+            await Eventually.TrueAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(45), "/readyz to answer 200 (the replay caught up)");
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine(log!.Text());
+            throw;
+        }
+
         var fleet = await WaitFleetAsync(http, f => Accounted(f) >= stored.Events + stored.Machine, $"accepted + superseded to reach the {stored.Events + stored.Machine} stored events");
         var currency = fleet.GetProperty("currency");
         output.WriteLine($"restarted on {fleet.GetProperty("nats").GetProperty("server")}, caught up after {watch.Elapsed.TotalSeconds:0.0} s; currency {currency}");
@@ -302,13 +312,17 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
 
     /// <summary>
     /// For a history that is not refreshed afterwards: thresholds longer than the test, so every node keeps the state the
-    /// history left it in (live, stopped) while the test compares two views of it.
+    /// history left it in (live, stopped) while the test compares two views of it. A read that gets no answer (a consumer
+    /// placed on the dead broker) is resumed after 2 s, not after the client's 5 s request timeout and 1, 2, 4 s waits.
     /// </summary>
     private static Dictionary<string, string?> HistorySettings() => new()
     {
         ["Fleet:StaleAfter"] = "00:01:00",
         ["Fleet:DeadAfter"] = "00:02:00",
         ["Fleet:ForgetAfter"] = "01:00:00",
+        ["Replay:RetryDelay"] = "00:00:00.200",
+        ["Replay:MaxRetryDelay"] = "00:00:02",
+        ["Replay:StallTimeout"] = "00:00:02",
         ["Security:ApiRequestsPerMinute"] = "100000",
         ["Logging:LogLevel:ChoriaDashboard.Ingest"] = "Information",
     };
