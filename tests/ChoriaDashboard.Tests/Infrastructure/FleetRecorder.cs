@@ -18,8 +18,8 @@ public sealed class FleetRecorder : IHostedService, IDisposable
     private Task? _loop;
     private int _stopped;
 
-    /// <summary>Nodes seen stale or dead, with the replay running (true) or not (false) in that update.</summary>
-    public ConcurrentQueue<(NodeKey Node, NodeState State, bool Replaying)> Judged { get; } = new();
+    /// <summary>Nodes seen stale or dead, as judged (with what the dashboard last heard of them then).</summary>
+    public ConcurrentQueue<Judgement> Judged { get; } = new();
 
     /// <summary>Deaths told as news.</summary>
     public ConcurrentQueue<FleetNews> Deaths { get; } = new();
@@ -69,6 +69,16 @@ public sealed class FleetRecorder : IHostedService, IDisposable
         return this;
     }
 
+    /// <summary>A node seen stale or dead.</summary>
+    /// <param name="Node">The node as judged: its state, and its last-seen time and version then.</param>
+    /// <param name="Replaying">The replay of Choria Streams was still running in that update.</param>
+    /// <param name="At">When the writer judged it (the update's <see cref="FleetSummary.AsOf"/>).</param>
+    public sealed record Judgement(NodeSnapshot Node, bool Replaying, DateTimeOffset At)
+    {
+        public override string ToString() =>
+            $"{Node.Key} {Node.State} at {At:HH:mm:ss.fff} (last seen {Node.LastSeen:HH:mm:ss.fff} on {Node.Version}){(Replaying ? " while replaying" : "")}";
+    }
+
     private async Task ReadAsync(BroadcastSubscription<FleetUpdate> subscription)
     {
         using (subscription)
@@ -79,7 +89,7 @@ public sealed class FleetRecorder : IHostedService, IDisposable
                 var replaying = update.Currency.Replay is not null;
                 foreach (var node in update.ChangedNodes.Where(n => n.State is NodeState.Stale or NodeState.Dead))
                 {
-                    Judged.Enqueue((node.Key, node.State, replaying));
+                    Judged.Enqueue(new Judgement(node, replaying, update.Summary.AsOf));
                 }
 
                 foreach (var news in update.News.Where(n => n.Kind == NewsKind.Died))

@@ -34,8 +34,27 @@ public sealed class NatsCluster : IAsyncDisposable
     /// <summary>What every server logged so far, for assertion messages.</summary>
     public string Log => string.Join(Environment.NewLine, Nodes.Select(n => $"--- {n.Name} ---{Environment.NewLine}{n.Log}"));
 
-    /// <summary>Starts the servers and waits until JetStream answers (a meta leader is elected).</summary>
+    /// <summary>
+    /// Starts the servers and waits until JetStream answers (a meta leader is elected). A port taken by another process
+    /// between choosing it and listening on it (other test runs share the machine) means a fresh start on new ports, up
+    /// to three times.
+    /// </summary>
     public static async Task<NatsCluster> StartAsync(int size = 3)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await TryStartAsync(size);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+                // Ports chosen free were taken before the server listened: choose again.
+            }
+        }
+    }
+
+    private static async Task<NatsCluster> TryStartAsync(int size)
     {
         var directory = Directory.CreateTempSubdirectory("choria-dashboard-nats-cluster-").FullName;
         var ports = Enumerable.Range(0, size).Select(_ => (Client: NatsServerFixture.FreePort(), Route: NatsServerFixture.FreePort())).ToList();
@@ -56,32 +75,78 @@ public sealed class NatsCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>
+    /// Each consumer of <paramref name="stream"/> now: its name, the server that hosts it (its leader; null when none or
+    /// not one of this cluster's) and how many messages it delivered, asked through the servers that run.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Name, Node? Host, ulong Delivered)>> ConsumersAsync(string stream)
+    {
+        await using var connection = new NatsConnection(new NatsOpts { Url = RunningUrls, Name = "test-cluster" });
+        var js = new NatsJSContext(connection);
+        var consumers = new List<(string, Node?, ulong)>();
+        await foreach (var consumer in js.ListConsumersAsync(stream))
+        {
+            var info = consumer.Info;
+            consumers.Add((info.Name, Nodes.SingleOrDefault(n => n.Name == info.Cluster?.Leader), info.Delivered.ConsumerSeq));
+        }
+
+        return consumers;
+    }
+
+    /// <summary>The URLs of the servers running now, comma-separated.</summary>
+    public string RunningUrls => string.Join(",", Nodes.Where(n => n.Running).Select(n => n.Url));
+
     /// <summary>The server listening on <paramref name="port"/>.</summary>
     public Node NodeAt(int port) => Nodes.Single(n => n.Port == port);
+
+    /// <summary>
+    /// The server a client names by <paramref name="url"/> (as the NATS client reports the server it is connected to,
+    /// <c>nats://127.0.0.1:4222</c>); null for a URL that is not one of this cluster's.
+    /// </summary>
+    public Node? NodeAt(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? Nodes.SingleOrDefault(n => n.Port == uri.Port) : null;
 
     /// <summary>Waits until the JetStream API answers through the servers that run (a meta leader is elected).</summary>
     public async Task WaitJetStreamAsync(TimeSpan timeout)
     {
-        var running = string.Join(",", Nodes.Where(n => n.Running).Select(n => n.Url));
-        await using var connection = new NatsConnection(new NatsOpts { Url = running, Name = "test-cluster" });
+        await using var connection = new NatsConnection(new NatsOpts { Url = RunningUrls, Name = "test-cluster" });
         var js = new NatsJSContext(connection);
         Exception? last = null;
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                try
+        try
+        {
+            await Eventually.TrueAsync(
+                async () =>
                 {
-                    await js.GetAccountInfoAsync();
-                    return true;
-                }
-                catch (Exception e) when (e is NatsException or TimeoutException)
-                {
-                    last = e;
-                    return false;
-                }
-            },
-            timeout,
-            $"JetStream to answer on the cluster (last: {last?.Message}){Environment.NewLine}{Log}");
+                    try
+                    {
+                        await js.GetAccountInfoAsync();
+                        return true;
+                    }
+                    catch (Exception e) when (e is NatsException or TimeoutException)
+                    {
+                        last = e;
+                        return false;
+                    }
+                },
+                timeout,
+                "JetStream to answer on the cluster");
+        }
+        catch (TimeoutException e)
+        {
+            // The last error is known only now, not when the message would have been built.
+            throw new TimeoutException($"{e.Message} Last error: {last?.GetType().Name}: {last?.Message}{Environment.NewLine}{Log}", e);
+        }
+    }
+
+    /// <summary>The server that leads <paramref name="stream"/> now (its Raft group's leader), asked through the servers that run.</summary>
+    /// <exception cref="InvalidOperationException">No server leads it (no quorum), or the leader is not one of this cluster's.</exception>
+    public async Task<Node> StreamLeaderAsync(string stream)
+    {
+        await using var connection = new NatsConnection(new NatsOpts { Url = RunningUrls, Name = "test-cluster" });
+        var js = new NatsJSContext(connection);
+        var leader = (await js.GetStreamAsync(stream)).Info.Cluster?.Leader;
+        return Nodes.SingleOrDefault(n => n.Name == leader)
+            ?? throw new InvalidOperationException($"{stream} has no leader among {string.Join(", ", Nodes)} (reported: '{leader}')");
     }
 
     /// <summary>
@@ -128,7 +193,7 @@ public sealed class NatsCluster : IAsyncDisposable
     /// <summary>Waits until both Choria streams have a leader and <paramref name="replicas"/> - 1 current followers.</summary>
     public async Task WaitStreamsCurrentAsync(int replicas, TimeSpan timeout)
     {
-        await using var connection = new NatsConnection(new NatsOpts { Url = string.Join(",", Nodes.Where(n => n.Running).Select(n => n.Url)), Name = "test-cluster" });
+        await using var connection = new NatsConnection(new NatsOpts { Url = RunningUrls, Name = "test-cluster" });
         var js = new NatsJSContext(connection);
         foreach (var name in new[] { ChoriaStreams.Events, ChoriaStreams.Machine })
         {
@@ -226,6 +291,8 @@ public sealed class NatsCluster : IAsyncDisposable
                 {
                     if (process.HasExited)
                     {
+                        // Its last words (why it exited) are read from its output after the exit.
+                        await process.WaitForExitAsync();
                         throw new InvalidOperationException($"nats-server {Name} exited with code {process.ExitCode}: {Log}");
                     }
 
