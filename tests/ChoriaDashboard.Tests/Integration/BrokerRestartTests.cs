@@ -152,7 +152,7 @@ public sealed class BrokerRestartTests : IClassFixture<NatsServerFixture>
         Assert.Equal(0, status.Ingest.TotalRejected);
 
         // No false stale or dead, ever: every judgement the stream told, and the totals now.
-        Assert.True(fleetRecorder.Judged.IsEmpty, $"expected no node judged stale or dead for the outages; judged: {string.Join(", ", fleetRecorder.Judged.Select(j => $"{j.Node.Identity} {j.State}"))}");
+        Assert.True(fleetRecorder.Judged.IsEmpty, $"expected no node judged stale or dead for the outages; judged: {string.Join(", ", fleetRecorder.Judged)}");
         Assert.True(fleetRecorder.Deaths.IsEmpty, $"expected no death told as news; told: {fleetRecorder.Deaths.Count}");
         var fleet = await FleetApiIntegrationTests.GetFleetAsync(http);
         Assert.Equal(nodes + 1, fleet.GetProperty("totals").GetProperty("live").GetInt32());
