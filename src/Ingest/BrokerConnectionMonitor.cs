@@ -42,14 +42,17 @@ public sealed class BrokerConnectionMonitor
             Update(s => s with { State = BrokerState.Connected, Since = _time.GetUtcNow(), Server = NatsOptions.Redact(e.Message), LastError = null, Reason = null, RefusedSubjects = s.RefusedSubjects.Clear() });
             return ValueTask.CompletedTask;
         };
+        // These two events carry the server's URL, not an error: the error in words, naming that server (with a cluster
+        // of brokers, which one was lost and which one would not take us). Why an attempt failed comes from the client's
+        // own report of it (ConnectionFailed).
         connection.ConnectionDisconnected += (_, e) =>
         {
-            Update(s => s with { State = BrokerState.Reconnecting, Since = _time.GetUtcNow(), LastError = e.Message, Reason = ReasonFor(e.Message) ?? s.Reason });
+            Update(s => s with { State = BrokerState.Reconnecting, Since = _time.GetUtcNow(), LastError = $"connection to {ServerName(e.Message)} lost" });
             return ValueTask.CompletedTask;
         };
         connection.ReconnectFailed += (_, e) =>
         {
-            Update(s => s with { State = BrokerState.Reconnecting, LastError = e.Message, Reason = ReasonFor(e.Message) ?? s.Reason });
+            Update(s => s with { State = BrokerState.Reconnecting, LastError = $"could not connect to {ServerName(e.Message)}" });
             return ValueTask.CompletedTask;
         };
     }
@@ -102,6 +105,8 @@ public sealed class BrokerConnectionMonitor
 
         return string.Join(" <- ", messages.Distinct());
     }
+
+    private static string ServerName(string? url) => string.IsNullOrEmpty(url) ? "the broker" : NatsOptions.Redact(url);
 
     private string? ReasonFor(string? message) => BrokerFailureReason.Describe(message, _expiry?.ClientCertificate, _time.GetUtcNow(), _expiry?.Token);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
@@ -5,6 +6,7 @@ using System.Text.Json;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Status;
+using ChoriaDashboard.Ingest;
 using ChoriaDashboard.Tests.Infrastructure;
 using ChoriaDashboard.Tests.Integration;
 using Microsoft.Extensions.DependencyInjection;
@@ -73,6 +75,8 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             Timeout,
             $"every node live after four rounds of alives (rounds {load.Rounds}, nodes {view.Nodes.Count})");
 
+        var statuses = new ConcurrentQueue<BrokerStatus>();
+        app.Services.GetRequiredService<BrokerConnectionMonitor>().Changed += statuses.Enqueue;
         var killedAt = DateTimeOffset.UtcNow;
         await broker.StopAsync();
         var reconnected = await Eventually.ValueAsync(
@@ -82,10 +86,18 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             $"the dashboard to be connected and subscribed again after {broker} was killed");
         var failover = reconnected.Since - killedAt;
         var now = cluster.NodeAt(reconnected.Server);
-        output.WriteLine($"killed {broker}, the dashboard's broker; connected to {now} after {failover.TotalMilliseconds:0} ms");
+        var gap = statuses.TakeWhile(b => b.State != BrokerState.Connected || b.Server == broker.Url).ToList();
+        var told = string.Join(Environment.NewLine, gap.Select(b => $"  {b.State} since {b.Since:HH:mm:ss.fff}: {b.LastError} ({b.Reason})"));
+        output.WriteLine($"killed {broker}, the dashboard's broker; connected to {now} after {failover.TotalMilliseconds:0} ms; meanwhile the status said:{Environment.NewLine}{told}");
         Assert.True(now is not null && now != broker, $"connected to '{reconnected.Server}' after {broker} was killed");
         var fleet = await FleetApiIntegrationTests.GetFleetAsync(http);
         Assert.Equal(reconnected.Server, fleet.GetProperty("nats").GetProperty("server").GetString());
+        Assert.True(fleet.GetProperty("nats").GetProperty("lastError").ValueKind == JsonValueKind.Null, fleet.GetProperty("nats").ToString());
+
+        // Meanwhile the status said, in words, which broker was lost (and which would not take the dashboard), never a
+        // bare URL for an error.
+        Assert.Contains(gap, b => b.State == BrokerState.Reconnecting && b.LastError == $"connection to {broker.Url} lost");
+        Assert.All(gap, b => Assert.True(b.LastError is { } e && !cluster.Nodes.Any(n => e == n.Url), told));
 
         // The load goes on for longer than DeadAfter after the reconnect: a node judged on the gap would show by then.
         await Eventually.TrueAsync(() => DateTimeOffset.UtcNow - reconnected.Since > DeadAfter + TimeSpan.FromSeconds(1), Timeout, "DeadAfter to pass after the reconnect");
