@@ -30,7 +30,9 @@ dotnet format ChoriaDashboard.sln --verify-no-changes --no-restore -v quiet
 echo "==> Tests"
 log=$(mktemp)
 status=0
-dotnet test ChoriaDashboard.sln -c Release --no-build --nologo 2>&1 | tee "$log" || status=$?
+# A test that hangs is stopped after 10 minutes and named in the output (no dump), so a hang fails the run
+# instead of eating the CI budget.
+dotnet test ChoriaDashboard.sln -c Release --no-build --nologo --blame-hang-timeout 10m --blame-hang-dump-type none 2>&1 | tee "$log" || status=$?
 passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 if [ "$status" -ne 0 ] || [ "$passed" -eq 0 ]; then
