@@ -114,6 +114,7 @@ public static class ServiceRegistration
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddSingleton<Components.Pages.FleetTrendCache>();
         // The live hub for other clients (/hubs/fleet): SignalR sized by Hub:*.
         services.AddValidatedOptions<FleetHubOptions, FleetHubOptionsValidator>(config, FleetHubOptions.Section);
         services.AddFleetHub();

@@ -21,6 +21,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<Fleet.INodeHistory>(Store);
         Services.AddSingleton<Fleet.IEventTail>(Store);
         Services.AddSingleton(new Fleet.Queries.NodeListCache(Store, 8));
+        Services.AddSingleton(Trends);
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Monitor);
         Services.AddSingleton(Options.Create(new UiOptions { UpdateInterval = TimeSpan.FromMilliseconds(50) }));
@@ -28,6 +29,9 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
     }
 
     protected FakeFleetStore Store { get; } = new();
+
+    /// <summary>The overview's charts, shared by every overview rendered in the test (one app's singleton).</summary>
+    protected Components.Pages.FleetTrendCache Trends { get; } = new();
 
     protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero));
 

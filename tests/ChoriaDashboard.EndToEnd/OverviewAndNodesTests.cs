@@ -196,6 +196,42 @@ public sealed class OverviewAndNodesTests(BrowserFixture browser, NatsServerFixt
     }
 
     [Fact]
+    public async Task TrendCharts_DrawnInTheBrowser_LegendNamesTheLines_ThemeSwitchKeepsOneChart()
+    {
+        var errors = new List<string>();
+        _page.Console += (_, m) =>
+        {
+            if (m.Type == "error")
+            {
+                errors.Add(m.Text);
+            }
+        };
+        await _page.GotoAsync(Url("/"));
+        await WaitForFleetAsync();
+
+        // uPlot's canvas in the states chart, its legend naming the three lines, the newest values in words below.
+        var states = _page.GetByTestId("trend-states");
+        await Assertions.Expect(states.Locator(".trend-plot canvas")).ToHaveCountAsync(1, new() { Timeout = 20_000 });
+        await Assertions.Expect(states.Locator(".u-legend")).ToContainTextAsync("live");
+        await Assertions.Expect(states.Locator(".u-legend")).ToContainTextAsync("dead");
+        await Assertions.Expect(_page.GetByTestId("trend-states-latest")).ToContainTextAsync("Now: live ");
+        await Assertions.Expect(_page.GetByTestId("trend-versions-server").Locator(".trend-plot canvas")).ToHaveCountAsync(1);
+        var width = await states.Locator(".trend-plot canvas").EvaluateAsync<double>("c => c.getBoundingClientRect().width");
+        var box = await states.Locator(".trend-plot").EvaluateAsync<double>("e => e.getBoundingClientRect().width");
+        Assert.True(width > 100 && width <= box + 1, $"the chart should fill its box without overflowing it: canvas {width:0} px, box {box:0} px");
+
+        // A theme switch redraws the chart (one canvas, not two) and the page logs no script error.
+        await SetThemeAsync(await BackgroundAsync() == "rgb(255, 255, 255)" ? "dark" : "light");
+        await Assertions.Expect(states.Locator(".trend-plot canvas")).ToHaveCountAsync(1);
+        await Assertions.Expect(states.Locator(".u-legend")).ToContainTextAsync("live");
+        Assert.True(errors.Count == 0, "the browser logged errors: " + string.Join(" | ", errors));
+
+        // The hostile version name is a legend entry as text, never markup.
+        await Assertions.Expect(_page.GetByTestId("trend-versions-server").Locator(".u-legend")).ToContainTextAsync(Hostile);
+        Assert.True(await _page.EvaluateAsync<bool>("() => window.__xss === undefined"));
+    }
+
+    [Fact]
     public async Task Screenshots_OverviewAndNodes_LightAndDark_AtHdAnd4K()
     {
         var folder = ScreenshotFolder();

@@ -18,12 +18,15 @@ public sealed partial class Overview
     /// <summary>Notable news shown; the store keeps <c>Fleet:NotableChangesLength</c>.</summary>
     internal const int FeedLength = 25;
 
-    private FleetTrend _trend = FleetTrend.Empty;
-    private FleetSample? _trendThrough;
+    private FleetTrendCharts _trend = FleetTrendCharts.Empty;
     private IReadOnlyList<FleetNews> _notable = [];
 
     [Inject]
     private IOptions<FleetOptions> FleetOptions { get; set; } = default!;
+
+    /// <summary>The charts, computed once per sample for every open overview.</summary>
+    [Inject]
+    private FleetTrendCache Trends { get; set; } = default!;
 
     protected override TimeSpan? ClockInterval => Ui.Value.RelativeTimeRefresh;
 
@@ -47,13 +50,7 @@ public sealed partial class Overview
     private void Refresh()
     {
         _notable = Fleet.RecentNews.Take(FeedLength).ToArray();
-        var series = Fleet.Series;
-        var last = series.Count == 0 ? null : series[^1];
-        if (!ReferenceEquals(last, _trendThrough))
-        {
-            _trendThrough = last;
-            _trend = FleetTrend.From(series);
-        }
+        _trend = Trends.For(Fleet.Series);
     }
 
     private static string NodesLink(string? component, NodeState state) =>

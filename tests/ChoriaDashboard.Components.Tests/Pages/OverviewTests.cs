@@ -227,20 +227,71 @@ public sealed class OverviewTests : DashboardTestContext
         ]);
         Store.Publish(Node("web-2", NodeState.Live));
 
+        JSInterop.Setup<bool>("choriaTrend.draw", _ => true).SetResult(true);
+
         var cut = Render<Overview>();
 
-        // What MudBlazor's charts are handed: the fleet's states, then each component's version shares, newest first.
+        // What the browser is asked to draw: the fleet's states, then each component's version shares, newest first.
         Assert.NotNull(cut.Find("[data-testid=trend-states]"));
         Assert.NotNull(cut.Find("[data-testid=trend-versions-server]"));
-        var charts = cut.FindComponents<MudChart<double>>().Select(c => c.Instance.ChartSeries!).ToArray();
+        var charts = DrawnCharts();
         Assert.Equal(2, charts.Length);
-        Assert.Equal(["live", "stale", "dead"], charts[0].Select(s => s.Name));
-        Assert.Equal([4.0, 3.0, 4.0], charts[0][0].Data.Values);
-        Assert.Equal([0.0, 1.0, 0.0], charts[0][2].Data.Values);
-        Assert.Equal(["0.29.4", "0.29.3"], charts[1].Select(s => s.Name));
-        Assert.Equal([0.0, 33.3, 100.0], charts[1][0].Data.Values);
-        Assert.Equal([100.0, 66.7, 0.0], charts[1][1].Data.Values);
+        Assert.Equal(["live", "stale", "dead"], charts[0].Lines.Select(s => s.Name));
+        Assert.Equal([4.0, 3.0, 4.0], charts[0].Lines[0].Values.ToArray());
+        Assert.Equal([0.0, 1.0, 0.0], charts[0].Lines[2].Values.ToArray());
+        Assert.Equal([t0.ToUnixTimeSeconds(), t0.AddMinutes(1).ToUnixTimeSeconds(), t0.AddMinutes(2).ToUnixTimeSeconds()], charts[0].Times.ToArray());
+        Assert.Equal(["0.29.4", "0.29.3"], charts[1].Lines.Select(s => s.Name));
+        Assert.Equal([0.0, 33.3, 100.0], charts[1].Lines[0].Values.ToArray());
+        Assert.Equal([100.0, 66.7, 0.0], charts[1].Lines[1].Values.ToArray());
+        Assert.Equal((100.0, "%"), (charts[1].YMax, charts[1].Unit));
+
+        // The newest values in words under each chart (and for screen readers).
+        Assert.Equal("Now: live 4 · stale 0 · dead 0", cut.Find("[data-testid=trend-states-latest]").TextContent.Trim());
+        Assert.Equal("Now: 0.29.4 100 % · 0.29.3 0 %", cut.Find("[data-testid=trend-versions-server-latest]").TextContent.Trim());
     }
+
+    [Fact]
+    public void Overview_TwoTabsOpen_ShareOneComputationOfTheCharts()
+    {
+        var t0 = Clock.GetUtcNow();
+        Store.SeriesSamples.AddRange([Sample(t0, live: 4, dead: 0, ("0.29.3", 4)), Sample(t0.AddMinutes(1), live: 3, dead: 1, ("0.29.4", 3))]);
+        Store.Publish(Node("web-2", NodeState.Live));
+        JSInterop.Setup<bool>("choriaTrend.draw", _ => true).SetResult(true);
+
+        Render<Overview>();
+        Render<Overview>();
+
+        // Each tab draws the same spec instance: an open overview holds no copy of the history (issue 23, per-tab memory).
+        var charts = DrawnCharts();
+        Assert.Equal(4, charts.Length);
+        Assert.Same(charts[0], charts[2]);
+        Assert.Same(charts[1], charts[3]);
+        Assert.Equal(1, Trends.Computed);
+    }
+
+    [Fact]
+    public void Overview_NewSample_ChartsRedrawnWithIt()
+    {
+        var t0 = Clock.GetUtcNow();
+        Store.SeriesSamples.AddRange([Sample(t0, live: 4, dead: 0, ("0.29.3", 4)), Sample(t0.AddMinutes(1), live: 4, dead: 0, ("0.29.3", 4))]);
+        Store.Publish(Node("web-2", NodeState.Live));
+        JSInterop.Setup<bool>("choriaTrend.draw", _ => true).SetResult(true);
+        var cut = Render<Overview>();
+
+        Store.SeriesSamples.Add(Sample(t0.AddMinutes(2), live: 2, dead: 2, ("0.29.3", 2)));
+        Store.Publish(Node("web-3", NodeState.Live));
+
+        WaitWhileTheClockRuns(cut, () => Assert.Equal("Now: live 2 · stale 0 · dead 2", cut.Find("[data-testid=trend-states-latest]").TextContent.Trim()));
+        cut.WaitForAssertion(() =>
+        {
+            var states = DrawnCharts().Where(c => c.Lines[0].Name == "live").ToArray();
+            Assert.Equal(2, states.Length);
+            Assert.Equal([4.0, 4.0, 2.0], states[^1].Lines[0].Values.ToArray());
+        });
+    }
+
+    private TrendChartSpec[] DrawnCharts() =>
+        [.. JSInterop.Invocations["choriaTrend.draw"].Select(i => (TrendChartSpec)i.Arguments[1]!)];
 
     [Fact]
     public void Overview_FewerThanTwoSamples_SaysTheChartsFillIn()
