@@ -154,9 +154,10 @@ internal sealed partial class FaultsBench
                     await js.CreateStreamAsync(new StreamConfig(name, [subjects]) { MaxAge = TimeSpan.FromDays(1), NumReplicas = 3, Storage = StreamConfigStorage.File });
                     break;
                 }
-                catch (Exception e) when ((e is NatsJSApiException { Error.Code: 500 or 503 } or NatsJSApiNoResponseException or NatsNoRespondersException or TimeoutException) && sw.Elapsed < TimeSpan.FromSeconds(60))
+                catch (Exception e) when ((e is NatsJSApiException or NatsJSApiNoResponseException or NatsNoRespondersException or TimeoutException) && sw.Elapsed < TimeSpan.FromSeconds(60))
                 {
-                    // Right after the election the meta leader may not know every peer yet ("no suitable peers for placement").
+                    // Right after the election the meta leader may not know every peer yet ("no suitable peers for
+                    // placement", code 400), or there is no meta leader yet (503, or no answer).
                     await Task.Delay(250);
                 }
             }
