@@ -23,7 +23,7 @@ internal sealed partial class FaultsBench
             $"{o.Nodes:N0} nodes start, then each sends an alive every {o.AliveInterval.TotalSeconds:0} s " +
             $"({o.Nodes / o.AliveInterval.TotalSeconds:N0} msg/s, spread evenly), published only through the two brokers the app " +
             "is not connected to (one publisher per broker, alternate messages), so every event reaches the app over a route. " +
-            $"{ClusterKills} times: {o.Between.TotalSeconds:0} s of that load, then the broker the app names in `/api/fleet` " +
+            $"{char.ToUpperInvariant(Times(ClusterKills)[0])}{Times(ClusterKills)[1..]}: {o.Between.TotalSeconds:0} s of that load, then the broker the app names in `/api/fleet` " +
             "(`nats.server`) is killed (SIGKILL); once the app is connected and subscribed again elsewhere, the killed broker is " +
             "started again on its ports and store, the runner waits for its routes to the other two and for its publisher to " +
             "reconnect, and the load moves to the two brokers the app is not on now (so the restarted broker carries load). " +

@@ -10,16 +10,18 @@ namespace ChoriaDashboard.LoadGen;
 /// <summary>Fault 7: a broker of a three-node cluster killed in the middle of a replay of the whole fleet's history.</summary>
 internal sealed partial class FaultsBench
 {
-    /// <summary>Nodes in the replayed history of fault 7 (3 events each): 100,000, or 2,000 in a smoke run.</summary>
-    private int ReplayNodes => o.Smoke ? 2_000 : 100_000;
+    /// <summary>Nodes in the replayed history of fault 7 (3 events each): 100,000, or 5,000 in a smoke run.</summary>
+    private int ReplayNodes => o.Smoke ? 5_000 : 100_000;
 
     private async Task ClusterReplayAsync(FaultSection section)
     {
         var settings = new List<string> { "Logging:LogLevel:ChoriaDashboard.Ingest.Replay=Information" };
         if (o.Smoke)
         {
-            // The smoke run checks the machinery: a stalled pull resumes after 2 s, not after the default 30 s.
-            settings.Add("Replay:StallTimeout=00:00:02");
+            // The smoke run checks the machinery: a stalled pull resumes after 2 s, not after the default 30 s, and a
+            // writer slowed down (small pulls, a small queue, a pause between batches, as ReplayResumeTests does) makes
+            // the small replay last long enough for a kill to fall inside it.
+            settings.AddRange(["Replay:StallTimeout=00:00:02", "Replay:PullBatchSize=256", "Ingest:QueueCapacity=1024", "Fleet:BatchDelay=00:00:00.040"]);
         }
 
         section.Test = "`ClusterFailoverTests.Replay_BrokerKilledMidReplay_CompletesFromAnotherBroker` and `Replay_BrokerHoldingTheReadKilledMidReplay_ResumesFromTheOthers` (1,500 nodes, a history spanning longer than StaleAfter, a slowed writer; every stale or dead judgement recorded)";
@@ -27,7 +29,7 @@ internal sealed partial class FaultsBench
             "A fresh three-node cluster; `CHORIA_EVENTS` and `CHORIA_MACHINE` created as Choria Streams defines them, with 3 " +
             $"replicas (file storage, a day's MaxAge), and the replay benchmark's history stored through JetStream: {ReplayNodes:N0} " +
             "nodes, 3 events each (startup, alive, then an alive or, for one node in five, a nagios state). Then a fresh app " +
-            "(`Nats:Url` all three URLs, liveness and replay at their defaults" + (o.Smoke ? ", but `Replay:StallTimeout` 2 s" : "") +
+            "(`Nats:Url` all three URLs, liveness and replay at their defaults" + (o.Smoke ? "; in this smoke run `Replay:StallTimeout` 2 s and a slowed writer: `Replay:PullBatchSize` 256, `Ingest:QueueCapacity` 1024, `Fleet:BatchDelay` 40 ms" : "") +
             ") is started three times: undisturbed; (a) the broker the app is connected to (`nats.server`) is killed (SIGKILL) when " +
             "`currency.replay` in `/api/fleet` shows a quarter replayed; (b) the same with the broker that leads `CHORIA_EVENTS` " +
             "(its Raft leader in the stream info). Between runs the killed broker is started again and the streams' replicas " +

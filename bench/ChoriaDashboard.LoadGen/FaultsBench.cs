@@ -75,7 +75,7 @@ internal sealed partial class FaultsBench(FaultsBenchOptions o)
             await Fault("flood", "3", $"{o.Flood:N0} hostile messages at full speed, then the valid fleet", FloodAsync);
             await Fault("sigterm", "4", "SIGTERM under load", SigtermAsync);
             await Fault("tabs", "5", $"Browser tabs opened and closed in rounds of {o.Tabs}", TabsAsync);
-            await Fault("cluster", "6", $"A cluster: the app's broker killed {ClusterKills} times under load from the other brokers", ClusterFailoverAsync);
+            await Fault("cluster", "6", $"A cluster: the app's broker killed {Times(ClusterKills)} under load from the other brokers", ClusterFailoverAsync);
             await Fault("cluster", "7", $"A cluster: a broker killed in the middle of a replay of {ReplayNodes:N0} nodes", ClusterReplayAsync);
         }
         finally
@@ -123,6 +123,9 @@ internal sealed partial class FaultsBench(FaultsBenchOptions o)
 
         section.Figure("time this fault took to run", $"{sw.Elapsed.TotalSeconds:0} s");
     }
+
+    /// <summary>"once", "3 times".</summary>
+    private static string Times(int n) => n == 1 ? "once" : $"{n} times";
 
     private async Task<Browser> BrowserAsync() => _browser ??= await Browser.LaunchAsync();
 
