@@ -16,7 +16,7 @@ internal sealed partial class FaultsBench
     private async Task ClusterFailoverAsync(FaultSection section)
     {
         var staleAfter = TimeSpan.FromSeconds(20);
-        section.Test = "`ClusterFailoverTests.Failover_BrokerKilledUnderLoad_ReconnectsToAnotherBrokerWithoutJudgingTheGapOrApplyingAnythingTwice` (80 nodes, alives every second, one kill; every stale or dead judgement and every accepted event recorded from the stream)";
+        section.Test = "`ClusterFailoverTests.Failover_BrokerKilledUnderLoad_ReconnectsToAnotherBrokerWithoutJudgingTheGapOrApplyingAnythingTwice` (300 nodes, alives every second, stale after 3 s, one kill; every stale or dead judgement and every accepted event recorded from the stream)";
         section.Done(
             "A fresh cluster of three nats-server processes (routes in a full mesh, JetStream on each with its own store, each " +
             "on ports it keeps across a kill) and a fresh app with `Nats:Url` set to all three URLs (the NATS client picks one). " +

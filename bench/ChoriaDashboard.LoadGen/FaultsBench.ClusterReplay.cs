@@ -24,7 +24,7 @@ internal sealed partial class FaultsBench
             settings.AddRange(["Replay:StallTimeout=00:00:02", "Replay:PullBatchSize=256", "Ingest:QueueCapacity=1024", "Fleet:BatchDelay=00:00:00.040"]);
         }
 
-        section.Test = "`ClusterFailoverTests.Replay_BrokerKilledMidReplay_CompletesFromAnotherBroker` and `Replay_BrokerHoldingTheReadKilledMidReplay_ResumesFromTheOthers` (1,500 nodes, a history spanning longer than StaleAfter, a slowed writer; every stale or dead judgement recorded)";
+        section.Test = "`ClusterFailoverTests.Replay_BrokerKilledMidReplay_CompletesFromAnotherBroker` and `Replay_BrokerHoldingTheReadKilledMidReplay_ResumesFromTheOthers` (1,000 nodes, a history spanning longer than StaleAfter of 4 s, a slowed writer, `Replay:StallTimeout` 2 s; every stale or dead judgement recorded)";
         section.Done(
             "A fresh three-node cluster; `CHORIA_EVENTS` and `CHORIA_MACHINE` created as Choria Streams defines them, with 3 " +
             $"replicas (file storage, a day's MaxAge), and the replay benchmark's history stored through JetStream: {ReplayNodes:N0} " +
