@@ -12,10 +12,12 @@
 #   scripts/bench.sh flood [ARGS]    bad publishers against the caps at their defaults: a 10,000-node fleet, then 5,000
 #                                    made-up components, 1.1 million made-up checks, 300,000 made-up nodes; RSS after
 #                                    each, every refusal counted, the valid fleet exact at the end; ARGS e.g. --smoke
-#   scripts/bench.sh faults [ARGS]   faults on one broker (issue 22), each against a fresh nats-server and app: the broker
-#                                    restarted 10 times under steady load, a slow consumer, 1,000,000 hostile messages
-#                                    then the valid fleet, SIGTERM under load, Chromium tabs opened and closed in rounds
-#                                    of 100 (about 6 minutes); ARGS e.g. --smoke (about 80 s) or --only restarts,tabs.
+#   scripts/bench.sh faults [ARGS]   faults (issue 22), each against a fresh nats-server and app: the broker restarted 10
+#                                    times under steady load, a slow consumer, 1,000,000 hostile messages then the valid
+#                                    fleet, SIGTERM under load, Chromium tabs opened and closed in rounds of 100; and on a
+#                                    fresh three-node cluster (`cluster`): the app's broker killed 3 times under load from
+#                                    the other two, a broker killed mid-replay of 100,000 nodes (about 15 minutes in all);
+#                                    ARGS e.g. --smoke (about 2 minutes) or --only restarts,cluster.
 #                                    Writes artifacts/bench/reliability.md; docs/reliability.md is a full run's copy
 #   scripts/bench.sh replay [ARGS]   restart recovery: 100,000 nodes x 3 events in Choria Streams, process start to a
 #                                    complete view with replay (3 runs) and without; ARGS e.g. --nodes 2000 --runs 1

@@ -48,6 +48,150 @@ internal sealed class FaultBroker : IAsyncDisposable
     public ValueTask DisposeAsync() => new(KillAsync());
 }
 
+/// <summary>
+/// Three nats-server processes in a cluster, as Choria runs its brokers: cluster routes in a full mesh, JetStream on each
+/// with its own store directory, and a monitoring port each (for <c>/routez</c>). Every server keeps its client, route
+/// and monitoring ports and its store for the cluster's life, so a killed server starts again where clients and the
+/// other servers look for it, with what it had stored. The store directories are deleted on dispose.
+/// </summary>
+internal sealed class FaultCluster : IAsyncDisposable
+{
+    private readonly string _directory;
+
+    private FaultCluster(string directory, IReadOnlyList<FaultClusterNode> nodes)
+    {
+        _directory = directory;
+        Nodes = nodes;
+    }
+
+    public IReadOnlyList<FaultClusterNode> Nodes { get; }
+
+    /// <summary>Every server's URL, comma-separated: what <c>Nats:Url</c> takes for a cluster.</summary>
+    public string Urls => string.Join(",", Nodes.Select(n => n.Url));
+
+    /// <summary>The URLs of the servers running now, comma-separated.</summary>
+    public string RunningUrls => string.Join(",", Nodes.Where(n => n.Running).Select(n => n.Url));
+
+    /// <summary>Starts three servers and waits until each has routes to the other two.</summary>
+    public static async Task<FaultCluster> StartAsync(string artifacts, string tag)
+    {
+        var directory = Directory.CreateTempSubdirectory($"choria-faults-{tag}-").FullName;
+        var ports = Enumerable.Range(0, 3).Select(_ => (Client: Net.FreePort(), Route: Net.FreePort(), Monitor: Net.FreePort())).ToList();
+        var routes = string.Join(", ", ports.Select(p => $"\"nats-route://127.0.0.1:{p.Route.ToString(CultureInfo.InvariantCulture)}\""));
+        var nodes = ports.Select((p, i) => new FaultClusterNode($"n{i + 1}", p.Client, p.Route, p.Monitor, routes, Path.Combine(directory, $"n{i + 1}"), Path.Combine(artifacts, $"faults-{tag}-n{i + 1}"))).ToList();
+        var cluster = new FaultCluster(directory, nodes);
+        try
+        {
+            await Task.WhenAll(nodes.Select(n => n.StartAsync()));
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return cluster;
+    }
+
+    /// <summary>The server a client names by <paramref name="url"/> (as <c>nats.server</c> says it); null for none of these.</summary>
+    public FaultClusterNode? NodeAt(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) ? Nodes.SingleOrDefault(n => n.Port == uri.Port) : null;
+
+    /// <summary>The server named <paramref name="name"/> (<c>server_name</c>, as stream and consumer info report leaders).</summary>
+    public FaultClusterNode? Named(string? name) => Nodes.SingleOrDefault(n => n.Name == name);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in Nodes)
+        {
+            await node.KillAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>One server of a <see cref="FaultCluster"/>: killed (SIGKILL, a crash) and started again on its ports and store.</summary>
+internal sealed class FaultClusterNode
+{
+    private static readonly HttpClient Monitor = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly string _config;
+    private readonly string _log;
+    private Child? _server;
+    private int _lives;
+
+    internal FaultClusterNode(string name, int port, int routePort, int monitorPort, string routes, string directory, string log)
+    {
+        Name = name;
+        Port = port;
+        MonitorPort = monitorPort;
+        _log = log;
+        Directory.CreateDirectory(directory);
+        _config = Path.Combine(directory, "nats-server.conf");
+        File.WriteAllText(_config, string.Create(CultureInfo.InvariantCulture, $$"""
+            server_name: "{{name}}"
+            listen: "127.0.0.1:{{port}}"
+            http: "127.0.0.1:{{monitorPort}}"
+            jetstream { store_dir: "{{Path.Combine(directory, "store")}}" }
+            cluster {
+              name: "choria"
+              listen: "127.0.0.1:{{routePort}}"
+              routes: [ {{routes}} ]
+            }
+            """));
+    }
+
+    /// <summary>The server's name (<c>server_name</c>): n1, n2, n3.</summary>
+    public string Name { get; }
+
+    public int Port { get; }
+
+    public int MonitorPort { get; }
+
+    public string Url => $"nats://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    public bool Running => _server is { HasExited: false };
+
+    /// <summary>Starts the server (again) with its config; returns once it listens for clients.</summary>
+    public async Task StartAsync()
+    {
+        _server = Child.Start(Net.FindNatsServer(), ["-c", _config], null, null, $"{_log}-{++_lives}.log");
+        await Net.WaitForPortAsync(Port, TimeSpan.FromSeconds(15), _server, $"nats-server {Name}");
+    }
+
+    /// <summary>Kills the server (SIGKILL: no goodbye to clients or peers) and waits until it is gone.</summary>
+    public async Task KillAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+            _server = null;
+        }
+    }
+
+    /// <summary>Routes this server has to others now (<c>/routez</c> <c>num_routes</c>); -1 when it does not answer.</summary>
+    public async Task<int> RoutesAsync()
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(await Monitor.GetStringAsync(new Uri($"http://127.0.0.1:{MonitorPort.ToString(CultureInfo.InvariantCulture)}/routez")));
+            return doc.RootElement.GetProperty("num_routes").GetInt32();
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            return -1;
+        }
+    }
+
+    public override string ToString() => $"{Name} ({Url})";
+}
+
 /// <summary>The published app as its own process for one fault: its address, its log, and readings of its API.</summary>
 internal sealed class FaultApp : IAsyncDisposable
 {
@@ -75,9 +219,11 @@ internal sealed class FaultApp : IAsyncDisposable
     /// <summary>
     /// Starts the app on a free port against <paramref name="natsUrl"/> and waits until <c>/readyz</c> answers 200. The
     /// app runs open (<c>Auth:Mode=Unsecured</c>, a warning in its log) with the per-client limits lifted: one runner
-    /// polls the API and opens every tab from one address. <paramref name="settings"/> are <c>Section:Key=value</c>.
+    /// polls the API and opens every tab from one address. <paramref name="settings"/> are <c>Section:Key=value</c>. With
+    /// <paramref name="waitReady"/> false it returns once <c>/api/fleet</c> answers (listening), as a replay keeps
+    /// <c>/readyz</c> at 503 until it has caught up.
     /// </summary>
-    public static async Task<FaultApp> StartAsync(FaultsBenchOptions o, string natsUrl, string artifacts, string tag, IEnumerable<string> settings)
+    public static async Task<FaultApp> StartAsync(FaultsBenchOptions o, string natsUrl, string artifacts, string tag, IEnumerable<string> settings, bool waitReady = true)
     {
         var port = Net.FreePort();
         var args = new List<string>
@@ -92,7 +238,7 @@ internal sealed class FaultApp : IAsyncDisposable
         var child = Child.Start("dotnet", args, Path.GetDirectoryName(o.AppDll), env, log);
         var app = new FaultApp(child, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), log);
         var sw = Stopwatch.StartNew();
-        while (!await app.ReadyAsync())
+        while (!(waitReady ? await app.ReadyAsync() : await app.ListeningAsync()))
         {
             if (child.HasExited || sw.Elapsed > TimeSpan.FromSeconds(60))
             {
@@ -112,6 +258,20 @@ internal sealed class FaultApp : IAsyncDisposable
         try
         {
             using var response = await Http.GetAsync(new Uri("readyz", UriKind.Relative));
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>True once <c>/api/fleet</c> answers 200.</summary>
+    public async Task<bool> ListeningAsync()
+    {
+        try
+        {
+            using var response = await Http.GetAsync(new Uri("api/fleet", UriKind.Relative));
             return response.IsSuccessStatusCode;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -171,6 +331,30 @@ internal sealed record FleetReadout(
 {
     public long Dropped => RejectedByReason.GetValueOrDefault("dropped");
 
+    /// <summary>The broker the app is connected to (<c>nats.server</c>, a URL); null while it is not.</summary>
+    public string? Server { get; init; }
+
+    /// <summary>The broker connection's last error in words (<c>nats.lastError</c>); null when none.</summary>
+    public string? LastError { get; init; }
+
+    /// <summary>Nodes stopped (a shutdown event), beside live, stale and dead.</summary>
+    public int Stopped { get; init; }
+
+    /// <summary>Replayed events that changed nothing (older than what the node had), counted apart from accepted.</summary>
+    public long Superseded { get; init; }
+
+    /// <summary>The replay in progress: stream messages handed to the fleet, and the total known; null when none runs.</summary>
+    public (long Replayed, long Total)? Replay { get; init; }
+
+    /// <summary>Times the replay was interrupted and resumed since start (<c>currency.replayInterruptions</c>).</summary>
+    public int ReplayInterruptions { get; init; }
+
+    /// <summary>Why the replay was given up part-way (<c>currency.historyIncomplete</c>); null unless it was.</summary>
+    public string? HistoryIncomplete { get; init; }
+
+    /// <summary>Why history is not available (<c>currency.historyUnavailable</c>); null when it is, or replay is off.</summary>
+    public string? HistoryUnavailable { get; init; }
+
     /// <summary>Every message the app has dealt with: accepted, or rejected for any reason (dropped included).</summary>
     public long Processed => Accepted + Rejected;
 
@@ -198,7 +382,19 @@ internal sealed record FleetReadout(
             server.ValueKind == JsonValueKind.Object
                 ? new Dictionary<string, int> { ["total"] = server.GetProperty("total").GetInt32(), ["live"] = server.GetProperty("live").GetInt32() }
                 : new Dictionary<string, int>(),
-            root.GetProperty("stream").GetProperty("subscriptions").GetInt32());
+            root.GetProperty("stream").GetProperty("subscriptions").GetInt32())
+        {
+            Server = root.GetProperty("nats").GetProperty("server").GetString(),
+            LastError = root.GetProperty("nats").GetProperty("lastError").GetString(),
+            Stopped = totals.GetProperty("stopped").GetInt32(),
+            Superseded = ingest.TryGetProperty("superseded", out var superseded) ? superseded.GetInt64() : 0,
+            Replay = currency.TryGetProperty("replay", out var replay) && replay.ValueKind == JsonValueKind.Object
+                ? (replay.GetProperty("replayed").GetInt64(), replay.GetProperty("total").GetInt64())
+                : null,
+            ReplayInterruptions = currency.GetProperty("replayInterruptions").GetInt32(),
+            HistoryIncomplete = currency.TryGetProperty("historyIncomplete", out var incomplete) ? incomplete.GetString() : null,
+            HistoryUnavailable = currency.TryGetProperty("historyUnavailable", out var unavailable) ? unavailable.GetString() : null,
+        };
     }
 }
 

@@ -4,7 +4,7 @@ using System.Text;
 
 namespace ChoriaDashboard.LoadGen;
 
-/// <summary>Options of the <c>faults</c> mode; sizes for a full run, or a smoke run of about 80 s.</summary>
+/// <summary>Options of the <c>faults</c> mode; sizes for a full run, or a smoke run of about two minutes.</summary>
 internal sealed record FaultsBenchOptions
 {
     public bool Smoke { get; init; }
@@ -36,7 +36,7 @@ internal sealed record FaultsBenchOptions
 
     public int Rounds { get; init; } = 2;
 
-    /// <summary>Faults to run (restarts, slow, flood, sigterm, tabs); empty for all.</summary>
+    /// <summary>Faults to run (restarts, slow, flood, sigterm, tabs, cluster); empty for all.</summary>
     public IReadOnlyList<string> Only { get; init; } = [];
 
     public required string AppDll { get; init; }
@@ -49,9 +49,10 @@ internal sealed record FaultsBenchOptions
 }
 
 /// <summary>
-/// The faults of issue 22 on one broker, each against a fresh nats-server and a fresh app process (the published app,
-/// as it ships): the broker restarted under steady load, a slow consumer, a flood of hostile messages, SIGTERM under
-/// load, and browser tabs opened and closed in rounds. Each fault measures what an operator would ask (times, memory,
+/// The faults of issue 22, each against a fresh nats-server (or a fresh three-node cluster) and a fresh app process (the
+/// published app, as it ships): the broker restarted under steady load, a slow consumer, a flood of hostile messages,
+/// SIGTERM under load, browser tabs opened and closed in rounds; on a cluster, the app's broker killed under load and a
+/// broker killed in the middle of a replay. Each fault measures what an operator would ask (times, memory,
 /// counts) and checks what must hold; the report (<c>artifacts/bench/reliability.md</c>) is what docs/reliability.md
 /// is copied from. Every process it starts is stopped by its PID on the way out.
 /// </summary>
@@ -66,7 +67,7 @@ internal sealed partial class FaultsBench(FaultsBenchOptions o)
     {
         Directory.CreateDirectory(_artifacts);
         var started = Stopwatch.StartNew();
-        Log.Line($"faults: {(o.Smoke ? "SMOKE, " : "")}{o.Restarts} restarts, {o.Nodes:N0} nodes, burst {o.Burst:N0} into {o.PendingLimit:N0}, flood {o.Flood:N0}, {o.Rounds} rounds of {o.Tabs} tabs; app {o.AppDll} ({o.Environment})");
+        Log.Line($"faults: {(o.Smoke ? "SMOKE, " : "")}{o.Restarts} restarts, {o.Nodes:N0} nodes, burst {o.Burst:N0} into {o.PendingLimit:N0}, flood {o.Flood:N0}, {o.Rounds} rounds of {o.Tabs} tabs, {ClusterKills} cluster kills, a replay of {ReplayNodes:N0} nodes; app {o.AppDll} ({o.Environment})");
         try
         {
             await Fault("restarts", "1", $"The broker restarted {o.Restarts} times under steady load", RestartsAsync);
@@ -74,6 +75,8 @@ internal sealed partial class FaultsBench(FaultsBenchOptions o)
             await Fault("flood", "3", $"{o.Flood:N0} hostile messages at full speed, then the valid fleet", FloodAsync);
             await Fault("sigterm", "4", "SIGTERM under load", SigtermAsync);
             await Fault("tabs", "5", $"Browser tabs opened and closed in rounds of {o.Tabs}", TabsAsync);
+            await Fault("cluster", "6", $"A cluster: the app's broker killed {Times(ClusterKills)} under load from the other brokers", ClusterFailoverAsync);
+            await Fault("cluster", "7", $"A cluster: a broker killed in the middle of a replay of {ReplayNodes:N0} nodes", ClusterReplayAsync);
         }
         finally
         {
@@ -121,16 +124,19 @@ internal sealed partial class FaultsBench(FaultsBenchOptions o)
         section.Figure("time this fault took to run", $"{sw.Elapsed.TotalSeconds:0} s");
     }
 
+    /// <summary>"once", "3 times".</summary>
+    private static string Times(int n) => n == 1 ? "once" : $"{n} times";
+
     private async Task<Browser> BrowserAsync() => _browser ??= await Browser.LaunchAsync();
 
     private string Markdown(TimeSpan took)
     {
         var text = new StringBuilder();
-        text.AppendLine("# ChoriaDashboard reliability: faults on one broker").AppendLine();
+        text.AppendLine("# ChoriaDashboard reliability: faults on one broker and on a cluster").AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"- Run: {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {took.TotalMinutes:0.0} min{(o.Smoke ? ", SMOKE (small sizes: the machinery, not the figures)" : "")}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Machine.Describe()}");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Command: `{o.CommandLine}` (through `scripts/bench.sh faults`)");
-        text.AppendLine(CultureInfo.InvariantCulture, $"- App: `{Path.GetFileName(o.AppDll)}` as published ({o.Environment}), a fresh process and a fresh {Machine.NatsVersion()} on loopback for each fault");
+        text.AppendLine(CultureInfo.InvariantCulture, $"- App: `{Path.GetFileName(o.AppDll)}` as published ({o.Environment}), a fresh process and a fresh {Machine.NatsVersion()} on loopback for each fault (three of them in a cluster for 6 and 7)");
         text.AppendLine(CultureInfo.InvariantCulture, $"- Result: {_sections.Count(s => !s.Failed)} of {_sections.Count} faults passed every check").AppendLine();
         foreach (var section in _sections)
         {
