@@ -6,7 +6,7 @@ using ChoriaDashboard.LoadGen;
 //   storm   --url ... --nodes 100000 [--rate 20000] [--prefix node]
 //   mix     --url ... --nodes 100000 --messages 300000
 //   measure --nodes 100000 [--smoke] [--app PATH] [--environment Production] [--out artifacts/bench/results.md] ...
-//   faults  [--smoke] [--only restarts,slow,flood,sigterm,tabs] ...
+//   faults  [--smoke] [--only restarts,slow,flood,sigterm,tabs,cluster] ...
 if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 {
     Console.WriteLine("""
@@ -27,14 +27,15 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
                   the startup storm against the app without webhooks, then with three endpoints (two on a fast local
                   receiver, one dead: accepts connections, never answers); the storm's time both ways and the
                   deliveries per second. --smoke: 2,000 nodes.
-          faults  [--smoke] [--only restarts,slow,flood,sigterm,tabs] [--app DLL] [--environment Production] [--out FILE]
+          faults  [--smoke] [--only restarts,slow,flood,sigterm,tabs,cluster] [--app DLL] [--environment Production] [--out FILE]
                   [--restarts 10] [--nodes 10000] [--burst 20000] [--pending-limit 1000] [--flood 1000000] [--tabs 100] [--rounds 2]
-                  faults on one broker, each against a fresh nats-server and app: the broker killed and started again
+                  faults on one broker and on a three-node cluster, each against a fresh nats-server (or cluster) and app: the broker killed and started again
                   under steady load (reconnect times, lost and double-counted messages, false stale or dead); a burst past
                   Nats:PendingMessagesLimit (drops counted and shown, recovery); a flood of hostile messages at full speed,
                   then the valid fleet (rejections by reason, peak RSS); SIGTERM under load with a circuit and a hub client
                   open (time to exit, exit code, log); Chromium tabs opened and closed in rounds (fleet subscriptions,
-                  circuits, RSS). Writes artifacts/bench/reliability.md. --smoke: small sizes, about 80 s.
+                  circuits, RSS); on a cluster, the app's broker killed under load and a broker killed mid-replay of
+                  100,000 nodes. Writes artifacts/bench/reliability.md. --smoke: small sizes, about 80 s (+1 min cluster).
           measure [--nodes 100000] [--smoke] [--app DLL] [--environment Production|Development] [--out FILE]
                   [--browsers 50] [--latency-trials 50] [--steady-nodes 50000] [--steady-interval 10s]
                   [--mixed 300000] [--history 32] [--pages /,/nodes] [--app-setting Section:Key=value]... [--app-env NAME=value]... [--open-budget 150s]
