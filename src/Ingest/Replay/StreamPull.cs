@@ -11,8 +11,8 @@ namespace ChoriaDashboard.Ingest.Replay;
 /// of messages <em>and</em> a number of bytes (the JetStream API takes both; the client's own fetch takes one or the
 /// other), answered into one inbox whose buffer holds a whole pull: nothing is dropped, and a pull costs at most its
 /// bytes however large the messages are. A message missing in the consumer's sequence, a status other than the end of a
-/// pull, or a subscription that ends throws <see cref="ReplayInterruptedException"/>: the caller starts a new consumer
-/// after the last message it applied.
+/// pull, a subscription that ends, or the connection to the broker lost while the consumer lives throws
+/// <see cref="ReplayInterruptedException"/>: the caller starts a new consumer after the last message it applied.
 /// </summary>
 internal sealed class StreamPull : IAsyncDisposable
 {
@@ -32,6 +32,10 @@ internal sealed class StreamPull : IAsyncDisposable
     private readonly string _consumer;
     private readonly INatsSub<NatsMemoryOwner<byte>> _inbox;
     private readonly string _next;
+
+    // Cancelled when the connection drops (the client then connects again, perhaps to another broker of a cluster): a
+    // pull answered towards the old connection is lost, and waiting for it would take Replay:StallTimeout.
+    private readonly CancellationTokenSource _lost = new();
     private ulong _delivered;
 
     private StreamPull(INatsConnection connection, NatsJSContext js, TimeProvider time, string stream, string consumer, INatsSub<NatsMemoryOwner<byte>> inbox)
@@ -43,6 +47,21 @@ internal sealed class StreamPull : IAsyncDisposable
         _consumer = consumer;
         _inbox = inbox;
         _next = $"{js.Opts.Prefix}.CONSUMER.MSG.NEXT.{stream}.{consumer}";
+        _connection.ConnectionDisconnected += OnDisconnected;
+    }
+
+    private ValueTask OnDisconnected(object? sender, NatsEventArgs e)
+    {
+        try
+        {
+            _lost.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The read ended as the connection dropped.
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>
@@ -75,6 +94,7 @@ internal sealed class StreamPull : IAsyncDisposable
     /// </summary>
     public async Task<List<PulledMessage>> NextAsync(int batch, int maxBytes, CancellationToken cancellationToken)
     {
+        ThrowIfLost();
         var request = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{{\"batch\":{batch},\"max_bytes\":{maxBytes},\"no_wait\":true}}"));
         await _connection.PublishAsync(_next, request, replyTo: _inbox.Subject, cancellationToken: cancellationToken);
         var pulled = new List<PulledMessage>();
@@ -136,13 +156,14 @@ internal sealed class StreamPull : IAsyncDisposable
         while (true)
         {
             using var probe = new CancellationTokenSource(ProbeAfter, _time);
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, probe.Token);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, probe.Token, _lost.Token);
             try
             {
                 return await _inbox.Msgs.WaitToReadAsync(wait.Token);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
+                ThrowIfLost();
                 try
                 {
                     await _js.GetConsumerAsync(_stream, _consumer, cancellationToken);
@@ -155,8 +176,18 @@ internal sealed class StreamPull : IAsyncDisposable
         }
     }
 
+    private void ThrowIfLost()
+    {
+        if (_lost.IsCancellationRequested)
+        {
+            throw new ReplayInterruptedException($"the connection to the broker was lost during the read of {_stream}");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        _connection.ConnectionDisconnected -= OnDisconnected;
+        _lost.Dispose();
         await _inbox.DisposeAsync();
         if (_connection.ConnectionState != NatsConnectionState.Open)
         {

@@ -206,12 +206,14 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
     /// The kill breaks the replay's read when the read's consumer lived on that broker, or a pull was under way (its
     /// answer went to the dead broker); otherwise the read goes on through the new connection, uninterrupted. The
     /// consumer's server is chosen by the cluster, so only the first case is asserted; the next test kills the consumer's
-    /// server to make the read break every time.
+    /// server to make the read break every time. <c>Replay:StallTimeout</c> is ten minutes here: a pull whose answer went
+    /// to the dead broker must be given up as the connection drops, not after the stall (which took 27–30 s in the
+    /// cluster fault run with the default 30 s), so a replay that waited for it would miss the test's timeout.
     /// </remarks>
     [Fact]
     public async Task Replay_BrokerKilledMidReplay_CompletesFromAnotherBroker()
     {
-        var run = await KillMidReplayAsync(r => r.Connected);
+        var run = await KillMidReplayAsync(r => r.Connected, stallTimeout: TimeSpan.FromMinutes(10));
         if (run.Killed == run.Reading)
         {
             Assert.True(run.Interruptions >= 1, $"the read's consumer died with {run.Killed}, yet the replay counts no interruption");
@@ -233,14 +235,20 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
     /// the replay completes from the brokers left, with the whole history, and no node judged stale or dead before its
     /// silence warrants it; and when the dashboard's own broker died, it names the one it connected to instead.
     /// </summary>
-    private async Task<ReplayKill> KillMidReplayAsync(Func<(NatsCluster.Node Connected, NatsCluster.Node Reading), NatsCluster.Node> choose)
+    private async Task<ReplayKill> KillMidReplayAsync(Func<(NatsCluster.Node Connected, NatsCluster.Node Reading), NatsCluster.Node> choose, TimeSpan? stallTimeout = null)
     {
         await using var cluster = await NatsCluster.StartAsync();
         await cluster.RecreateChoriaStreamsAsync(3);
         var (stored, lateAt) = await StoreSpanningHistoryAsync(cluster);
         var recorder = default(FleetRecorder);
         var log = default(AppLog);
-        await using var app = new DashboardFactory(cluster.Urls, ReplaySettings(), services: s =>
+        var settings = ReplaySettings();
+        if (stallTimeout is { } stall)
+        {
+            settings["Replay:StallTimeout"] = stall.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        await using var app = new DashboardFactory(cluster.Urls, settings, services: s =>
         {
             recorder = FleetRecorder.AddTo(s);
             log = AppLog.AddTo(s);
