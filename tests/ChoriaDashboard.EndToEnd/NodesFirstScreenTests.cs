@@ -1,6 +1,8 @@
 using System.Text.Json;
 using ChoriaDashboard.Events;
+using ChoriaDashboard.Fleet.Queries;
 using ChoriaDashboard.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit;
 using Xunit.Abstractions;
@@ -75,8 +77,12 @@ public sealed class NodesFirstScreenTests(BrowserFixture browser, NatsServerFixt
     [Fact]
     public async Task OpenNodes_CircuitTakesOver_RowsNeitherBlankNorRepeat()
     {
+        var lists = _app.Services.GetRequiredService<NodeListCache>();
+        var computedBefore = lists.Computed;
+
         await _page.GotoAsync(Url("/nodes?sort=identity"));
         await WaitInteractiveAsync();
+        var computed = lists.Computed - computedBefore;
 
         var states = await RowStatesAsync();
         output.WriteLine($"row states from the first parse to interactive: {string.Join(" → ", states.Select(s => $"{s.Count} ({s.Distinct} distinct)"))}");
@@ -87,6 +93,9 @@ public sealed class NodesFirstScreenTests(BrowserFixture browser, NatsServerFixt
             parsed.All(s => s.Count == FirstScreenRows && s.Distinct == s.Count),
             $"expected {FirstScreenRows} distinct rows from the end of the HTML to interactive, in every state the page went through; got {Describe(states)}");
         Assert.Equal(Enumerable.Range(1, FirstScreenRows).Select(Identity), await IdentitiesAsync());
+
+        // The circuit takes the list the prerender computed (same query, same fleet revision): one sort, not two.
+        Assert.True(computed == 1, $"expected the node list computed once for the prerender and the circuit together; it was computed {computed} times");
     }
 
     [Fact]
