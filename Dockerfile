@@ -3,11 +3,12 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ChoriaDashboard.csproj ./
-RUN dotnet restore ChoriaDashboard.csproj
+# For the build machine's runtime (the image's platform), so the publish below is ReadyToRun (ChoriaDashboard.csproj).
+RUN dotnet restore ChoriaDashboard.csproj --use-current-runtime
 COPY appsettings.json ./
 COPY wwwroot/ wwwroot/
 COPY src/ src/
-RUN dotnet publish ChoriaDashboard.csproj -c Release -o /app --no-restore
+RUN dotnet publish ChoriaDashboard.csproj -c Release -o /app --no-restore --use-current-runtime
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 WORKDIR /app

@@ -12,9 +12,12 @@ work=$(mktemp -d)
 trap 'kill ${APP_PID:-} ${NATS_PID:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 
 echo "publishing to $out"
-if ! dotnet publish ChoriaDashboard.csproj -c Release -o "$out" --nologo -v quiet >"$work/publish.log" 2>&1; then
+# As the Dockerfile: for this machine's runtime, so ReadyToRun (ChoriaDashboard.csproj).
+if ! dotnet publish ChoriaDashboard.csproj -c Release -o "$out" --use-current-runtime --nologo -v quiet >"$work/publish.log" 2>&1; then
   echo "FAIL dotnet publish:"; cat "$work/publish.log"; exit 1
 fi
+# Precompiled code carries a ReadyToRun header ('RTR'); an IL-only assembly has none.
+if LC_ALL=C grep -qaP 'RTR\x00' "$out/ChoriaDashboard.dll"; then echo "ok   ChoriaDashboard.dll is ReadyToRun"; else echo "FAIL ChoriaDashboard.dll is not ReadyToRun"; exit 1; fi
 
 nats_port=$(free_port); start_nats "$nats_port" "$work/nats" || { echo "FAIL nats-server did not start"; exit 1; }
 echo "nats-server on $nats_port, the app on the next free port"

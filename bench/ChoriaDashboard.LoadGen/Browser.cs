@@ -121,6 +121,47 @@ internal sealed class WatchedPage
         return visible;
     }
 
+    /// <summary>
+    /// Opens <paramref name="url"/> (a node list) and returns, on the browser's clock from the navigation's start: the
+    /// first frame with a node row in it (a MutationObserver notes the row, the next animation frame is when it is
+    /// painted), and when the interactive circuit is up (three Blazor websocket frames received). Milliseconds.
+    /// </summary>
+    /// <exception cref="TimeoutException">No row, or no circuit, within <paramref name="timeout"/>.</exception>
+    public async Task<(double FirstRowMs, double InteractiveMs)> FirstRowAsync(string url, TimeSpan timeout)
+    {
+        await Page.AddInitScriptAsync(FirstRowProbe);
+        var frames = FramesReceived;
+        var sw = Stopwatch.StartNew();
+        await Page.GotoAsync(url, new() { WaitUntil = WaitUntilState.Commit, Timeout = (float)timeout.TotalMilliseconds });
+        await Page.WaitForFunctionAsync("() => window.__firstRowPainted !== undefined", null, new() { Timeout = (float)timeout.TotalMilliseconds });
+        while (FramesReceived < frames + 3)
+        {
+            if (sw.Elapsed > timeout)
+            {
+                throw new TimeoutException($"no Blazor circuit traffic on {url} within {timeout.TotalSeconds:0} s");
+            }
+
+            await Task.Delay(5);
+        }
+
+        var interactive = await Page.EvaluateAsync<double>("() => performance.now()");
+        var painted = await Page.EvaluateAsync<double>("() => window.__firstRowPainted");
+        return (painted, interactive);
+    }
+
+    private const string FirstRowProbe = """
+        (() => {
+            let seen = false;
+            const check = () => {
+                if (!seen && document.querySelector('[data-testid=node-row]')) {
+                    seen = true;
+                    requestAnimationFrame(() => { window.__firstRowPainted = performance.now(); });
+                }
+            };
+            new MutationObserver(check).observe(document, { childList: true, subtree: true });
+        })();
+        """;
+
     public async Task<string> TextAsync(string selector) => (await Page.Locator(selector).First.TextContentAsync())?.Trim() ?? "";
 
     /// <summary>Polls a selector's text until it satisfies <paramref name="accept"/>; returns the time it took.</summary>

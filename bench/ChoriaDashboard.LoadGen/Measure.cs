@@ -34,7 +34,16 @@ internal sealed record MeasureOptions
     public IReadOnlyList<string> AppSettings { get; init; } = [];
     public IReadOnlyList<string> AppEnvironment { get; init; } = [];
 
-    /// <summary>Phases to run (storm, ingest, render, memory, latency, circuits, wall, metrics, api, hub); empty for all.</summary>
+    /// <summary>
+    /// Builds the cold phase starts, each several times: the first request after /readyz and warm first rows (issue 23);
+    /// empty for the app under <see cref="AppDll"/> alone.
+    /// </summary>
+    public IReadOnlyList<ColdApp> ColdApps { get; init; } = [];
+
+    /// <summary>Rounds of the cold phase: each starts every build twice (a first GET, a first browser).</summary>
+    public int ColdRuns { get; init; } = 3;
+
+    /// <summary>Phases to run (storm, ingest, render, cold, memory, latency, circuits, wall, metrics, api, hub); empty for all.</summary>
     public IReadOnlyList<string> Only { get; init; } = [];
     public required string Output { get; init; }
     public required string CommandLine { get; init; }
@@ -102,6 +111,7 @@ internal sealed partial class Measure
             await Phase("storm", () => StormAsync(publisher, browser, startups, alives));
             await Phase("ingest", () => IngestAsync(publisher, mixed, rawRate));
             await Phase("render", () => FirstRenderAsync(browser));
+            await Phase("cold", () => ColdAsync(startups));
             await Phase("memory", () => MemoryAsync(publisher, alives));
 
             using var steadyStop = new CancellationTokenSource();
@@ -192,11 +202,25 @@ internal sealed partial class Measure
 
     private async Task<Child> StartAppAsync()
     {
+        var (app, uri, ready) = await LaunchAppAsync(_o.AppDll, _natsUrl, "app.log", TimeSpan.FromMilliseconds(50));
+        _appUri = uri;
+        var (rss, _) = ProcStats.Memory(app.Pid);
+        Log.Line($"app pid {app.Pid} ready at {_appUri} after {ready.TotalSeconds:0.0} s, RSS {Fmt.MB(rss)}");
+        _report.Add(new ResultRow("app idle RSS (connected, no circuits)", "—", Fmt.MB(rss), Verdict.Info, $"ready {ready.TotalSeconds:0.0} s after start"));
+        return app;
+    }
+
+    /// <summary>
+    /// Starts the app in <paramref name="dll"/> on a free loopback port against <paramref name="natsUrl"/> and polls
+    /// /readyz every <paramref name="poll"/>; returns it, its address and the time from the start to the first 200.
+    /// </summary>
+    private async Task<(Child App, Uri Uri, TimeSpan Ready)> LaunchAppAsync(string dll, string natsUrl, string logName, TimeSpan poll)
+    {
         var port = Net.FreePort();
-        _appUri = new Uri($"http://127.0.0.1:{port}/");
+        var appUri = new Uri($"http://127.0.0.1:{port}/");
         var args = new List<string>
         {
-            _o.AppDll, "--urls", $"http://127.0.0.1:{port}", $"--Nats:Url={_natsUrl}",
+            dll, "--urls", $"http://127.0.0.1:{port}", $"--Nats:Url={natsUrl}",
             $"--Fleet:MaxNodes={Math.Max(250_000, (_o.Nodes * 2) + 10_000)}",
             "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.AspNetCore=Warning",
             // The figures are the fleet's and the pages' cost, not sign-in's or the limits': the app runs open (a
@@ -210,14 +234,15 @@ internal sealed partial class Measure
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
             env[pair[..eq]] = pair[(eq + 1)..];
         }
-        var app = Child.Start("dotnet", args, Path.GetDirectoryName(Path.GetFullPath(_o.AppDll)), env, Path.Combine(_artifacts, "app.log"));
+        var log = Path.Combine(_artifacts, logName);
+        var app = Child.Start("dotnet", args, Path.GetDirectoryName(Path.GetFullPath(dll)), env, log);
         var sw = Stopwatch.StartNew();
-        using var http = new HttpClient { BaseAddress = _appUri, Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient { BaseAddress = appUri, Timeout = TimeSpan.FromSeconds(5) };
         while (true)
         {
             if (app.HasExited)
             {
-                throw new InvalidOperationException($"the app exited at start; see {Path.Combine(_artifacts, "app.log")}");
+                throw new InvalidOperationException($"the app exited at start; see {log}");
             }
 
             try
@@ -241,12 +266,9 @@ internal sealed partial class Measure
                 throw new TimeoutException("the app was not ready within 60 s");
             }
 
-            await Task.Delay(50);
+            await Task.Delay(poll);
         }
 
-        var (rss, _) = ProcStats.Memory(app.Pid);
-        Log.Line($"app pid {app.Pid} ready at {_appUri} after {sw.Elapsed.TotalSeconds:0.0} s, RSS {Fmt.MB(rss)}");
-        _report.Add(new ResultRow("app idle RSS (connected, no circuits)", "—", Fmt.MB(rss), Verdict.Info, $"ready {sw.Elapsed.TotalSeconds:0.0} s after start"));
-        return app;
+        return (app, appUri, sw.Elapsed);
     }
 }

@@ -40,9 +40,11 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
                   [--browsers 50] [--latency-trials 50] [--steady-nodes 50000] [--steady-interval 10s]
                   [--mixed 300000] [--history 32] [--pages /,/nodes] [--app-setting Section:Key=value]... [--app-env NAME=value]... [--open-budget 150s]
                   [--walls 10] [--wall-url /wall?views=...] [--wall-windows 5]
-                  [--hub-clients 50]
-                  [--only storm,ingest,render,memory,latency,circuits,wall,metrics,api,hub]
+                  [--hub-clients 50] [--cold-app NAME=DLL]... [--cold-runs 3]
+                  [--only storm,ingest,render,cold,memory,latency,circuits,wall,metrics,api,hub]
                   starts nats-server, the app and Chromium; measures; writes a markdown table.
+                  cold: each --cold-app (default: --app) started afresh per round, the first GET /nodes and the first
+                  browser /nodes after /readyz, then warm first rows (issue 23).
                   --smoke: 2,000 nodes, 5 browsers, 10 trials; exits non-zero only if the machinery fails.
         """);
     return args.Length == 0 ? 2 : 0;
@@ -223,6 +225,8 @@ try
                     Environment = environment,
                     AppSettings = options.All("app-setting"),
                     AppEnvironment = options.All("app-env"),
+                    ColdApps = options.All("cold-app").Select(ColdApp.Parse).ToArray(),
+                    ColdRuns = options.Int("cold-runs", smoke ? 1 : 3),
                     Only = options.String("only", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     Output = Path.GetFullPath(options.String("out", Path.Combine("artifacts", "bench", smoke ? "results-smoke.md" : "results.md"))),
                     CommandLine = "ChoriaDashboard.LoadGen " + string.Join(' ', args),

@@ -9,9 +9,17 @@ namespace ChoriaDashboard.Components.Pages;
 /// <summary>
 /// Every node, filtered and sorted on the server and virtualised in the browser: only the visible rows
 /// are rendered, so 100,000 nodes cost the browser what 50 do. Filters live in the URL, so a view is a link.
+/// The first screen of rows (<see cref="FirstScreenRows"/>) is plain markup, in the prerendered HTML.
 /// </summary>
 public sealed partial class NodesPage
 {
+    /// <summary>
+    /// Rows rendered as plain markup before the virtualised rest: 40 rows of 36 px fill the list on a screen up to
+    /// about 1,600 px high. They are in the prerendered HTML (Virtualize renders no row until the browser has measured
+    /// it over the circuit), and the circuit's first render draws the same rows, so nothing flashes or repeats.
+    /// </summary>
+    internal const int FirstScreenRows = 40;
+
     private NodeQuery _query = new();
     private NodeSnapshot[] _rows = [];
     private long _rowsRevision = -1;
@@ -95,6 +103,13 @@ public sealed partial class NodesPage
         _rowsRevision = NodeListCache.RevisionFor(_query, Summary);
         _rows = Lists.Get(_query, _rowsRevision);
     }
+
+    /// <summary>The rows drawn as plain markup: the first <see cref="FirstScreenRows"/> of the list.</summary>
+    private ArraySegment<NodeSnapshot> FirstScreen => new(_rows, 0, Math.Min(FirstScreenRows, _rows.Length));
+
+    /// <summary>The rows Virtualize draws: every row after the first screen.</summary>
+    private ArraySegment<NodeSnapshot> BeyondFirstScreen =>
+        _rows.Length > FirstScreenRows ? new(_rows, FirstScreenRows, _rows.Length - FirstScreenRows) : [];
 
     /// <summary>The newest snapshot of a row's node (its last-seen time moves on between list recomputations).</summary>
     private NodeSnapshot Current(NodeSnapshot row) => Fleet.Nodes.TryGetValue(row.Key, out var current) ? current : row;
