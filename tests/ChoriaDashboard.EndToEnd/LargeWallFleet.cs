@@ -141,7 +141,7 @@ public sealed class LargeWallFleet : IAsyncLifetime
                     last = await http.GetFromJsonAsync<FleetResponse>("/api/fleet", FleetJson);
                     return last is not null && last.Totals == expected && last.Health.Total == Checks;
                 },
-                TimeSpan.FromSeconds(60),
+                TimeSpan.FromSeconds(90),
                 $"the fleet to hold {expected} (nodes, live, stale, dead, stopped) and {Checks:N0} checks");
         }
         catch (TimeoutException e)
