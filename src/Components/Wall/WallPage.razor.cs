@@ -34,6 +34,9 @@ public sealed partial class WallPage
     /// <summary>Ticker entries in the band at the bottom.</summary>
     public const int TickerEntries = 3;
 
+    /// <summary>The status band's letter spacing in em, as wall.css sets it: part of the band's width.</summary>
+    private const double StatusLetterSpacing = 0.05;
+
     /// <summary>Failing checks are re-read from the machines at most this often (they cost machines × watchers).</summary>
     private static readonly TimeSpan ChecksRefresh = TimeSpan.FromSeconds(2);
 
@@ -226,6 +229,20 @@ public sealed partial class WallPage
         "good" => "ALL GOOD",
         _ => "WAITING FOR EVENTS",
     };
+
+    /// <summary>
+    /// Every count the view shows, on all its pages (a turning page must not resize the numbers): the board sizes them
+    /// all for the widest, so a six-digit count fits its cell and the other columns keep the same size.
+    /// </summary>
+    private IEnumerable<int> CountsOnView => Slide.View switch
+    {
+        WallView.Component => Shown.Where(c => c.Component == Slide.Component).SelectMany(StateCounts),
+        WallView.Checks => [Summary.Health.Ok, Summary.Health.Warning, Summary.Health.Critical, Summary.Health.Unknown],
+        WallView.Problems => [Dead, Stale],
+        _ => Shown.SelectMany(StateCounts),
+    };
+
+    private static int[] StateCounts(ComponentSummary c) => [c.Live, c.Stale, c.Dead, c.Stopped];
 
     private string RootClass => $"wall wall-{(_settings.Theme == WallTheme.Light ? "light" : "dark")} wall-state-{StateName}";
 

@@ -409,6 +409,34 @@ public sealed class WallPageTests : DashboardTestContext
         Assert.Equal(0, Store.Subscribers);
     }
 
+    [Fact]
+    public void Wall_OneComponentWithFiveDigitCount_EveryCountOnTheBoardSizedForThatWidth()
+    {
+        Store.Publish(
+            [.. Enumerable.Range(0, 10_000).Select(i => Node($"web-{i}.example.net", NodeState.Live)),
+             Node("p.example.net", NodeState.Dead, component: ChoriaComponents.Provisioner)]);
+
+        var cut = Open();
+
+        // "10,000" is 4.0 em wide: the one size of every count on the overview, the provisioner's single dead node too.
+        cut.WaitForAssertion(() => Assert.Equal("--count-em: 4", cut.Find(".wall-main").GetAttribute("style")), Wait);
+        Assert.Equal("10,000", cut.Find("[data-component=server] [data-testid=count-live] .wall-count-value").TextContent);
+        Assert.All(cut.FindAll(".wall-count-value"), value => Assert.Null(value.GetAttribute("style")));
+    }
+
+    [Fact]
+    public void Wall_ComponentViewOfSmallComponent_CountsSizedForItsOwnNumbers()
+    {
+        Store.Publish(
+            [.. Enumerable.Range(0, 10_000).Select(i => Node($"web-{i}.example.net", NodeState.Live)),
+             Node("p.example.net", NodeState.Dead, component: ChoriaComponents.Provisioner)]);
+
+        var cut = Open("?views=component&components=provisioner");
+
+        // Its counts are at most one digit: sized for three (2.16 em), not for the server's 10,000 it does not show.
+        cut.WaitForAssertion(() => Assert.Equal("--count-em: 2.16", cut.Find(".wall-main").GetAttribute("style")), Wait);
+    }
+
     /// <summary>The text without any white space, so markup line breaks do not matter.</summary>
     private static string Squash(string text) => string.Concat(text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 
