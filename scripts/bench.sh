@@ -42,8 +42,9 @@ need() {
 
 build_bench() {
   dotnet build bench/ChoriaDashboard.LoadGen/ChoriaDashboard.LoadGen.csproj -c Release -nologo -v q
-  # The app as it ships: published output, Production environment.
-  dotnet publish ChoriaDashboard.csproj -c Release -o artifacts/bench/app -nologo -v q
+  # The app as it ships: published output for this machine's runtime (ReadyToRun, as the Dockerfile publishes it),
+  # Production environment.
+  dotnet publish ChoriaDashboard.csproj -c Release --use-current-runtime -o artifacts/bench/app -nologo -v q
 }
 
 mode="${1:-full}"
