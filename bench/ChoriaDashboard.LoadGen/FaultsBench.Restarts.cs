@@ -92,20 +92,14 @@ internal sealed partial class FaultsBench
         await Task.Delay(o.Between);
         await stopLoad.CancelAsync();
         await load;
-        await publisher.PublishAsync(Messages.Alive(0, "marker"));
-        await publisher.FlushAsync();
-        await watch.UntilAsync(s => s.Nodes == o.Nodes + 1, Long, "the marker to be in the view");
-        var end = (await watch.UntilAsync(s => s.QueueLength == 0 && s.Processed >= s.Received, Long, "the writer to have applied everything received")).State;
-
-        var published = sent.Count;
-        var received = end.Received - seeded.Received - 1;
-        var accepted = end.Accepted - seeded.Accepted - 1;
-        var rejected = end.Rejected - seeded.Rejected;
-        var lost = published - received;
-        var allowed = sent.Count(at => outages.Any(x => at >= x.Killed - KillSlack && at <= x.Ready + KillSlack));
-        var readings = watch.Readings.Where(x => x.At >= seededAt).ToList();
-        var maxStale = readings.Max(x => x.State.Stale);
-        var maxDead = readings.Max(x => x.State.Dead);
+        var tally = await SteadyLoadTally.AfterMarkerAsync(
+            async () =>
+            {
+                await publisher.PublishAsync(Messages.Alive(0, "marker"));
+                await publisher.FlushAsync();
+            },
+            watch, o.Nodes, seededAt, seeded, sent, at => outages.Any(x => at >= x.Killed - KillSlack && at <= x.Ready + KillSlack), Long);
+        var end = tally.End;
         var reconnects = outages.Select(x => (x.Ready - x.Started).TotalSeconds).ToList();
         var deaf = outages.Select(x => (x.Ready - x.Killed).TotalSeconds).ToList();
 
@@ -113,16 +107,8 @@ internal sealed partial class FaultsBench
         section.Figure("reconnect time: median, max", $"{Median(reconnects):0.00} s, {reconnects.Max():0.00} s");
         section.Figure("kill → app reports the broker gone (median, max)", $"{Median(outages.Select(x => (x.Noticed - x.Killed).TotalMilliseconds)):0} ms, {outages.Max(x => (x.Noticed - x.Killed).TotalMilliseconds):0} ms");
         section.Figure("kill → app subscribed again (deaf time per restart: median, max)", $"{Median(deaf):0.00} s, {deaf.Max():0.00} s; the app's own count: {end.DeafTime}");
-        section.Figure("alives published / received by the app / accepted", $"{published:N0} / {received:N0} / {accepted:N0}");
-        section.Figure("lost (published, never received)", $"{lost:N0}; published from {KillSlack.TotalMilliseconds:0} ms before a kill until the app was subscribed again: {allowed:N0}");
-        section.Figure("worst seen by the 20 ms reader: stale, dead nodes", $"{maxStale}, {maxDead} ({readings.Count:N0} readings)");
-        section.Figure("app RSS at the end, peak", $"{Fmt.MB(app.Memory.Rss)}, {Fmt.MB(app.Memory.Peak)}");
-
         section.Check("the app reconnects by itself after every restart", outages.Count == o.Restarts, $"{outages.Count} of {o.Restarts}");
-        section.Check("nothing counted twice", accepted == received && rejected == 0, $"received {received:N0}, accepted {accepted:N0}, rejected {rejected:N0}");
-        section.Check("nothing lost beyond what the broker dropped while the app could not hear", lost >= 0 && lost <= allowed, $"lost {lost:N0} ≤ {allowed:N0} published around the outages");
-        section.Check("no false stale or dead, ever", maxStale == 0 && maxDead == 0 && end.Live == o.Nodes + 1, $"worst {maxStale} stale, {maxDead} dead; {end.Live:N0} of {o.Nodes + 1:N0} live at the end");
-        section.Check("the view current again at the end", end.IsCurrent, end.Reason ?? "current");
+        tally.Report(section, app, o.Nodes, KillSlack, "nothing lost beyond what the broker dropped while the app could not hear", "outages");
     }
 
     private static double Median(IEnumerable<double> values)
