@@ -19,6 +19,10 @@
 #                                    the other two, a broker killed mid-replay of 100,000 nodes (about 15 minutes in all);
 #                                    ARGS e.g. --smoke (about 2 minutes) or --only restarts,cluster.
 #                                    Writes artifacts/bench/reliability.md; docs/reliability.md is a full run's copy
+#   scripts/bench.sh tabs [ARGS]     server memory per open tab (issue 23), page by page in one app holding a 100,000-node
+#                                    demo fleet with a full chart history: RSS and live heap (dotnet-gcdump) after one
+#                                    tab and after 20 more; ARGS e.g. --nodes 2000 --fill 30 --pages "/ /nodes".
+#                                    About 15 minutes; artifacts/bench/tabs.md
 #   scripts/bench.sh replay [ARGS]   restart recovery: 100,000 nodes x 3 events in Choria Streams, process start to a
 #                                    complete view with replay (3 runs) and without; ARGS e.g. --nodes 2000 --runs 1
 #   scripts/bench.sh day [ARGS]      a simulated day (issue 22): the app's fleet store on a manual clock, 100,000 nodes
@@ -86,6 +90,13 @@ case "$mode" in
     build_bench
     timeout --kill-after=30 1200 dotnet bench/ChoriaDashboard.LoadGen/bin/Release/net10.0/ChoriaDashboard.LoadGen.dll \
       flood --app artifacts/bench/app/ChoriaDashboard.dll --environment Production "$@"
+    ;;
+  tabs)
+    shift
+    need
+    build_bench
+    # bench/tabs-memory.sh bounds each step; timeout is the backstop.
+    timeout --kill-after=30 2400 bench/tabs-memory.sh artifacts/bench/app/ChoriaDashboard.dll "$@"
     ;;
   faults)
     shift
