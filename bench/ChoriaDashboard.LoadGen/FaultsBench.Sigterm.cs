@@ -46,7 +46,8 @@ internal sealed partial class FaultsBench
         await stopLoad.CancelAsync();
         var published = await load;
         await tab.CloseAsync();
-        await Task.Delay(200);
+        // The app has exited: its hub stream ends with the connection (bounded, should it not notice).
+        await Task.WhenAny(hub.Ended, Task.Delay(TimeSpan.FromSeconds(10)));
         var hubEnded = hub.Error is { } error ? $"ended with {error.GetType().Name}" : "open";
 
         string log;

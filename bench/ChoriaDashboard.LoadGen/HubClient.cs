@@ -26,6 +26,9 @@ internal sealed class HubClient : IAsyncDisposable
 
     public Exception? Error { get; private set; }
 
+    /// <summary>Completes when the fleet stream has ended (the server closed it, or it failed: see <see cref="Error"/>).</summary>
+    public Task Ended => _reading;
+
     public static async Task<HubClient> StartAsync(Uri hub)
     {
         var connection = new HubConnectionBuilder().WithUrl(hub).Build();
