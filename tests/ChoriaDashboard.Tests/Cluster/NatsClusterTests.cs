@@ -67,7 +67,10 @@ public sealed class NatsClusterTests(ITestOutputHelper output)
         var info = (await new NatsJSContext(returned).GetStreamAsync(ChoriaStreams.Events)).Info;
         output.WriteLine($"after {leader.Name} returned: leader {info.Cluster?.Leader}, replicas {string.Join(", ", info.Cluster?.Replicas?.Select(r => $"{r.Name} current={r.Current}") ?? [])}");
         Assert.Equal(1L, info.State.Messages);
-        Assert.Equal(stored, await ReadAsync(new NatsJSContext(returned), ChoriaStreams.Events));
+        // A read the moment it returns may find the stream's consumer placed while leadership settles and get nothing: the
+        // same message, once, within the timeout.
+        var served = await Eventually.ValueAsync(() => ReadAsync(new NatsJSContext(returned), ChoriaStreams.Events), r => r.Count > 0, Timeout, $"{leader.Name} to serve the stored message");
+        Assert.Equal(stored, served);
     }
 
     /// <remarks>
