@@ -248,17 +248,22 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
             settings["Replay:StallTimeout"] = stall.ToString("c", CultureInfo.InvariantCulture);
         }
 
+        var gate = default(Func<ReplayGate>);
         await using var app = new DashboardFactory(cluster.Urls, settings, services: s =>
         {
             recorder = FleetRecorder.AddTo(s);
             log = AppLog.AddTo(s);
+            gate = ReplayGate.AddTo(s, stored / 4);
         });
         using var http = app.CreateClient();
         var status = app.Services.GetRequiredService<IFleetStatus>();
         var view = app.Services.GetRequiredService<IFleetView>();
         var started = Stopwatch.StartNew();
 
-        await Eventually.TrueAsync(() => status.Currency.Replay is { } r && r.Total > 0 && r.Replayed >= r.Total / 4, Timeout, "a quarter of the history to be replayed");
+        // The gate holds the replay a quarter of the way, its consumer alive and three quarters left to pull, until the
+        // broker is killed (a replay left to run read 22,000 events in under a second, and a kill was sometimes seen only
+        // once the read had fetched everything).
+        await gate!().Holding.WaitAsync(Timeout);
         var at = status.Currency.Replay!;
         var connected = cluster.NodeAt(status.Broker.Server)
             ?? throw new InvalidOperationException($"the dashboard names no broker of the cluster: '{status.Broker.Server}' ({cluster.Urls})");
@@ -272,6 +277,7 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         var killed = choose((connected, reading));
         var killedAt = DateTimeOffset.UtcNow;
         await killed.StopAsync();
+        gate!().Release();
         var reconnected = killed != connected ? status.Broker : await Eventually.ValueAsync(
             () => Task.FromResult(status.Broker),
             b => b.State == BrokerState.Connected && b.Since > killedAt,
@@ -426,11 +432,6 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         ["Replay:MaxRetryDelay"] = "00:00:02",
         ["Replay:StallTimeout"] = "00:00:02",
         ["Ingest:QueueCapacity"] = "1024",
-        // At most 256 events per 40 ms batch: the replay of 22,000 takes about 3.4 s even on a quiet machine, so the kill
-        // lands in the middle of the read (with whole-queue batches it took under a second, and a kill a quarter of the
-        // way was sometimes seen only once the read had fetched everything).
-        ["Fleet:MaxBatchSize"] = "256",
-        ["Fleet:BatchDelay"] = "00:00:00.040",
         ["Security:ApiRequestsPerMinute"] = "100000",
         ["Logging:LogLevel:ChoriaDashboard.Ingest"] = "Information",
     };
