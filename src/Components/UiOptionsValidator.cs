@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Components;
 
-/// <summary>Checks the browser views' intervals, which DataAnnotations cannot bound: render rate and relative time refresh.</summary>
+/// <summary>Checks the browser views' intervals, which DataAnnotations cannot bound: render rate, relative time refresh and how long a disconnected circuit is kept.</summary>
 public sealed class UiOptionsValidator : IValidateOptions<UiOptions>
 {
     public ValidateOptionsResult Validate(string? name, UiOptions options)
@@ -16,6 +16,11 @@ public sealed class UiOptionsValidator : IValidateOptions<UiOptions>
         if (options.RelativeTimeRefresh < TimeSpan.FromSeconds(1))
         {
             errors.Add("Ui:RelativeTimeRefresh must be at least 1 second.");
+        }
+
+        if (options.DisconnectedCircuitRetention < TimeSpan.Zero || options.DisconnectedCircuitRetention > TimeSpan.FromHours(1))
+        {
+            errors.Add("Ui:DisconnectedCircuitRetention must be between 0 and 1 hour.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

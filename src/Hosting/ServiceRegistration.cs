@@ -15,6 +15,7 @@ using ChoriaDashboard.Ingest.Http;
 using ChoriaDashboard.Ingest.Replay;
 using ChoriaDashboard.Simulation;
 using ChoriaDashboard.Webhooks;
+using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
@@ -113,6 +114,14 @@ public static class ServiceRegistration
         services.AddDashboardSecurity(config);
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
         services.AddRazorComponents().AddInteractiveServerComponents();
+        // What a circuit may hold beyond its components: render batches the browser has not acknowledged, and circuits
+        // whose browser went away (Ui:*).
+        services.AddOptions<CircuitOptions>().Configure<IOptions<UiOptions>>((circuit, ui) =>
+        {
+            circuit.MaxBufferedUnacknowledgedRenderBatches = ui.Value.MaxUnacknowledgedRenderBatches;
+            circuit.DisconnectedCircuitMaxRetained = ui.Value.DisconnectedCircuitMaxRetained;
+            circuit.DisconnectedCircuitRetentionPeriod = ui.Value.DisconnectedCircuitRetention;
+        });
         services.AddMudServices();
         services.AddSingleton<Components.Pages.FleetTrendCache>();
         // The live hub for other clients (/hubs/fleet): SignalR sized by Hub:*.

@@ -1,6 +1,7 @@
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Ingest;
 using ChoriaDashboard.Simulation;
+using Microsoft.AspNetCore.Components.Server;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -234,5 +235,24 @@ public sealed class OptionsBindingTests
         var error = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<DemoOptions>>().Value);
 
         Assert.Contains("Demo:LegacyPercent + Demo:BinaryPercent", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddChoriaDashboard_UiCircuitLimits_AreWhatBlazorsCircuitsUse()
+    {
+        await using var defaults = Build([]);
+        await using var app = Build(new Dictionary<string, string?>
+        {
+            ["Ui:MaxUnacknowledgedRenderBatches"] = "5",
+            ["Ui:DisconnectedCircuitMaxRetained"] = "7",
+            ["Ui:DisconnectedCircuitRetention"] = "00:00:30",
+        });
+
+        // Blazor keeps 10 unacknowledged batches and 100 disconnected circuits for 3 minutes unless told otherwise.
+        var shipped = defaults.Services.GetRequiredService<IOptions<CircuitOptions>>().Value;
+        var set = app.Services.GetRequiredService<IOptions<CircuitOptions>>().Value;
+
+        Assert.Equal((3, 100, TimeSpan.FromMinutes(3)), (shipped.MaxBufferedUnacknowledgedRenderBatches, shipped.DisconnectedCircuitMaxRetained, shipped.DisconnectedCircuitRetentionPeriod));
+        Assert.Equal((5, 7, TimeSpan.FromSeconds(30)), (set.MaxBufferedUnacknowledgedRenderBatches, set.DisconnectedCircuitMaxRetained, set.DisconnectedCircuitRetentionPeriod));
     }
 }
