@@ -19,8 +19,21 @@ public sealed partial class MainLayout : IAsyncDisposable
     private bool _disposed;
     private bool _themeLoaded;
 
+    /// <summary>The app bar's links: the path under the app's base and its label; "" is the overview.</summary>
+    private static readonly (string Href, string Label)[] Sections =
+    [
+        ("", "Overview"),
+        ("nodes", "Nodes"),
+        ("checks", "Checks"),
+        ("events", "Events"),
+        ("webhooks", "Webhooks"),
+    ];
+
     [Inject]
     private IJSRuntime JS { get; set; } = default!;
+
+    [Inject]
+    private NavigationManager Navigation { get; set; } = default!;
 
     /// <summary>Only while the server renders the page before the circuit starts.</summary>
     [CascadingParameter]
@@ -29,6 +42,20 @@ public sealed partial class MainLayout : IAsyncDisposable
     /// <summary>The scheme the server rendered first, carried into the interactive render so it starts the same.</summary>
     [PersistentState]
     public string? SchemeAtStart { get; set; }
+
+    /// <summary>
+    /// Whether the page shown is <paramref name="href"/>'s section: the overview only on its own path, the others on their
+    /// path and what is under it (a node's detail is under Nodes), as <c>NavLinkMatch.All</c> and <c>Prefix</c> did.
+    /// </summary>
+    private bool IsCurrent(string href)
+    {
+        var path = Navigation.ToBaseRelativePath(Navigation.Uri);
+        var end = path.IndexOfAny(['?', '#']);
+        path = end < 0 ? path : path[..end];
+        return href.Length == 0
+            ? path.Length == 0
+            : path.Equals(href, StringComparison.OrdinalIgnoreCase) || path.StartsWith(href + "/", StringComparison.OrdinalIgnoreCase);
+    }
 
     protected override void OnInitialized()
     {

@@ -1,9 +1,11 @@
 using System.Globalization;
+using ChoriaDashboard.Components.Controls;
 using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Queries;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
+using MudBlazor;
 
 namespace ChoriaDashboard.Components.Pages;
 
@@ -13,6 +15,9 @@ namespace ChoriaDashboard.Components.Pages;
 /// </summary>
 public sealed partial class NodeDetailPage
 {
+    /// <summary>A row's "raw"/"hide" toggle: MudButton's small text look on a plain button, one per row (see <see cref="MudMarkup"/>).</summary>
+    private static readonly string RawButton = MudMarkup.Button(Variant.Text, Color.Default, Size.Small);
+
     private NodeDetail _detail = new() { Identity = "", Components = [], Events = [], Machines = [], Checks = [] };
     private readonly Dictionary<string, RawEventLookup> _raw = new(StringComparer.Ordinal);
 

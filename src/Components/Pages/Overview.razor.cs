@@ -67,6 +67,9 @@ public sealed partial class Overview
 
     private static double Share(int part, int whole) => whole == 0 ? 0 : 100.0 * part / whole;
 
+    /// <summary>A card's cell in the grid: MudBlazor's <c>MudItem xs="12" md="6" xl="4" xxl="3"</c> (see <see cref="Controls.MudMarkup"/>).</summary>
+    private const string CardCell = "mud-grid-item mud-grid-item-xs-12 mud-grid-item-md-6 mud-grid-item-xl-4 mud-grid-item-xxl-3";
+
     internal static string Describe(NewsKind kind) => kind switch
     {
         NewsKind.Died => "died",
