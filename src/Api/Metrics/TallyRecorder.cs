@@ -62,6 +62,9 @@ public sealed partial class TallyRecorder : IFleetObserver
         }
     }
 
+    /// <summary>False to find an applied lifecycle event's series by its labels every time: the plain path, for the ledger's same-run figure.</summary>
+    internal bool KnownSeries { get; init; } = true;
+
     /// <summary>New label combinations refused at <c>Metrics:MaxSeries</c> since start.</summary>
     public long DroppedSeries => Interlocked.Read(ref _dropped);
 
@@ -74,7 +77,7 @@ public sealed partial class TallyRecorder : IFleetObserver
         {
             case LifecycleEvent l when Exports(l.Component):
                 var seconds = (double)handling / Stopwatch.Frequency;
-                if (_lifecycle.TryGetValue((l.Component, l.Type), out var known))
+                if (KnownSeries && _lifecycle.TryGetValue((l.Component, l.Type), out var known))
                 {
                     Observe(known.Type, TallyFamilies.EventTypes, 1, observe: true);
                     Observe(known.Good, TallyFamilies.GoodEvents, 1, observe: true);

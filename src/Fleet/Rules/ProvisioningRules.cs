@@ -14,7 +14,8 @@ internal sealed class ProvisioningRules(FleetState fleet)
     /// <summary>Called when <paramref name="key"/> is seen running (startup or alive): a server drops its finished provisioning entry.</summary>
     public void NodeRunning(NodeKey key, FleetChangeSet changes)
     {
-        if (key.Component != ChoriaComponents.Server)
+        // Nearly every server alive finds no provisioning entry; the counts say so without a node-table lookup.
+        if (key.Component != ChoriaComponents.Server || !fleet.HasNodesOf(ChoriaComponents.ProvisionModeServer))
         {
             return;
         }
