@@ -137,9 +137,6 @@ internal sealed partial class FleetState
     internal bool HasRoomForComponent(string component) =>
         _counters.ContainsKey(component) || AlwaysKept(component) || CappedComponentCount < Options.MaxComponents;
 
-    /// <summary>Whether any node of <paramref name="component"/> is in the fleet, in any state; asks no node table.</summary>
-    internal bool HasNodesOf(string component) => _counters.ContainsKey(component);
-
     /// <summary>Every node, safe to enumerate while <see cref="ReplaceNode"/> and <see cref="RemoveNode"/> run.</summary>
     internal IEnumerable<KeyValuePair<NodeKey, NodeSnapshot>> AllNodes => _nodeTable;
 

@@ -14,8 +14,7 @@ internal sealed class ProvisioningRules(FleetState fleet)
     /// <summary>Called when <paramref name="key"/> is seen running (startup or alive): a server drops its finished provisioning entry.</summary>
     public void NodeRunning(NodeKey key, FleetChangeSet changes)
     {
-        // Nearly every server alive finds no provisioning entry; the counts say so without a node-table lookup.
-        if (key.Component != ChoriaComponents.Server || !fleet.HasNodesOf(ChoriaComponents.ProvisionModeServer))
+        if (key.Component != ChoriaComponents.Server)
         {
             return;
         }
