@@ -108,10 +108,11 @@ internal sealed partial class Measure
         var result = await publisher.WindowedAsync(mixed, 1, () => _poller.Last.Processed, _o.Window, TimeSpan.FromSeconds(20));
         var done = await _poller.WaitAsync(r => r.Processed >= before.Processed + mixed.Length, TimeSpan.FromSeconds(30));
         var cores = cpu.Cores;
+        var cpuUsed = cpu.CpuUsed;
         var after = await _poller.ReadAsync();
         var rate = sampler.RateBetween(before.Processed + (mixed.Length / 10), before.Processed + (mixed.Length * 9 / 10));
         var ratio = rate / rawRate;
-        var notes = $"app {Fmt.Rate(rate)} / raw {Fmt.Rate(rawRate)}; app CPU {cores:0.00} cores; accepted {after.Accepted - before.Accepted:N0}, rejected {after.Rejected - before.Rejected:N0} (dropped {after.Dropped - before.Dropped:N0})";
+        var notes = $"app {Fmt.Rate(rate)} / raw {Fmt.Rate(rawRate)}; app CPU {cores:0.00} cores, {cpuUsed.TotalMicroseconds / Math.Max(1, after.Processed - before.Processed):0.0} µs per message (less moved by other load than the rates); accepted {after.Accepted - before.Accepted:N0}, rejected {after.Rejected - before.Rejected:N0} (dropped {after.Dropped - before.Dropped:N0})";
         if (result.Stalled || done is null)
         {
             notes += $"; INCOMPLETE: processed {after.Processed - before.Processed:N0} of {mixed.Length:N0}";

@@ -34,6 +34,13 @@ public sealed partial class TallyRecorder : IFleetObserver
     private readonly ConcurrentDictionary<string, (string Component, string Version)> _versions = new(StringComparer.Ordinal);
     private static readonly LifecycleEventType[] LifecycleTypes = Enum.GetValues<LifecycleEventType>();
 
+    /// <summary>
+    /// The three series an applied lifecycle event of one component and type counts in, found once: the commonest event
+    /// then costs neither label arrays nor a joined key nor three table lookups (see docs/benchmarks.md, issue 23).
+    /// Bounded by the fleet's components times the event types; a series refused by <c>Metrics:MaxSeries</c> is not kept.
+    /// </summary>
+    private readonly ConcurrentDictionary<(string Component, LifecycleEventType Type), LifecycleSeries> _lifecycle = new();
+
     private readonly ConcurrentDictionary<string, byte> _known = new(StringComparer.Ordinal);
     private readonly HashSet<string>? _components;
     private readonly int _maxSeries;
@@ -55,6 +62,9 @@ public sealed partial class TallyRecorder : IFleetObserver
         }
     }
 
+    /// <summary>False to find an applied lifecycle event's series by its labels every time: the plain path, for the ledger's same-run figure.</summary>
+    internal bool KnownSeries { get; init; } = true;
+
     /// <summary>New label combinations refused at <c>Metrics:MaxSeries</c> since start.</summary>
     public long DroppedSeries => Interlocked.Read(ref _dropped);
 
@@ -66,9 +76,24 @@ public sealed partial class TallyRecorder : IFleetObserver
         switch (evt)
         {
             case LifecycleEvent l when Exports(l.Component):
-                Add(TallyFamilies.EventTypes, 1, l.Component, TypeName(l.Type));
-                Add(TallyFamilies.GoodEvents, 1, l.Component);
-                Add(TallyFamilies.ProcessingTime, (double)handling / Stopwatch.Frequency, l.Component);
+                var seconds = (double)handling / Stopwatch.Frequency;
+                if (KnownSeries && _lifecycle.TryGetValue((l.Component, l.Type), out var known))
+                {
+                    Observe(known.Type, TallyFamilies.EventTypes, 1, observe: true);
+                    Observe(known.Good, TallyFamilies.GoodEvents, 1, observe: true);
+                    Observe(known.Time, TallyFamilies.ProcessingTime, seconds, observe: true);
+                }
+                else
+                {
+                    var type = Add(TallyFamilies.EventTypes, 1, [l.Component, TypeName(l.Type)], observe: true);
+                    var good = Add(TallyFamilies.GoodEvents, 1, [l.Component], observe: true);
+                    var time = Add(TallyFamilies.ProcessingTime, seconds, [l.Component], observe: true);
+                    if (type is not null && good is not null && time is not null)
+                    {
+                        _lifecycle.TryAdd((l.Component, l.Type), new LifecycleSeries(type, good, time));
+                    }
+                }
+
                 if (l is GovernorEvent g)
                 {
                     Add(TallyFamilies.Governor, 1, g.Component, g.Governor, g.EventTypeName);
@@ -210,7 +235,8 @@ public sealed partial class TallyRecorder : IFleetObserver
     private void Add(TallyFamily family, double value, string first, string second, bool observe) => Add(family, value, [first, second], observe);
 
     /// <param name="observe">False to create the series only: a summary counts no observation.</param>
-    private void Add(TallyFamily family, double value, string[] labels, bool observe)
+    /// <returns>The series counted in; null when <c>Metrics:MaxSeries</c> refused it.</returns>
+    private Series? Add(TallyFamily family, double value, string[] labels, bool observe)
     {
         var table = _families[family];
         var key = labels.Length == 1 ? labels[0] : string.Join('\u0000', labels);
@@ -218,7 +244,7 @@ public sealed partial class TallyRecorder : IFleetObserver
         {
             if (!Reserve())
             {
-                return;
+                return null;
             }
 
             var created = new Series(labels);
@@ -229,6 +255,12 @@ public sealed partial class TallyRecorder : IFleetObserver
             }
         }
 
+        Observe(series, family, value, observe);
+        return series;
+    }
+
+    private static void Observe(Series series, TallyFamily family, double value, bool observe)
+    {
         lock (series)
         {
             series.Count += family.Type != "summary" ? value : observe ? 1 : 0;
@@ -268,6 +300,8 @@ public sealed partial class TallyRecorder : IFleetObserver
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A new metrics series was dropped: Metrics:MaxSeries ({MaxSeries}) label combinations are kept; {Dropped} dropped since start")]
     private static partial void LogDropped(ILogger logger, int maxSeries, long dropped);
+
+    private sealed record LifecycleSeries(Series Type, Series Good, Series Time);
 
     private sealed class Series(string[] labels)
     {

@@ -57,6 +57,31 @@ public sealed class TallyMetricsTests
     }
 
     [Fact]
+    public void Applied_AlivesOfAKnownComponent_CountedWithoutAllocating()
+    {
+        // The writer tells the recorder of every live event it applies; at a fleet restart that is 100,000 events in
+        // seconds, so counting an alive must not leave garbage per event (issue 23: it was about 150 B each).
+        var (recorder, scrape) = Metrics();
+        var alive = Alive("a", "0.29.3");
+        recorder.Applied(alive, OneMillisecond);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            recorder.Applied(alive, OneMillisecond);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var body = scrape.Write();
+
+        Assert.True(allocated < 1_000, $"expected under 1 B per applied alive, measured {allocated:N0} B for 1,000 alives");
+        Assert.Equal(1_001, Value(body, "choria_tally_event_types{component=\"server\",type=\"alive\",active=\"1\"}"));
+        Assert.Equal(1_001, Value(body, "choria_tally_good_events{component=\"server\",active=\"1\"}"));
+        Assert.Equal(1_001, Value(body, "choria_tally_processing_time_count{component=\"server\",active=\"1\"}"));
+        Assert.Equal(1.001, Value(body, "choria_tally_processing_time_sum{component=\"server\",active=\"1\"}")!.Value, 6);
+    }
+
+    [Fact]
     public void Scrape_GovernorTransitionAndExecStates_CountedWithTallysLabels()
     {
         var (recorder, scrape) = Metrics();
