@@ -4,6 +4,7 @@ using ChoriaDashboard.Api.Metrics;
 using ChoriaDashboard.Components;
 using ChoriaDashboard.Hosting.Security;
 using ChoriaDashboard.Hosting.SignIn;
+using ChoriaDashboard.Hosting.WarmUp;
 using ChoriaDashboard.Ingest.Http;
 using ChoriaDashboard.Webhooks;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public static class EndpointMapping
     public static WebApplication UseChoriaDashboard(this WebApplication app)
     {
         RetiredSettings.Warn(app.Configuration, app.Logger);
+        app.UseWarmUp();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler(SignInEndpoints.ErrorPath, createScopeForErrors: true);

@@ -9,6 +9,7 @@ using ChoriaDashboard.Fleet.Raw;
 using ChoriaDashboard.Fleet.Store;
 using ChoriaDashboard.Hosting.Security;
 using ChoriaDashboard.Hosting.SignIn;
+using ChoriaDashboard.Hosting.WarmUp;
 using ChoriaDashboard.Ingest;
 using ChoriaDashboard.Ingest.Connection;
 using ChoriaDashboard.Ingest.Http;
@@ -112,6 +113,8 @@ public static class ServiceRegistration
         services.AddDashboardSignIn(config);
         services.AddDashboardSecurity(config);
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
+        // The pages rendered once at start, before /readyz answers ready (issue 23): Hosting:WarmUp.
+        services.AddWarmUp(config);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddSingleton<Components.Pages.FleetTrendCache>();
