@@ -101,12 +101,13 @@ public static class EndpointMapping
 
     private static void MapHealth(IEndpointRouteBuilder health)
     {
-        // Liveness: the process answers. Readiness: connected to the broker and subscribed.
+        // Liveness: the process answers. Readiness: connected to the broker and subscribed, and the pages warmed (unless
+        // Hosting:WarmUp:Enabled is off).
         health.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         // The status and why, in one line: "Unhealthy: replaying history from Choria Streams: 1200 of 300000 events".
         health.MapHealthChecks("/readyz", new()
         {
-            Predicate = c => c.Tags.Contains("ready"),
+            Predicate = c => c.Tags.Contains("ready") && WarmUpRegistration.IsReadinessCheck(health.ServiceProvider, c.Name),
             ResponseWriter = (context, report) => context.Response.WriteAsync(
                 string.Join("; ", report.Entries.Values.Select(e => $"{e.Status}: {e.Description}").DefaultIfEmpty(report.Status.ToString()))),
         });

@@ -34,6 +34,12 @@ public sealed partial class WarmUpService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.Enabled)
+        {
+            Finish(WarmUpState.Done, "warm-up off");
+            return;
+        }
+
         // The pipeline exists once the server has started; the broker connects meanwhile.
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
