@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChoriaDashboard.Fleet;
 using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Hosting.WarmUp;
@@ -12,7 +13,8 @@ public enum WarmUpState
 }
 
 /// <summary>
-/// Runs every <see cref="IWarmUpStep"/> once after the server has started, within <c>Hosting:WarmUp:Timeout</c>, and
+/// Runs every <see cref="IWarmUpStep"/> once after the server has started and the broker is ready (connected, subscribed,
+/// no replay running), within <c>Hosting:WarmUp:Timeout</c>, and
 /// tells <see cref="WarmUpHealthCheck"/> when it is over. A step that throws, or a warm-up past its time, is a warning in
 /// the log and never holds readiness back for longer.
 /// </summary>
@@ -20,10 +22,12 @@ public sealed partial class WarmUpService(
     IEnumerable<IWarmUpStep> steps,
     IOptions<WarmUpOptions> options,
     IHostApplicationLifetime lifetime,
+    IFleetStatus fleet,
     TimeProvider time,
     ILogger<WarmUpService> logger) : BackgroundService
 {
-    private volatile string _summary = "warming up the pages";
+    private static readonly TimeSpan BrokerPoll = TimeSpan.FromMilliseconds(50);
+    private volatile string _summary = "waiting for the server to start";
     private int _state = (int)WarmUpState.Running;
 
     /// <summary>Where the warm-up is now.</summary>
@@ -40,12 +44,21 @@ public sealed partial class WarmUpService(
             return;
         }
 
-        // The pipeline exists once the server has started; the broker connects meanwhile.
+        // The pipeline exists once the server has started. Then the rest of readiness first (connected, subscribed, the
+        // replay of Choria Streams over): the replay has the cores to itself, and the pages render the fleet it restored.
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
         {
             await started.Task.WaitAsync(stoppingToken);
         }
+
+        _summary = "waiting for the broker before warming up the pages";
+        while (!(fleet.Broker.Ready && fleet.Currency.Replay is null))
+        {
+            await Task.Delay(BrokerPoll, time, stoppingToken);
+        }
+
+        _summary = "warming up the pages";
 
         var timeout = options.Value.Timeout;
         var clock = Stopwatch.GetTimestamp();

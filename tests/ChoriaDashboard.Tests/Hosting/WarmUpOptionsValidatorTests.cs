@@ -1,4 +1,7 @@
 using ChoriaDashboard.Hosting.WarmUp;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Xunit;
 
 namespace ChoriaDashboard.Tests.Hosting;
@@ -12,6 +15,28 @@ public sealed class WarmUpOptionsValidatorTests
         var result = new WarmUpOptionsValidator().Validate(null, new WarmUpOptions());
 
         Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public async Task AddChoriaDashboard_ShippedAppSettings_WarmUpOnWithItsDefaults()
+    {
+        var appSettings = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        await using var app = OptionsTestKit.Build(new Dictionary<string, string?>(), builder => builder.AddJsonFile(appSettings, optional: false));
+
+        var options = app.Services.GetRequiredService<IOptions<WarmUpOptions>>().Value;
+
+        Assert.True(options.Enabled);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Timeout);
+        Assert.Empty(options.Paths);
+    }
+
+    [Fact]
+    public async Task AddChoriaDashboard_BadTimeout_ThrowsNamingTheKeyWhenRead()
+    {
+        await using var app = OptionsTestKit.Build(new Dictionary<string, string?> { ["Hosting:WarmUp:Timeout"] = "00:00:00" });
+
+        var e = Assert.Throws<OptionsValidationException>(() => app.Services.GetRequiredService<IOptions<WarmUpOptions>>().Value);
+        Assert.Contains("Hosting:WarmUp:Timeout", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
