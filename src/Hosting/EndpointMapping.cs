@@ -4,6 +4,7 @@ using ChoriaDashboard.Api.Metrics;
 using ChoriaDashboard.Components;
 using ChoriaDashboard.Hosting.Security;
 using ChoriaDashboard.Hosting.SignIn;
+using ChoriaDashboard.Hosting.WarmUp;
 using ChoriaDashboard.Ingest.Http;
 using ChoriaDashboard.Webhooks;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ public static class EndpointMapping
     public static WebApplication UseChoriaDashboard(this WebApplication app)
     {
         RetiredSettings.Warn(app.Configuration, app.Logger);
+        app.UseWarmUp();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler(SignInEndpoints.ErrorPath, createScopeForErrors: true);
@@ -99,12 +101,13 @@ public static class EndpointMapping
 
     private static void MapHealth(IEndpointRouteBuilder health)
     {
-        // Liveness: the process answers. Readiness: connected to the broker and subscribed.
+        // Liveness: the process answers. Readiness: connected to the broker and subscribed, and the pages warmed (unless
+        // Hosting:WarmUp:Enabled is off).
         health.MapHealthChecks("/healthz", new() { Predicate = _ => false });
         // The status and why, in one line: "Unhealthy: replaying history from Choria Streams: 1200 of 300000 events".
         health.MapHealthChecks("/readyz", new()
         {
-            Predicate = c => c.Tags.Contains("ready"),
+            Predicate = c => c.Tags.Contains("ready") && WarmUpRegistration.IsReadinessCheck(health.ServiceProvider, c.Name),
             ResponseWriter = (context, report) => context.Response.WriteAsync(
                 string.Join("; ", report.Entries.Values.Select(e => $"{e.Status}: {e.Description}").DefaultIfEmpty(report.Status.ToString()))),
         });

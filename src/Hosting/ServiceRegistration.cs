@@ -9,6 +9,7 @@ using ChoriaDashboard.Fleet.Raw;
 using ChoriaDashboard.Fleet.Store;
 using ChoriaDashboard.Hosting.Security;
 using ChoriaDashboard.Hosting.SignIn;
+using ChoriaDashboard.Hosting.WarmUp;
 using ChoriaDashboard.Ingest;
 using ChoriaDashboard.Ingest.Connection;
 using ChoriaDashboard.Ingest.Http;
@@ -113,6 +114,8 @@ public static class ServiceRegistration
         services.AddDashboardSignIn(config);
         services.AddDashboardSecurity(config);
         services.AddHealthChecks().AddCheck<BrokerHealthCheck>("broker", tags: ["ready"]);
+        // The pages rendered once at start, before /readyz answers ready (issue 23): Hosting:WarmUp.
+        services.AddWarmUp(config);
         services.AddRazorComponents().AddInteractiveServerComponents();
         // What a circuit may hold beyond its components: render batches the browser has not acknowledged, and circuits
         // whose browser went away (Ui:*).

@@ -17,7 +17,7 @@ public sealed class StartupValidationTests
     public void OptionsClasses_FoundByTheirSection_AreTheKnownSections()
     {
         Assert.Equal(
-            ["Auth", "Demo", "Fleet", "HttpIngest", "Hub", "Ingest", "Metrics", "Nats", "Replay", "Security", "Ui", "Wall", "Webhooks"],
+            ["Auth", "Demo", "Fleet", "Hosting:WarmUp", "HttpIngest", "Hub", "Ingest", "Metrics", "Nats", "Replay", "Security", "Ui", "Wall", "Webhooks"],
             OptionsTypes().Select(t => (string)t.GetField("Section")!.GetRawConstantValue()!).Order(StringComparer.Ordinal));
     }
 
@@ -76,6 +76,8 @@ public sealed class StartupValidationTests
     [InlineData("Webhooks:Endpoints:0:Url", "ftp://hooks.example.com/in", "Webhooks:Endpoints:0:Url must be an absolute http or https URL.")]
     [InlineData("Webhooks:QueueCapacity", "0", "QueueCapacity")]
     [InlineData("Webhooks:RetryDelay", "00:00:00", "Webhooks:RetryDelay must be between 10 ms and 1 hour")]
+    [InlineData("Hosting:WarmUp:Timeout", "00:00:00", "Hosting:WarmUp:Timeout must be between 1 second and 10 minutes")]
+    [InlineData("Hosting:WarmUp:Paths:0", "/api/nodes", "Hosting:WarmUp:Paths: '/api/nodes' is not a page of this app")]
     public async Task StartupValidator_BadSettingInEachSection_StopsTheAppNamingIt(string key, string value, string named)
     {
         await using var app = Build(new Dictionary<string, string?> { [key] = value });
