@@ -120,6 +120,9 @@ public sealed class FleetPagesTests(BrowserFixture browser, FleetPagesApp fleet)
         await Assertions.Expect(critical).ToContainTextAsync("CRITICAL", Wait);
         await Screenshots.SaveAsync(_page, "checks");
 
+        // The app bar marks the section shown, and only that one.
+        await Assertions.Expect(_page.Locator(".mud-appbar a[aria-current=page]")).ToHaveTextAsync("Checks");
+
         // The count links to the filtered view, and the same URL opened afresh shows the same rows.
         await _page.GetByTestId("checks-total-critical").ClickAsync();
         await _page.WaitForURLAsync("**/checks?status=critical");
@@ -134,6 +137,7 @@ public sealed class FleetPagesTests(BrowserFixture browser, FleetPagesApp fleet)
         await rows.Locator("a.node-link").ClickAsync();
         await _page.WaitForURLAsync("**/nodes/checks-2.example.net");
         await Assertions.Expect(_page.GetByTestId("check-row")).ToHaveCountAsync(2, new() { Timeout = 20_000 });
+        await Assertions.Expect(_page.Locator(".mud-appbar a[aria-current=page]")).ToHaveTextAsync("Nodes");
     }
 
     [Fact]
