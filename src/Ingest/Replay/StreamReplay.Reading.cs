@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet.Store;
 using Microsoft.Extensions.Logging;
@@ -172,7 +173,9 @@ public sealed partial class StreamReplay
     private async Task<List<PulledMessage>> PullAsync(StreamPull pull, Watchdog watchdog)
     {
         watchdog.Kick();
+        var started = Stopwatch.GetTimestamp();
         var pulled = await pull.NextAsync(_options.PullBatchSize, _pullBytes, watchdog.Token);
+        _timings.Pulled(Stopwatch.GetTimestamp() - started);
         watchdog.Pause();
         return pulled;
     }
@@ -213,7 +216,9 @@ public sealed partial class StreamReplay
             return;
         }
 
+        var started = Stopwatch.GetTimestamp();
         await _fleet.EnqueueAsync(cursor.Batch, cancellationToken);
+        _timings.WaitedForWriter(Stopwatch.GetTimestamp() - started);
         cursor.Batch = new IngestBatch(IngestBatch.MaxCount);
     }
 
@@ -228,6 +233,7 @@ public sealed partial class StreamReplay
         }
 
         DecodeResult result;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             result = _decoder.Decode(body, msg.Headers);
@@ -238,6 +244,7 @@ public sealed partial class StreamReplay
             return;
         }
 
+        _timings.Decoded(Stopwatch.GetTimestamp() - started);
         if (result.Event is { } evt)
         {
             batch.Add(evt, msg.Subject, storedAt, replayed: true);

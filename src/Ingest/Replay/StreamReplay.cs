@@ -50,6 +50,7 @@ public sealed partial class StreamReplay
     private readonly TimeProvider _time;
     private readonly ILogger<StreamReplay> _logger;
     private readonly LiveOverlap _overlap;
+    private readonly ReplayTimings _timings = new();
     private readonly List<Plan> _plans = [];
     private readonly List<string> _unavailable = [];
     private long _replayed;
@@ -165,6 +166,7 @@ public sealed partial class StreamReplay
             cutAt = _time.GetUtcNow();
             _pullBytes = PullBytes();
             var watch = Stopwatch.StartNew();
+            var startedAt = DateTime.UtcNow;
             var runs = new List<Task>();
             foreach (var plan in _plans)
             {
@@ -202,6 +204,7 @@ public sealed partial class StreamReplay
             }
 
             _logger.LogInformation("Replayed {Replayed} messages from {Streams} in {Elapsed} ms", Replayed, string.Join(", ", _plans.Select(p => p.Stream)), watch.ElapsedMilliseconds);
+            _logger.LogDebug("The replay started {SinceStart} ms after the process started; {Timings}", (long)(startedAt - Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalMilliseconds, _timings);
             Finish(cutAt, cursors);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
