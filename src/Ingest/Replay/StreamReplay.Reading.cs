@@ -37,71 +37,90 @@ public sealed partial class StreamReplay
 
         await using var pull = await StreamPull.StartAsync(_connection, js, _time, plan.Stream, StartingAt(cursor, filter: null), _options.PullBatchSize, watchdog.Token);
         var subscription = "replay " + plan.Stream;
-        while (true)
+
+        // The next stream sequence the pulls bring (ahead of the cursor, which follows what was applied).
+        var pulledTo = cursor.NextSeq;
+        async Task<(List<PulledMessage>, bool)> NextAsync(CancellationToken token)
         {
-            var pulled = await PullAsync(pull, watchdog);
+            var pulled = await PullAsync(pull, watchdog, token);
             if (pulled.Count == 0)
             {
-                if (await NothingLeftAsync(js, plan, cursor, watchdog))
+                if (await NothingLeftAsync(js, plan, pulledTo, watchdog))
+                {
+                    return (pulled, true);
+                }
+
+                throw new ReplayInterruptedException($"the broker sent nothing from message {Math.Max(pulledTo, 1)} of {plan.Stream} on, though it held messages up to {plan.EndSeq}");
+            }
+
+            var last = pulled[^1].Meta;
+            pulledTo = last.Sequence.Stream + 1;
+            return (pulled, last.Sequence.Stream >= plan.EndSeq || last.NumPending == 0);
+        }
+
+        await using var ahead = new PullAhead(_options.PullsInFlight, NextAsync, watchdog.Token);
+        try
+        {
+            while (await ahead.ReadAsync(cancellationToken) is { } pulled)
+            {
+                var done = false;
+                var next = 0;
+                try
+                {
+                    while (next < pulled.Count)
+                    {
+                        var (msg, meta) = pulled[next++];
+                        using var body = msg.Data;
+                        if (done)
+                        {
+                            continue;
+                        }
+
+                        if (!cursor.Counted)
+                        {
+                            // The first message tells how many are left to the end; ours ends at the mark taken before.
+                            cursor.Counted = true;
+                            var toEnd = meta.Sequence.Stream > plan.EndSeq ? 0 : Math.Min((long)meta.NumPending + 1, (long)(plan.EndSeq - meta.Sequence.Stream) + 1);
+                            Interlocked.Add(ref _total, toEnd);
+                        }
+
+                        if (meta.Sequence.Stream > plan.EndSeq)
+                        {
+                            done = true;
+                            continue;
+                        }
+
+                        Interlocked.Increment(ref _replayed);
+                        var live = plan.MayHaveComeLive(meta) && _overlap.TakeIfSeen(msg.Subject, body.Memory.Span, msg.Headers);
+                        if (!live)
+                        {
+                            Handle(subscription, msg, body.Memory, meta.Timestamp, cursor.Batch);
+                        }
+
+                        cursor.Applied(meta);
+                        if (cursor.Batch.IsFull)
+                        {
+                            await FlushAsync(cursor, cancellationToken);
+                        }
+
+                        done = meta.Sequence.Stream >= plan.EndSeq || meta.NumPending == 0;
+                    }
+                }
+                finally
+                {
+                    DisposeFrom(pulled, next);
+                    ahead.Applied();
+                }
+
+                if (done)
                 {
                     return;
                 }
-
-                throw new ReplayInterruptedException($"the broker sent nothing from message {Math.Max(cursor.NextSeq, 1)} of {plan.Stream} on, though it held messages up to {plan.EndSeq}");
             }
-
-            var done = false;
-            var next = 0;
-            try
-            {
-                while (next < pulled.Count)
-                {
-                    var (msg, meta) = pulled[next++];
-                    using var body = msg.Data;
-                    if (done)
-                    {
-                        continue;
-                    }
-
-                    if (!cursor.Counted)
-                    {
-                        // The first message tells how many are left to the end; ours ends at the mark taken before.
-                        cursor.Counted = true;
-                        var toEnd = meta.Sequence.Stream > plan.EndSeq ? 0 : Math.Min((long)meta.NumPending + 1, (long)(plan.EndSeq - meta.Sequence.Stream) + 1);
-                        Interlocked.Add(ref _total, toEnd);
-                    }
-
-                    if (meta.Sequence.Stream > plan.EndSeq)
-                    {
-                        done = true;
-                        continue;
-                    }
-
-                    Interlocked.Increment(ref _replayed);
-                    var live = plan.MayHaveComeLive(meta) && _overlap.TakeIfSeen(msg.Subject, body.Memory.Span, msg.Headers);
-                    if (!live)
-                    {
-                        Handle(subscription, msg, body.Memory, meta.Timestamp, cursor.Batch);
-                    }
-
-                    cursor.Applied(meta);
-                    if (cursor.Batch.IsFull)
-                    {
-                        await FlushAsync(cursor, cancellationToken);
-                    }
-
-                    done = meta.Sequence.Stream >= plan.EndSeq || meta.NumPending == 0;
-                }
-            }
-            finally
-            {
-                DisposeFrom(pulled, next);
-            }
-
-            if (done)
-            {
-                return;
-            }
+        }
+        finally
+        {
+            NoteHeld(ahead.MostHeld);
         }
     }
 
@@ -117,50 +136,65 @@ public sealed partial class StreamReplay
     {
         await using var pull = await StreamPull.StartAsync(_connection, js, _time, stream, StartingAt(cursor, ChoriaSubjects.LifecycleOf(component)), _options.PullBatchSize, watchdog.Token);
         var subscription = "replay " + stream;
-        while (true)
+
+        // Empty: nothing (more) for the filter.
+        async Task<(List<PulledMessage>, bool)> NextAsync(CancellationToken token)
         {
-            // Empty: nothing (more) for the filter.
-            var pulled = await PullAsync(pull, watchdog);
-            var done = pulled.Count == 0;
-            var next = 0;
-            try
+            var pulled = await PullAsync(pull, watchdog, token);
+            return (pulled, pulled.Count == 0 || pulled[^1].Meta.NumPending == 0 || pulled[^1].Meta.Timestamp >= _from);
+        }
+
+        await using var ahead = new PullAhead(_options.PullsInFlight, NextAsync, watchdog.Token);
+        try
+        {
+            while (await ahead.ReadAsync(cancellationToken) is { } pulled)
             {
-                while (next < pulled.Count)
+                var done = false;
+                var next = 0;
+                try
                 {
-                    var (msg, meta) = pulled[next++];
-                    using var body = msg.Data;
-                    if (done || meta.Timestamp >= _from)
+                    while (next < pulled.Count)
                     {
-                        done = true;
-                        continue;
-                    }
+                        var (msg, meta) = pulled[next++];
+                        using var body = msg.Data;
+                        if (done || meta.Timestamp >= _from)
+                        {
+                            done = true;
+                            continue;
+                        }
 
-                    if (msg.Subject.EndsWith("." + component, StringComparison.Ordinal))
-                    {
-                        Interlocked.Increment(ref _total);
-                        Interlocked.Increment(ref _replayed);
-                        Handle(subscription, msg, body.Memory, meta.Timestamp, cursor.Batch);
-                    }
+                        if (msg.Subject.EndsWith("." + component, StringComparison.Ordinal))
+                        {
+                            Interlocked.Increment(ref _total);
+                            Interlocked.Increment(ref _replayed);
+                            Handle(subscription, msg, body.Memory, meta.Timestamp, cursor.Batch);
+                        }
 
-                    // Otherwise a broker that ignored the filter: the fleet-wide replay covers everything else.
-                    cursor.Applied(meta);
-                    if (cursor.Batch.IsFull)
-                    {
-                        await FlushAsync(cursor, cancellationToken);
-                    }
+                        // Otherwise a broker that ignored the filter: the fleet-wide replay covers everything else.
+                        cursor.Applied(meta);
+                        if (cursor.Batch.IsFull)
+                        {
+                            await FlushAsync(cursor, cancellationToken);
+                        }
 
-                    done = meta.NumPending == 0;
+                        done = meta.NumPending == 0;
+                    }
+                }
+                finally
+                {
+                    DisposeFrom(pulled, next);
+                    ahead.Applied();
+                }
+
+                if (done)
+                {
+                    return;
                 }
             }
-            finally
-            {
-                DisposeFrom(pulled, next);
-            }
-
-            if (done)
-            {
-                return;
-            }
+        }
+        finally
+        {
+            NoteHeld(ahead.MostHeld);
         }
     }
 
@@ -170,11 +204,11 @@ public sealed partial class StreamReplay
         : new ConsumerConfig { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = cursor.NextSeq, FilterSubject = filter };
 
     /// <summary>One pull; the watchdog runs while the broker sends, and rests while the caller applies what came.</summary>
-    private async Task<List<PulledMessage>> PullAsync(StreamPull pull, Watchdog watchdog)
+    private async Task<List<PulledMessage>> PullAsync(StreamPull pull, Watchdog watchdog, CancellationToken cancellationToken)
     {
         watchdog.Kick();
         var started = Stopwatch.GetTimestamp();
-        var pulled = await pull.NextAsync(_options.PullBatchSize, _pullBytes, watchdog.Token);
+        var pulled = await pull.NextAsync(_options.PullBatchSize, _pullBytes, cancellationToken);
         _timings.Pulled(Stopwatch.GetTimestamp() - started);
         watchdog.Pause();
         return pulled;
@@ -193,16 +227,17 @@ public sealed partial class StreamReplay
     /// An empty pull: true when the stream really holds nothing more for us (its messages up to the mark expired, or it
     /// was purged), false when it does, i.e. the broker failed to send them.
     /// </summary>
-    private async Task<bool> NothingLeftAsync(NatsJSContext js, Plan plan, Cursor cursor, Watchdog watchdog)
+    /// <param name="next">The next stream sequence the read would bring; 0 before its first message.</param>
+    private async Task<bool> NothingLeftAsync(NatsJSContext js, Plan plan, ulong next, Watchdog watchdog)
     {
         watchdog.Kick();
         var state = (await js.GetStreamAsync(plan.Stream, cancellationToken: watchdog.Token)).Info.State;
         watchdog.Pause();
         var left = state.Messages > 0
-            && (cursor.NextSeq == 0 ? LastTimestamp(state) >= _from : state.LastSeq >= cursor.NextSeq);
+            && (next == 0 ? LastTimestamp(state) >= _from : state.LastSeq >= next);
         if (!left)
         {
-            _logger.LogWarning("The stream {Stream} no longer holds the messages the replay was to read from {Next} on (expired or purged while replaying)", plan.Stream, cursor.NextSeq);
+            _logger.LogWarning("The stream {Stream} no longer holds the messages the replay was to read from {Next} on (expired or purged while replaying)", plan.Stream, next);
         }
 
         return !left;

@@ -58,6 +58,7 @@ public sealed partial class StreamReplay
     private DateTimeOffset _from;
     private DateTimeOffset _startedAt;
     private int _finished;
+    private int _mostPullsHeld;
     /// <summary>Bytes asked per pull: <c>Replay:PullMaxBytes</c>, or more when the broker allows larger messages.</summary>
     private int _pullBytes = 8 * 1024 * 1024;
 
@@ -84,6 +85,9 @@ public sealed partial class StreamReplay
         _logger = logger;
         _overlap = new LiveOverlap(_options.MaxOverlapMessages, time);
     }
+
+    /// <summary>The most pulls one read of the last replay held at once (bounded by <c>Replay:PullsInFlight</c>).</summary>
+    internal int MostPullsHeld => Volatile.Read(ref _mostPullsHeld);
 
     /// <summary>Stream messages handed to the fleet by the last replay.</summary>
     public long Replayed => Interlocked.Read(ref _replayed);
@@ -220,6 +224,18 @@ public sealed partial class StreamReplay
         finally
         {
             _overlap.Stop();
+        }
+    }
+
+    /// <summary>Keeps the most pulls one read held at once.</summary>
+    private void NoteHeld(int held)
+    {
+        for (var most = Volatile.Read(ref _mostPullsHeld); held > most; most = Volatile.Read(ref _mostPullsHeld))
+        {
+            if (Interlocked.CompareExchange(ref _mostPullsHeld, held, most) == most)
+            {
+                return;
+            }
         }
     }
 
