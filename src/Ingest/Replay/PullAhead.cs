@@ -17,6 +17,7 @@ internal sealed class PullAhead : IAsyncDisposable
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _stop;
     private readonly Task _pulling;
+    private readonly Action<int>? _onHeld;
     private int _held;
     private int _mostHeld;
 
@@ -25,9 +26,11 @@ internal sealed class PullAhead : IAsyncDisposable
     /// Asks for and receives one pull; true with it when it is the read's last (the producer stops). Throws when the read
     /// cannot go on. Called on one task, one call at a time.
     /// </param>
+    /// <param name="onHeld">Told the pulls held each time one more is asked for; none when null.</param>
     /// <param name="cancellationToken">Stops the pulling (the read's watchdog, or the app stopping).</param>
-    public PullAhead(int inFlight, Func<CancellationToken, Task<(List<PulledMessage> Pulled, bool Last)>> next, CancellationToken cancellationToken)
+    public PullAhead(int inFlight, Func<CancellationToken, Task<(List<PulledMessage> Pulled, bool Last)>> next, Action<int>? onHeld, CancellationToken cancellationToken)
     {
+        _onHeld = onHeld;
         _slots = new SemaphoreSlim(Math.Max(1, inFlight));
         _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         _pulling = PullAllAsync(next, _stop.Token);
@@ -72,6 +75,8 @@ internal sealed class PullAhead : IAsyncDisposable
                 {
                     Volatile.Write(ref _mostHeld, held);
                 }
+
+                _onHeld?.Invoke(held);
 
                 var (pulled, last) = await next(cancellationToken);
                 _ready.Writer.TryWrite(pulled);

@@ -58,69 +58,62 @@ public sealed partial class StreamReplay
             return (pulled, last.Sequence.Stream >= plan.EndSeq || last.NumPending == 0);
         }
 
-        await using var ahead = new PullAhead(_options.PullsInFlight, NextAsync, watchdog.Token);
-        try
+        await using var ahead = new PullAhead(_options.PullsInFlight, NextAsync, NoteHeld, watchdog.Token);
+        while (await ahead.ReadAsync(cancellationToken) is { } pulled)
         {
-            while (await ahead.ReadAsync(cancellationToken) is { } pulled)
+            var done = false;
+            var next = 0;
+            try
             {
-                var done = false;
-                var next = 0;
-                try
+                while (next < pulled.Count)
                 {
-                    while (next < pulled.Count)
+                    var (msg, meta) = pulled[next++];
+                    using var body = msg.Data;
+                    if (done)
                     {
-                        var (msg, meta) = pulled[next++];
-                        using var body = msg.Data;
-                        if (done)
-                        {
-                            continue;
-                        }
-
-                        if (!cursor.Counted)
-                        {
-                            // The first message tells how many are left to the end; ours ends at the mark taken before.
-                            cursor.Counted = true;
-                            var toEnd = meta.Sequence.Stream > plan.EndSeq ? 0 : Math.Min((long)meta.NumPending + 1, (long)(plan.EndSeq - meta.Sequence.Stream) + 1);
-                            Interlocked.Add(ref _total, toEnd);
-                        }
-
-                        if (meta.Sequence.Stream > plan.EndSeq)
-                        {
-                            done = true;
-                            continue;
-                        }
-
-                        Interlocked.Increment(ref _replayed);
-                        var live = plan.MayHaveComeLive(meta) && _overlap.TakeIfSeen(msg.Subject, body.Memory.Span, msg.Headers);
-                        if (!live)
-                        {
-                            Handle(subscription, msg, body.Memory, meta.Timestamp, cursor.Batch);
-                        }
-
-                        cursor.Applied(meta);
-                        if (cursor.Batch.IsFull)
-                        {
-                            await FlushAsync(cursor, cancellationToken);
-                        }
-
-                        done = meta.Sequence.Stream >= plan.EndSeq || meta.NumPending == 0;
+                        continue;
                     }
-                }
-                finally
-                {
-                    DisposeFrom(pulled, next);
-                    ahead.Applied();
-                }
 
-                if (done)
-                {
-                    return;
+                    if (!cursor.Counted)
+                    {
+                        // The first message tells how many are left to the end; ours ends at the mark taken before.
+                        cursor.Counted = true;
+                        var toEnd = meta.Sequence.Stream > plan.EndSeq ? 0 : Math.Min((long)meta.NumPending + 1, (long)(plan.EndSeq - meta.Sequence.Stream) + 1);
+                        Interlocked.Add(ref _total, toEnd);
+                    }
+
+                    if (meta.Sequence.Stream > plan.EndSeq)
+                    {
+                        done = true;
+                        continue;
+                    }
+
+                    Interlocked.Increment(ref _replayed);
+                    var live = plan.MayHaveComeLive(meta) && _overlap.TakeIfSeen(msg.Subject, body.Memory.Span, msg.Headers);
+                    if (!live)
+                    {
+                        Handle(subscription, msg, body.Memory, meta.Timestamp, cursor.Batch);
+                    }
+
+                    cursor.Applied(meta);
+                    if (cursor.Batch.IsFull)
+                    {
+                        await FlushAsync(cursor, cancellationToken);
+                    }
+
+                    done = meta.Sequence.Stream >= plan.EndSeq || meta.NumPending == 0;
                 }
             }
-        }
-        finally
-        {
-            NoteHeld(ahead.MostHeld);
+            finally
+            {
+                DisposeFrom(pulled, next);
+                ahead.Applied();
+            }
+
+            if (done)
+            {
+                return;
+            }
         }
     }
 
@@ -144,57 +137,50 @@ public sealed partial class StreamReplay
             return (pulled, pulled.Count == 0 || pulled[^1].Meta.NumPending == 0 || pulled[^1].Meta.Timestamp >= _from);
         }
 
-        await using var ahead = new PullAhead(_options.PullsInFlight, NextAsync, watchdog.Token);
-        try
+        await using var ahead = new PullAhead(_options.PullsInFlight, NextAsync, NoteHeld, watchdog.Token);
+        while (await ahead.ReadAsync(cancellationToken) is { } pulled)
         {
-            while (await ahead.ReadAsync(cancellationToken) is { } pulled)
+            var done = false;
+            var next = 0;
+            try
             {
-                var done = false;
-                var next = 0;
-                try
+                while (next < pulled.Count)
                 {
-                    while (next < pulled.Count)
+                    var (msg, meta) = pulled[next++];
+                    using var body = msg.Data;
+                    if (done || meta.Timestamp >= _from)
                     {
-                        var (msg, meta) = pulled[next++];
-                        using var body = msg.Data;
-                        if (done || meta.Timestamp >= _from)
-                        {
-                            done = true;
-                            continue;
-                        }
-
-                        if (msg.Subject.EndsWith("." + component, StringComparison.Ordinal))
-                        {
-                            Interlocked.Increment(ref _total);
-                            Interlocked.Increment(ref _replayed);
-                            Handle(subscription, msg, body.Memory, meta.Timestamp, cursor.Batch);
-                        }
-
-                        // Otherwise a broker that ignored the filter: the fleet-wide replay covers everything else.
-                        cursor.Applied(meta);
-                        if (cursor.Batch.IsFull)
-                        {
-                            await FlushAsync(cursor, cancellationToken);
-                        }
-
-                        done = meta.NumPending == 0;
+                        done = true;
+                        continue;
                     }
-                }
-                finally
-                {
-                    DisposeFrom(pulled, next);
-                    ahead.Applied();
-                }
 
-                if (done)
-                {
-                    return;
+                    if (msg.Subject.EndsWith("." + component, StringComparison.Ordinal))
+                    {
+                        Interlocked.Increment(ref _total);
+                        Interlocked.Increment(ref _replayed);
+                        Handle(subscription, msg, body.Memory, meta.Timestamp, cursor.Batch);
+                    }
+
+                    // Otherwise a broker that ignored the filter: the fleet-wide replay covers everything else.
+                    cursor.Applied(meta);
+                    if (cursor.Batch.IsFull)
+                    {
+                        await FlushAsync(cursor, cancellationToken);
+                    }
+
+                    done = meta.NumPending == 0;
                 }
             }
-        }
-        finally
-        {
-            NoteHeld(ahead.MostHeld);
+            finally
+            {
+                DisposeFrom(pulled, next);
+                ahead.Applied();
+            }
+
+            if (done)
+            {
+                return;
+            }
         }
     }
 

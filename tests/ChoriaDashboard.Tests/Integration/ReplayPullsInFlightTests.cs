@@ -4,6 +4,7 @@ using ChoriaDashboard.Fleet;
 using ChoriaDashboard.Fleet.Model;
 using ChoriaDashboard.Fleet.Status;
 using ChoriaDashboard.Ingest.Replay;
+using ChoriaDashboard.Tests.Cluster;
 using ChoriaDashboard.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -16,7 +17,7 @@ namespace ChoriaDashboard.Tests.Integration;
 /// The replay with pulls kept ahead of the one being applied (<c>Replay:PullsInFlight</c>), against a real nats-server
 /// with JetStream: pulls that had arrived when the broker went away are applied, the one in flight is given up, and the
 /// read resumes after the last message applied; every stored event is applied once, in order (each node ends on its last
-/// version), and no read ever holds more pulls than the bound.
+/// version), and no read ever holds more pulls than the bound, even with the fleet writer held still.
 /// </summary>
 public sealed class ReplayPullsInFlightTests(NatsServerFixture nats, ITestOutputHelper output) : IClassFixture<NatsServerFixture>
 {
@@ -33,27 +34,35 @@ public sealed class ReplayPullsInFlightTests(NatsServerFixture nats, ITestOutput
     {
         await StoreHistoryAsync();
         var recorder = default(FleetRecorder);
-        await using var app = new DashboardFactory(nats.Url, Settings(), services: s => recorder = FleetRecorder.AddTo(s));
+        var gate = default(Func<ReplayGate>);
+        await using var app = new DashboardFactory(nats.Url, Settings(), services: s =>
+        {
+            recorder = FleetRecorder.AddTo(s);
+            gate = ReplayGate.AddTo(s, Stored / 4);
+        });
         using var http = app.CreateClient();
         var status = app.Services.GetRequiredService<IFleetStatus>();
         var replay = app.Services.GetRequiredService<StreamReplay>();
         var watch = Stopwatch.StartNew();
 
-        // The writer is slowed: by a quarter of the way the reads have run ahead to the bound, pulls waiting to be applied.
-        await Eventually.TrueAsync(() => status.Currency.Replay is { } r && r.Total > 0 && r.Replayed >= r.Total / 4 && replay.MostPullsHeld >= 2, Timeout, "a quarter of the history replayed with pulls held ahead");
+        // The gate holds the replay's hand-over to the writer a quarter of the way: the pulls run ahead to the bound and
+        // wait there, arrived but not applied, while the broker goes away.
+        await gate!().Holding.WaitAsync(Timeout);
+        await Eventually.TrueAsync(() => replay.MostPullsHeld >= InFlight, Timeout, $"the read to run {InFlight} pulls ahead while the writer is held");
         var at = status.Currency.Replay!;
         await nats.StopAsync();
         await Eventually.TrueAsync(() => status.Broker.State != BrokerState.Connected, Timeout, "the app to notice the broker is gone");
+        gate().Release();
         await nats.StartAsync();
         await FleetApiIntegrationTests.WaitReadyAsync(http);
-        output.WriteLine($"broker stopped at {at.Replayed} of {at.Total}; caught up after {watch.Elapsed.TotalSeconds:0.0} s; most pulls held by one read: {replay.MostPullsHeld}");
+        output.WriteLine($"broker stopped at {at.Replayed} of {at.Total} with the hand-over held; caught up after {watch.Elapsed.TotalSeconds:0.0} s; most pulls held by one read: {replay.MostPullsHeld}");
 
         var fleet = await FleetApiIntegrationTests.GetFleetAsync(http);
         var currency = fleet.GetProperty("currency");
         Assert.True(currency.GetProperty("isCurrent").GetBoolean(), currency.ToString());
         Assert.True(currency.GetProperty("replayInterruptions").GetInt32() >= 1, $"the broker restart did not interrupt the replay: {currency}");
         Assert.Equal(System.Text.Json.JsonValueKind.Null, currency.GetProperty("historyIncomplete").ValueKind);
-        Assert.InRange(replay.MostPullsHeld, 2, InFlight);
+        Assert.True(replay.MostPullsHeld == InFlight, $"expected the reads to hold at most (and, with the writer held, exactly) {InFlight} pulls at once, not {replay.MostPullsHeld}");
 
         // Every node on its last version: the replay applied its events in order, and none was lost.
         var view = app.Services.GetRequiredService<IFleetView>();
@@ -76,19 +85,14 @@ public sealed class ReplayPullsInFlightTests(NatsServerFixture nats, ITestOutput
 
     private static Dictionary<string, string?> Settings() => new()
     {
-        ["Fleet:ForgetAfter"] = "01:00:00",
         ["Replay:Margin"] = "01:00:00",
         ["Replay:RetryDelay"] = "00:00:00.200",
         ["Replay:MaxRetryDelay"] = "00:00:02",
         ["Replay:StallTimeout"] = "00:00:02",
 
-        // Small pulls, several ahead, and a writer slowed down (a small queue, a pause between batches): the reads run
-        // ahead to the bound and wait there, so the broker goes away with pulls held.
+        // Small pulls, several ahead: three quarters of the history are left to pull when the gate holds.
         ["Replay:PullBatchSize"] = "64",
         ["Replay:PullsInFlight"] = InFlight.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Ingest:QueueCapacity"] = "1024",
-        ["Fleet:MaxBatchSize"] = "1000000",
-        ["Fleet:BatchDelay"] = "00:00:00.040",
     };
 
     private async Task StoreHistoryAsync()

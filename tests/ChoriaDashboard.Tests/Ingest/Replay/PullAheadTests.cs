@@ -36,7 +36,7 @@ public sealed class PullAheadTests
         }
 
         var read = new List<List<PulledMessage>>();
-        await using (var ahead = new PullAhead(inFlight, NextAsync, CancellationToken.None))
+        await using (var ahead = new PullAhead(inFlight, NextAsync, null, CancellationToken.None))
         {
             while (await ahead.ReadAsync(CancellationToken.None) is { } pulled)
             {
@@ -73,7 +73,7 @@ public sealed class PullAheadTests
             return Task.FromResult((new List<PulledMessage>(), calls == 5));
         }
 
-        await using var ahead = new PullAhead(1, NextAsync, CancellationToken.None);
+        await using var ahead = new PullAhead(1, NextAsync, null, CancellationToken.None);
         while (await ahead.ReadAsync(CancellationToken.None) is not null)
         {
             // Give a pull asked too early the time to be asked.
@@ -104,7 +104,7 @@ public sealed class PullAheadTests
         }
 
         var read = new List<List<PulledMessage>>();
-        await using var ahead = new PullAhead(4, NextAsync, CancellationToken.None);
+        await using var ahead = new PullAhead(4, NextAsync, null, CancellationToken.None);
         var failure = await Assert.ThrowsAsync<ReplayInterruptedException>(async () =>
         {
             while (await ahead.ReadAsync(CancellationToken.None) is { } pulled)
@@ -144,7 +144,7 @@ public sealed class PullAheadTests
             return ([], true);
         }
 
-        var ahead = new PullAhead(2, NextAsync, CancellationToken.None);
+        var ahead = new PullAhead(2, NextAsync, null, CancellationToken.None);
         Assert.NotNull(await ahead.ReadAsync(CancellationToken.None));
         await ahead.DisposeAsync().AsTask().WaitAsync(Timeout);
 
