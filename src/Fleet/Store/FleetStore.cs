@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet.Model;
@@ -150,7 +151,7 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
         {
             // Takes effect once the writer has taken every event queued so far, i.e. every event the replay queued before
             // it ended: a sweep in between would judge half a history (the queue holds up to Ingest:QueueCapacity).
-            Volatile.Write(ref _replayEnd, new PendingReplayEnd(status, Interlocked.Read(ref _enqueuedTotal)));
+            Volatile.Write(ref _replayEnd, new PendingReplayEnd(status, Interlocked.Read(ref _enqueuedTotal), Stopwatch.GetTimestamp()));
             _queue.Writer.TryWrite(IngestBatch.Wake);
             return;
         }
@@ -170,6 +171,8 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
             return;
         }
 
+        _logger.LogDebug("The replay's end took effect {Lag} ms after it was reported, once the writer had taken the {Queued} events queued before it", (long)Stopwatch.GetElapsedTime(end.ReportedAt).TotalMilliseconds, end.QueuedBefore);
+
         // Deaths judged from here on happened while this process listened; earlier ones are history.
         var now = _time.GetUtcNow();
         Interlocked.CompareExchange(ref _liveSinceTicks, now.UtcTicks, 0);
@@ -180,7 +183,8 @@ public sealed partial class FleetStore : BackgroundService, IFleetView, IFleetSt
     }
 
     /// <summary>A replay's end, waiting for the writer to take the events queued before it.</summary>
-    private sealed record PendingReplayEnd(ReplayStatus Status, long QueuedBefore);
+    /// <param name="ReportedAt">When the replay reported its end (<see cref="Stopwatch.GetTimestamp"/>), for the debug log.</param>
+    private sealed record PendingReplayEnd(ReplayStatus Status, long QueuedBefore, long ReportedAt);
 
     /// <summary>Has the writer publish an update with the new status (and sweep, should the freeze have ended).</summary>
     private void StatusMoved()

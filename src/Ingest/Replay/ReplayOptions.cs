@@ -46,13 +46,22 @@ public sealed class ReplayOptions
     public int PullBatchSize { get; set; } = 4096;
 
     /// <summary>
-    /// Bytes of stream messages asked of the broker per pull (besides at most <see cref="PullBatchSize"/> messages) and held at once per stream while replaying: whatever the
-    /// streams hold (a flood of megabyte messages), a pull costs at most this much memory. Raised by itself to the
+    /// Bytes of stream messages asked of the broker per pull (besides at most <see cref="PullBatchSize"/> messages): whatever the
+    /// streams hold (a flood of megabyte messages), a pull costs at most this much memory, and a read holds at most
+    /// <see cref="PullsInFlight"/> pulls at once. Raised by itself to the
     /// broker's largest message (its <c>max_payload</c>, plus room for subject and headers) when that is larger, or
     /// no message that size could ever be read.
     /// </summary>
     [Range(64 * 1024, 1024 * 1024 * 1024)]
     public int PullMaxBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>
+    /// Pulls a read holds at once: the one being decoded and handed to the fleet writer, those already arrived, and the
+    /// one the broker is sending. 2 or more lets the broker send the next pull while the last is applied; 1 asks for the
+    /// next only once the last was applied. Replayed messages held at once are at most this many times
+    /// <see cref="PullMaxBytes"/> (and <see cref="PullBatchSize"/> messages) per read.
+    /// </summary>
+    public int PullsInFlight { get; set; } = 2;
 
     /// <summary>
     /// Times in a row a stream's replay may be interrupted (broker failover or restart, consumer deleted, no answer within

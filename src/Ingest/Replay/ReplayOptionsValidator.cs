@@ -2,9 +2,15 @@ using Microsoft.Extensions.Options;
 
 namespace ChoriaDashboard.Ingest.Replay;
 
-/// <summary>Checks the replay settings: a margin that is not negative, streams that keep events for some time, valid stream names, retries that wait a sensible time.</summary>
+/// <summary>Checks the replay settings: a margin that is not negative, streams that keep events for some time, valid stream names, retries that wait a sensible time, pulls in flight that stay within 1 GiB.</summary>
 public sealed class ReplayOptionsValidator : IValidateOptions<ReplayOptions>
 {
+    /// <summary>Most pulls a read may hold at once: beyond a few, more in flight only costs memory.</summary>
+    private const int MaxPullsInFlight = 16;
+
+    /// <summary>Most bytes of stream messages a read may hold at once (<c>PullsInFlight</c> × <c>PullMaxBytes</c>).</summary>
+    private const long MaxBytesInFlight = 1024L * 1024 * 1024;
+
     public ValidateOptionsResult Validate(string? name, ReplayOptions options)
     {
         var errors = new List<string>();
@@ -31,6 +37,15 @@ public sealed class ReplayOptionsValidator : IValidateOptions<ReplayOptions>
         if (options.StallTimeout < TimeSpan.FromSeconds(1) || options.StallTimeout > TimeSpan.FromHours(1))
         {
             errors.Add($"Replay:StallTimeout must be between 1 second and 1 hour, not {options.StallTimeout}.");
+        }
+
+        if (options.PullsInFlight is < 1 or > MaxPullsInFlight)
+        {
+            errors.Add($"Replay:PullsInFlight must be between 1 and {MaxPullsInFlight}, not {options.PullsInFlight}.");
+        }
+        else if ((long)options.PullsInFlight * options.PullMaxBytes > MaxBytesInFlight)
+        {
+            errors.Add($"Replay:PullsInFlight ({options.PullsInFlight}) times Replay:PullMaxBytes ({options.PullMaxBytes}) must be at most 1 GiB: that many bytes of stream messages are held at once per stream.");
         }
 
         foreach (var (key, stream) in new[] { ("Replay:EventsStream", options.EventsStream), ("Replay:MachineStream", options.MachineStream) })

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Fleet.Store;
 using Microsoft.Extensions.Logging;
@@ -36,19 +37,30 @@ public sealed partial class StreamReplay
 
         await using var pull = await StreamPull.StartAsync(_connection, js, _time, plan.Stream, StartingAt(cursor, filter: null), _options.PullBatchSize, watchdog.Token);
         var subscription = "replay " + plan.Stream;
-        while (true)
+
+        // The next stream sequence the pulls bring (ahead of the cursor, which follows what was applied).
+        var pulledTo = cursor.NextSeq;
+        async Task<(List<PulledMessage>, bool)> NextAsync(CancellationToken token)
         {
-            var pulled = await PullAsync(pull, watchdog);
+            var pulled = await PullAsync(pull, watchdog, token);
             if (pulled.Count == 0)
             {
-                if (await NothingLeftAsync(js, plan, cursor, watchdog))
+                if (await NothingLeftAsync(js, plan, pulledTo, watchdog))
                 {
-                    return;
+                    return (pulled, true);
                 }
 
-                throw new ReplayInterruptedException($"the broker sent nothing from message {Math.Max(cursor.NextSeq, 1)} of {plan.Stream} on, though it held messages up to {plan.EndSeq}");
+                throw new ReplayInterruptedException($"the broker sent nothing from message {Math.Max(pulledTo, 1)} of {plan.Stream} on, though it held messages up to {plan.EndSeq}");
             }
 
+            var last = pulled[^1].Meta;
+            pulledTo = last.Sequence.Stream + 1;
+            return (pulled, last.Sequence.Stream >= plan.EndSeq || last.NumPending == 0);
+        }
+
+        await using var ahead = new PullAhead(_options.PullsInFlight, NextAsync, NoteHeld, watchdog.Token);
+        while (await ahead.ReadAsync(cancellationToken) is { } pulled)
+        {
             var done = false;
             var next = 0;
             try
@@ -95,6 +107,7 @@ public sealed partial class StreamReplay
             finally
             {
                 DisposeFrom(pulled, next);
+                ahead.Applied();
             }
 
             if (done)
@@ -116,11 +129,18 @@ public sealed partial class StreamReplay
     {
         await using var pull = await StreamPull.StartAsync(_connection, js, _time, stream, StartingAt(cursor, ChoriaSubjects.LifecycleOf(component)), _options.PullBatchSize, watchdog.Token);
         var subscription = "replay " + stream;
-        while (true)
+
+        // Empty: nothing (more) for the filter.
+        async Task<(List<PulledMessage>, bool)> NextAsync(CancellationToken token)
         {
-            // Empty: nothing (more) for the filter.
-            var pulled = await PullAsync(pull, watchdog);
-            var done = pulled.Count == 0;
+            var pulled = await PullAsync(pull, watchdog, token);
+            return (pulled, pulled.Count == 0 || pulled[^1].Meta.NumPending == 0 || pulled[^1].Meta.Timestamp >= _from);
+        }
+
+        await using var ahead = new PullAhead(_options.PullsInFlight, NextAsync, NoteHeld, watchdog.Token);
+        while (await ahead.ReadAsync(cancellationToken) is { } pulled)
+        {
+            var done = false;
             var next = 0;
             try
             {
@@ -154,6 +174,7 @@ public sealed partial class StreamReplay
             finally
             {
                 DisposeFrom(pulled, next);
+                ahead.Applied();
             }
 
             if (done)
@@ -169,10 +190,12 @@ public sealed partial class StreamReplay
         : new ConsumerConfig { DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence, OptStartSeq = cursor.NextSeq, FilterSubject = filter };
 
     /// <summary>One pull; the watchdog runs while the broker sends, and rests while the caller applies what came.</summary>
-    private async Task<List<PulledMessage>> PullAsync(StreamPull pull, Watchdog watchdog)
+    private async Task<List<PulledMessage>> PullAsync(StreamPull pull, Watchdog watchdog, CancellationToken cancellationToken)
     {
         watchdog.Kick();
-        var pulled = await pull.NextAsync(_options.PullBatchSize, _pullBytes, watchdog.Token);
+        var started = Stopwatch.GetTimestamp();
+        var pulled = await pull.NextAsync(_options.PullBatchSize, _pullBytes, cancellationToken);
+        _timings.Pulled(Stopwatch.GetTimestamp() - started);
         watchdog.Pause();
         return pulled;
     }
@@ -190,16 +213,17 @@ public sealed partial class StreamReplay
     /// An empty pull: true when the stream really holds nothing more for us (its messages up to the mark expired, or it
     /// was purged), false when it does, i.e. the broker failed to send them.
     /// </summary>
-    private async Task<bool> NothingLeftAsync(NatsJSContext js, Plan plan, Cursor cursor, Watchdog watchdog)
+    /// <param name="next">The next stream sequence the read would bring; 0 before its first message.</param>
+    private async Task<bool> NothingLeftAsync(NatsJSContext js, Plan plan, ulong next, Watchdog watchdog)
     {
         watchdog.Kick();
         var state = (await js.GetStreamAsync(plan.Stream, cancellationToken: watchdog.Token)).Info.State;
         watchdog.Pause();
         var left = state.Messages > 0
-            && (cursor.NextSeq == 0 ? LastTimestamp(state) >= _from : state.LastSeq >= cursor.NextSeq);
+            && (next == 0 ? LastTimestamp(state) >= _from : state.LastSeq >= next);
         if (!left)
         {
-            _logger.LogWarning("The stream {Stream} no longer holds the messages the replay was to read from {Next} on (expired or purged while replaying)", plan.Stream, cursor.NextSeq);
+            _logger.LogWarning("The stream {Stream} no longer holds the messages the replay was to read from {Next} on (expired or purged while replaying)", plan.Stream, next);
         }
 
         return !left;
@@ -213,7 +237,9 @@ public sealed partial class StreamReplay
             return;
         }
 
+        var started = Stopwatch.GetTimestamp();
         await _fleet.EnqueueAsync(cursor.Batch, cancellationToken);
+        _timings.WaitedForWriter(Stopwatch.GetTimestamp() - started);
         cursor.Batch = new IngestBatch(IngestBatch.MaxCount);
     }
 
@@ -228,6 +254,7 @@ public sealed partial class StreamReplay
         }
 
         DecodeResult result;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             result = _decoder.Decode(body, msg.Headers);
@@ -238,6 +265,7 @@ public sealed partial class StreamReplay
             return;
         }
 
+        _timings.Decoded(Stopwatch.GetTimestamp() - started);
         if (result.Event is { } evt)
         {
             batch.Add(evt, msg.Subject, storedAt, replayed: true);

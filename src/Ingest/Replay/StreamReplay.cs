@@ -50,6 +50,7 @@ public sealed partial class StreamReplay
     private readonly TimeProvider _time;
     private readonly ILogger<StreamReplay> _logger;
     private readonly LiveOverlap _overlap;
+    private readonly ReplayTimings _timings = new();
     private readonly List<Plan> _plans = [];
     private readonly List<string> _unavailable = [];
     private long _replayed;
@@ -57,6 +58,7 @@ public sealed partial class StreamReplay
     private DateTimeOffset _from;
     private DateTimeOffset _startedAt;
     private int _finished;
+    private int _mostPullsHeld;
     /// <summary>Bytes asked per pull: <c>Replay:PullMaxBytes</c>, or more when the broker allows larger messages.</summary>
     private int _pullBytes = 8 * 1024 * 1024;
 
@@ -83,6 +85,9 @@ public sealed partial class StreamReplay
         _logger = logger;
         _overlap = new LiveOverlap(_options.MaxOverlapMessages, time);
     }
+
+    /// <summary>The most pulls one read of the last replay held at once (bounded by <c>Replay:PullsInFlight</c>).</summary>
+    internal int MostPullsHeld => Volatile.Read(ref _mostPullsHeld);
 
     /// <summary>Stream messages handed to the fleet by the last replay.</summary>
     public long Replayed => Interlocked.Read(ref _replayed);
@@ -165,6 +170,7 @@ public sealed partial class StreamReplay
             cutAt = _time.GetUtcNow();
             _pullBytes = PullBytes();
             var watch = Stopwatch.StartNew();
+            var startedAt = DateTime.UtcNow;
             var runs = new List<Task>();
             foreach (var plan in _plans)
             {
@@ -202,6 +208,7 @@ public sealed partial class StreamReplay
             }
 
             _logger.LogInformation("Replayed {Replayed} messages from {Streams} in {Elapsed} ms", Replayed, string.Join(", ", _plans.Select(p => p.Stream)), watch.ElapsedMilliseconds);
+            _logger.LogDebug("The replay started {SinceStart} ms after the process started; {Timings}", (long)(startedAt - Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalMilliseconds, _timings);
             Finish(cutAt, cursors);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -217,6 +224,18 @@ public sealed partial class StreamReplay
         finally
         {
             _overlap.Stop();
+        }
+    }
+
+    /// <summary>Keeps the most pulls one read held at once.</summary>
+    private void NoteHeld(int held)
+    {
+        for (var most = Volatile.Read(ref _mostPullsHeld); held > most; most = Volatile.Read(ref _mostPullsHeld))
+        {
+            if (Interlocked.CompareExchange(ref _mostPullsHeld, held, most) == most)
+            {
+                return;
+            }
         }
     }
 
