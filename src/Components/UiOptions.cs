@@ -17,6 +17,10 @@ public sealed class UiOptions
     [Range(1, 10_000)]
     public int NodeListCacheSize { get; set; } = 32;
 
+    /// <summary>Distinct check list views (<c>/checks</c> filters) whose rows are kept and shared between browsers.</summary>
+    [Range(1, 10_000)]
+    public int CheckListCacheSize { get; set; } = 16;
+
     /// <summary>Rows a live event tail (<c>/events</c>) keeps on screen; older rows scroll away.</summary>
     [Range(10, 100_000)]
     public int EventTailLength { get; set; } = 500;

@@ -88,6 +88,7 @@ public static class ServiceRegistration
 
         services.AddHostedService<NatsIngestService>();
         services.AddSingleton(sp => new NodeListCache(sp.GetRequiredService<IFleetView>(), sp.GetRequiredService<IOptions<UiOptions>>().Value.NodeListCacheSize));
+        services.AddSingleton(sp => new CheckListCache(sp.GetRequiredService<IFleetView>(), sp.GetRequiredService<IOptions<UiOptions>>().Value.CheckListCacheSize));
 
         if (config.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
         {

@@ -21,6 +21,7 @@ public abstract class DashboardTestContext : BunitContext, IAsyncLifetime
         Services.AddSingleton<Fleet.INodeHistory>(Store);
         Services.AddSingleton<Fleet.IEventTail>(Store);
         Services.AddSingleton(new Fleet.Queries.NodeListCache(Store, 8));
+        Services.AddSingleton(new Fleet.Queries.CheckListCache(Store, 8));
         Services.AddSingleton(Trends);
         Services.AddSingleton<TimeProvider>(Clock);
         Services.AddSingleton(Monitor);

@@ -18,6 +18,9 @@ public sealed partial class ChecksPage
 
     private CheckQuery _query = new();
     private CheckRow[] _rows = [];
+
+    [Inject]
+    private CheckListCache Lists { get; set; } = default!;
     private bool _refreshed;
     private CallbackThrottler _refresh = default!;
 
@@ -85,7 +88,7 @@ public sealed partial class ChecksPage
 
     private void Refresh()
     {
-        _rows = _query.Apply(Fleet.Machines);
+        _rows = Lists.Get(_query, Summary.Revision);
         _refreshed = true;
     }
 

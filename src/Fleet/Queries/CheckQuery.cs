@@ -33,6 +33,16 @@ public sealed record CheckQuery
     /// <summary>The URL word for checks whose last result is no longer current.</summary>
     public const string StaleWord = "stale";
 
+    /// <summary>
+    /// The filter as one string, the same for equal filters whatever order their statuses were given in (the record's
+    /// own equality compares the status set by reference): <c>statuses|stale|check|identity</c>.
+    /// </summary>
+    public string Key => string.Join('|',
+        string.Join(',', Statuses.Select(NameOf).Order(StringComparer.Ordinal)),
+        Stale ? StaleWord : "",
+        Check ?? "",
+        Identity ?? "");
+
     /// <summary>Health of current checks to show; with <see cref="Stale"/> empty and false, every check shows.</summary>
     public ImmutableHashSet<NagiosStatus> Statuses { get; init; } = [];
 

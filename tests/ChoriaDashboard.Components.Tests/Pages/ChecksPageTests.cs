@@ -116,6 +116,21 @@ public sealed class ChecksPageTests : DashboardTestContext
     }
 
     [Fact]
+    public void Checks_TwoTabsOnTheSameFilter_HoldTheSameRows()
+    {
+        Publish("a.example.net", NagiosStatus.Critical, "A disk", Clock.GetUtcNow());
+        Publish("b.example.net", NagiosStatus.Warning, "B disk", Clock.GetUtcNow());
+
+        var first = Render<ChecksPage>();
+        var second = Render<ChecksPage>();
+
+        // One computation for both: a tab costs a reference to the list, not its own rows (fails when each page computes).
+        Assert.Equal(2, first.Instance.Rows.Count);
+        Assert.Same(first.Instance.Rows, second.Instance.Rows);
+        Assert.Equal(1, Services.GetRequiredService<CheckListCache>().Computed);
+    }
+
+    [Fact]
     public void Link_SeveralStatuses_InPageOrderCommaSeparated() =>
         Assert.Equal(
             "checks?status=critical,notchecked&check=disk&identity=a",
