@@ -24,8 +24,10 @@ public sealed class WarmUpTests(NatsServerFixture nats, ITestOutputHelper output
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(45);
 
+    /// <summary>On (the shipped default; DashboardFactory turns it off for every other test), its log at Information.</summary>
     private static readonly Dictionary<string, string?> LogWarmUp = new()
     {
+        ["Hosting:WarmUp:Enabled"] = "true",
         ["Logging:LogLevel:ChoriaDashboard.Hosting.WarmUp"] = "Information",
     };
 
@@ -126,7 +128,7 @@ public sealed class WarmUpTests(NatsServerFixture nats, ITestOutputHelper output
     [Fact]
     public async Task WarmUp_SignInOn_PagesRenderedAndAnOutsideRequestStillRefused()
     {
-        await using var app = App(nats.Url);
+        await using var app = App(nats.Url, more: LogWarmUp);
         using var http = Browser(app);
 
         var ready = await Eventually.ValueAsync(() => ReadyzAsync(http), r => r.Status == HttpStatusCode.OK, Timeout, "/readyz to answer 200");

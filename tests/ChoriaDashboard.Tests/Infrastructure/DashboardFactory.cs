@@ -26,6 +26,9 @@ public sealed class DashboardFactory : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
             // Tests of what the app shows run open; tests of sign-in (Hosting/SignIn) set their own mode.
             ["Auth:Mode"] = "Unsecured",
+            // The pages' warm-up before /readyz (on when shipped) is for WarmUpTests: every other test would wait for it
+            // and pay its rendering, dozens of apps at once in the suite.
+            ["Hosting:WarmUp:Enabled"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
