@@ -10,67 +10,28 @@ namespace ChoriaDashboard.Fleet.Queries;
 public sealed class CheckListCache
 {
     private readonly IFleetView _store;
-    private readonly int _capacity;
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private long _clock;
-    private long _computed;
+    private readonly SharedLists<string, CheckRow> _lists;
 
     /// <param name="store">The fleet whose machines the lists are computed from.</param>
     /// <param name="capacity">Distinct filters kept (at least 1).</param>
     public CheckListCache(IFleetView store, int capacity)
     {
         _store = store;
-        _capacity = Math.Max(1, capacity);
+        _lists = new SharedLists<string, CheckRow>(capacity, StringComparer.Ordinal);
     }
 
     /// <summary>How many lists were computed (not served from the cache); for diagnostics and tests.</summary>
-    public long Computed => Interlocked.Read(ref _computed);
+    public long Computed => _lists.Computed;
 
     /// <summary>
     /// The rows for <paramref name="query"/> as of <paramref name="revision"/> (a <see cref="FleetSummary.Revision"/>) or
     /// newer: the list another page computed for the same filter at that revision or later, else a new one.
     /// </summary>
-    public CheckRow[] Get(CheckQuery query, long revision)
-    {
-        var key = query.Key;
-        Entry entry;
-        lock (_lock)
+    public CheckRow[] Get(CheckQuery query, long revision) =>
+        _lists.Get(query.Key, revision, () =>
         {
-            if (!_entries.TryGetValue(key, out entry!))
-            {
-                if (_entries.Count >= _capacity)
-                {
-                    _entries.Remove(_entries.MinBy(e => e.Value.LastUsed).Key);
-                }
-
-                entry = new Entry();
-                _entries[key] = entry;
-            }
-
-            entry.LastUsed = ++_clock;
-        }
-
-        lock (entry)
-        {
-            if (entry.Rows is not null && entry.Revision >= revision)
-            {
-                return entry.Rows;
-            }
-
             // Read the revision first: the rows may then include later changes, never miss earlier ones.
             var current = Math.Max(revision, _store.Summary.Revision);
-            entry.Rows = query.Apply(_store.Machines);
-            entry.Revision = current;
-            Interlocked.Increment(ref _computed);
-            return entry.Rows;
-        }
-    }
-
-    private sealed class Entry
-    {
-        public CheckRow[]? Rows;
-        public long Revision = -1;
-        public long LastUsed;
-    }
+            return (query.Apply(_store.Machines), current);
+        });
 }

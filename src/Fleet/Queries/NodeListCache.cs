@@ -11,68 +11,29 @@ namespace ChoriaDashboard.Fleet.Queries;
 public sealed class NodeListCache
 {
     private readonly IFleetView _store;
-    private readonly int _capacity;
-    private readonly Lock _lock = new();
-    private readonly Dictionary<NodeQuery, Entry> _entries = [];
-    private long _clock;
+    private readonly SharedLists<NodeQuery, NodeSnapshot> _lists;
 
     public NodeListCache(IFleetView store, int capacity)
     {
         _store = store;
-        _capacity = Math.Max(1, capacity);
+        _lists = new SharedLists<NodeQuery, NodeSnapshot>(capacity);
     }
 
     /// <summary>How many lists were computed (not served from the cache); for diagnostics and tests.</summary>
-    public long Computed => Interlocked.Read(ref _computed);
-
-    private long _computed;
+    public long Computed => _lists.Computed;
 
     /// <summary>The revision a list for <paramref name="query"/> depends on: last-seen order changes with every batch.</summary>
     public static long RevisionFor(NodeQuery query, FleetSummary summary) =>
         query.Sort == NodeSort.LastSeen ? summary.Revision : summary.NodeListRevision;
 
     /// <summary>The rows for <paramref name="query"/> as of <paramref name="revision"/> or newer.</summary>
-    public NodeSnapshot[] Get(NodeQuery query, long revision)
-    {
-        Entry entry;
-        lock (_lock)
+    public NodeSnapshot[] Get(NodeQuery query, long revision) =>
+        _lists.Get(query, revision, () =>
         {
-            if (!_entries.TryGetValue(query, out entry!))
-            {
-                if (_entries.Count >= _capacity)
-                {
-                    _entries.Remove(_entries.MinBy(e => e.Value.LastUsed).Key);
-                }
-
-                entry = new Entry();
-                _entries[query] = entry;
-            }
-
-            entry.LastUsed = ++_clock;
-        }
-
-        lock (entry)
-        {
-            if (entry.Rows is not null && entry.Revision >= revision)
-            {
-                return entry.Rows;
-            }
-
             // Read the revision first: the rows may then include later changes, never miss earlier ones. "Not on newest"
             // compares with the newest versions the same summary shows, so the list agrees with the overview's count.
             var summary = _store.Summary;
             var current = Math.Max(revision, RevisionFor(query, summary));
-            entry.Rows = query.Apply(_store.Nodes.Select(pair => pair.Value), query.Outdated ? NodeQuery.NewestVersions(summary) : null);
-            entry.Revision = current;
-            Interlocked.Increment(ref _computed);
-            return entry.Rows;
-        }
-    }
-
-    private sealed class Entry
-    {
-        public NodeSnapshot[]? Rows;
-        public long Revision = -1;
-        public long LastUsed;
-    }
+            return (query.Apply(_store.Nodes.Select(pair => pair.Value), query.Outdated ? NodeQuery.NewestVersions(summary) : null), current);
+        });
 }
