@@ -123,6 +123,7 @@ public sealed class PullAheadTests
     public async Task DisposeAsync_ReaderStopsEarly_StopsAPullThatWaitsForTheBroker()
     {
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = 0;
         async Task<(List<PulledMessage>, bool)> NextAsync(CancellationToken token)
         {
@@ -132,6 +133,7 @@ public sealed class PullAheadTests
             }
 
             // A pull the broker never answers.
+            waiting.TrySetResult();
             try
             {
                 await Task.Delay(System.Threading.Timeout.Infinite, token);
@@ -146,6 +148,9 @@ public sealed class PullAheadTests
 
         var ahead = new PullAhead(2, NextAsync, null, CancellationToken.None);
         Assert.NotNull(await ahead.ReadAsync(CancellationToken.None));
+
+        // The next pull is under way (the fresh-clone run once disposed before it had started, which proves nothing).
+        await waiting.Task.WaitAsync(Timeout);
         await ahead.DisposeAsync().AsTask().WaitAsync(Timeout);
 
         Assert.True(cancelled.Task.IsCompleted, "the pull in flight was not stopped when the read ended");
