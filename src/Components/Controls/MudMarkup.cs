@@ -48,11 +48,20 @@ public static class MudMarkup
     /// <summary>
     /// A <c>MudIcon</c> as markup: an <c>svg</c> of 24 × 24 user units holding <paramref name="icon"/> (one of
     /// MudBlazor's <c>Icons.*</c> constants: trusted SVG children, never text from the fleet), hidden from screen readers
-    /// (the words beside it say what it means). <paramref name="extra"/> is written into the class attribute as is: a
-    /// constant such as <c>mud-chip-icon</c> (a chip's leading icon), never text from the fleet.
+    /// (the words beside it say what it means). <paramref name="extra"/> adds classes (e.g. <c>mud-chip-icon</c>, a chip's
+    /// leading icon); <paramref name="icon"/> is written as markup and must be a MudBlazor constant, never text from the fleet.
     /// </summary>
-    public static MarkupString Icon(string icon, Color color = Color.Default, Size size = Size.Medium, string? extra = null) =>
-        new($"<svg class=\"{Join($"mud-icon-root mud-svg-icon mud-icon-size-{Css(size)}", color == Color.Default ? "mud-icon-default" : TextColor(color), extra)}\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\">{icon}</svg>");
+    public static RenderFragment Icon(string icon, Color color = Color.Default, Size size = Size.Medium, string? extra = null) => builder =>
+    {
+        // The attributes go through the renderer (encoded); only the icon's SVG children are markup, as in MudIcon.
+        builder.OpenElement(0, "svg");
+        builder.AddAttribute(1, "class", Join($"mud-icon-root mud-svg-icon mud-icon-size-{Css(size)}", color == Color.Default ? "mud-icon-default" : TextColor(color), extra));
+        builder.AddAttribute(2, "focusable", "false");
+        builder.AddAttribute(3, "viewBox", "0 0 24 24");
+        builder.AddAttribute(4, "aria-hidden", "true");
+        builder.AddMarkupContent(5, icon);
+        builder.CloseElement();
+    };
 
     private static string? TextColor(Color color) =>
         color is Color.Default or Color.Inherit ? null : $"mud-{Css(color)}-text";
