@@ -112,15 +112,21 @@ public sealed class NatsIngestService : BackgroundService
     /// Stops the loops (each ends its subscription), then closes the broker connection and says so: the last word of a
     /// clean stop (SIGTERM, <c>docker stop</c>). Hosted services stop in reverse order of registration, so the readers
     /// registered after the ingest that use the connection too (metrics' leader election, the demo fleet) have stopped
-    /// by now; the writer, registered before, stops after and applies nothing more from here.
+    /// by now; the writer, registered before, stops after and applies nothing more from here. Closing waits at most until
+    /// <paramref name="cancellationToken"/> (the host's shutdown timeout): a client that will not close (a reconnect
+    /// stuck on a dead socket) must not keep the process from exiting.
     /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
         try
         {
-            await _connection.DisposeAsync();
+            await _connection.DisposeAsync().AsTask().WaitAsync(cancellationToken);
             _logger.LogInformation("Closed the connection to the broker at {Broker}: {Received:N0} messages received since start", _connectionSettings, _counters.ReceivedBySubscription.Values.Sum());
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning("Gave up closing the connection to the broker at {Broker}: the NATS client had not closed it when the host's shutdown timeout ran out; stopping without it", _connectionSettings);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

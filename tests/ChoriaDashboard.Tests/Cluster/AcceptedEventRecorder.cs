@@ -16,14 +16,11 @@ namespace ChoriaDashboard.Tests.Cluster;
 /// </remarks>
 public sealed class AcceptedEventRecorder : IHostedService, IDisposable
 {
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, int> _byId = new(StringComparer.Ordinal);
     private IFleetView? _fleet;
     private BroadcastSubscription<FleetUpdate>? _subscription;
     private Task? _loop;
     private long _accepted;
-    private int _stopped;
-    private int _disposed;
 
     /// <summary>Events accepted so far (every event counted, including ones accepted more than once).</summary>
     public long Accepted => Interlocked.Read(ref _accepted);
@@ -43,18 +40,12 @@ public sealed class AcceptedEventRecorder : IHostedService, IDisposable
     }
 
     /// <remarks>
-    /// The container may dispose the recorder before the host has stopped it (seen once in eleven runs of the cluster
-    /// replay tests: the test hung). Disposing a token source drops its registrations without running them, so the read
-    /// waiting on it would never end and <see cref="StopAsync"/> would wait for ever: the read is cancelled first.
+    /// The read ends when its subscription is disposed (the channel completes, which wakes a waiting read whatever else
+    /// happens), never on a token: the container may dispose the recorder while the host is still stopping it, and a token
+    /// source disposed while its cancellation was being delivered drops its callbacks unrun, so the read waited for ever
+    /// (seen twice: a dump showed the source cancelled and disposed, and the read still waiting on it).
     /// </remarks>
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            _stop.Cancel();
-            _stop.Dispose();
-        }
-    }
+    public void Dispose() => _subscription?.Dispose();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -66,26 +57,8 @@ public sealed class AcceptedEventRecorder : IHostedService, IDisposable
     // The host may stop its services more than once as the factory is disposed: stopping again changes nothing.
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
-        {
-            return;
-        }
-
-        try
-        {
-            await _stop.CancelAsync();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed first, which cancelled the read.
-        }
-        try
-        {
-            await (_loop ?? Task.CompletedTask);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        _subscription?.Dispose();
+        await (_loop ?? Task.CompletedTask);
     }
 
     private AcceptedEventRecorder Attach(IFleetView fleet)
@@ -98,7 +71,7 @@ public sealed class AcceptedEventRecorder : IHostedService, IDisposable
     {
         using (subscription)
         {
-            await foreach (var update in subscription.ReadAllAsync(_stop.Token))
+            await foreach (var update in subscription.ReadAllAsync())
             {
                 // A snapshot's events are the newest ones already counted (or, after a lag, a part of those missed).
                 if (update.IsSnapshot)

@@ -278,14 +278,29 @@ public sealed class ClusterFailoverTests(ITestOutputHelper output)
         var killedAt = DateTimeOffset.UtcNow;
         await killed.StopAsync();
         gate!().Release();
-        var reconnected = killed != connected ? status.Broker : await Eventually.ValueAsync(
-            () => Task.FromResult(status.Broker),
-            b => b.State == BrokerState.Connected && b.Since > killedAt,
-            Timeout,
-            $"the dashboard to connect to another broker after {killed} was killed");
-        await FleetApiIntegrationTests.WaitReadyAsync(http);
-        var caughtUp = DateTimeOffset.UtcNow - killedAt;
-        var fleet = await WaitFleetAsync(http, f => Accounted(f) >= stored, $"accepted + superseded to reach the {stored} stored messages");
+        BrokerStatus reconnected;
+        JsonElement fleet;
+        TimeSpan caughtUp;
+        try
+        {
+            reconnected = killed != connected ? status.Broker : await Eventually.ValueAsync(
+                () => Task.FromResult(status.Broker),
+                b => b.State == BrokerState.Connected && b.Since > killedAt,
+                Timeout,
+                $"the dashboard to connect to another broker after {killed} was killed");
+            await FleetApiIntegrationTests.WaitReadyAsync(http);
+            caughtUp = DateTimeOffset.UtcNow - killedAt;
+            fleet = await WaitFleetAsync(http, f => Accounted(f) >= stored, $"accepted + superseded to reach the {stored} stored messages");
+        }
+        catch (TimeoutException e)
+        {
+            // What the replay and the connection did since the kill says why (a slow leader election, a stall not seen).
+            throw new TimeoutException(
+                $"{e.Message} Killed {killed} (the dashboard's broker {connected.Name}, the read's {reading.Name}) {(DateTimeOffset.UtcNow - killedAt).TotalSeconds:0.0} s ago; " +
+                $"replay {status.Currency.Replay?.Replayed} of {status.Currency.Replay?.Total}, broker {status.Broker.State} {status.Broker.Server}. The app's log:\n{log!.Text()}",
+                e);
+        }
+
         var currency = fleet.GetProperty("currency");
         var run = new ReplayKill(killed, connected, reading, currency.GetProperty("replayInterruptions").GetInt32());
         output.WriteLine(

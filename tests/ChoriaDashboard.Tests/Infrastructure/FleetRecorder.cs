@@ -13,11 +13,9 @@ namespace ChoriaDashboard.Tests.Infrastructure;
 /// </summary>
 public sealed class FleetRecorder : IHostedService, IDisposable
 {
-    private readonly CancellationTokenSource _stop = new();
     private IFleetView? _fleet;
+    private BroadcastSubscription<FleetUpdate>? _subscription;
     private Task? _loop;
-    private int _stopped;
-    private int _disposed;
 
     /// <summary>Nodes seen stale or dead, as judged (with what the dashboard last heard of them then).</summary>
     public ConcurrentQueue<Judgement> Judged { get; } = new();
@@ -39,48 +37,25 @@ public sealed class FleetRecorder : IHostedService, IDisposable
     }
 
     /// <remarks>
-    /// The container may dispose the recorder before the host has stopped it (seen once in eleven runs of the cluster
-    /// replay tests: the test hung). Disposing a token source drops its registrations without running them, so the read
-    /// waiting on it would never end and <see cref="StopAsync"/> would wait for ever: the read is cancelled first.
+    /// The read ends when its subscription is disposed (the channel completes, which wakes a waiting read whatever else
+    /// happens), never on a token: the container may dispose the recorder while the host is still stopping it, and a token
+    /// source disposed while its cancellation was being delivered drops its callbacks unrun, so the read waited for ever
+    /// (seen twice: a dump showed the source cancelled and disposed, and the read still waiting on it).
     /// </remarks>
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            _stop.Cancel();
-            _stop.Dispose();
-        }
-    }
+    public void Dispose() => _subscription?.Dispose();
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _loop = ReadAsync(_fleet!.Subscribe());
+        _subscription = _fleet!.Subscribe();
+        _loop = ReadAsync(_subscription);
         return Task.CompletedTask;
     }
 
     // The host may stop its services more than once as the factory is disposed: stopping again changes nothing.
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
-        {
-            return;
-        }
-
-        try
-        {
-            await _stop.CancelAsync();
-        }
-        catch (ObjectDisposedException)
-        {
-            // Disposed first, which cancelled the read.
-        }
-        try
-        {
-            await (_loop ?? Task.CompletedTask);
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        _subscription?.Dispose();
+        await (_loop ?? Task.CompletedTask);
     }
 
     private FleetRecorder Attach(IFleetView fleet)
@@ -103,7 +78,7 @@ public sealed class FleetRecorder : IHostedService, IDisposable
     {
         using (subscription)
         {
-            await foreach (var update in subscription.ReadAllAsync(_stop.Token))
+            await foreach (var update in subscription.ReadAllAsync())
             {
                 Interlocked.Increment(ref _updates);
                 var replaying = update.Currency.Replay is not null;
