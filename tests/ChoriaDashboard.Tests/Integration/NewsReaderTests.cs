@@ -76,14 +76,15 @@ public sealed class NewsReaderTests : IClassFixture<NatsServerFixture>
     /// </summary>
     private sealed class NewsTally : IHostedService, IDisposable
     {
-        private readonly CancellationTokenSource _stop = new();
         private IFleetView? _fleet;
+        private BroadcastSubscription<FleetUpdate>? _subscription;
         private Task? _loop;
-        private int _stopped;
 
         public ConcurrentDictionary<(NewsKind Kind, bool Replayed), int> Counts { get; } = new();
 
-        public void Dispose() => _stop.Dispose();
+        // The read ends when its subscription is disposed, never on a token (see FleetRecorder.Dispose for the hang that
+        // a token source disposed by the container mid-stop caused).
+        public void Dispose() => _subscription?.Dispose();
 
         public ConcurrentQueue<FleetNews> News { get; } = new();
 
@@ -97,8 +98,8 @@ public sealed class NewsReaderTests : IClassFixture<NatsServerFixture>
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            var subscription = _fleet!.Subscribe();
-            _loop = ReadAsync(subscription);
+            _subscription = _fleet!.Subscribe();
+            _loop = ReadAsync(_subscription);
             return Task.CompletedTask;
         }
 
@@ -107,7 +108,7 @@ public sealed class NewsReaderTests : IClassFixture<NatsServerFixture>
             using (subscription)
             {
                 Snapshots += subscription.Initial.IsSnapshot ? 1 : 0;
-                await foreach (var update in subscription.ReadAllAsync(_stop.Token))
+                await foreach (var update in subscription.ReadAllAsync())
                 {
                     Snapshots += update.IsSnapshot ? 1 : 0;
                     foreach (var news in update.News)
@@ -122,19 +123,8 @@ public sealed class NewsReaderTests : IClassFixture<NatsServerFixture>
         // The host may stop its services more than once as the factory is disposed: stopping again changes nothing.
         public async Task StopAsync(CancellationToken cancellationToken)
         {
-            if (Interlocked.Exchange(ref _stopped, 1) == 1)
-            {
-                return;
-            }
-
-            await _stop.CancelAsync();
-            try
-            {
-                await (_loop ?? Task.CompletedTask);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            _subscription?.Dispose();
+            await (_loop ?? Task.CompletedTask);
         }
     }
 }
