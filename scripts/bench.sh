@@ -25,6 +25,9 @@
 #                                    About 15 minutes; artifacts/bench/tabs.md
 #   scripts/bench.sh replay [ARGS]   restart recovery: 100,000 nodes x 3 events in Choria Streams, process start to a
 #                                    complete view with replay (3 runs) and without; ARGS e.g. --nodes 2000 --runs 1
+#   scripts/bench.sh million [ARGS]  a million nodes: the startup storm at 20,000/s and at full speed, the node list's
+#                                    first row, RSS with every node's history, a replay of 3,000,000 events (about 25
+#                                    minutes); artifacts/bench/million-*.md
 #   scripts/bench.sh day [ARGS]      a simulated day (issue 22): the app's fleet store on a manual clock, 100,000 nodes
 #                                    for 30 simulated hours (restarts, a rolling upgrade, deaths, new nodes, checks) in
 #                                    about 13 minutes; memory, node states and every bound after each hour, forgotten
@@ -112,6 +115,24 @@ case "$mode" in
     build_bench
     timeout --kill-after=30 1200 dotnet bench/ChoriaDashboard.LoadGen/bin/Release/net10.0/ChoriaDashboard.LoadGen.dll \
       replay --app artifacts/bench/app/ChoriaDashboard.dll --environment Production "$@"
+    ;;
+  million)
+    # A million nodes (issue 23), Fleet:MaxNodes raised to fit: the startup storm at a fleet's pace (20,000/s) with the
+    # node list's first row and RSS once every node has sent 32 alives; the storm as fast as one client publishes; a
+    # restart replaying 3,000,000 events from Choria Streams. About 25 minutes; artifacts/bench/million-*.md.
+    shift
+    need
+    build_bench
+    loadgen=bench/ChoriaDashboard.LoadGen/bin/Release/net10.0/ChoriaDashboard.LoadGen.dll
+    common=(--app artifacts/bench/app/ChoriaDashboard.dll --environment Production --app-setting Fleet:MaxNodes=1000000)
+    status=0
+    timeout --kill-after=30 1200 dotnet "$loadgen" measure "${common[@]}" --nodes 1000000 --browsers 1 \
+      --only storm,render,memory --storm-rate 20000 --out artifacts/bench/million-paced.md "$@" || status=$?
+    timeout --kill-after=30 900 dotnet "$loadgen" measure "${common[@]}" --nodes 1000000 --browsers 1 \
+      --only storm --out artifacts/bench/million-full-speed.md "$@" || status=$?
+    timeout --kill-after=30 1800 dotnet "$loadgen" replay "${common[@]}" --nodes 1000000 --runs 1 \
+      --out artifacts/bench/million-replay.md || status=$?
+    exit "$status"
     ;;
   full)
     need

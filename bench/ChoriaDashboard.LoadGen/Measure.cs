@@ -20,6 +20,9 @@ internal sealed record MeasureOptions
     public TimeSpan OpenBudget { get; init; } = TimeSpan.FromSeconds(150);
     public TimeSpan CpuWindow { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan PacedStorm { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The startup storm's rate in messages a second (a fleet restarting over minutes); null: as fast as one client publishes.</summary>
+    public double? StormRate { get; init; }
     public IReadOnlyList<string> CircuitPages { get; init; } = ["/", "/nodes"];
 
     /// <summary>Wallboards opened in the wall phase, the link they open, and how many CPU windows are measured.</summary>

@@ -38,7 +38,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
                   100,000 nodes. Writes artifacts/bench/reliability.md. --smoke: small sizes, about 80 s (+1 min cluster).
           measure [--nodes 100000] [--smoke] [--app DLL] [--environment Production|Development] [--out FILE]
                   [--browsers 50] [--latency-trials 50] [--steady-nodes 50000] [--steady-interval 10s]
-                  [--mixed 300000] [--history 32] [--pages /,/nodes] [--app-setting Section:Key=value]... [--app-env NAME=value]... [--open-budget 150s]
+                  [--mixed 300000] [--history 32] [--storm-rate MSGS_PER_S] [--pages /,/nodes] [--app-setting Section:Key=value]... [--app-env NAME=value]... [--open-budget 150s]
                   [--walls 10] [--wall-url /wall?views=...] [--wall-windows 5]
                   [--hub-clients 50] [--cold-app NAME=DLL]... [--cold-runs 3]
                   [--only storm,ingest,render,cold,memory,latency,circuits,wall,metrics,api,hub]
@@ -216,6 +216,7 @@ try
                     OpenBudget = options.Duration("open-budget", smoke ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(150)),
                     CpuWindow = options.Duration("cpu-window", smoke ? TimeSpan.FromSeconds(4) : TimeSpan.FromSeconds(10)),
                     PacedStorm = options.Duration("paced-storm", smoke ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(10)),
+                    StormRate = options.Int("storm-rate", 0) is > 0 and var stormRate ? stormRate : null,
                     CircuitPages = pages,
                     Walls = options.Int("walls", smoke ? 2 : 10),
                     WallPath = options.String("wall-url", "/wall?views=overview,problems,checks&interval=20s"),
