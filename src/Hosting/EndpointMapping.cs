@@ -90,6 +90,7 @@ public static class EndpointMapping
         // On the same builder as the components: only there do they find the assets' fingerprinted names. Public, so
         // the sign-in page has its stylesheet; they hold nothing of the fleet.
         endpoints.Ui.MapStaticAssets().AllowAnonymous();
+        endpoints.Ui.MapThemeStylesheet().AllowAnonymous();
         // Blazor would append its own policy, frame-ancestors 'self' (against framing a page whose WebSocket is
         // compressed), beside ours; ours carries Security:FrameAncestors on every page, so one policy decides.
         endpoints.Ui.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null);

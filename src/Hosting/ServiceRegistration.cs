@@ -127,6 +127,8 @@ public static class ServiceRegistration
             circuit.DisconnectedCircuitRetentionPeriod = ui.Value.DisconnectedCircuitRetention;
         });
         services.AddMudServices();
+        // MudBlazor's theme as one cached stylesheet (/theme.css), not a provider in every circuit (issue 23).
+        services.AddSingleton<Components.Layout.ThemeStylesheet>();
         services.AddSingleton<Components.Pages.FleetTrendCache>();
         // The live hub for other clients (/hubs/fleet): SignalR sized by Hub:*.
         services.AddValidatedOptions<FleetHubOptions, FleetHubOptionsValidator>(config, FleetHubOptions.Section);

@@ -64,7 +64,7 @@ public sealed class ContentSecurityPolicyTests(BrowserFixture browser, NatsServe
         await _publisher.PublishAsync(Startup("csp-3.example.net", "0.29.4"), WireFormat.CloudEventBinary);
         await _publisher.FlushAsync();
         await Assertions.Expect(_page.GetByTestId("component-server").GetByTestId("component-total")).ToContainTextAsync("3 nodes", Wait);
-        // The theme switch restyles the whole page through MudBlazor's theme provider.
+        // The theme switch restyles the whole page: theme.js switches the scheme the linked /theme.css applies.
         await _page.GetByTestId("theme-light").ClickAsync();
         await Assertions.Expect(_page.Locator("html")).ToHaveAttributeAsync("data-theme", "light");
         await _page.GetByTestId("theme-system").ClickAsync();

@@ -1,3 +1,4 @@
+using ChoriaDashboard.Components.Layout;
 using ChoriaDashboard.Events;
 using ChoriaDashboard.Tests.Infrastructure;
 using Microsoft.Playwright;
@@ -176,6 +177,37 @@ public sealed class OverviewAndNodesTests(BrowserFixture browser, NatsServerFixt
 
         await _page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.NoPreference });
     }
+
+    [Fact]
+    public async Task Theme_WithoutACircuit_FirstPaintHasTheSystemsPaletteAndFollowsIt()
+    {
+        // The page as the browser first paints it, before any circuit (and with none at all: Blazor's script refused):
+        // the palette comes from /theme.css and the scheme from theme.js alone.
+        var page = await browser.Context.NewPageAsync();
+        try
+        {
+            await page.RouteAsync("**/_framework/blazor.web.js", route => route.AbortAsync());
+            await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+            await page.GotoAsync(Url("/"));
+            Assert.Equal(Rgb(DashboardTheme.Theme.PaletteLight.Background), await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+            Assert.Equal(0, await page.Locator("style").CountAsync());
+
+            await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });
+            await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "dark", new() { Timeout = 10_000 });
+            Assert.Equal(Rgb(DashboardTheme.Theme.PaletteDark.Background), await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+
+            await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
+            await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("data-theme", "light", new() { Timeout = 10_000 });
+            Assert.Equal(Rgb(DashboardTheme.Theme.PaletteLight.Background), await page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor"));
+        }
+        finally
+        {
+            await page.CloseAsync();
+        }
+    }
+
+    /// <summary>A palette colour as the browser computes it: <c>rgb(r, g, b)</c>.</summary>
+    private static string Rgb(MudBlazor.Utilities.MudColor colour) => $"rgb({colour.R}, {colour.G}, {colour.B})";
 
     private Task<string> BackgroundAsync() =>
         _page.EvaluateAsync<string>("() => getComputedStyle(document.body).backgroundColor");

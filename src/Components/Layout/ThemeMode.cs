@@ -10,13 +10,10 @@ public enum ThemeMode
 
 /// <summary>
 /// How a picked <see cref="ThemeMode"/> is stored in the browser (localStorage key <c>choria-theme</c>, written by
-/// <c>wwwroot/theme.js</c>, which the page head loads) and resolved to dark or light.
+/// <c>wwwroot/theme.js</c>, which the page head loads, resolves it to dark or light and follows the system).
 /// </summary>
 public static class ThemeModes
 {
-    /// <summary>The cookie the page-head script sets to the resolved scheme (<c>dark</c>, <c>light</c>), so the server's first render matches.</summary>
-    public const string SchemeCookie = "choria-scheme";
-
     /// <summary>What is stored for a mode: <c>system</c>, <c>light</c>, <c>dark</c>.</summary>
     public static string ToStored(ThemeMode mode) => mode.ToString().ToLowerInvariant();
 
@@ -26,13 +23,5 @@ public static class ThemeModes
         "light" => ThemeMode.Light,
         "dark" => ThemeMode.Dark,
         _ => ThemeMode.System,
-    };
-
-    /// <summary>Whether to show the dark palette.</summary>
-    public static bool IsDark(ThemeMode mode, bool systemPrefersDark) => mode switch
-    {
-        ThemeMode.Dark => true,
-        ThemeMode.Light => false,
-        _ => systemPrefersDark,
     };
 }

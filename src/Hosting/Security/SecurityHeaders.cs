@@ -40,7 +40,7 @@ public sealed class SecurityHeaders
             // Only files from the dashboard: blazor.web.js, MudBlazor.min.js, theme.js, reconnect.js. No inline script,
             // no eval.
             ScriptSource,
-            // MudBlazor writes its theme as a <style> element (MudThemeProvider's palette variables) and sizes and places
+            // The theme is a file (/theme.css, no provider's <style> element any more), but MudBlazor sizes and places
             // elements through style attributes (popovers, progress bars, the virtualised lists' spacers, the wall's
             // bars), which Blazor sets as attributes while rendering: without 'unsafe-inline' none of these apply. Styles
             // cannot run script, so this leaves script-src strict.
