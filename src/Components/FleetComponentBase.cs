@@ -24,6 +24,13 @@ public abstract class FleetComponentBase : ComponentBase, IAsyncDisposable
     /// </summary>
     protected const int RowOverscan = 8;
 
+    /// <summary>
+    /// Rows a virtualised list draws as plain markup before the virtualised rest: 40 rows of 36 px fill a list on a screen
+    /// up to about 1,600 px high. They are in the prerendered HTML (Virtualize renders no row until the browser has
+    /// measured it over the circuit), and the circuit's first render draws the same rows, so nothing flashes or repeats.
+    /// </summary>
+    internal const int FirstScreenRows = 40;
+
     private readonly CancellationTokenSource _cts = new();
     private Task? _loop;
     private Task? _clock;

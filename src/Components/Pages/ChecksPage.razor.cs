@@ -9,7 +9,8 @@ namespace ChoriaDashboard.Components.Pages;
 
 /// <summary>
 /// Every nagios check of the fleet, as Choria Scout lists them: counts per status, then the checks, failing first.
-/// Filters live in the URL (<c>/checks?status=critical,warning&amp;check=…&amp;identity=…</c>); the rows are virtualised.
+/// Filters live in the URL (<c>/checks?status=critical,warning&amp;check=…&amp;identity=…</c>). The first screen of rows is
+/// plain markup, in the prerendered HTML; the rest is virtualised.
 /// </summary>
 public sealed partial class ChecksPage
 {
@@ -43,6 +44,13 @@ public sealed partial class ChecksPage
 
     /// <summary>The rows shown now, in order (for tests and the count).</summary>
     internal IReadOnlyList<CheckRow> Rows => _rows;
+
+    /// <summary>The rows drawn as plain markup: the first <see cref="FleetComponentBase.FirstScreenRows"/> of the list.</summary>
+    private ArraySegment<CheckRow> FirstScreen => new(_rows, 0, Math.Min(FirstScreenRows, _rows.Length));
+
+    /// <summary>The rows Virtualize draws: every row after the first screen.</summary>
+    private ArraySegment<CheckRow> BeyondFirstScreen =>
+        _rows.Length > FirstScreenRows ? new(_rows, FirstScreenRows, _rows.Length - FirstScreenRows) : [];
 
     protected override void OnParametersSet()
     {

@@ -13,13 +13,6 @@ namespace ChoriaDashboard.Components.Pages;
 /// </summary>
 public sealed partial class NodesPage
 {
-    /// <summary>
-    /// Rows rendered as plain markup before the virtualised rest: 40 rows of 36 px fill the list on a screen up to
-    /// about 1,600 px high. They are in the prerendered HTML (Virtualize renders no row until the browser has measured
-    /// it over the circuit), and the circuit's first render draws the same rows, so nothing flashes or repeats.
-    /// </summary>
-    internal const int FirstScreenRows = 40;
-
     private NodeQuery _query = new();
     private NodeSnapshot[] _rows = [];
     private long _rowsRevision = -1;
