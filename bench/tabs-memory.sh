@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
 # Server memory per open tab (issue 23), one page after another in one app process:
-#   bench/tabs-memory.sh APP_DLL [--nodes 100000] [--tabs 20] [--fill 400] [--pages "/ /nodes ..."]
+#   bench/tabs-memory.sh APP_DLL [--nodes 100000] [--tabs 20] [--fill 400] [--pages "/ /nodes ..."] [--app-setting Section:Key=value]...
 # Starts nats-server, the published app (Production) with its demo fleet of --nodes nodes (alives every 5 minutes) and
 # Fleet:SeriesInterval=1s so that the overview's chart history is full (360 samples) after --fill seconds, and a
 # headless Chromium driven over its DevTools HTTP endpoint. Per page: one warm tab, then --tabs more; after each, the
 # app's RSS (VmRSS) and its live managed heap (dotnet-gcdump, which forces a full GC and counts reachable objects
 # only). Writes artifacts/bench/tabs.md (a table per page: RSS and live heap per tab) and keeps the .gcdump files
 # beside it (`dotnet-gcdump report FILE` lists them by type). Needs dotnet-gcdump (installed as a global tool when
-# missing), nats-server and chromium. Everything it starts is stopped on exit.
+# missing), nats-server and chromium. Everything it starts is stopped on exit. --app-setting passes a setting to the app,
+# e.g. a demo fleet that stands still for the node list: --app-setting Demo:CrashPerMille=0 (and RestartPerMille,
+# UpgradePerMille).
 set -euo pipefail
 app="$1"; shift
-nodes=100000; tabs=20; fill=400; pages="/ /nodes /events /checks /nodes/node00042.nyc3.example.net /wall"
+nodes=100000; tabs=20; fill=400; pages="/ /nodes /events /checks /nodes/node00042.nyc3.example.net /wall"; extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --nodes) nodes="$2"; shift 2 ;;
     --tabs) tabs="$2"; shift 2 ;;
     --fill) fill="$2"; shift 2 ;;
     --pages) pages="$2"; shift 2 ;;
+    --app-setting) extra+=("--$2"); shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -34,7 +37,7 @@ sleep 1
 (cd "$(dirname "$app")" && ASPNETCORE_ENVIRONMENT=Production exec dotnet "$(basename "$app")" --urls "http://127.0.0.1:$aport" \
   --Nats:Url="nats://127.0.0.1:$nport" --Auth:Mode=Unsecured --Security:MaxCircuitsPerClient=100000 \
   --Security:ApiRequestsPerMinute=1000000 --Demo:Enabled=true --Demo:Nodes="$nodes" --Demo:AliveInterval=00:05:00 \
-  --Fleet:SeriesInterval=00:00:01) >"$out/app.log" 2>&1 & apid=$!; pids+=($apid)
+  --Fleet:SeriesInterval=00:00:01 "${extra[@]}") >"$out/app.log" 2>&1 & apid=$!; pids+=($apid)
 echo "app pid $apid on :$aport; filling the chart history for $fill s"
 sleep "$fill"
 rss() { awk '/VmRSS/ {print $2 * 1024}' "/proc/$apid/status"; }
@@ -49,7 +52,7 @@ mb() { python3 -c "print(f'{$1/1048576:.2f}')"; }
   echo "# Server memory per open tab"
   echo
   echo "- Run: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- App: $app (Production), demo fleet of $nodes nodes, chart history filled for $fill s at one sample a second"
+  echo "- App: $app (Production), demo fleet of $nodes nodes, chart history filled for $fill s at one sample a second${extra[*]:+; settings ${extra[*]}}"
   echo "- Per page: one warm tab, then $tabs more; per tab = (after − before) / $tabs"
   echo
   echo "| Page | RSS per tab | Live heap per tab | RSS after 1 / after $((tabs + 1)) tabs | Live heap after 1 / after $((tabs + 1)) |"
