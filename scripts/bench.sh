@@ -21,7 +21,7 @@
 #                                    Writes artifacts/bench/reliability.md; docs/reliability.md is a full run's copy
 #   scripts/bench.sh tabs [ARGS]     server memory per open tab (issue 23), page by page in one app holding a 100,000-node
 #                                    demo fleet with a full chart history: RSS and live heap (dotnet-gcdump) after one
-#                                    tab and after 20 more; ARGS e.g. --nodes 2000 --fill 30 --pages "/ /nodes".
+#                                    tab and after 20 more; ARGS e.g. --nodes 2000 --fill 30 --pages "/ /nodes" --app-setting Demo:CrashPerMille=0.
 #                                    About 15 minutes; artifacts/bench/tabs.md
 #   scripts/bench.sh replay [ARGS]   restart recovery: 100,000 nodes x 3 events in Choria Streams, process start to a
 #                                    complete view with replay (3 runs) and without; ARGS e.g. --nodes 2000 --runs 1
