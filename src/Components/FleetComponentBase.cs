@@ -31,6 +31,13 @@ public abstract class FleetComponentBase : ComponentBase, IAsyncDisposable
     /// </summary>
     internal const int FirstScreenRows = 40;
 
+    /// <summary>The rows a list draws as plain markup: the first <see cref="FirstScreenRows"/> of <paramref name="rows"/>.</summary>
+    protected static ArraySegment<T> FirstScreen<T>(T[] rows) => new(rows, 0, Math.Min(FirstScreenRows, rows.Length));
+
+    /// <summary>The rows a list's Virtualize draws: every row of <paramref name="rows"/> after the first screen.</summary>
+    protected static ArraySegment<T> BeyondFirstScreen<T>(T[] rows) =>
+        rows.Length > FirstScreenRows ? new(rows, FirstScreenRows, rows.Length - FirstScreenRows) : [];
+
     private readonly CancellationTokenSource _cts = new();
     private Task? _loop;
     private Task? _clock;

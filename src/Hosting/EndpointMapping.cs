@@ -88,7 +88,7 @@ public static class EndpointMapping
         MapHealth(endpoints.Health);
         endpoints.Ui.MapSignIn();
         // On the same builder as the components: only there do they find the assets' fingerprinted names. Public, so
-        // the sign-in page has its stylesheet; they hold nothing of the fleet.
+        // the sign-in page has its stylesheets (the theme's palettes among them); they hold nothing of the fleet.
         endpoints.Ui.MapStaticAssets().AllowAnonymous();
         endpoints.Ui.MapThemeStylesheet().AllowAnonymous();
         // Blazor would append its own policy, frame-ancestors 'self' (against framing a page whose WebSocket is

@@ -45,13 +45,6 @@ public sealed partial class ChecksPage
     /// <summary>The rows shown now, in order (for tests and the count).</summary>
     internal IReadOnlyList<CheckRow> Rows => _rows;
 
-    /// <summary>The rows drawn as plain markup: the first <see cref="FleetComponentBase.FirstScreenRows"/> of the list.</summary>
-    private ArraySegment<CheckRow> FirstScreen => new(_rows, 0, Math.Min(FirstScreenRows, _rows.Length));
-
-    /// <summary>The rows Virtualize draws: every row after the first screen.</summary>
-    private ArraySegment<CheckRow> BeyondFirstScreen =>
-        _rows.Length > FirstScreenRows ? new(_rows, FirstScreenRows, _rows.Length - FirstScreenRows) : [];
-
     protected override void OnParametersSet()
     {
         var query = new CheckQuery

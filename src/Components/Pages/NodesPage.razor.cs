@@ -97,13 +97,6 @@ public sealed partial class NodesPage
         _rows = Lists.Get(_query, _rowsRevision);
     }
 
-    /// <summary>The rows drawn as plain markup: the first <see cref="FirstScreenRows"/> of the list.</summary>
-    private ArraySegment<NodeSnapshot> FirstScreen => new(_rows, 0, Math.Min(FirstScreenRows, _rows.Length));
-
-    /// <summary>The rows Virtualize draws: every row after the first screen.</summary>
-    private ArraySegment<NodeSnapshot> BeyondFirstScreen =>
-        _rows.Length > FirstScreenRows ? new(_rows, FirstScreenRows, _rows.Length - FirstScreenRows) : [];
-
     /// <summary>The newest snapshot of a row's node (its last-seen time moves on between list recomputations).</summary>
     private NodeSnapshot Current(NodeSnapshot row) => Fleet.Nodes.TryGetValue(row.Key, out var current) ? current : row;
 
